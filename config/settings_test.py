@@ -1,0 +1,18 @@
+"""Settings for the test suite: the production settings with fast, isolated parts."""
+
+import os
+import tempfile
+
+os.environ.setdefault("OPORA_TESTING", "1")
+
+from config.settings import *  # noqa: E402,F403
+
+# Jobs run in-process so a test sees their whole effect; the worker is tested separately.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="opora-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

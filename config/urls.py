@@ -1,0 +1,11 @@
+"""Top-level URLs: the UI by capability, the API with its schema, auth, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("opora.core.urls")),
+    path("registry/", include("opora.registry.urls")),
+    path("api/", include("config.api_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,218 @@
+"""Roles and access in one place.
+
+Each role has a reach: the territory of its organisation (coordinators, analysts, council
+members), the schools assigned to it (curator), or its own organisation (school roles).
+Every organisation-owned object is fetched through `restrict()` or `get_for_user()`, so an
+object outside a user's reach is simply absent: views and the API answer 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from opora.registry.choices import OrganizationKind, Role
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    # Individual records of people (names, contacts); others see counts only.
+    VIEW_PEOPLE = "view_people"
+    IMPORT = "import"
+
+
+TERRITORY_ROLES = frozenset(
+    {Role.REGIONAL_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.ANALYST, Role.COUNCIL_MEMBER}
+)
+SCHOOL_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.TEACHER})
+
+# What each role may do within its reach.
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.REGIONAL_COORDINATOR: frozenset(Action),
+    Role.PROGRAMME_COORDINATOR: frozenset(Action),
+    Role.ANALYST: frozenset(Action),
+    Role.COUNCIL_MEMBER: frozenset({Action.VIEW}),
+    Role.CURATOR: frozenset({Action.VIEW, Action.VIEW_PEOPLE}),
+    Role.SCHOOL_DIRECTOR: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PEOPLE}),
+    Role.SCHOOL_STAFF: frozenset({Action.VIEW, Action.VIEW_PEOPLE}),
+    Role.TEACHER: frozenset({Action.VIEW}),
+}
+
+
+@dataclass
+class Reach:
+    """The organisations a user may act on for one action: whole territories plus single ones."""
+
+    everything: bool = False
+    territory_paths: set[str] = field(default_factory=set)
+    organization_ids: set[int] = field(default_factory=set)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.territory_paths or self.organization_ids)
+
+    def organization_q(self, prefix: str = "") -> Q:
+        """A filter selecting the organisations in reach, through `prefix` (e.g. "school__")."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        for path in self.territory_paths:
+            q |= Q(**{f"{prefix}territory__path__startswith": path})
+        if self.organization_ids:
+            q |= Q(**{f"{prefix}pk__in": sorted(self.organization_ids)})
+        return q
+
+
+def _memberships(user: UserLike) -> list[Any]:
+    from opora.registry.models import Membership
+
+    cached = getattr(user, "_opora_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(person__user=user, is_active=True)  # type: ignore[misc]
+            .select_related("organization__territory", "person")
+        )
+        user._opora_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def user_roles(user: UserLike) -> set[str]:
+    """The roles the user holds in any organisation."""
+    if not user.is_authenticated:
+        return set()
+    return {m.role for m in _memberships(user)}
+
+
+def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
+    """Which organisations `user` may act on for `action`."""
+    action = Action(action)
+    if not user.is_authenticated or not user.is_active:
+        return Reach()
+    if user.is_superuser:  # type: ignore[union-attr]
+        return Reach(everything=True)
+    cache: dict[Action, Reach] = user.__dict__.setdefault("_opora_reach", {})
+    if action in cache:
+        return cache[action]
+    result = Reach()
+    curator_person_ids = set()
+    for membership in _memberships(user):
+        if action not in ROLE_ACTIONS.get(membership.role, frozenset()):
+            continue
+        if membership.role in TERRITORY_ROLES:
+            result.territory_paths.add(membership.organization.territory.path)
+        elif membership.role == Role.CURATOR:
+            curator_person_ids.add(membership.person_id)
+            result.organization_ids.add(membership.organization_id)
+        else:
+            result.organization_ids.add(membership.organization_id)
+    if curator_person_ids:
+        from opora.registry.models import CuratorAssignment
+
+        result.organization_ids.update(
+            CuratorAssignment.objects.filter(curator_id__in=curator_person_ids).values_list(
+                "school_id", flat=True
+            )
+        )
+    # A path inside another path adds nothing; dropping it keeps the SQL short.
+    result.territory_paths = {
+        p for p in result.territory_paths
+        if not any(p != o and p.startswith(o) for o in result.territory_paths)
+    }
+    cache[action] = result
+    return result
+
+
+def can(user: UserLike, action: Action | str, organization: Any) -> bool:
+    """Whether `user` may perform `action` on `organization` (an Organization instance)."""
+    r = reach(user, action)
+    if r.everything:
+        return True
+    if organization.pk in r.organization_ids:
+        return True
+    path = organization.territory.path
+    return any(path.startswith(p) for p in r.territory_paths)
+
+
+def has_any(user: UserLike, action: Action | str) -> bool:
+    """Whether `user` may perform `action` anywhere at all (e.g. to show a menu item)."""
+    return not reach(user, action).is_empty
+
+
+# --- Scoping per model --------------------------------------------------------------------
+
+Scoper = Callable[[QuerySet[Any], Reach, UserLike], QuerySet[Any]]
+_SCOPERS: dict[type[models.Model], Scoper] = {}
+
+
+def scoped(model: type[models.Model]) -> Callable[[Scoper], Scoper]:
+    """Register how objects of `model` are limited to a reach (one function per model)."""
+
+    def register(func: Scoper) -> Scoper:
+        _SCOPERS[model] = func
+        return func
+
+    return register
+
+
+def organization_prefix_scoper(prefix: str) -> Scoper:
+    """A scoper for models that belong to one organisation through `prefix`."""
+
+    def scope(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+        return qs.filter(r.organization_q(prefix))
+
+    return scope
+
+
+def restrict(qs: QuerySet[ModelT], user: UserLike, action: Action | str = Action.VIEW) -> QuerySet[ModelT]:
+    """Limit `qs` to the objects `user` may `action`; nothing for the anonymous public."""
+    r = reach(user, action)
+    if r.everything:
+        return qs
+    if r.is_empty:
+        return qs.none()
+    scoper = _SCOPERS.get(qs.model)
+    if scoper is None:
+        raise LookupError(f"No access scoping registered for {qs.model.__name__}")
+    return scoper(qs, r, user)
+
+
+def get_for_user(
+    qs: QuerySet[ModelT], user: UserLike, pk: Any, action: Action | str = Action.VIEW
+) -> ModelT:
+    """The object with `pk` if `user` may `action` it; 404 for missing and forbidden alike."""
+    try:
+        return restrict(qs, user, action).get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def is_scoped(model: type[models.Model]) -> bool:
+    return model in _SCOPERS
+
+
+def scoped_models() -> Iterable[type[models.Model]]:
+    return _SCOPERS.keys()
+
+
+def territory_ancestor_paths(paths: Iterable[str], steplen: int) -> set[str]:
+    """Every prefix path of the given materialised paths (the ancestors and the nodes)."""
+    result: set[str] = set()
+    for path in paths:
+        for end in range(steplen, len(path) + 1, steplen):
+            result.add(path[:end])
+    return result
+
+
+def school_kind_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}kind": OrganizationKind.SCHOOL})

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "opora.core"
+    label = "core"
+    verbose_name = "Ядро"
+
+    def ready(self) -> None:
+        # Importing registers the job handlers, importers and access scoping of the core.
+        from opora.core import scoping, tasks  # noqa: F401
+        from opora.core.imports import services  # noqa: F401

@@ -1,0 +1,28 @@
+"""Choices shared by the core: job states, timeline verbs."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("В очереди")
+    RUNNING = "running", _("Выполняется")
+    SUCCEEDED = "succeeded", _("Завершено")
+    FAILED = "failed", _("Ошибка")
+
+
+class TimelineVerb(models.TextChoices):
+    """Important transitions recorded as separate events on an object's timeline."""
+
+    SUBMITTED = "submitted", _("Отправлено на рассмотрение")
+    RETURNED = "returned", _("Возвращено на доработку")
+    APPROVED = "approved", _("Утверждено")
+    IMPORTED = "imported", _("Загружено из файла")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Файл загружен")
+    MAPPED = "mapped", _("Столбцы сопоставлены")
+    QUEUED = "queued", _("Сохраняется")
+    DONE = "done", _("Сохранено")
+    FAILED = "failed", _("Не сохранено")

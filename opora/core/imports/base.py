@@ -1,0 +1,180 @@
+"""What an importer declares (its columns, how to validate and save rows) and the shared steps:
+guessing the column mapping from headers, mapping rows, reporting errors by row and column.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
+
+from opora.core.imports.readers import Table
+
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """A field the importer can fill, the header names it recognises and whether it is needed."""
+
+    key: str
+    label: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    help_text: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one cell: shown to the user as «Строка N, столбец «X»: message»."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row == 0:
+            return self.message
+        return _("Строка %(row)s, столбец «%(column)s»: %(message)s") % {
+            "row": self.row, "column": self.column, "message": self.message,
+        }
+
+
+@dataclass
+class MappedRow:
+    """A data row with its values under the importer's keys and the file's header per key."""
+
+    number: int
+    values: dict[str, str]
+    headers: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "").strip()
+
+    def error(self, key: str, message: str) -> RowError:
+        return RowError(self.number, self.headers.get(key, key), message)
+
+
+@dataclass
+class Validation:
+    """The outcome of checking every row: records ready to save, or all the errors."""
+
+    records: list[Any] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+class Importer(ABC):
+    """A kind of import (e.g. the school registry). Subclasses are registered by `key`."""
+
+    key: str
+    title: str
+    columns: tuple[ImportColumn, ...]
+
+    @abstractmethod
+    def may_import(self, user: UserLike) -> bool:
+        """Whether the user may use this import at all (rows are checked one by one later)."""
+
+    @abstractmethod
+    def validate(
+        self, rows: list[MappedRow], *, user: UserLike, progress: ProgressCallback | None = None
+    ) -> Validation:
+        """Check every row; never writes."""
+
+    @abstractmethod
+    def save(
+        self, validation: Validation, *, user: UserLike, progress: ProgressCallback | None = None
+    ) -> dict[str, Any]:
+        """Write a valid Validation's records; the caller wraps it in one transaction."""
+
+    def column(self, key: str) -> ImportColumn:
+        return next(c for c in self.columns if c.key == key)
+
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register_importer(cls: type[Importer]) -> type[Importer]:
+    _IMPORTERS[cls.key] = cls
+    return cls
+
+
+def get_importer(key: str) -> Importer:
+    try:
+        return _IMPORTERS[key]()
+    except KeyError as exc:
+        raise LookupError(key) from exc
+
+
+def importers() -> list[Importer]:
+    return [cls() for cls in _IMPORTERS.values()]
+
+
+def normalise_header(text: str) -> str:
+    return " ".join(text.lower().replace("ё", "е").replace("_", " ").split()).strip(" .:*")
+
+
+def guess_columns(importer: Importer, headers: list[str]) -> dict[str, str]:
+    """Map each importer column to the file header that names it, when one clearly does."""
+    by_name = {normalise_header(h): h for h in headers if h}
+    result: dict[str, str] = {}
+    for column in importer.columns:
+        for candidate in (column.label, column.key, *column.aliases):
+            header = by_name.get(normalise_header(candidate))
+            if header is not None and header not in result.values():
+                result[column.key] = header
+                break
+    return result
+
+
+def mapping_problems(importer: Importer, columns: dict[str, str], headers: list[str]) -> list[str]:
+    """Why a mapping cannot be used with these headers (missing required, unknown header)."""
+    problems = []
+    for column in importer.columns:
+        header = columns.get(column.key, "")
+        if column.required and not header:
+            problems.append(
+                _("Не указан столбец для обязательного поля «%(label)s».") % {"label": column.label}
+            )
+        elif header and header not in headers:
+            problems.append(
+                _("Для поля «%(label)s» выбран столбец «%(header)s», которого нет в файле.")
+                % {"label": column.label, "header": header}
+            )
+    used = [h for h in columns.values() if h]
+    for header in sorted({h for h in used if used.count(h) > 1}):
+        problems.append(
+            _("Столбец «%(header)s» выбран для нескольких полей.") % {"header": header}
+        )
+    return problems
+
+
+def map_rows(table: Table, columns: dict[str, str]) -> list[MappedRow]:
+    """Rows of `table` with values under the importer's keys; empty rows are skipped."""
+    positions = {key: table.headers.index(h) for key, h in columns.items() if h in table.headers}
+    headers = {key: h for key, h in columns.items() if h in table.headers}
+    mapped = []
+    for index, row in enumerate(table.rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        mapped.append(
+            MappedRow(
+                number=table.row_number(index),
+                values={key: row[pos] for key, pos in positions.items()},
+                headers=headers,
+            )
+        )
+    return mapped

@@ -1,0 +1,219 @@
+"""Import steps as services: upload a file, set its column mapping, preview, save as a job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from opora.core.audit import timeline_event_record
+from opora.core.choices import ImportStatus, TimelineVerb
+from opora.core.imports.base import (
+    Importer,
+    MappedRow,
+    ProgressCallback,
+    UserLike,
+    Validation,
+    get_importer,
+    guess_columns,
+    map_rows,
+    mapping_problems,
+)
+from opora.core.imports.readers import Table, TableFileError, read_table
+from opora.core.jobs import JobError, JobReporter, job_handler, job_start
+from opora.core.models import ImportMapping, ImportUpload, Job
+
+PREVIEW_ROWS = 20
+IMPORT_JOB_KIND = "core.import"
+
+
+def max_upload_bytes() -> int:
+    return int(settings.OPORA_MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def check_upload_size(uploaded: UploadedFile) -> None:
+    """Refuse a file over the limit before reading it."""
+    if uploaded.size is not None and uploaded.size > max_upload_bytes():
+        raise ValidationError(
+            _("Файл «%(name)s» весит %(size).1f МБ; можно загрузить не больше %(limit)s МБ.")
+            % {
+                "name": uploaded.name,
+                "size": uploaded.size / 1024 / 1024,
+                "limit": settings.OPORA_MAX_UPLOAD_MB,
+            }
+        )
+
+
+@transaction.atomic
+def import_upload_create(
+    *, importer_key: str, uploaded: UploadedFile, user: UserLike,
+    mapping: ImportMapping | None = None,
+) -> ImportUpload:
+    """Store an uploaded file after checking it reads as a table; guess or reuse the mapping."""
+    importer = get_importer(importer_key)
+    check_upload_size(uploaded)
+    name = uploaded.name or "file"
+    try:
+        table = read_table(uploaded.file, name)
+    except TableFileError as exc:
+        raise ValidationError(str(exc)) from exc
+    uploaded.seek(0)
+    columns = (
+        {k: v for k, v in mapping.columns.items() if v in table.headers}
+        if mapping is not None
+        else guess_columns(importer, table.headers)
+    )
+    upload = ImportUpload(
+        importer=importer.key,
+        original_name=name[:255],
+        headers=table.headers,
+        row_count=len(table.rows),
+        columns=columns,
+        mapping=mapping,
+        uploaded_by=user,  # type: ignore[misc]
+    )
+    upload.file.save(name, uploaded, save=False)
+    upload.save()
+    return upload
+
+
+@transaction.atomic
+def import_upload_set_columns(
+    *, upload: ImportUpload, columns: dict[str, str], user: UserLike, save_as: str = ""
+) -> ImportUpload:
+    """Set the column mapping; optionally save it under a data-source name for next time."""
+    importer = get_importer(upload.importer)
+    columns = {k: v for k, v in columns.items() if v}
+    problems = mapping_problems(importer, columns, upload.headers)
+    if problems:
+        raise ValidationError(problems)
+    upload.columns = columns
+    upload.status = ImportStatus.MAPPED
+    if save_as.strip():
+        upload.mapping, _created = ImportMapping.objects.update_or_create(
+            importer=importer.key,
+            source_name=save_as.strip()[:255],
+            defaults={"columns": columns, "created_by": user},
+        )
+    upload.save()
+    return upload
+
+
+def _read_upload(upload: ImportUpload) -> Table:
+    with upload.file.open("rb") as stream:
+        return read_table(stream, upload.original_name)
+
+
+@dataclass
+class Preview:
+    """What the preview page shows: the first mapped rows and the check of every row."""
+
+    importer: Importer
+    rows: list[MappedRow]
+    validation: Validation
+    total_rows: int
+
+
+def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
+    """Map and validate every row of the upload; writes nothing."""
+    importer = get_importer(upload.importer)
+    try:
+        table = _read_upload(upload)
+    except (TableFileError, OSError) as exc:
+        raise ValidationError(str(exc)) from exc
+    rows = map_rows(table, upload.columns)
+    validation = importer.validate(rows, user=user)
+    return Preview(
+        importer=importer, rows=rows[:PREVIEW_ROWS], validation=validation, total_rows=len(rows)
+    )
+
+
+@transaction.atomic
+def import_upload_commit(*, upload: ImportUpload, user: UserLike) -> Job:
+    """Queue the all-or-nothing save of the upload as a background job."""
+    if upload.status in (ImportStatus.QUEUED, ImportStatus.DONE) and upload.job_id:
+        assert upload.job is not None
+        return upload.job
+    importer = get_importer(upload.importer)
+    job = job_start(
+        kind=IMPORT_JOB_KIND,
+        title=_("%(title)s: «%(file)s»") % {"title": importer.title, "file": upload.original_name},
+        params={"upload_id": upload.pk},
+        user=user,  # type: ignore[arg-type]
+    )
+    upload.job = job
+    upload.status = ImportStatus.QUEUED
+    upload.save(update_fields=["job", "status"])
+    return job
+
+
+@job_handler(IMPORT_JOB_KIND)
+def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    """Read, validate every row, then save all rows in one transaction or none of them."""
+    upload = ImportUpload.objects.select_related("uploaded_by").get(pk=job.params["upload_id"])
+    importer = get_importer(upload.importer)
+    user = upload.uploaded_by
+    try:
+        reporter.progress(2, _("Чтение файла"))
+        try:
+            table = _read_upload(upload)
+        except (TableFileError, OSError) as exc:
+            raise JobError(str(exc)) from exc
+        rows = map_rows(table, upload.columns)
+        reporter.log(_("Прочитано строк: %(n)s") % {"n": len(rows)})
+
+        def validation_progress(share: float, text: str) -> None:
+            reporter.progress(5 + share * 45, text)
+
+        validation = importer.validate(rows, user=user, progress=validation_progress)
+        if not validation.is_valid:
+            reporter.log("\n".join(str(error) for error in validation.errors[:1000]))
+            raise JobError(
+                _("В файле %(n)s ошибок; ничего не сохранено. Исправьте файл и загрузите снова.")
+                % {"n": len(validation.errors)}
+            )
+        reporter.progress(50, _("Сохранение %(n)s строк") % {"n": len(rows)})
+        # Progress inside the transaction becomes visible only at commit; the save phase is
+        # reported as one step so the bar never shows work that may still be rolled back.
+        with transaction.atomic():
+            result = importer.save(validation, user=user)
+            timeline_event_record(
+                target=upload, verb=TimelineVerb.IMPORTED, actor=user,
+                message=upload.original_name, data={"job": job.pk},
+            )
+        reporter.log(
+            _("Сохранено: создано %(c)s, обновлено %(u)s, без изменений %(s)s.")
+            % {"c": validation.created, "u": validation.updated, "s": validation.unchanged}
+        )
+    except Exception:
+        ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.FAILED)
+        raise
+    ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.DONE)
+    return {
+        "created": validation.created,
+        "updated": validation.updated,
+        "unchanged": validation.unchanged,
+        **result,
+    }
+
+
+def run_import_now(
+    *, importer_key: str, table: Table, columns: dict[str, str] | None, user: UserLike,
+    progress: ProgressCallback | None = None,
+) -> Validation:
+    """Validate and save a table in this process (CLI and benchmarks); all or nothing."""
+    importer = get_importer(importer_key)
+    columns = columns or guess_columns(importer, table.headers)
+    problems = mapping_problems(importer, columns, table.headers)
+    if problems:
+        raise ValidationError(problems)
+    validation = importer.validate(map_rows(table, columns), user=user, progress=progress)
+    if validation.is_valid:
+        with transaction.atomic():
+            importer.save(validation, user=user, progress=progress)
+    return validation

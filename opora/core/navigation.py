@@ -1,0 +1,89 @@
+"""The capability navigation: Реестр, Выявление, Программы, Мониторинг, Поддержка, Отчёты.
+
+Sections whose capability has not shipped yet lead to a page that says what will be there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    url_name: str
+    path_prefix: str
+    summary: str
+    url_args: tuple[str, ...] = ()
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "registry", _("Реестр"), "registry:schools", "/registry/",
+        _("Территории, организации, школы, люди и программы."),
+    ),
+    Section(
+        "identification", _("Выявление"), "core:upcoming", "/upcoming/identification/",
+        _(
+            "Загрузка результатов оценочных процедур и социального контекста, объяснимое "
+            "выявление ШНОР, ШНСУ, группы риска и резильентных школ по утверждённой методике, "
+            "сравнение методик и утверждение списка приказом."
+        ),
+        ("identification",),
+    ),
+    Section(
+        "programmes", _("Программы"), "registry:programmes", "/registry/programmes/",
+        _(
+            "Муниципальные программы и дорожные карты: шаблоны, загрузка из Word и Excel, "
+            "конструктор школьных программ, согласование, исполнение с подтверждающими "
+            "документами."
+        ),
+    ),
+    Section(
+        "monitoring", _("Мониторинг"), "core:upcoming", "/upcoming/monitoring/",
+        _(
+            "Целевые показатели с базовыми и плановыми значениями, контрольные точки "
+            "(входной, промежуточный, итоговый мониторинг), анкетирование и профиль рисков "
+            "500+, профессиональные дефициты учителей и ИОМ."
+        ),
+        ("monitoring",),
+    ),
+    Section(
+        "support", _("Поддержка"), "core:upcoming", "/upcoming/support/",
+        _(
+            "Кураторы и школы-наставники, сетевые договоры, выезды и «методические десанты», "
+            "консультации, мероприятия для команд школ, банк эффективных практик."
+        ),
+        ("support",),
+    ),
+    Section(
+        "reports", _("Отчёты"), "core:upcoming", "/upcoming/reports/",
+        _(
+            "Аналитические справки с адресными рекомендациями, карточка школы, муниципальный "
+            "отчёт, итоги года, оценка эффективности поддержки, выгрузки XLSX / DOCX / PDF."
+        ),
+        ("reports",),
+    ),
+)
+
+
+def section(key: str) -> Section:
+    return next(s for s in SECTIONS if s.key == key)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    """The sections with their URLs and which one the current page belongs to."""
+    return [
+        {
+            "title": s.title,
+            "url": reverse(s.url_name, args=s.url_args),
+            "active": request.path.startswith(s.path_prefix)
+            and not (s.key == "registry" and request.path.startswith("/registry/programmes/")),
+        }
+        for s in SECTIONS
+    ]

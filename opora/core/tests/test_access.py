@@ -1,0 +1,57 @@
+"""The reach of every role, tested through `restrict` on organisations."""
+
+import pytest
+
+from opora.core.access import Action, restrict
+from opora.registry.models import Organization, Person, Territory
+
+EXPECTED_SCHOOLS = {
+    "regional": {"SCH-A", "SCH-B", "SCH-C"},
+    "coordinator": {"SCH-A", "SCH-B"},
+    "analyst": {"SCH-A", "SCH-B"},
+    "council": {"SCH-A", "SCH-B"},
+    "curator": {"SCH-A"},
+    "director_a": {"SCH-A"},
+    "director_b": {"SCH-B"},
+    "staff_a": {"SCH-A"},
+    "teacher": {"SCH-A"},
+    "outsider": {"SCH-C"},
+    "superuser": {"SCH-A", "SCH-B", "SCH-C"},
+}
+
+
+@pytest.mark.parametrize(("persona", "codes"), EXPECTED_SCHOOLS.items())
+def test_each_role_sees_the_schools_of_its_reach(world, persona, codes):
+    schools = restrict(Organization.objects.filter(kind="school"), world.user(persona))
+    assert set(schools.values_list("code", flat=True)) == codes
+
+
+@pytest.mark.parametrize(
+    ("persona", "codes"),
+    [("coordinator", {"SCH-A", "SCH-B"}), ("director_a", {"SCH-A"}), ("council", set()),
+     ("curator", set()), ("teacher", set())],
+)
+def test_change_reach(world, persona, codes):
+    schools = restrict(Organization.objects.filter(kind="school"), world.user(persona),
+                       Action.CHANGE)
+    assert set(schools.values_list("code", flat=True)) == codes
+
+
+def test_anonymous_sees_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not restrict(Organization.objects.all(), AnonymousUser()).exists()
+
+
+def test_territories_include_ancestors_for_breadcrumbs(world):
+    names = set(restrict(Territory.objects.all(), world.user("director_a"))
+                .values_list("name", flat=True))
+    assert names == {"Тестовая область", "Город N", "Северный"}
+
+
+def test_teacher_does_not_see_people_but_director_does(world):
+    assert not restrict(Person.objects.exclude(user=world.user("teacher")),
+                        world.user("teacher"), Action.VIEW_PEOPLE).exists()
+    people = restrict(Person.objects.all(), world.user("director_a"), Action.VIEW_PEOPLE)
+    assert {"Director_a", "Staff_a", "Teacher"} <= set(people.values_list("last_name", flat=True))
+    assert "Director_b" not in set(people.values_list("last_name", flat=True))

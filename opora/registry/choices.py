@@ -1,0 +1,62 @@
+"""Choices of the registry: kinds of territories and organisations, school attributes, roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoryKind(models.TextChoices):
+    COUNTRY = "country", _("Страна")
+    REGION = "region", _("Субъект РФ")
+    MUNICIPALITY = "municipality", _("Муниципальное образование")
+    CITY_DISTRICT = "city_district", _("Район города")
+    SETTLEMENT = "settlement", _("Населённый пункт")
+
+
+class OrganizationKind(models.TextChoices):
+    EDUCATION_AUTHORITY = "authority", _("Орган управления образованием")
+    METHODICAL_CENTRE = "methodical_centre", _("Методический центр")
+    SCHOOL = "school", _("Общеобразовательная организация")
+    PARTNER = "partner", _("Организация-партнёр")
+
+
+class PartnerKind(models.TextChoices):
+    CULTURE = "culture", _("Культура")
+    SPORT = "sport", _("Спорт")
+    ADDITIONAL_EDUCATION = "additional_education", _("Дополнительное образование")
+    HIGHER_EDUCATION = "higher_education", _("Профессиональное / высшее образование")
+    SOCIAL = "social", _("Социальная сфера")
+    OTHER = "other", _("Другое")
+
+
+class SchoolType(models.TextChoices):
+    SOSH = "sosh", _("СОШ")
+    OOSH = "oosh", _("ООШ")
+    NOSH = "nosh", _("НОШ")
+    GYMNASIUM = "gymnasium", _("Гимназия")
+    LYCEUM = "lyceum", _("Лицей")
+    EVENING = "evening", _("В(С)ОШ")
+    BOARDING = "boarding", _("Школа-интернат")
+
+
+class Locality(models.TextChoices):
+    URBAN = "urban", _("Городская")
+    RURAL = "rural", _("Сельская")
+
+
+class Ownership(models.TextChoices):
+    MUNICIPAL = "municipal", _("Муниципальная")
+    STATE = "state", _("Государственная")
+    PRIVATE = "private", _("Частная")
+
+
+class Role(models.TextChoices):
+    """A person's role in an organisation; `opora.core.access` says what each may reach."""
+
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Региональный координатор")
+    PROGRAMME_COORDINATOR = "programme_coordinator", _("Координатор программы")
+    ANALYST = "analyst", _("Аналитик / методист")
+    CURATOR = "curator", _("Куратор")
+    SCHOOL_DIRECTOR = "school_director", _("Директор школы")
+    SCHOOL_STAFF = "school_staff", _("Сотрудник школы")
+    TEACHER = "teacher", _("Учитель")
+    COUNCIL_MEMBER = "council_member", _("Член совета / рабочей группы")

@@ -1,0 +1,298 @@
+"""The registry: territories, organisations, schools, people, roles, academic years, programmes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from opora.registry.choices import (
+    Locality,
+    OrganizationKind,
+    Ownership,
+    PartnerKind,
+    Role,
+    SchoolType,
+    TerritoryKind,
+)
+
+
+class Territory(MP_Node):
+    """A territory (территория) of any depth: country → region → municipality → city district.
+
+    The materialised path (`path`) lets access scoping select a whole subtree in one query.
+    """
+
+    name = models.CharField(_("название"), max_length=255)
+    kind = models.CharField(_("вид"), max_length=32, choices=TerritoryKind.choices)
+    code = models.CharField(
+        _("код (ОКТМО или свой)"), max_length=32, unique=True, null=True, blank=True
+    )
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("территория")
+        verbose_name_plural = _("территории")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:territory", args=[self.pk])
+
+
+class Organization(models.Model):
+    """An organisation (организация): education authority, methodical centre, school or partner."""
+
+    kind = models.CharField(_("тип"), max_length=32, choices=OrganizationKind.choices)
+    code = models.CharField(
+        _("код"),
+        max_length=64,
+        unique=True,
+        help_text=_("Код организации в реестре (ИНН, код ОО или свой); по нему ищутся повторы."),
+    )
+    name = models.CharField(_("полное наименование"), max_length=500)
+    short_name = models.CharField(_("краткое наименование"), max_length=255)
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("территория"), on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("вышестоящая организация"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="children",
+    )
+    partner_kind = models.CharField(
+        _("сфера партнёра"), max_length=32, choices=PartnerKind.choices, blank=True
+    )
+    ownership = models.CharField(
+        _("форма собственности"), max_length=16, choices=Ownership.choices,
+        default=Ownership.MUNICIPAL,
+    )
+    address = models.CharField(_("адрес"), max_length=500, blank=True)
+    phone = models.CharField(_("телефон"), max_length=64, blank=True)
+    email = models.EmailField(_("эл. почта"), blank=True)
+    website = models.URLField(_("сайт"), blank=True)
+    is_active = models.BooleanField(_("действует"), default=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменена"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("организация")
+        verbose_name_plural = _("организации")
+        ordering = ["short_name"]
+        indexes = [models.Index(fields=["kind", "short_name"])]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        if self.kind == OrganizationKind.SCHOOL:
+            return reverse("registry:school", args=[self.pk])
+        return reverse("registry:organization", args=[self.pk])
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == OrganizationKind.SCHOOL
+
+
+class SchoolProfile(models.Model):
+    """School attributes (сведения об ОО) kept beside its organisation record."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="school", primary_key=True
+    )
+    school_type = models.CharField(_("вид ОО"), max_length=16, choices=SchoolType.choices)
+    number = models.CharField(_("номер"), max_length=16, blank=True, db_index=True)
+    locality = models.CharField(
+        _("местность"), max_length=8, choices=Locality.choices, default=Locality.URBAN
+    )
+    enrolment = models.PositiveIntegerField(_("численность обучающихся"), null=True, blank=True)
+    director_name = models.CharField(_("директор"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("сведения о школе")
+        verbose_name_plural = _("сведения о школах")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class Person(models.Model):
+    """A person (сотрудник, участник программы); may have a user account."""
+
+    last_name = models.CharField(_("фамилия"), max_length=100)
+    first_name = models.CharField(_("имя"), max_length=100)
+    middle_name = models.CharField(_("отчество"), max_length=100, blank=True)
+    email = models.EmailField(_("эл. почта"), blank=True)
+    phone = models.CharField(_("телефон"), max_length=64, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("учётная запись"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="person",
+    )
+
+    class Meta:
+        verbose_name = _("человек")
+        verbose_name_plural = _("люди")
+        ordering = ["last_name", "first_name", "middle_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip()
+
+
+class Membership(models.Model):
+    """A person's role in an organisation (членство); several per person are allowed."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("человек"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("организация"), on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("роль"), max_length=32, choices=Role.choices)
+    position = models.CharField(_("должность"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    class Meta:
+        verbose_name = _("роль в организации")
+        verbose_name_plural = _("роли в организациях")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}, {self.organization}"
+
+
+class CuratorAssignment(models.Model):
+    """A curator assigned to a school (закрепление куратора); gives the curator its reach."""
+
+    curator = models.ForeignKey(
+        Person, verbose_name=_("куратор"), on_delete=models.CASCADE,
+        related_name="curated_schools",
+    )
+    school = models.ForeignKey(
+        Organization, verbose_name=_("школа"), on_delete=models.CASCADE,
+        related_name="curator_assignments", limit_choices_to={"kind": OrganizationKind.SCHOOL},
+    )
+    since = models.DateField(_("с"), default=datetime.date.today)
+    until = models.DateField(_("по"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("закрепление куратора")
+        verbose_name_plural = _("закрепления кураторов")
+        constraints = [
+            models.UniqueConstraint(fields=["curator", "school"], name="unique_curator_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.curator} → {self.school}"
+
+
+class AcademicYear(models.Model):
+    """An academic year (учебный год), 1 September – 31 August, named "2024/25"."""
+
+    start_year = models.PositiveSmallIntegerField(_("год начала"), unique=True)
+
+    class Meta:
+        verbose_name = _("учебный год")
+        verbose_name_plural = _("учебные годы")
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def starts_on(self) -> datetime.date:
+        return datetime.date(self.start_year, 9, 1)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return datetime.date(self.start_year + 1, 8, 31)
+
+    @staticmethod
+    def start_year_for(day: datetime.date) -> int:
+        return day.year if day.month >= 9 else day.year - 1
+
+
+class Programme(models.Model):
+    """A support programme (программа поддержки ШНОР/ШНСУ) owned by an education authority."""
+
+    name = models.CharField(_("название"), max_length=500)
+    owner = models.ForeignKey(
+        Organization, verbose_name=_("орган-владелец"), on_delete=models.PROTECT,
+        related_name="owned_programmes",
+    )
+    starts_on = models.DateField(_("начало"))
+    ends_on = models.DateField(_("окончание"))
+    goal = models.TextField(_("цель"), blank=True)
+    tasks = models.TextField(_("задачи"), blank=True, help_text=_("По одной задаче в строке."))
+    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
+    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    schools = models.ManyToManyField(
+        Organization, verbose_name=_("школы-участники"), through="ProgrammeSchool",
+        related_name="programmes", blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("программа")
+        verbose_name_plural = _("программы")
+        ordering = ["-starts_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Окончание программы раньше её начала.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:programme", args=[self.pk])
+
+    @property
+    def period(self) -> str:
+        return f"{self.starts_on.year}–{self.ends_on.year}"
+
+    @property
+    def task_list(self) -> list[str]:
+        return [line.strip() for line in self.tasks.splitlines() if line.strip()]
+
+
+class ProgrammeSchool(models.Model):
+    """A school's participation in a programme (участие школы в программе)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE)
+    school = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    joined_on = models.DateField(_("включена"), null=True, blank=True)
+    left_on = models.DateField(_("исключена"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("школа в программе")
+        verbose_name_plural = _("школы в программе")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "school"], name="unique_programme_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} в {self.programme}"

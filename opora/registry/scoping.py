@@ -1,0 +1,68 @@
+"""Access scoping of registry records: everything hangs off the organisations in reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from opora.core.access import (
+    Reach,
+    UserLike,
+    organization_prefix_scoper,
+    scoped,
+    territory_ancestor_paths,
+)
+from opora.registry.models import (
+    CuratorAssignment,
+    Membership,
+    Organization,
+    Person,
+    Programme,
+    ProgrammeSchool,
+    SchoolProfile,
+    Territory,
+)
+
+scoped(Organization)(organization_prefix_scoper(""))
+scoped(SchoolProfile)(organization_prefix_scoper("organization__"))
+scoped(Membership)(organization_prefix_scoper("organization__"))
+scoped(CuratorAssignment)(organization_prefix_scoper("school__"))
+
+
+@scoped(Territory)
+def scope_territories(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """The territories in reach with their subtrees, plus the ancestors needed for breadcrumbs."""
+    own_paths = set(
+        Organization.objects.filter(pk__in=r.organization_ids).values_list(
+            "territory__path", flat=True
+        )
+    )
+    ancestors = territory_ancestor_paths(own_paths | r.territory_paths, Territory.steplen)
+    q = Q(path__in=sorted(ancestors))
+    for path in r.territory_paths:
+        q |= Q(path__startswith=path)
+    return qs.filter(q)
+
+
+@scoped(Person)
+def scope_people(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """People who hold a role in an organisation in reach, and the user themself."""
+    memberships = Membership.objects.filter(person=OuterRef("pk")).filter(
+        r.organization_q("organization__")
+    )
+    return qs.filter(Exists(memberships) | Q(user=user))
+
+
+@scoped(Programme)
+def scope_programmes(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """Programmes owned in reach or in which a school in reach takes part."""
+    participation = ProgrammeSchool.objects.filter(programme=OuterRef("pk")).filter(
+        r.organization_q("school__")
+    )
+    return qs.filter(r.organization_q("owner__") | Exists(participation))
+
+
+@scoped(ProgrammeSchool)
+def scope_programme_schools(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(r.organization_q("school__"))

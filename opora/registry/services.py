@@ -1,0 +1,79 @@
+"""Writes to the registry. Callers have checked access; every write is audited by auditlog."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from opora.core.audit import timeline_event_record
+from opora.core.choices import TimelineVerb
+from opora.registry.choices import OrganizationKind
+from opora.registry.models import Organization, Programme, SchoolProfile
+
+
+@transaction.atomic
+def school_save(
+    *,
+    code: str,
+    organization: Organization | None,
+    organization_values: dict[str, Any],
+    school_values: dict[str, Any],
+) -> Organization:
+    """Create a school with `code`, or update `organization` and its profile with the values."""
+    if organization is None:
+        organization = Organization(code=code, kind=OrganizationKind.SCHOOL)
+    for name, value in organization_values.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    profile = getattr(organization, "school", None) if organization.pk else None
+    if profile is None:
+        profile = SchoolProfile(organization=organization)
+    for name, value in school_values.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, **values: Any) -> Organization:
+    """Change an organisation's fields (a form has validated them)."""
+    for name, value in values.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def school_profile_update(*, profile: SchoolProfile, **values: Any) -> SchoolProfile:
+    """Change a school's attributes (a form has validated them)."""
+    for name, value in values.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def programme_approve(
+    *, programme: Programme, order_number: str, order_date: datetime.date,
+    user: AbstractBaseUser,
+) -> Programme:
+    """Record the order approving the programme, as a change and as an «approved» event."""
+    programme.order_number = order_number
+    programme.order_date = order_date
+    programme.full_clean()
+    programme.save()
+    timeline_event_record(
+        target=programme,
+        verb=TimelineVerb.APPROVED,
+        actor=user,
+        message=f"Приказ № {order_number} от {order_date:%d.%m.%Y}",
+        data={"order_number": order_number, "order_date": order_date.isoformat()},
+    )
+    return programme

@@ -1,0 +1,125 @@
+"""factory_boy factories for the registry."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from opora.registry.choices import OrganizationKind, Role, SchoolType, TerritoryKind
+from opora.registry.models import (
+    CuratorAssignment,
+    Membership,
+    Organization,
+    Person,
+    Programme,
+    SchoolProfile,
+    Territory,
+)
+
+PASSWORD = "test-password-123"
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    """Territories are tree nodes: pass `parent=` to add a child, none to add a root."""
+
+    class Meta:
+        model = Territory
+
+    name = factory.Sequence(lambda n: f"Территория {n}")
+    kind = TerritoryKind.MUNICIPALITY
+    code = factory.Sequence(lambda n: f"T{n:05d}")
+
+    @classmethod
+    def _create(cls, model_class: type[Territory], *args: Any, **kwargs: Any) -> Territory:
+        parent = kwargs.pop("parent", None)
+        if parent is None:
+            return model_class.objects.add_root(kwargs)
+        return model_class.objects.add_child(parent, kwargs)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    kind = OrganizationKind.EDUCATION_AUTHORITY
+    code = factory.Sequence(lambda n: f"ORG{n:06d}")
+    name = factory.Sequence(lambda n: f"Организация {n}")
+    short_name = factory.LazyAttribute(lambda o: o.name)
+    territory = factory.SubFactory(TerritoryFactory)
+
+
+class SchoolFactory(OrganizationFactory):
+    """A school with its profile."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    kind = OrganizationKind.SCHOOL
+    name = factory.Sequence(lambda n: f"Муниципальное общеобразовательное учреждение СОШ № {n}")
+    short_name = factory.Sequence(lambda n: f"СОШ № {n}")
+    profile = factory.RelatedFactory(
+        "opora.registry.tests.factories.SchoolProfileFactory", factory_related_name="organization"
+    )
+
+
+class SchoolProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolProfile
+
+    school_type = SchoolType.SOSH
+    number = factory.Sequence(lambda n: str(n))
+    enrolment = 500
+    director_name = "Иванова Мария Петровна"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create:
+            obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    last_name = factory.Sequence(lambda n: f"Петров{n}")
+    first_name = "Иван"
+    middle_name = "Сергеевич"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.SCHOOL_STAFF
+
+
+class CuratorAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CuratorAssignment
+
+    curator = factory.SubFactory(PersonFactory)
+    school = factory.SubFactory(SchoolFactory)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    name = factory.Sequence(lambda n: f"Программа поддержки ШНОР {n}")
+    owner = factory.SubFactory(OrganizationFactory)
+    starts_on = datetime.date(2024, 9, 1)
+    ends_on = factory.LazyAttribute(lambda p: p.starts_on.replace(year=p.starts_on.year + 3))
