@@ -9,3 +9,6 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Login, logout and password change with Opora's Russian templates (registration/*.html).
+urlpatterns += [path("accounts/", include("django.contrib.auth.urls"))]

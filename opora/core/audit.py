@@ -15,6 +15,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.text import capfirst
 
 from opora.core.choices import TimelineVerb
 from opora.core.middleware import get_request_id
@@ -56,7 +57,7 @@ class HistoryItem:
 
 def _field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return capfirst(str(model._meta.get_field(name).verbose_name))
     except Exception:
         return name
 

@@ -1,2 +1,17 @@
+from django.urls import path
+
+from opora.core import views
+
 app_name = "core"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("upcoming/<slug:key>/", views.upcoming, name="upcoming"),
+    path("jobs/", views.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views.job_detail, name="job"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job-status"),
+    path("history/<int:content_type_id>/<str:pk>/", views.history, name="history"),
+    path("imports/<str:key>/", views.import_start, name="import"),
+    path("imports/upload/<int:pk>/columns/", views.import_columns, name="import-columns"),
+    path("imports/upload/<int:pk>/preview/", views.import_preview_view, name="import-preview"),
+]

@@ -1,2 +1,20 @@
-urlpatterns = []
+from django.urls import path
+
+from opora.registry import views
+
 app_name = "registry"
+
+urlpatterns = [
+    path("", views.school_list, name="index"),
+    path("schools/", views.school_list, name="schools"),
+    path("schools/<int:pk>/", views.school_detail, name="school"),
+    path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),
+    path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
+    path("territories/", views.territory_list, name="territories"),
+    path("territories/<int:pk>/", views.territory_detail, name="territory"),
+    path("programmes/", views.programme_list, name="programmes"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/approve/", views.programme_approve, name="programme-approve"),
+]

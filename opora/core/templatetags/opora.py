@@ -1,0 +1,57 @@
+"""Template helpers: links to an object's history, Russian numbers, status badges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag
+def history_url(obj: Any) -> str:
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("core:history", args=[content_type.pk, obj.pk])
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return {
+        "queued": "secondary", "running": "primary", "succeeded": "success", "failed": "danger",
+    }.get(status, "secondary")
+
+
+@register.filter
+def number(value: Any) -> str:
+    """12345 → «12 345» (Russian thousands separator, a narrow no-break space)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def bs(field: Any) -> str:
+    """Render a form field's widget with Bootstrap's classes and the invalid state."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type == "checkbox":
+        css = "form-check-input"
+    elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key, 0)

@@ -1,0 +1,201 @@
+"""Core pages: home, placeholders of coming capabilities, jobs, history, the import wizard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from opora.core.access import get_for_user, is_scoped, restrict
+from opora.core.audit import object_history
+from opora.core.forms import ImportColumnsForm, ImportUploadForm
+from opora.core.imports.base import Importer, get_importer
+from opora.core.imports.services import (
+    import_preview,
+    import_upload_commit,
+    import_upload_create,
+    import_upload_set_columns,
+)
+from opora.core.models import ImportUpload, Job
+from opora.core.navigation import SECTIONS, section
+from opora.registry.selectors import home_summary
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+
+
+@login_required
+def upcoming(request: HttpRequest, key: str) -> HttpResponse:
+    try:
+        current = section(key)
+    except StopIteration as exc:
+        raise Http404 from exc
+    return render(
+        request, "core/upcoming.html",
+        {"section": current, "breadcrumbs": [{"title": current.title}], "sections": SECTIONS},
+    )
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = restrict(Job.objects.select_related("created_by"), request.user)
+    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    return render(
+        request, "core/job_list.html",
+        {"page": page, "breadcrumbs": [{"title": _("Фоновые задачи")}]},
+    )
+
+
+def _job_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    job = get_for_user(Job.objects.select_related("created_by"), request.user, pk)
+    upload = ImportUpload.objects.filter(job=job).first()
+    return {"job": job, "upload": upload}
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _job_context(request, pk)
+    context["breadcrumbs"] = [
+        {"title": _("Фоновые задачи"), "url": reverse("core:jobs")},
+        {"title": context["job"].title},
+    ]
+    return render(request, "core/job_detail.html", context)
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's live part, polled by HTMX until the job finishes."""
+    return render(request, "core/_job_status.html", _job_context(request, pk))
+
+
+@login_required
+def history(request: HttpRequest, content_type_id: int, pk: str) -> HttpResponse:
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist as exc:
+        raise Http404 from exc
+    model = content_type.model_class()
+    if model is None or not is_scoped(model):
+        raise Http404
+    obj = get_for_user(model._default_manager.all(), request.user, pk)
+    items = object_history(obj)
+    # A school's card is its organisation and its profile: one history for both.
+    profile = getattr(obj, "school", None) if content_type.model == "organization" else None
+    if profile is not None:
+        items = sorted(items + object_history(profile), key=lambda i: i.at, reverse=True)
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+    return render(
+        request, "core/history.html",
+        {
+            "object": obj, "items": items,
+            "breadcrumbs": [{"title": str(obj), "url": url}, {"title": _("История изменений")}],
+        },
+    )
+
+
+def _importer_for(request: HttpRequest, key: str) -> Importer:
+    try:
+        importer = get_importer(key)
+    except LookupError as exc:
+        raise Http404 from exc
+    if not importer.may_import(request.user):
+        raise Http404
+    return importer
+
+
+def _upload_for(request: HttpRequest, pk: int) -> tuple[ImportUpload, Importer]:
+    upload = get_for_user(ImportUpload.objects.all(), request.user, pk)
+    return upload, _importer_for(request, upload.importer)
+
+
+def _import_crumbs(importer: Importer, *rest: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"title": importer.title, "url": reverse("core:import", args=[importer.key])}, *rest]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest, key: str) -> HttpResponse:
+    importer = _importer_for(request, key)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, importer=importer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = import_upload_create(
+                importer_key=importer.key, uploaded=form.cleaned_data["file"],
+                user=request.user, mapping=form.cleaned_data["mapping"],
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("core:import-columns", upload.pk)
+    recent = restrict(ImportUpload.objects.filter(importer=importer.key), request.user)[:10]
+    return render(
+        request, "core/import_start.html",
+        {"importer": importer, "form": form, "recent": recent,
+         "breadcrumbs": _import_crumbs(importer, {"title": _("Загрузка файла")})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    upload, importer = _upload_for(request, pk)
+    form = ImportColumnsForm(
+        request.POST or None, importer=importer, headers=upload.headers,
+        initial_columns=upload.columns,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            import_upload_set_columns(
+                upload=upload, columns=form.columns(), user=request.user,
+                save_as=form.cleaned_data["save_as"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("core:import-preview", upload.pk)
+    return render(
+        request, "core/import_columns.html",
+        {"importer": importer, "upload": upload, "form": form,
+         "breadcrumbs": _import_crumbs(importer, {"title": _("Сопоставление столбцов")})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
+    upload, importer = _upload_for(request, pk)
+    if not upload.columns:
+        return redirect("core:import-columns", upload.pk)
+    try:
+        preview = import_preview(upload=upload, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("core:import", importer.key)
+    if request.method == "POST":
+        if not preview.validation.is_valid:
+            messages.error(request, _("В файле есть ошибки; ничего не сохранено."))
+        else:
+            job = import_upload_commit(upload=upload, user=request.user)
+            return redirect("core:job", job.pk)
+    header_by_key = {c.key: upload.columns.get(c.key, "") for c in importer.columns}
+    shown_columns = [c for c in importer.columns if header_by_key[c.key]]
+    return render(
+        request, "core/import_preview.html",
+        {"importer": importer, "upload": upload, "preview": preview,
+         "columns": shown_columns,
+         "rows": [[row.values.get(c.key, "") for c in shown_columns] + [row.number]
+                  for row in preview.rows],
+         "breadcrumbs": _import_crumbs(importer, {"title": _("Проверка")})},
+    )

@@ -1,0 +1,201 @@
+"""Reads from the registry, each limited to what the user may see (see opora.core.access)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from opora.core.access import Action, UserLike, get_for_user, restrict
+from opora.registry.choices import OrganizationKind
+from opora.registry.models import (
+    Membership,
+    Organization,
+    Person,
+    Programme,
+    ProgrammeSchool,
+    Territory,
+)
+
+
+def school_list(user: UserLike) -> QuerySet[Organization]:
+    """Schools the user may see, with what the list shows joined in (constant query count)."""
+    return (
+        restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user)
+        .select_related("school", "territory")
+    )
+
+
+def school_search(qs: QuerySet[Organization], text: str) -> QuerySet[Organization]:
+    """Schools whose name, short name, code or number matches `text` ("15", "гимназия 2")."""
+    q = Q()
+    for word in text.replace("№", " ").split():
+        word_q = (
+            Q(name__icontains=word) | Q(short_name__icontains=word) | Q(code__iexact=word)
+            | Q(school__number__iexact=word)
+        )
+        # SQLite's icontains folds only ASCII; try the capitalised form for Cyrillic words.
+        if word[:1].islower():
+            cap = word[:1].upper() + word[1:]
+            word_q |= Q(name__contains=cap) | Q(short_name__contains=cap)
+        q &= word_q
+    return qs.filter(q)
+
+
+def school_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Organization:
+    """A school the user may `action`, or 404."""
+    qs = Organization.objects.filter(kind=OrganizationKind.SCHOOL).select_related(
+        "school", "territory", "parent"
+    )
+    return get_for_user(qs, user, pk, action)
+
+
+def organization_list(user: UserLike) -> QuerySet[Organization]:
+    """All organisations the user may see."""
+    return restrict(Organization.objects.all(), user).select_related("territory")
+
+
+def organization_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Organization:
+    return get_for_user(
+        Organization.objects.select_related("territory", "parent", "school"), user, pk, action
+    )
+
+
+def organization_people(user: UserLike, organization: Organization) -> list[Membership] | None:
+    """The organisation's people with their roles, or None when the user may see counts only."""
+    from opora.core.access import can
+
+    if not can(user, Action.VIEW_PEOPLE, organization):
+        return None
+    return list(
+        Membership.objects.filter(organization=organization, is_active=True)
+        .select_related("person")
+        .order_by("role", "person__last_name")
+    )
+
+
+def organization_role_counts(organization: Organization) -> list[dict[str, Any]]:
+    """How many people hold each role in the organisation (aggregate, no personal data)."""
+    from opora.registry.choices import Role
+
+    rows = (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .values("role")
+        .annotate(count=Count("pk"))
+        .order_by("role")
+    )
+    return [{"label": Role(row["role"]).label, "count": row["count"]} for row in rows]
+
+
+def territory_roots(user: UserLike) -> QuerySet[Territory]:
+    """The topmost territories the user may see."""
+    visible = restrict(Territory.objects.all(), user)
+    depth = visible.order_by("depth").values_list("depth", flat=True).first()
+    return visible.filter(depth=depth) if depth is not None else visible.none()
+
+
+def territory_get(user: UserLike, pk: Any) -> Territory:
+    return get_for_user(Territory.objects.all(), user, pk)
+
+
+def territory_children(user: UserLike, territory: Territory) -> QuerySet[Territory]:
+    """Visible child territories, each with the number of visible schools in its subtree."""
+    return restrict(Territory.objects.get_children(territory), user)
+
+
+def territory_school_counts(user: UserLike, territories: list[Territory]) -> dict[int, int]:
+    """Visible schools per territory subtree, in one query."""
+    paths = {t.pk: t.path for t in territories}
+    rows = school_list(user).values_list("territory__path", flat=True)
+    counts = dict.fromkeys(paths, 0)
+    for school_path in rows:
+        for pk, path in paths.items():
+            if school_path.startswith(path):
+                counts[pk] += 1
+    return counts
+
+
+def territory_organizations(user: UserLike, territory: Territory) -> QuerySet[Organization]:
+    """Visible organisations placed directly on this territory."""
+    return organization_list(user).filter(territory=territory).select_related("school")
+
+
+def school_programmes(user: UserLike, school: Organization) -> list[ProgrammeSchool]:
+    """The programmes the school takes part in that the user may see."""
+    visible = restrict(Programme.objects.all(), user)
+    return list(
+        ProgrammeSchool.objects.filter(school=school, programme__in=visible)
+        .select_related("programme")
+        .order_by("-programme__starts_on")
+    )
+
+
+def programme_list(user: UserLike) -> QuerySet[Programme]:
+    return (
+        restrict(Programme.objects.all(), user)
+        .select_related("owner")
+        .annotate(school_count=Count("schools", distinct=True))
+    )
+
+
+def programme_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Programme:
+    qs = Programme.objects.select_related("owner").prefetch_related(
+        Prefetch(
+            "programmeschool_set",
+            queryset=ProgrammeSchool.objects.select_related("school__school", "school__territory"),
+        )
+    )
+    return get_for_user(qs, user, pk, action)
+
+
+def programme_visible_schools(user: UserLike, programme: Programme) -> list[ProgrammeSchool]:
+    """Participating schools the user may see (a director sees their own school only)."""
+    visible_ids = set(school_list(user).values_list("pk", flat=True))
+    return [ps for ps in programme.programmeschool_set.all() if ps.school_id in visible_ids]
+
+
+def person_for_user(user: UserLike) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def home_summary(user: UserLike) -> dict[str, Any]:
+    """What the home page shows a user: their roles, reach and the shortest ways into it."""
+    from opora.core.access import TERRITORY_ROLES, has_any, reach
+    from opora.core.models import Job
+    from opora.registry.choices import Role
+
+    memberships = list(
+        Membership.objects.filter(person__user=user, is_active=True)  # type: ignore[misc]
+        .select_related("organization", "person")
+    )
+    roles = {m.role for m in memberships}
+    own_school_ids = [m.organization_id for m in memberships
+                      if m.organization.kind == OrganizationKind.SCHOOL]
+    schools = school_list(user)
+    own_schools: list[Organization] = []
+    if Role.CURATOR in roles:
+        own_schools = list(schools.filter(curator_assignments__curator__user=user).distinct())
+    elif own_school_ids:
+        own_schools = list(schools.filter(pk__in=own_school_ids))
+    territory_paths = sorted(reach(user).territory_paths)
+    territories = (
+        list(Territory.objects.filter(path__in=territory_paths))
+        if roles & TERRITORY_ROLES else []
+    )
+    if user.is_superuser:  # type: ignore[union-attr]
+        territories = list(Territory.objects.get_root_nodes())
+    return {
+        "person": memberships[0].person if memberships else person_for_user(user),
+        "memberships": memberships,
+        "school_count": schools.count(),
+        "programme_count": restrict(Programme.objects.all(), user).count(),
+        "organization_count": organization_list(user).count(),
+        "job_count": Job.objects.filter(created_by=user).count(),  # type: ignore[misc]
+        "own_schools": own_schools,
+        "is_curator": Role.CURATOR in roles,
+        "programmes": list(programme_list(user)[:5]),
+        "territories": territories,
+        "can_import": has_any(user, Action.IMPORT),
+    }

@@ -1,0 +1,228 @@
+"""Registry pages through HTTP, for roles that may and roles that may not."""
+
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from opora.core.choices import TimelineVerb
+from opora.core.models import TimelineEvent
+from opora.registry.models import Organization
+from opora.registry.tests.factories import ProgrammeFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(world):
+    response = world.client("anonymous").get(reverse("registry:schools"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible", "hidden"),
+    [
+        ("coordinator", ["СОШ № 1", "Гимназия № 2"], ["СОШ № 3"]),
+        ("director_a", ["СОШ № 1"], ["Гимназия № 2", "СОШ № 3"]),
+        ("curator", ["СОШ № 1"], ["Гимназия № 2"]),
+        ("outsider", ["СОШ № 3"], ["СОШ № 1", "Гимназия № 2"]),
+    ],
+)
+def test_school_list_shows_only_schools_in_reach(world, persona, visible, hidden):
+    html = world.client(persona).get(reverse("registry:schools")).content.decode()
+    for name in visible:
+        assert name in html
+    for name in hidden:
+        assert name not in html
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("coordinator", 200), ("analyst", 200), ("council", 200), ("curator", 200),
+    ("director_a", 200), ("teacher", 200), ("regional", 200), ("superuser", 200),
+    ("director_b", 404), ("outsider", 404),
+])
+def test_school_card_access(world, persona, status):
+    url = reverse("registry:school", args=[world.school_a.pk])
+    assert world.client(persona).get(url).status_code == status
+
+
+def test_school_card_shows_attributes_and_programmes(world):
+    programme = ProgrammeFactory(owner=world.department, name="Программа ШНОР 2024–2026")
+    programme.schools.add(world.school_a)
+    html = world.client("coordinator").get(
+        reverse("registry:school", args=[world.school_a.pk])).content.decode()
+    for text in ("СОШ № 1", "Северный", "Иванова Мария Петровна", "Городская",
+                 "Программа ШНОР 2024–2026", "500"):
+        assert text in html
+
+
+def test_teacher_sees_staff_only_as_counts(world):
+    url = reverse("registry:school", args=[world.school_a.pk])
+    teacher_html = world.client("teacher").get(url).content.decode()
+    director_html = world.client("director_a").get(url).content.decode()
+    assert "Staff_a" in director_html
+    assert "Staff_a" not in teacher_html
+    assert "Сотрудник школы: 1" in teacher_html
+
+
+@pytest.mark.parametrize(("query", "expected", "absent"), [
+    ("1", "СОШ № 1", "Гимназия № 2"),
+    ("гимназия", "Гимназия № 2", "СОШ № 1"),
+    ("№ 2", "Гимназия № 2", "СОШ № 1"),
+])
+def test_search_by_name_or_number(world, query, expected, absent):
+    html = world.client("coordinator").get(reverse("registry:schools"), {"q": query}).content.decode()
+    assert expected in html
+    assert absent not in html
+
+
+def test_filter_by_territory_and_sort(world):
+    client = world.client("coordinator")
+    html = client.get(reverse("registry:schools"), {"territory": world.south.pk}).content.decode()
+    assert "Гимназия № 2" in html and "СОШ № 1" not in html
+    html = client.get(reverse("registry:schools"), {"sort": "-enrolment"}).content.decode()
+    assert "Найдено: 2" in html
+
+
+def test_htmx_request_gets_only_the_table(world):
+    response = world.client("coordinator").get(reverse("registry:schools"), HTTP_HX_REQUEST="true")
+    assert b"<nav" not in response.content
+    assert "СОШ № 1" in response.content.decode()
+
+
+def test_school_list_query_count_does_not_grow(world):
+    client = world.client("coordinator")
+    url = reverse("registry:schools")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    SchoolFactory.create_batch(40, territory=world.north)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_school_card_query_count_does_not_grow(world):
+    client = world.client("coordinator")
+    url = reverse("registry:school", args=[world.school_a.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    SchoolFactory.create_batch(40, territory=world.north)
+    for _ in range(5):
+        ProgrammeFactory(owner=world.department).schools.add(world.school_a)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("coordinator", 200), ("director_a", 200), ("teacher", 404), ("council", 404),
+    ("curator", 404), ("director_b", 404), ("outsider", 404),
+])
+def test_school_edit_access(world, persona, status):
+    url = reverse("registry:school-edit", args=[world.school_a.pk])
+    assert world.client(persona).get(url).status_code == status
+
+
+def test_school_edit_records_history_with_before_and_after(world):
+    client = world.client("director_a")
+    url = reverse("registry:school-edit", args=[world.school_a.pk])
+    data = {
+        "org-name": world.school_a.name, "org-short_name": "СОШ № 1 им. Пушкина",
+        "org-ownership": "municipal", "org-address": "ул. Мира, 1", "org-phone": "",
+        "org-email": "", "org-website": "",
+        "school-school_type": "sosh", "school-number": "1", "school-locality": "urban",
+        "school-enrolment": "640", "school-director_name": "Иванова Мария Петровна",
+    }
+    response = client.post(url, data, HTTP_X_REQUEST_ID="req-42")
+    assert response.status_code == 302
+    entry = LogEntry.objects.get_for_object(world.school_a.school).latest("timestamp")
+    assert entry.changes_dict["enrolment"] == [500, 640]
+    assert entry.cid == "req-42"
+    assert entry.actor == world.user("director_a")
+    content_type = ContentType.objects.get_for_model(Organization)
+    history = client.get(reverse("core:history", args=[content_type.pk, world.school_a.pk]))
+    html = history.content.decode()
+    assert "Численность обучающихся" in html and "640" in html and "СОШ № 1 им. Пушкина" in html
+
+
+def test_school_edit_keeps_input_on_error(world):
+    client = world.client("director_a")
+    url = reverse("registry:school-edit", args=[world.school_a.pk])
+    response = client.post(url, {"org-name": "", "org-short_name": "Новое имя",
+                                 "org-ownership": "municipal", "school-school_type": "sosh",
+                                 "school-locality": "urban", "school-enrolment": "много"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Новое имя" in html and "много" in html
+    world.school_a.refresh_from_db()
+    assert world.school_a.short_name == "СОШ № 1"
+
+
+def test_history_of_object_outside_reach_is_404(world):
+    content_type = ContentType.objects.get_for_model(Organization)
+    url = reverse("core:history", args=[content_type.pk, world.school_a.pk])
+    assert world.client("outsider").get(url).status_code == 404
+    assert world.client("coordinator").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "director_a", "teacher", "outsider", "superuser",
+                                     "curator", "council", "analyst", "regional"])
+def test_home_page_for_every_role(world, persona):
+    response = world.client(persona).get(reverse("core:home"))
+    assert response.status_code == 200
+    assert "Школ в зоне доступа" in response.content.decode()
+
+
+def test_territory_browsing(world):
+    client = world.client("coordinator")
+    response = client.get(reverse("registry:territories"))
+    assert response.status_code == 302
+    html = client.get(reverse("registry:territory", args=[world.city.pk])).content.decode()
+    assert "Северный" in html and "Южный" in html and "ДО Города N" in html
+    assert client.get(reverse("registry:territory", args=[world.other_city.pk])).status_code == 404
+    html = client.get(reverse("registry:territory", args=[world.north.pk])).content.decode()
+    assert "СОШ № 1" in html and "Город N" in html
+
+
+def test_organization_pages(world):
+    client = world.client("analyst")
+    assert client.get(reverse("registry:organizations")).status_code == 200
+    assert client.get(reverse("registry:organization", args=[world.methodical_centre.pk])).status_code == 200
+    assert client.get(reverse("registry:organization", args=[world.other_department.pk])).status_code == 404
+    assert world.client("council").get(
+        reverse("registry:organization-edit", args=[world.department.pk])).status_code == 404
+
+
+def test_programme_approval_is_a_timeline_event(world):
+    programme = ProgrammeFactory(owner=world.department)
+    programme.schools.add(world.school_a)
+    url = reverse("registry:programme-approve", args=[programme.pk])
+    assert world.client("director_a").get(url).status_code == 404
+    assert world.client("director_a").get(
+        reverse("registry:programme", args=[programme.pk])).status_code == 200
+    assert world.client("outsider").get(
+        reverse("registry:programme", args=[programme.pk])).status_code == 404
+    response = world.client("coordinator").post(
+        url, {"order_number": "01-05/504", "order_date": "2024-09-01"})
+    assert response.status_code == 302
+    event = TimelineEvent.objects.get(object_id=str(programme.pk))
+    assert event.verb == TimelineVerb.APPROVED
+    assert "01-05/504" in event.message
+
+
+@pytest.mark.parametrize("section", ["identification", "monitoring", "support", "reports"])
+def test_upcoming_sections_say_what_will_be_there(world, section):
+    response = world.client("teacher").get(reverse("core:upcoming", args=[section]))
+    assert response.status_code == 200
+    assert "Здесь будет" in response.content.decode()
+
+
+def test_admin_is_for_superusers_only(world):
+    assert world.client("coordinator").get("/admin/").status_code == 404
+    assert world.client("superuser").get("/admin/").status_code == 200

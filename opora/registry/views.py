@@ -1,0 +1,241 @@
+"""Registry pages: territories, organisations, the school list and card, programmes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from opora.core.access import Action, can, has_any, restrict
+from opora.registry import selectors, services
+from opora.registry.filters import SchoolFilter
+from opora.registry.forms import OrganizationForm, ProgrammeApproveForm, SchoolProfileForm
+from opora.registry.models import Territory
+from opora.registry.tables import OrganizationTable, SchoolTable
+
+PAGE_SIZE = 50
+
+
+def _territory_crumbs(user: Any, territory: Territory, *, link_last: bool) -> list[dict[str, Any]]:
+    visible = restrict(Territory.objects.get_ancestors(territory), user) if territory.depth > 1 else []
+    crumbs: list[dict[str, Any]] = [{"title": _("Территории"), "url": reverse("registry:territories")}]
+    crumbs += [{"title": t.name, "url": t.get_absolute_url()} for t in visible]
+    crumbs.append({"title": territory.name, "url": territory.get_absolute_url() if link_last else None})
+    return crumbs
+
+
+@login_required
+def school_list(request: HttpRequest) -> HttpResponse:
+    schools = selectors.school_list(request.user)
+    school_filter = SchoolFilter(request.GET or None, queryset=schools, user=request.user)
+    table = SchoolTable(school_filter.qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = {
+        "filter": school_filter,
+        "table": table,
+        "can_import": has_any(request.user, Action.IMPORT),
+        "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Школы")}],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "registry/_school_table.html", context)
+    return render(request, "registry/school_list.html", context)
+
+
+@login_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = selectors.school_get(request.user, pk)
+    people = selectors.organization_people(request.user, school)
+    return render(
+        request,
+        "registry/school_detail.html",
+        {
+            "school": school,
+            "profile": getattr(school, "school", None),
+            "programmes": selectors.school_programmes(request.user, school),
+            "people": people,
+            "role_counts": selectors.organization_role_counts(school) if people is None else None,
+            "can_change": can(request.user, Action.CHANGE, school),
+            "breadcrumbs": _territory_crumbs(request.user, school.territory, link_last=True)
+            + [{"title": school.short_name}],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    school = selectors.school_get(request.user, pk, Action.CHANGE)
+    profile = school.school
+    org_form = OrganizationForm(request.POST or None, instance=school, prefix="org")
+    profile_form = SchoolProfileForm(request.POST or None, instance=profile, prefix="school")
+    if request.method == "POST" and org_form.is_valid() and profile_form.is_valid():
+        try:
+            services.organization_update(organization=school, **org_form.cleaned_data)
+            services.school_profile_update(profile=profile, **profile_form.cleaned_data)
+        except ValidationError as exc:
+            org_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Изменения сохранены."))
+            return redirect(school.get_absolute_url())
+    return render(
+        request,
+        "registry/school_edit.html",
+        {
+            "school": school, "org_form": org_form, "profile_form": profile_form,
+            "breadcrumbs": [
+                {"title": school.short_name, "url": school.get_absolute_url()},
+                {"title": _("Редактирование")},
+            ],
+        },
+    )
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.organization_list(request.user).exclude(kind="school")
+    kind = request.GET.get("kind", "")
+    if kind:
+        qs = qs.filter(kind=kind)
+    table = OrganizationTable(qs)
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    return render(
+        request,
+        "registry/organization_list.html",
+        {"table": table, "kind": kind,
+         "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Организации")}]},
+    )
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = selectors.organization_get(request.user, pk)
+    if organization.is_school:
+        return redirect(organization.get_absolute_url())
+    people = selectors.organization_people(request.user, organization)
+    return render(
+        request,
+        "registry/organization_detail.html",
+        {
+            "organization": organization,
+            "people": people,
+            "role_counts": selectors.organization_role_counts(organization)
+            if people is None else None,
+            "programmes": selectors.programme_list(request.user).filter(owner=organization),
+            "can_change": can(request.user, Action.CHANGE, organization),
+            "breadcrumbs": _territory_crumbs(request.user, organization.territory, link_last=True)
+            + [{"title": organization.short_name}],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = selectors.organization_get(request.user, pk, Action.CHANGE)
+    if organization.is_school:
+        return redirect("registry:school-edit", organization.pk)
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        services.organization_update(organization=organization, **form.cleaned_data)
+        messages.success(request, _("Изменения сохранены."))
+        return redirect(organization.get_absolute_url())
+    return render(
+        request,
+        "registry/organization_edit.html",
+        {"organization": organization, "form": form,
+         "breadcrumbs": [{"title": organization.short_name,
+                          "url": organization.get_absolute_url()},
+                         {"title": _("Редактирование")}]},
+    )
+
+
+@login_required
+def territory_list(request: HttpRequest) -> HttpResponse:
+    roots = list(selectors.territory_roots(request.user))
+    if len(roots) == 1:
+        return redirect(roots[0].get_absolute_url())
+    return render(
+        request,
+        "registry/territory_list.html",
+        {"territories": roots,
+         "counts": selectors.territory_school_counts(request.user, roots),
+         "breadcrumbs": [{"title": _("Территории")}]},
+    )
+
+
+@login_required
+def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    territory = selectors.territory_get(request.user, pk)
+    children = list(selectors.territory_children(request.user, territory))
+    organizations = list(selectors.territory_organizations(request.user, territory))
+    return render(
+        request,
+        "registry/territory_detail.html",
+        {
+            "territory": territory,
+            "children": children,
+            "counts": selectors.territory_school_counts(request.user, [territory, *children]),
+            "organizations": [o for o in organizations if not o.is_school],
+            "schools": [o for o in organizations if o.is_school],
+            "breadcrumbs": _territory_crumbs(request.user, territory, link_last=False),
+        },
+    )
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registry/programme_list.html",
+        {"programmes": selectors.programme_list(request.user),
+         "breadcrumbs": [{"title": _("Программы")}]},
+    )
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(request.user, pk)
+    return render(
+        request,
+        "registry/programme_detail.html",
+        {
+            "programme": programme,
+            "schools": selectors.programme_visible_schools(request.user, programme),
+            "can_approve": can(request.user, Action.CHANGE, programme.owner),
+            "breadcrumbs": [{"title": _("Программы"), "url": reverse("registry:programmes")},
+                            {"title": programme.name}],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(request.user, pk)
+    if not can(request.user, Action.CHANGE, programme.owner):
+        raise Http404
+    form = ProgrammeApproveForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        services.programme_approve(
+            programme=programme, order_number=form.cleaned_data["order_number"],
+            order_date=form.cleaned_data["order_date"], user=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("Приказ об утверждении программы записан."))
+        return redirect(programme.get_absolute_url())
+    return render(
+        request,
+        "registry/programme_approve.html",
+        {"programme": programme, "form": form,
+         "breadcrumbs": [{"title": programme.name, "url": programme.get_absolute_url()},
+                         {"title": _("Утверждение")}]},
+    )
+
+
