@@ -1,6 +1,8 @@
 """Settings for the test suite: the production settings with fast, isolated parts."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("OPORA_TESTING", "1")
@@ -11,6 +13,7 @@ from config.settings import *  # noqa: E402,F403
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="opora-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -121,15 +121,20 @@ def _read_xlsx(stream: IO[bytes], filename: str, max_rows: int | None) -> Table:
             % {"name": filename}
         ) from exc
     try:
-        sheet = next((ws for ws in workbook.worksheets if ws.max_row and ws.max_row > 0), None)
-        if sheet is None:
-            raise TableFileError(_("В книге «%(name)s» нет листов с данными.") % {"name": filename})
         rows: list[list[str]] = []
         limit = None if max_rows is None else max_rows + 50
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([cell_text(v) for v in values])
-            if limit is not None and len(rows) >= limit:
+        # The first sheet that has any cell filled; sheet dimensions are not trusted because
+        # many programs that write XLSX leave them out.
+        for sheet in workbook.worksheets:
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([cell_text(v) for v in values])
+                if limit is not None and len(rows) >= limit:
+                    break
+            if any(any(row) for row in rows):
                 break
+            rows = []
+        if not rows:
+            raise TableFileError(_("В книге «%(name)s» нет листов с данными.") % {"name": filename})
     finally:
         workbook.close()
     headers, data, first = _trim(rows)

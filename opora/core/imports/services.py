@@ -204,7 +204,7 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
 
 def run_import_now(
     *, importer_key: str, table: Table, columns: dict[str, str] | None, user: UserLike,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback | None = None, dry_run: bool = False,
 ) -> Validation:
     """Validate and save a table in this process (CLI and benchmarks); all or nothing."""
     importer = get_importer(importer_key)
@@ -213,7 +213,7 @@ def run_import_now(
     if problems:
         raise ValidationError(problems)
     validation = importer.validate(map_rows(table, columns), user=user, progress=progress)
-    if validation.is_valid:
+    if validation.is_valid and not dry_run:
         with transaction.atomic():
             importer.save(validation, user=user, progress=progress)
     return validation

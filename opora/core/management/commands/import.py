@@ -1,0 +1,85 @@
+"""`opora import KIND FILE…`: the same all-or-nothing import as the web wizard, for scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from opora.core.imports.base import get_importer, importers
+from opora.core.imports.readers import TableFileError, read_table
+from opora.core.imports.services import run_import_now
+from opora.core.models import ImportMapping
+
+# Short names for the command line; the key is what the web wizard uses.
+ALIASES = {"registry": "registry.schools", "schools": "registry.schools"}
+
+
+class Command(BaseCommand):
+    help = "Загрузить файлы XLSX/CSV (например, реестр школ): opora import registry реестр.xlsx"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", help="вид загрузки: registry (или ключ, напр. registry.schools)")
+        parser.add_argument("files", nargs="+", type=Path, help="файлы XLSX или CSV")
+        parser.add_argument("--mapping", help="сохранённое сопоставление столбцов (источник)")
+        parser.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
+        parser.add_argument("--dry-run", action="store_true", help="только проверить")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        key = ALIASES.get(options["kind"], options["kind"])
+        try:
+            get_importer(key)
+        except LookupError as exc:
+            known = ", ".join(sorted({*ALIASES, *(i.key for i in importers())}))
+            raise CommandError(f"Неизвестный вид загрузки «{options['kind']}». Есть: {known}") from exc
+        user = self._user(options["user"])
+        columns = None
+        if options["mapping"]:
+            mapping = ImportMapping.objects.filter(importer=key, source_name=options["mapping"]).first()
+            if mapping is None:
+                raise CommandError(f"Сопоставление «{options['mapping']}» не найдено.")
+            columns = mapping.columns
+        failed = False
+        for path in options["files"]:
+            if not path.is_file():
+                raise CommandError(f"Файл {path} не найден.")
+            with path.open("rb") as stream:
+                try:
+                    table = read_table(stream, path.name)
+                except TableFileError as exc:
+                    raise CommandError(str(exc)) from exc
+            try:
+                validation = run_import_now(
+                    importer_key=key, table=table, columns=columns, user=user,
+                    dry_run=options["dry_run"],
+                )
+            except ValidationError as exc:
+                raise CommandError(f"{path.name}: " + " ".join(exc.messages)) from exc
+            if validation.errors:
+                failed = True
+                self.stderr.write(f"{path.name}: ошибок {len(validation.errors)}, ничего не сохранено")
+                for error in validation.errors:
+                    self.stderr.write(f"  {error}")
+                continue
+            verb = "будет" if options["dry_run"] else "сохранено"
+            self.stdout.write(
+                f"{path.name}: {verb} — создано {validation.created}, обновлено "
+                f"{validation.updated}, без изменений {validation.unchanged}"
+            )
+        if failed:
+            raise CommandError("В файлах есть ошибки.")
+
+    def _user(self, username: str | None) -> Any:
+        users = get_user_model().objects
+        if username:
+            user = users.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(f"Пользователь «{username}» не найден.")
+            return user
+        user = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if user is None:
+            raise CommandError("Нет суперпользователя; укажите --user.")
+        return user
