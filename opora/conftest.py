@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.test import Client
 
 from opora.registry.choices import OrganizationKind, Role, TerritoryKind
@@ -54,9 +54,9 @@ class World:
     school_a: Organization
     school_b: Organization
     school_c: Organization
-    users: dict[str, AbstractBaseUser]
+    users: dict[str, User]
 
-    def user(self, persona: str) -> AbstractBaseUser:
+    def user(self, persona: str) -> User:
         return self.users[persona]
 
     def client(self, persona: str) -> Client:
@@ -77,30 +77,56 @@ def _person_with_role(username: str, organization: Organization, role: str) -> A
 def world(db: Any) -> World:
     region = TerritoryFactory(name="Тестовая область", kind=TerritoryKind.REGION, code="R01")
     city = TerritoryFactory(name="Город N", parent=region, code="M01")
-    north = TerritoryFactory(name="Северный", parent=city, kind=TerritoryKind.CITY_DISTRICT,
-                             code="D01")
-    south = TerritoryFactory(name="Южный", parent=city, kind=TerritoryKind.CITY_DISTRICT,
-                             code="D02")
+    north = TerritoryFactory(
+        name="Северный", parent=city, kind=TerritoryKind.CITY_DISTRICT, code="D01"
+    )
+    south = TerritoryFactory(
+        name="Южный", parent=city, kind=TerritoryKind.CITY_DISTRICT, code="D02"
+    )
     other_city = TerritoryFactory(name="Другой город", parent=region, code="M02")
-    ministry = OrganizationFactory(name="Министерство образования", short_name="Минобр",
-                                   territory=region)
-    department = OrganizationFactory(name="Департамент образования Города N",
-                                     short_name="ДО Города N", territory=city)
-    centre = OrganizationFactory(name="Городской центр развития образования",
-                                 short_name="ГЦРО", territory=city,
-                                 kind=OrganizationKind.METHODICAL_CENTRE)
-    other_department = OrganizationFactory(name="Управление образования Другого города",
-                                           short_name="УО Другого города", territory=other_city)
-    school_a = SchoolFactory(name="Средняя школа № 1", short_name="СОШ № 1", territory=north,
-                             code="SCH-A", profile__number="1")
-    school_b = SchoolFactory(name="Гимназия № 2", short_name="Гимназия № 2", territory=south,
-                             code="SCH-B", profile__number="2")
-    school_c = SchoolFactory(name="Средняя школа № 3 Другого города", short_name="СОШ № 3",
-                             territory=other_city, code="SCH-C", profile__number="3")
-    users: dict[str, AbstractBaseUser] = {}
+    ministry = OrganizationFactory(
+        name="Министерство образования", short_name="Минобр", territory=region
+    )
+    department = OrganizationFactory(
+        name="Департамент образования Города N", short_name="ДО Города N", territory=city
+    )
+    centre = OrganizationFactory(
+        name="Городской центр развития образования",
+        short_name="ГЦРО",
+        territory=city,
+        kind=OrganizationKind.METHODICAL_CENTRE,
+    )
+    other_department = OrganizationFactory(
+        name="Управление образования Другого города",
+        short_name="УО Другого города",
+        territory=other_city,
+    )
+    school_a = SchoolFactory(
+        name="Средняя школа № 1",
+        short_name="СОШ № 1",
+        territory=north,
+        code="SCH-A",
+        profile__number="1",
+    )
+    school_b = SchoolFactory(
+        name="Гимназия № 2",
+        short_name="Гимназия № 2",
+        territory=south,
+        code="SCH-B",
+        profile__number="2",
+    )
+    school_c = SchoolFactory(
+        name="Средняя школа № 3 Другого города",
+        short_name="СОШ № 3",
+        territory=other_city,
+        code="SCH-C",
+        profile__number="3",
+    )
+    users: dict[str, User] = {}
     users["regional"], _ = _person_with_role("regional", ministry, Role.REGIONAL_COORDINATOR)
-    users["coordinator"], _ = _person_with_role("coordinator", department,
-                                                Role.PROGRAMME_COORDINATOR)
+    users["coordinator"], _ = _person_with_role(
+        "coordinator", department, Role.PROGRAMME_COORDINATOR
+    )
     users["analyst"], _ = _person_with_role("analyst", centre, Role.ANALYST)
     users["council"], _ = _person_with_role("council", department, Role.COUNCIL_MEMBER)
     users["curator"], curator = _person_with_role("curator", centre, Role.CURATOR)
@@ -109,11 +135,25 @@ def world(db: Any) -> World:
     users["director_b"], _ = _person_with_role("director_b", school_b, Role.SCHOOL_DIRECTOR)
     users["staff_a"], _ = _person_with_role("staff_a", school_a, Role.SCHOOL_STAFF)
     users["teacher"], _ = _person_with_role("teacher", school_a, Role.TEACHER)
-    users["outsider"], _ = _person_with_role("outsider", other_department,
-                                             Role.PROGRAMME_COORDINATOR)
+    users["outsider"], _ = _person_with_role(
+        "outsider", other_department, Role.PROGRAMME_COORDINATOR
+    )
     users["superuser"] = UserFactory(username="root", is_superuser=True, is_staff=True)
-    return World(region, city, north, south, other_city, ministry, department, centre,
-                 other_department, school_a, school_b, school_c, users)
+    return World(
+        region,
+        city,
+        north,
+        south,
+        other_city,
+        ministry,
+        department,
+        centre,
+        other_department,
+        school_a,
+        school_b,
+        school_c,
+        users,
+    )
 
 
 @pytest.fixture

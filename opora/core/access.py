@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,7 +22,7 @@ from django.http import Http404
 from opora.registry.choices import OrganizationKind, Role
 
 ModelT = TypeVar("ModelT", bound=models.Model)
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 class Action(StrEnum):
@@ -80,8 +81,9 @@ def _memberships(user: UserLike) -> list[Any]:
     cached = getattr(user, "_opora_memberships", None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(person__user=user, is_active=True)  # type: ignore[misc]
-            .select_related("organization__territory", "person")
+            Membership.objects.filter(person__user=user, is_active=True).select_related(  # type: ignore[misc]
+                "organization__territory", "person"
+            )
         )
         user._opora_memberships = cached  # type: ignore[union-attr]
     return cached
@@ -99,7 +101,7 @@ def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
     action = Action(action)
     if not user.is_authenticated or not user.is_active:
         return Reach()
-    if user.is_superuser:  # type: ignore[union-attr]
+    if user.is_superuser:
         return Reach(everything=True)
     cache: dict[Action, Reach] = user.__dict__.setdefault("_opora_reach", {})
     if action in cache:
@@ -126,7 +128,8 @@ def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
         )
     # A path inside another path adds nothing; dropping it keeps the SQL short.
     result.territory_paths = {
-        p for p in result.territory_paths
+        p
+        for p in result.territory_paths
         if not any(p != o and p.startswith(o) for o in result.territory_paths)
     }
     cache[action] = result
@@ -174,7 +177,9 @@ def organization_prefix_scoper(prefix: str) -> Scoper:
     return scope
 
 
-def restrict(qs: QuerySet[ModelT], user: UserLike, action: Action | str = Action.VIEW) -> QuerySet[ModelT]:
+def restrict(
+    qs: QuerySet[ModelT], user: UserLike, action: Action | str = Action.VIEW
+) -> QuerySet[ModelT]:
     """Limit `qs` to the objects `user` may `action`; nothing for the anonymous public."""
     r = reach(user, action)
     if r.everything:
@@ -193,7 +198,7 @@ def get_for_user(
     """The object with `pk` if `user` may `action` it; 404 for missing and forbidden alike."""
     try:
         return restrict(qs, user, action).get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError) as exc:
+    except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 
@@ -26,7 +27,7 @@ def timeline_event_record(
     *,
     target: models.Model,
     verb: TimelineVerb,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     message: str = "",
     data: dict[str, Any] | None = None,
 ) -> TimelineEvent:
@@ -57,9 +58,10 @@ class HistoryItem:
 
 def _field_label(model: type[models.Model], name: str) -> str:
     try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
-    except Exception:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
         return name
+    return capfirst(str(getattr(field, "verbose_name", name)))
 
 
 def _display(value: Any) -> str:

@@ -43,12 +43,18 @@ class ImportColumnsForm(forms.Form):
         label=_("Сохранить сопоставление как источник данных"),
         required=False,
         max_length=255,
-        help_text=_("Например: «Реестр ОО из АИС „Сетевой город“». В следующий раз его можно "
-                    "выбрать при загрузке."),
+        help_text=_(
+            "Например: «Реестр ОО из АИС „Сетевой город“». В следующий раз его можно "
+            "выбрать при загрузке."
+        ),
     )
 
     def __init__(
-        self, *args: Any, importer: Importer, headers: list[str], initial_columns: dict[str, str],
+        self,
+        *args: Any,
+        importer: Importer,
+        headers: list[str],
+        initial_columns: dict[str, str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

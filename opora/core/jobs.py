@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
@@ -45,7 +45,9 @@ class JobReporter:
 
     def log(self, message: str) -> None:
         stamp = timezone.localtime().strftime("%H:%M:%S")
-        Job.objects.filter(pk=self.job.pk).update(log=Concat(F("log"), Value(f"[{stamp}] {message}\n")))
+        Job.objects.filter(pk=self.job.pk).update(
+            log=Concat(F("log"), Value(f"[{stamp}] {message}\n"))
+        )
 
 
 JobHandler = Callable[[Job, JobReporter], dict[str, Any]]
@@ -67,7 +69,7 @@ def job_start(
     kind: str,
     title: str,
     params: dict[str, Any],
-    user: AbstractBaseUser | None,
+    user: User | None,
     organization_id: int | None = None,
 ) -> Job:
     """Record a job and put it on the queue once the surrounding transaction commits."""
@@ -109,8 +111,11 @@ def job_run(job_id: int) -> None:
         _finish(
             job,
             JobStatus.FAILED,
-            error=_("Внутренняя ошибка при выполнении задачи. Данные не изменены; "
-                    "сообщите администратору номер задачи %(id)s.") % {"id": job.pk},
+            error=_(
+                "Внутренняя ошибка при выполнении задачи. Данные не изменены; "
+                "сообщите администратору номер задачи %(id)s."
+            )
+            % {"id": job.pk},
         )
     else:
         _finish(job, JobStatus.SUCCEEDED, result=result)

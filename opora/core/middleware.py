@@ -49,11 +49,10 @@ class AdminForSuperusersOnlyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/admin/") and not (
-            request.user.is_authenticated and request.user.is_superuser
-        ):
-            # Let the admin's own login page through only for the anonymous; a logged-in
-            # non-superuser gets nothing.
-            if request.user.is_authenticated or not request.path.startswith("/admin/login/"):
-                raise Http404
+        is_superuser = request.user.is_authenticated and request.user.is_superuser
+        # The anonymous may reach the admin's own login page; nobody else but superusers
+        # may see that the admin exists at all.
+        admin_login = not request.user.is_authenticated and request.path.startswith("/admin/login/")
+        if request.path.startswith("/admin/") and not is_superuser and not admin_login:
+            raise Http404
         return self.get_response(request)

@@ -25,7 +25,10 @@ class TimelineEvent(models.Model):
     message = models.TextField(_("комментарий"), blank=True)
     data = models.JSONField(_("данные"), default=dict, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         verbose_name=_("кто"),
     )
     request_id = models.CharField(max_length=64, blank=True)
@@ -56,12 +59,20 @@ class Job(models.Model):
     result = models.JSONField(_("результат"), default=dict, blank=True)
     error = models.TextField(_("ошибка"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="jobs", verbose_name=_("запустил"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("запустил"),
     )
     organization = models.ForeignKey(
-        "registry.Organization", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("организация"),
+        "registry.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("организация"),
     )
     created_at = models.DateTimeField(_("создана"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("начата"), null=True, blank=True)
@@ -90,7 +101,10 @@ class ImportMapping(models.Model):
     source_name = models.CharField(_("источник данных"), max_length=255)
     columns = models.JSONField(_("сопоставление столбцов"), default=dict)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
@@ -123,11 +137,16 @@ class ImportUpload(models.Model):
     row_count = models.PositiveIntegerField(_("строк"), default=0)
     columns = models.JSONField(_("сопоставление столбцов"), default=dict)
     mapping = models.ForeignKey(
-        ImportMapping, on_delete=models.SET_NULL, null=True, blank=True,
+        ImportMapping,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         verbose_name=_("сохранённое сопоставление"),
     )
     status = models.CharField(
-        _("состояние"), max_length=16, choices=ImportStatus.choices,
+        _("состояние"),
+        max_length=16,
+        choices=ImportStatus.choices,
         default=ImportStatus.UPLOADED,
     )
     job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True)

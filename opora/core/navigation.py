@@ -6,29 +6,39 @@ Sections whose capability has not shipped yet lead to a page that says what will
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
+    title: StrOrPromise
     url_name: str
     path_prefix: str
-    summary: str
+    summary: StrOrPromise
     url_args: tuple[str, ...] = ()
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        "registry", _("Реестр"), "registry:schools", "/registry/",
+        "registry",
+        _("Реестр"),
+        "registry:schools",
+        "/registry/",
         _("Территории, организации, школы, люди и программы."),
     ),
     Section(
-        "identification", _("Выявление"), "core:upcoming", "/upcoming/identification/",
+        "identification",
+        _("Выявление"),
+        "core:upcoming",
+        "/upcoming/identification/",
         _(
             "Загрузка результатов оценочных процедур и социального контекста, объяснимое "
             "выявление ШНОР, ШНСУ, группы риска и резильентных школ по утверждённой методике, "
@@ -37,7 +47,10 @@ SECTIONS: tuple[Section, ...] = (
         ("identification",),
     ),
     Section(
-        "programmes", _("Программы"), "registry:programmes", "/registry/programmes/",
+        "programmes",
+        _("Программы"),
+        "registry:programmes",
+        "/registry/programmes/",
         _(
             "Муниципальные программы и дорожные карты: шаблоны, загрузка из Word и Excel, "
             "конструктор школьных программ, согласование, исполнение с подтверждающими "
@@ -45,7 +58,10 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
-        "monitoring", _("Мониторинг"), "core:upcoming", "/upcoming/monitoring/",
+        "monitoring",
+        _("Мониторинг"),
+        "core:upcoming",
+        "/upcoming/monitoring/",
         _(
             "Целевые показатели с базовыми и плановыми значениями, контрольные точки "
             "(входной, промежуточный, итоговый мониторинг), анкетирование и профиль рисков "
@@ -54,7 +70,10 @@ SECTIONS: tuple[Section, ...] = (
         ("monitoring",),
     ),
     Section(
-        "support", _("Поддержка"), "core:upcoming", "/upcoming/support/",
+        "support",
+        _("Поддержка"),
+        "core:upcoming",
+        "/upcoming/support/",
         _(
             "Кураторы и школы-наставники, сетевые договоры, выезды и «методические десанты», "
             "консультации, мероприятия для команд школ, банк эффективных практик."
@@ -62,7 +81,10 @@ SECTIONS: tuple[Section, ...] = (
         ("support",),
     ),
     Section(
-        "reports", _("Отчёты"), "core:upcoming", "/upcoming/reports/",
+        "reports",
+        _("Отчёты"),
+        "core:upcoming",
+        "/upcoming/reports/",
         _(
             "Аналитические справки с адресными рекомендациями, карточка школы, муниципальный "
             "отчёт, итоги года, оценка эффективности поддержки, выгрузки XLSX / DOCX / PDF."

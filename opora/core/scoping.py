@@ -13,7 +13,9 @@ from opora.core.models import ImportUpload, Job
 @scoped(Job)
 def scope_jobs(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """A user sees the jobs they started and those of organisations in their reach."""
-    return qs.filter(Q(created_by=user) | (Q(organization__isnull=False) & r.organization_q("organization__")))
+    return qs.filter(
+        Q(created_by=user) | (Q(organization__isnull=False) & r.organization_q("organization__"))
+    )
 
 
 @scoped(ImportUpload)

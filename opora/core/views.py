@@ -42,7 +42,8 @@ def upcoming(request: HttpRequest, key: str) -> HttpResponse:
     except StopIteration as exc:
         raise Http404 from exc
     return render(
-        request, "core/upcoming.html",
+        request,
+        "core/upcoming.html",
         {"section": current, "breadcrumbs": [{"title": current.title}], "sections": SECTIONS},
     )
 
@@ -52,7 +53,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
     jobs = restrict(Job.objects.select_related("created_by"), request.user)
     page = Paginator(jobs, 30).get_page(request.GET.get("page"))
     return render(
-        request, "core/job_list.html",
+        request,
+        "core/job_list.html",
         {"page": page, "breadcrumbs": [{"title": _("Фоновые задачи")}]},
     )
 
@@ -96,9 +98,11 @@ def history(request: HttpRequest, content_type_id: int, pk: str) -> HttpResponse
         items = sorted(items + object_history(profile), key=lambda i: i.at, reverse=True)
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
     return render(
-        request, "core/history.html",
+        request,
+        "core/history.html",
         {
-            "object": obj, "items": items,
+            "object": obj,
+            "items": items,
             "breadcrumbs": [{"title": str(obj), "url": url}, {"title": _("История изменений")}],
         },
     )
@@ -131,8 +135,10 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             upload = import_upload_create(
-                importer_key=importer.key, uploaded=form.cleaned_data["file"],
-                user=request.user, mapping=form.cleaned_data["mapping"],
+                importer_key=importer.key,
+                uploaded=form.cleaned_data["file"],
+                user=request.user,
+                mapping=form.cleaned_data["mapping"],
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -140,9 +146,14 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
             return redirect("core:import-columns", upload.pk)
     recent = restrict(ImportUpload.objects.filter(importer=importer.key), request.user)[:10]
     return render(
-        request, "core/import_start.html",
-        {"importer": importer, "form": form, "recent": recent,
-         "breadcrumbs": _import_crumbs(importer, {"title": _("Загрузка файла")})},
+        request,
+        "core/import_start.html",
+        {
+            "importer": importer,
+            "form": form,
+            "recent": recent,
+            "breadcrumbs": _import_crumbs(importer, {"title": _("Загрузка файла")}),
+        },
     )
 
 
@@ -151,13 +162,17 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
 def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
     upload, importer = _upload_for(request, pk)
     form = ImportColumnsForm(
-        request.POST or None, importer=importer, headers=upload.headers,
+        request.POST or None,
+        importer=importer,
+        headers=upload.headers,
         initial_columns=upload.columns,
     )
     if request.method == "POST" and form.is_valid():
         try:
             import_upload_set_columns(
-                upload=upload, columns=form.columns(), user=request.user,
+                upload=upload,
+                columns=form.columns(),
+                user=request.user,
                 save_as=form.cleaned_data["save_as"],
             )
         except ValidationError as exc:
@@ -166,9 +181,14 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("core:import-preview", upload.pk)
     return render(
-        request, "core/import_columns.html",
-        {"importer": importer, "upload": upload, "form": form,
-         "breadcrumbs": _import_crumbs(importer, {"title": _("Сопоставление столбцов")})},
+        request,
+        "core/import_columns.html",
+        {
+            "importer": importer,
+            "upload": upload,
+            "form": form,
+            "breadcrumbs": _import_crumbs(importer, {"title": _("Сопоставление столбцов")}),
+        },
     )
 
 
@@ -192,10 +212,17 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     header_by_key = {c.key: upload.columns.get(c.key, "") for c in importer.columns}
     shown_columns = [c for c in importer.columns if header_by_key[c.key]]
     return render(
-        request, "core/import_preview.html",
-        {"importer": importer, "upload": upload, "preview": preview,
-         "columns": shown_columns,
-         "rows": [[row.values.get(c.key, "") for c in shown_columns] + [row.number]
-                  for row in preview.rows],
-         "breadcrumbs": _import_crumbs(importer, {"title": _("Проверка")})},
+        request,
+        "core/import_preview.html",
+        {
+            "importer": importer,
+            "upload": upload,
+            "preview": preview,
+            "columns": shown_columns,
+            "rows": [
+                [row.values.get(c.key, "") for c in shown_columns] + [row.number]
+                for row in preview.rows
+            ],
+            "breadcrumbs": _import_crumbs(importer, {"title": _("Проверка")}),
+        },
     )

@@ -12,8 +12,14 @@ class RegistryConfig(AppConfig):
         from opora.registry import imports, models, scoping  # noqa: F401
 
         for model in (
-            models.Territory, models.Organization, models.SchoolProfile, models.Person,
-            models.Membership, models.CuratorAssignment, models.AcademicYear,
-            models.Programme, models.ProgrammeSchool,
+            models.Territory,
+            models.Organization,
+            models.SchoolProfile,
+            models.Person,
+            models.Membership,
+            models.CuratorAssignment,
+            models.AcademicYear,
+            models.Programme,
+            models.ProgrammeSchool,
         ):
             auditlog.register(model)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import time
+from functools import partial
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,20 +25,33 @@ SCHOOLS = 2000
 SMALL = 10
 DISTRICTS = ["Центральный", "Ленинский", "Заречный", "Октябрьский", "Северный"]
 TYPES = ["СОШ", "СОШ", "СОШ", "ООШ", "гимназия", "лицей"]
-HEADER = ["Код ОО", "Полное наименование", "Краткое наименование", "Вид ОО", "Номер",
-          "Территория", "Местность", "Адрес", "Директор", "Численность обучающихся"]
+HEADER = [
+    "Код ОО",
+    "Полное наименование",
+    "Краткое наименование",
+    "Вид ОО",
+    "Номер",
+    "Территория",
+    "Местность",
+    "Адрес",
+    "Директор",
+    "Численность обучающихся",
+]
 
 
-def _coordinator(username: str, territory: Territory) -> object:
+def _coordinator(username: str, territory: Territory) -> User:
     authority = Organization.objects.create(
-        kind=OrganizationKind.EDUCATION_AUTHORITY, code=f"AUTH-{username}",
-        name=f"Управление образования ({username})", short_name=f"УО {username}",
+        kind=OrganizationKind.EDUCATION_AUTHORITY,
+        code=f"AUTH-{username}",
+        name=f"Управление образования ({username})",
+        short_name=f"УО {username}",
         territory=territory,
     )
-    user = get_user_model().objects.create_user(username, password="bench-password")
+    user = User.objects.create_user(username, password="bench-password")
     person = Person.objects.create(last_name=username, first_name="Бенч", user=user)
-    Membership.objects.create(person=person, organization=authority,
-                              role=Role.PROGRAMME_COORDINATOR)
+    Membership.objects.create(
+        person=person, organization=authority, role=Role.PROGRAMME_COORDINATOR
+    )
     return user
 
 
@@ -45,12 +59,20 @@ def registry_rows(count: int) -> list[list[str]]:
     rows = []
     for n in range(1, count + 1):
         kind = TYPES[n % len(TYPES)]
-        rows.append([
-            f"BENCH-{n:05d}", f"Муниципальное общеобразовательное учреждение {kind} № {n}",
-            f"{kind} № {n}", kind, str(n), DISTRICTS[n % len(DISTRICTS)],
-            "сельская" if n % 17 == 0 else "городская", f"ул. Школьная, д. {n}",
-            f"Директорова Анна № {n}", str(150 + (n * 37) % 1300),
-        ])
+        rows.append(
+            [
+                f"BENCH-{n:05d}",
+                f"Муниципальное общеобразовательное учреждение {kind} № {n}",
+                f"{kind} № {n}",
+                kind,
+                str(n),
+                DISTRICTS[n % len(DISTRICTS)],
+                "сельская" if n % 17 == 0 else "городская",
+                f"ул. Школьная, д. {n}",
+                f"Директорова Анна № {n}",
+                str(150 + (n * 37) % 1300),
+            ]
+        )
     return rows
 
 
@@ -84,68 +106,96 @@ def _page_queries(client: Client, url: str) -> int:
 @benchmark("registry")
 def bench_registry(report: BenchReport) -> None:
     region = Territory.objects.add_root({"name": "Бенч-область", "kind": TerritoryKind.REGION})
-    city = Territory.objects.add_child(region, {"name": "Бенч-город",
-                                               "kind": TerritoryKind.MUNICIPALITY})
+    city = Territory.objects.add_child(
+        region, {"name": "Бенч-город", "kind": TerritoryKind.MUNICIPALITY}
+    )
     for name in DISTRICTS:
         Territory.objects.add_child(city, {"name": name, "kind": TerritoryKind.CITY_DISTRICT})
-    small_town = Territory.objects.add_child(region, {"name": "Малый город",
-                                                     "kind": TerritoryKind.MUNICIPALITY})
+    small_town = Territory.objects.add_child(
+        region, {"name": "Малый город", "kind": TerritoryKind.MUNICIPALITY}
+    )
     big_user = _coordinator("bench-big", city)
     small_user = _coordinator("bench-small", small_town)
     for n in range(SMALL):
-        school_save(code=f"SMALL-{n}", organization=None,
-                    organization_values={"name": f"СОШ № {n} Малого города",
-                                         "short_name": f"СОШ № {n}",
-                                         "territory_id": small_town.pk},
-                    school_values={"school_type": "sosh", "number": str(n), "enrolment": 300})
+        school_save(
+            code=f"SMALL-{n}",
+            organization=None,
+            organization_values={
+                "name": f"СОШ № {n} Малого города",
+                "short_name": f"СОШ № {n}",
+                "territory_id": small_town.pk,
+            },
+            school_values={"school_type": "sosh", "number": str(n), "enrolment": 300},
+        )
 
     rows = registry_rows(SCHOOLS)
     content = xlsx_bytes(rows)
     start = time.perf_counter()
     table = read_table(io.BytesIO(content), "bench.xlsx")
-    validation = run_import_now(importer_key="registry.schools", table=table, columns=None,
-                                user=big_user)
+    validation = run_import_now(
+        importer_key="registry.schools", table=table, columns=None, user=big_user
+    )
     seconds = time.perf_counter() - start
     assert validation.is_valid and validation.created == SCHOOLS, validation.errors[:5]
-    report.add(f"registry import, {SCHOOLS} new rows, XLSX (read + validate + save)",
-               f"{seconds:.2f} s", "< 10 s", seconds < 10)
+    report.add(
+        f"registry import, {SCHOOLS} new rows, XLSX (read + validate + save)",
+        f"{seconds:.2f} s",
+        "< 10 s",
+        seconds < 10,
+    )
 
     start = time.perf_counter()
     table = read_table(io.BytesIO(csv_bytes(rows)), "bench.csv")
-    validation = run_import_now(importer_key="registry.schools", table=table, columns=None,
-                                user=big_user)
+    validation = run_import_now(
+        importer_key="registry.schools", table=table, columns=None, user=big_user
+    )
     seconds = time.perf_counter() - start
     assert validation.unchanged == SCHOOLS
-    report.add(f"re-import of the same {SCHOOLS} rows, CSV cp1251 (no changes)",
-               f"{seconds:.2f} s", "< 10 s", seconds < 10)
+    report.add(
+        f"re-import of the same {SCHOOLS} rows, CSV cp1251 (no changes)",
+        f"{seconds:.2f} s",
+        "< 10 s",
+        seconds < 10,
+    )
 
     big, small = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
-    big.force_login(big_user)  # type: ignore[arg-type]
-    small.force_login(small_user)  # type: ignore[arg-type]
+    big.force_login(big_user)
+    small.force_login(small_user)
     list_url = reverse("registry:schools")
     some_school = Organization.objects.filter(code="BENCH-00777").get()
     small_school = Organization.objects.filter(code="SMALL-1").get()
     for label, big_url, small_url in (
         ("school list page", list_url, list_url),
-        ("school list, search «сош 1»", f"{list_url}?q=сош+1",
-         f"{list_url}?q=сош+1"),
-        ("school list, sorted by enrolment, page 3", f"{list_url}?sort=-enrolment&page=3",
-         f"{list_url}?sort=-enrolment"),
-        ("school card", reverse("registry:school", args=[some_school.pk]),
-         reverse("registry:school", args=[small_school.pk])),
+        ("school list, search «сош 1»", f"{list_url}?q=сош+1", f"{list_url}?q=сош+1"),
+        (
+            "school list, sorted by enrolment, page 3",
+            f"{list_url}?sort=-enrolment&page=3",
+            f"{list_url}?sort=-enrolment",
+        ),
+        (
+            "school card",
+            reverse("registry:school", args=[some_school.pk]),
+            reverse("registry:school", args=[small_school.pk]),
+        ),
     ):
         many, few = _page_queries(big, big_url), _page_queries(small, small_url)
-        report.add(f"SQL queries, {label}: {SCHOOLS} vs {SMALL} schools", f"{many} vs {few}",
-                   "equal", many == few)
+        report.add(
+            f"SQL queries, {label}: {SCHOOLS} vs {SMALL} schools",
+            f"{many} vs {few}",
+            "equal",
+            many == few,
+        )
 
     for label, url in (
         ("school list page (50 rows)", list_url),
         ("school list, search", f"{list_url}?q=гимназия+12"),
-        ("school list, district filter + sort", f"{list_url}?territory="
-         f"{Territory.objects.get(name='Ленинский').pk}&sort=-enrolment"),
+        (
+            "school list, district filter + sort",
+            f"{list_url}?territory={Territory.objects.get(name='Ленинский').pk}&sort=-enrolment",
+        ),
         ("school card", reverse("registry:school", args=[some_school.pk])),
     ):
-        samples = timed(lambda url=url: big.get(url), repeat=30)
+        samples = timed(partial(big.get, url), repeat=30)
         is_list = url == list_url
         report.add(
             f"server time, {label}, {SCHOOLS} schools, median / p90",

@@ -17,22 +17,32 @@ from opora.registry.selectors import school_search
 class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Название или номер"), method="filter_q")
     territory = django_filters.ModelChoiceFilter(
-        label=_("Территория"), queryset=Territory.objects.none(), method="filter_territory",
+        label=_("Территория"),
+        queryset=Territory.objects.none(),
+        method="filter_territory",
         empty_label=_("Все"),
     )
     school_type = django_filters.ChoiceFilter(
-        label=_("Вид ОО"), field_name="school__school_type", choices=SchoolType.choices,
+        label=_("Вид ОО"),
+        field_name="school__school_type",
+        choices=SchoolType.choices,
         empty_label=_("Все"),
     )
     locality = django_filters.ChoiceFilter(
-        label=_("Местность"), field_name="school__locality", choices=Locality.choices,
+        label=_("Местность"),
+        field_name="school__locality",
+        choices=Locality.choices,
         empty_label=_("Все"),
     )
     ownership = django_filters.ChoiceFilter(
-        label=_("Собственность"), choices=Ownership.choices, empty_label=_("Все"),
+        label=_("Собственность"),
+        choices=Ownership.choices,
+        empty_label=_("Все"),
     )
     programme = django_filters.ModelChoiceFilter(
-        label=_("Программа"), queryset=Programme.objects.none(), field_name="programmes",
+        label=_("Программа"),
+        queryset=Programme.objects.none(),
+        field_name="programmes",
         empty_label=_("Все"),
     )
 
@@ -43,10 +53,8 @@ class SchoolFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         territories = restrict(Territory.objects.all(), user).filter(depth__gte=2)
-        self.filters["territory"].queryset = territories  # type: ignore[attr-defined]
-        self.filters["programme"].queryset = restrict(  # type: ignore[attr-defined]
-            Programme.objects.all(), user
-        )
+        self.filters["territory"].queryset = territories
+        self.filters["programme"].queryset = restrict(Programme.objects.all(), user)
 
     def filter_q(self, qs: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         return school_search(qs, value) if value.strip() else qs

@@ -22,7 +22,7 @@ from opora.core.imports.base import (
     register_importer,
 )
 from opora.registry.choices import Locality, OrganizationKind, Ownership, SchoolType
-from opora.registry.models import Organization, SchoolProfile, Territory
+from opora.registry.models import Organization, Territory
 
 # Words a registry file uses for each school type, checked in this order (a "лицей-интернат"
 # is a boarding school before it is a lyceum).
@@ -42,19 +42,37 @@ SCHOOL_TYPE_WORDS: tuple[tuple[str, SchoolType], ...] = (
     ("средняя", SchoolType.SOSH),
 )
 LOCALITY_WORDS = {
-    "городская": Locality.URBAN, "город": Locality.URBAN, "городская местность": Locality.URBAN,
-    "г": Locality.URBAN, "urban": Locality.URBAN,
-    "сельская": Locality.RURAL, "село": Locality.RURAL, "сельская местность": Locality.RURAL,
-    "с": Locality.RURAL, "rural": Locality.RURAL,
+    "городская": Locality.URBAN,
+    "город": Locality.URBAN,
+    "городская местность": Locality.URBAN,
+    "г": Locality.URBAN,
+    "urban": Locality.URBAN,
+    "сельская": Locality.RURAL,
+    "село": Locality.RURAL,
+    "сельская местность": Locality.RURAL,
+    "с": Locality.RURAL,
+    "rural": Locality.RURAL,
 }
 OWNERSHIP_WORDS = {
-    "муниципальная": Ownership.MUNICIPAL, "муниципальное": Ownership.MUNICIPAL,
-    "государственная": Ownership.STATE, "государственное": Ownership.STATE,
-    "региональная": Ownership.STATE, "частная": Ownership.PRIVATE, "частное": Ownership.PRIVATE,
+    "муниципальная": Ownership.MUNICIPAL,
+    "муниципальное": Ownership.MUNICIPAL,
+    "государственная": Ownership.STATE,
+    "государственное": Ownership.STATE,
+    "региональная": Ownership.STATE,
+    "частная": Ownership.PRIVATE,
+    "частное": Ownership.PRIVATE,
 }
 
-ORGANIZATION_FIELDS = ("name", "short_name", "territory_id", "ownership", "address", "phone",
-                       "email", "website")
+ORGANIZATION_FIELDS = (
+    "name",
+    "short_name",
+    "territory_id",
+    "ownership",
+    "address",
+    "phone",
+    "email",
+    "website",
+)
 SCHOOL_FIELDS = ("school_type", "number", "locality", "enrolment", "director_name")
 
 
@@ -87,29 +105,62 @@ class SchoolRegistryImporter(Importer):
     key = "registry.schools"
     title = _("Реестр школ")
     columns = (
-        ImportColumn("code", _("Код ОО"), True,
-                     ("код", "код организации", "код школы", "идентификатор", "id", "rbd")),
-        ImportColumn("name", _("Полное наименование"), True,
-                     ("наименование", "название", "наименование ОО", "полное название")),
-        ImportColumn("short_name", _("Краткое наименование"), False,
-                     ("краткое название", "сокращённое наименование")),
-        ImportColumn("school_type", _("Вид ОО"), False, ("вид", "тип", "тип ОО"),
-                     _("СОШ, ООШ, НОШ, гимназия, лицей, В(С)ОШ, школа-интернат; если пусто — "
-                       "по наименованию.")),
+        ImportColumn(
+            "code",
+            _("Код ОО"),
+            True,
+            ("код", "код организации", "код школы", "идентификатор", "id", "rbd"),
+        ),
+        ImportColumn(
+            "name",
+            _("Полное наименование"),
+            True,
+            ("наименование", "название", "наименование ОО", "полное название"),
+        ),
+        ImportColumn(
+            "short_name",
+            _("Краткое наименование"),
+            False,
+            ("краткое название", "сокращённое наименование"),
+        ),
+        ImportColumn(
+            "school_type",
+            _("Вид ОО"),
+            False,
+            ("вид", "тип", "тип ОО"),
+            _(
+                "СОШ, ООШ, НОШ, гимназия, лицей, В(С)ОШ, школа-интернат; если пусто — "
+                "по наименованию."
+            ),
+        ),
         ImportColumn("number", _("Номер"), False, ("№", "номер школы", "№ школы")),
-        ImportColumn("territory", _("Территория"), True,
-                     ("район", "район города", "муниципалитет", "муниципальное образование",
-                      "код территории"),
-                     _("Название или код территории из реестра Opora.")),
-        ImportColumn("locality", _("Местность"), False,
-                     ("город/село", "тип местности", "городская/сельская")),
+        ImportColumn(
+            "territory",
+            _("Территория"),
+            True,
+            (
+                "район",
+                "район города",
+                "муниципалитет",
+                "муниципальное образование",
+                "код территории",
+            ),
+            _("Название или код территории из реестра Opora."),
+        ),
+        ImportColumn(
+            "locality", _("Местность"), False, ("город/село", "тип местности", "городская/сельская")
+        ),
         ImportColumn("ownership", _("Форма собственности"), False, ("собственность",)),
         ImportColumn("address", _("Адрес"), False, ("юридический адрес", "фактический адрес")),
-        ImportColumn("director", _("Директор"), False,
-                     ("руководитель", "фио директора", "фио руководителя")),
-        ImportColumn("enrolment", _("Численность обучающихся"), False,
-                     ("контингент", "число обучающихся", "количество обучающихся",
-                      "численность")),
+        ImportColumn(
+            "director", _("Директор"), False, ("руководитель", "фио директора", "фио руководителя")
+        ),
+        ImportColumn(
+            "enrolment",
+            _("Численность обучающихся"),
+            False,
+            ("контингент", "число обучающихся", "количество обучающихся", "численность"),
+        ),
         ImportColumn("phone", _("Телефон"), False, ()),
         ImportColumn("email", _("Эл. почта"), False, ("email", "e-mail", "электронная почта")),
         ImportColumn("website", _("Сайт"), False, ("веб-сайт", "адрес сайта")),
@@ -126,8 +177,9 @@ class SchoolRegistryImporter(Importer):
         codes = [row.get("code") for row in rows if row.get("code")]
         existing = {
             o.code: o
-            for o in Organization.objects.filter(code__in=codes)
-            .select_related("territory", "school")
+            for o in Organization.objects.filter(code__in=codes).select_related(
+                "territory", "school"
+            )
         }
         first_row_of_code: dict[str, int] = {}
         for index, row in enumerate(rows):
@@ -139,21 +191,35 @@ class SchoolRegistryImporter(Importer):
                 outcome.errors.append(row.error("code", _("не указан код организации")))
             elif code in first_row_of_code:
                 outcome.errors.append(
-                    row.error("code", _("код «%(code)s» уже встречался в строке %(row)s")
-                              % {"code": code, "row": first_row_of_code[code]})
+                    row.error(
+                        "code",
+                        _("код «%(code)s» уже встречался в строке %(row)s")
+                        % {"code": code, "row": first_row_of_code[code]},
+                    )
                 )
             else:
                 first_row_of_code[code] = row.number
             organization = existing.get(code)
             if organization is not None:
                 if organization.kind != OrganizationKind.SCHOOL:
-                    outcome.errors.append(row.error(
-                        "code", _("код «%(code)s» уже занят организацией другого типа: %(org)s")
-                        % {"code": code, "org": organization.short_name}))
+                    outcome.errors.append(
+                        row.error(
+                            "code",
+                            _("код «%(code)s» уже занят организацией другого типа: %(org)s")
+                            % {"code": code, "org": organization.short_name},
+                        )
+                    )
                 elif not can(user, Action.IMPORT, organization):
-                    outcome.errors.append(row.error(
-                        "code", _("школа с кодом «%(code)s» есть в реестре, но вне вашей "
-                                  "зоны ответственности") % {"code": code}))
+                    outcome.errors.append(
+                        row.error(
+                            "code",
+                            _(
+                                "школа с кодом «%(code)s» есть в реестре, но вне вашей "
+                                "зоны ответственности"
+                            )
+                            % {"code": code},
+                        )
+                    )
             record = self._record(row, code, organization, territories, outcome.errors)
             if len(outcome.errors) == errors_before and record is not None:
                 outcome.records.append(record)
@@ -186,8 +252,12 @@ class SchoolRegistryImporter(Importer):
         return index
 
     def _record(
-        self, row: MappedRow, code: str, organization: Organization | None,
-        territories: dict[str, list[Territory]], errors: list[RowError],
+        self,
+        row: MappedRow,
+        code: str,
+        organization: Organization | None,
+        territories: dict[str, list[Territory]],
+        errors: list[RowError],
     ) -> SchoolRecord | None:
         name = row.get("name")
         if not name:
@@ -199,22 +269,40 @@ class SchoolRegistryImporter(Importer):
         else:
             found = territories.get(territory_text.lower().replace("ё", "е"), [])
             if not found:
-                errors.append(row.error(
-                    "territory", _("территория «%(name)s» не найдена в реестре (или вне вашей "
-                                   "зоны ответственности)") % {"name": territory_text}))
+                errors.append(
+                    row.error(
+                        "territory",
+                        _(
+                            "территория «%(name)s» не найдена в реестре (или вне вашей "
+                            "зоны ответственности)"
+                        )
+                        % {"name": territory_text},
+                    )
+                )
             elif len(found) > 1:
-                errors.append(row.error(
-                    "territory", _("территорий с названием «%(name)s» несколько; укажите код")
-                    % {"name": territory_text}))
+                errors.append(
+                    row.error(
+                        "territory",
+                        _("территорий с названием «%(name)s» несколько; укажите код")
+                        % {"name": territory_text},
+                    )
+                )
             else:
                 territory = found[0]
         type_text = row.get("school_type")
         school_type = parse_school_type(type_text or name)
         if school_type is None:
             if type_text:
-                errors.append(row.error("school_type", _("неизвестный вид ОО «%(value)s»; "
-                                                         "допустимо: %(allowed)s") % {
-                    "value": type_text, "allowed": ", ".join(str(t.label) for t in SchoolType)}))
+                errors.append(
+                    row.error(
+                        "school_type",
+                        _("неизвестный вид ОО «%(value)s»; допустимо: %(allowed)s")
+                        % {
+                            "value": type_text,
+                            "allowed": ", ".join(str(t.label) for t in SchoolType),
+                        },
+                    )
+                )
             elif organization is not None and hasattr(organization, "school"):
                 school_type = SchoolType(organization.school.school_type)
             else:
@@ -225,8 +313,13 @@ class SchoolRegistryImporter(Importer):
         if row.get("enrolment"):
             text = row.get("enrolment").replace(" ", "").replace("\xa0", "")
             if not text.isdigit():
-                errors.append(row.error("enrolment", _("«%(value)s» — не целое неотрицательное "
-                                                       "число") % {"value": row.get("enrolment")}))
+                errors.append(
+                    row.error(
+                        "enrolment",
+                        _("«%(value)s» — не целое неотрицательное число")
+                        % {"value": row.get("enrolment")},
+                    )
+                )
             else:
                 enrolment = int(text)
         email = row.get("email")
@@ -234,8 +327,9 @@ class SchoolRegistryImporter(Importer):
             try:
                 validate_email(email)
             except ValidationError:
-                errors.append(row.error("email", _("«%(value)s» — не адрес эл. почты")
-                                        % {"value": email}))
+                errors.append(
+                    row.error("email", _("«%(value)s» — не адрес эл. почты") % {"value": email})
+                )
         website = row.get("website")
         if website:
             if "://" not in website:
@@ -243,8 +337,11 @@ class SchoolRegistryImporter(Importer):
             try:
                 URLValidator()(website)
             except ValidationError:
-                errors.append(row.error("website", _("«%(value)s» — не адрес сайта")
-                                        % {"value": row.get("website")}))
+                errors.append(
+                    row.error(
+                        "website", _("«%(value)s» — не адрес сайта") % {"value": row.get("website")}
+                    )
+                )
         if territory is None or not name:
             return None
         organization_values: dict[str, Any] = {
@@ -268,11 +365,13 @@ class SchoolRegistryImporter(Importer):
             school_values["locality"] = locality
         if organization is not None:
             # On update, columns absent from the mapping leave the stored values alone.
-            organization_values = {k: v for k, v in organization_values.items()
-                                   if self._mapped(row, k)}
+            organization_values = {
+                k: v for k, v in organization_values.items() if self._mapped(row, k)
+            }
             school_values = {k: v for k, v in school_values.items() if self._mapped(row, k)}
-        changed = organization is None or self._differs(organization, organization_values,
-                                                        school_values)
+        changed = organization is None or self._differs(
+            organization, organization_values, school_values
+        )
         return SchoolRecord(code, organization, organization_values, school_values, changed)
 
     @staticmethod
@@ -281,22 +380,26 @@ class SchoolRegistryImporter(Importer):
         return source in row.headers
 
     @staticmethod
-    def _choice(row: MappedRow, key: str, words: dict[str, Any],
-                errors: list[RowError]) -> Any:
+    def _choice(row: MappedRow, key: str, words: dict[str, Any], errors: list[RowError]) -> Any:
         text = row.get(key)
         if not text:
             return None
         value = words.get(text.lower().strip(" ."))
         if value is None:
             allowed = sorted({str(v.label).lower() for v in words.values()})
-            errors.append(row.error(key, _("«%(value)s» — неизвестное значение; допустимо: "
-                                           "%(allowed)s") % {"value": text,
-                                                             "allowed": ", ".join(allowed)}))
+            errors.append(
+                row.error(
+                    key,
+                    _("«%(value)s» — неизвестное значение; допустимо: %(allowed)s")
+                    % {"value": text, "allowed": ", ".join(allowed)},
+                )
+            )
         return value
 
     @staticmethod
-    def _differs(organization: Organization, org_values: dict[str, Any],
-                 school_values: dict[str, Any]) -> bool:
+    def _differs(
+        organization: Organization, org_values: dict[str, Any], school_values: dict[str, Any]
+    ) -> bool:
         if any(getattr(organization, k) != v for k, v in org_values.items()):
             return True
         school = getattr(organization, "school", None)

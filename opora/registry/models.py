@@ -60,18 +60,26 @@ class Organization(models.Model):
     name = models.CharField(_("полное наименование"), max_length=500)
     short_name = models.CharField(_("краткое наименование"), max_length=255)
     territory = models.ForeignKey(
-        Territory, verbose_name=_("территория"), on_delete=models.PROTECT,
+        Territory,
+        verbose_name=_("территория"),
+        on_delete=models.PROTECT,
         related_name="organizations",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("вышестоящая организация"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="children",
+        "self",
+        verbose_name=_("вышестоящая организация"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     partner_kind = models.CharField(
         _("сфера партнёра"), max_length=32, choices=PartnerKind.choices, blank=True
     )
     ownership = models.CharField(
-        _("форма собственности"), max_length=16, choices=Ownership.choices,
+        _("форма собственности"),
+        max_length=16,
+        choices=Ownership.choices,
         default=Ownership.MUNICIPAL,
     )
     address = models.CharField(_("адрес"), max_length=500, blank=True)
@@ -132,8 +140,12 @@ class Person(models.Model):
     email = models.EmailField(_("эл. почта"), blank=True)
     phone = models.CharField(_("телефон"), max_length=64, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("учётная запись"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="person",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("учётная запись"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
     )
 
     class Meta:
@@ -161,7 +173,9 @@ class Membership(models.Model):
         Person, verbose_name=_("человек"), on_delete=models.CASCADE, related_name="memberships"
     )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("организация"), on_delete=models.CASCADE,
+        Organization,
+        verbose_name=_("организация"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     role = models.CharField(_("роль"), max_length=32, choices=Role.choices)
@@ -185,12 +199,17 @@ class CuratorAssignment(models.Model):
     """A curator assigned to a school (закрепление куратора); gives the curator its reach."""
 
     curator = models.ForeignKey(
-        Person, verbose_name=_("куратор"), on_delete=models.CASCADE,
+        Person,
+        verbose_name=_("куратор"),
+        on_delete=models.CASCADE,
         related_name="curated_schools",
     )
     school = models.ForeignKey(
-        Organization, verbose_name=_("школа"), on_delete=models.CASCADE,
-        related_name="curator_assignments", limit_choices_to={"kind": OrganizationKind.SCHOOL},
+        Organization,
+        verbose_name=_("школа"),
+        on_delete=models.CASCADE,
+        related_name="curator_assignments",
+        limit_choices_to={"kind": OrganizationKind.SCHOOL},
     )
     since = models.DateField(_("с"), default=datetime.date.today)
     until = models.DateField(_("по"), null=True, blank=True)
@@ -241,7 +260,9 @@ class Programme(models.Model):
 
     name = models.CharField(_("название"), max_length=500)
     owner = models.ForeignKey(
-        Organization, verbose_name=_("орган-владелец"), on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("орган-владелец"),
+        on_delete=models.PROTECT,
         related_name="owned_programmes",
     )
     starts_on = models.DateField(_("начало"))
@@ -251,8 +272,11 @@ class Programme(models.Model):
     order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
     order_date = models.DateField(_("дата приказа"), null=True, blank=True)
     schools = models.ManyToManyField(
-        Organization, verbose_name=_("школы-участники"), through="ProgrammeSchool",
-        related_name="programmes", blank=True,
+        Organization,
+        verbose_name=_("школы-участники"),
+        through="ProgrammeSchool",
+        related_name="programmes",
+        blank=True,
     )
 
     class Meta:
@@ -263,12 +287,12 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:programme", args=[self.pk])
+
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("Окончание программы раньше её начала.")})
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:programme", args=[self.pk])
 
     @property
     def period(self) -> str:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from opora.core.access import Action, UserLike, get_for_user, restrict
-from opora.registry.choices import OrganizationKind
+from opora.core.access import (
+    TERRITORY_ROLES,
+    Action,
+    UserLike,
+    can,
+    get_for_user,
+    has_any,
+    reach,
+    restrict,
+)
+from opora.core.models import Job
+from opora.registry.choices import OrganizationKind, Role
 from opora.registry.models import (
     Membership,
     Organization,
@@ -20,9 +31,8 @@ from opora.registry.models import (
 
 def school_list(user: UserLike) -> QuerySet[Organization]:
     """Schools the user may see, with what the list shows joined in (constant query count)."""
-    return (
-        restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user)
-        .select_related("school", "territory")
+    return restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user).select_related(
+        "school", "territory"
     )
 
 
@@ -31,7 +41,9 @@ def school_search(qs: QuerySet[Organization], text: str) -> QuerySet[Organizatio
     q = Q()
     for word in text.replace("№", " ").split():
         word_q = (
-            Q(name__icontains=word) | Q(short_name__icontains=word) | Q(code__iexact=word)
+            Q(name__icontains=word)
+            | Q(short_name__icontains=word)
+            | Q(code__iexact=word)
             | Q(school__number__iexact=word)
         )
         # SQLite's icontains folds only ASCII; try the capitalised form for Cyrillic words.
@@ -63,8 +75,6 @@ def organization_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> O
 
 def organization_people(user: UserLike, organization: Organization) -> list[Membership] | None:
     """The organisation's people with their roles, or None when the user may see counts only."""
-    from opora.core.access import can
-
     if not can(user, Action.VIEW_PEOPLE, organization):
         return None
     return list(
@@ -76,8 +86,6 @@ def organization_people(user: UserLike, organization: Organization) -> list[Memb
 
 def organization_role_counts(organization: Organization) -> list[dict[str, Any]]:
     """How many people hold each role in the organisation (aggregate, no personal data)."""
-    from opora.registry.choices import Role
-
     rows = (
         Membership.objects.filter(organization=organization, is_active=True)
         .values("role")
@@ -162,29 +170,29 @@ def person_for_user(user: UserLike) -> Person | None:
 
 def home_summary(user: UserLike) -> dict[str, Any]:
     """What the home page shows a user: their roles, reach and the shortest ways into it."""
-    from opora.core.access import TERRITORY_ROLES, has_any, reach
-    from opora.core.models import Job
-    from opora.registry.choices import Role
 
     memberships = list(
-        Membership.objects.filter(person__user=user, is_active=True)  # type: ignore[misc]
-        .select_related("organization", "person")
+        Membership.objects.filter(person__user=user, is_active=True).select_related(  # type: ignore[misc]
+            "organization", "person"
+        )
     )
     roles = {m.role for m in memberships}
-    own_school_ids = [m.organization_id for m in memberships
-                      if m.organization.kind == OrganizationKind.SCHOOL]
+    own_school_ids = [
+        m.organization_id for m in memberships if m.organization.kind == OrganizationKind.SCHOOL
+    ]
     schools = school_list(user)
     own_schools: list[Organization] = []
     if Role.CURATOR in roles:
-        own_schools = list(schools.filter(curator_assignments__curator__user=user).distinct())
+        own_schools = list(
+            schools.filter(curator_assignments__curator__user=cast(User, user)).distinct()
+        )
     elif own_school_ids:
         own_schools = list(schools.filter(pk__in=own_school_ids))
     territory_paths = sorted(reach(user).territory_paths)
     territories = (
-        list(Territory.objects.filter(path__in=territory_paths))
-        if roles & TERRITORY_ROLES else []
+        list(Territory.objects.filter(path__in=territory_paths)) if roles & TERRITORY_ROLES else []
     )
-    if user.is_superuser:  # type: ignore[union-attr]
+    if user.is_superuser:
         territories = list(Territory.objects.get_root_nodes())
     return {
         "person": memberships[0].person if memberships else person_for_user(user),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from opora.core.audit import timeline_event_record
@@ -61,8 +61,11 @@ def school_profile_update(*, profile: SchoolProfile, **values: Any) -> SchoolPro
 
 @transaction.atomic
 def programme_approve(
-    *, programme: Programme, order_number: str, order_date: datetime.date,
-    user: AbstractBaseUser,
+    *,
+    programme: Programme,
+    order_number: str,
+    order_date: datetime.date,
+    user: User,
 ) -> Programme:
     """Record the order approving the programme, as a change and as an «approved» event."""
     programme.order_number = order_number

@@ -18,20 +18,35 @@ class SchoolTable(tables.Table):
     school_type = tables.Column(
         verbose_name=_("Вид"), accessor="school__school_type", order_by=("school__school_type",)
     )
-    territory = tables.Column(verbose_name=_("Территория"), accessor="territory__name",
-                              order_by=("territory__name",))
-    locality = tables.Column(verbose_name=_("Местность"), accessor="school__locality",
-                             order_by=("school__locality",))
-    enrolment = tables.Column(verbose_name=_("Обучающихся"), accessor="school__enrolment",
-                              order_by=("school__enrolment",),
-                              attrs={"td": {"class": "text-end"}})
-    director = tables.Column(verbose_name=_("Директор"), accessor="school__director_name",
-                             order_by=("school__director_name",))
+    territory = tables.Column(
+        verbose_name=_("Территория"), accessor="territory__name", order_by=("territory__name",)
+    )
+    locality = tables.Column(
+        verbose_name=_("Местность"), accessor="school__locality", order_by=("school__locality",)
+    )
+    enrolment = tables.Column(
+        verbose_name=_("Обучающихся"),
+        accessor="school__enrolment",
+        order_by=("school__enrolment",),
+        attrs={"td": {"class": "text-end"}},
+    )
+    director = tables.Column(
+        verbose_name=_("Директор"),
+        accessor="school__director_name",
+        order_by=("school__director_name",),
+    )
 
     class Meta:
         model = Organization
-        fields = ("short_name", "number", "school_type", "territory", "locality", "enrolment",
-                  "director")
+        fields = (
+            "short_name",
+            "number",
+            "school_type",
+            "territory",
+            "locality",
+            "enrolment",
+            "director",
+        )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("Школ не найдено. Измените условия отбора.")
         order_by = ("short_name",)
@@ -51,8 +66,9 @@ class OrganizationTable(tables.Table):
         verbose_name=_("Организация"), linkify=lambda record: record.get_absolute_url()
     )
     kind = tables.Column(verbose_name=_("Тип"))
-    territory = tables.Column(verbose_name=_("Территория"), accessor="territory__name",
-                              order_by=("territory__name",))
+    territory = tables.Column(
+        verbose_name=_("Территория"), accessor="territory__name", order_by=("territory__name",)
+    )
     address = tables.Column(verbose_name=_("Адрес"))
 
     class Meta:

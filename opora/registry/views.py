@@ -25,10 +25,16 @@ PAGE_SIZE = 50
 
 
 def _territory_crumbs(user: Any, territory: Territory, *, link_last: bool) -> list[dict[str, Any]]:
-    visible = restrict(Territory.objects.get_ancestors(territory), user) if territory.depth > 1 else []
-    crumbs: list[dict[str, Any]] = [{"title": _("Территории"), "url": reverse("registry:territories")}]
+    visible = (
+        restrict(Territory.objects.get_ancestors(territory), user) if territory.depth > 1 else []
+    )
+    crumbs: list[dict[str, Any]] = [
+        {"title": _("Территории"), "url": reverse("registry:territories")}
+    ]
     crumbs += [{"title": t.name, "url": t.get_absolute_url()} for t in visible]
-    crumbs.append({"title": territory.name, "url": territory.get_absolute_url() if link_last else None})
+    crumbs.append(
+        {"title": territory.name, "url": territory.get_absolute_url() if link_last else None}
+    )
     return crumbs
 
 
@@ -63,8 +69,10 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people": people,
             "role_counts": selectors.organization_role_counts(school) if people is None else None,
             "can_change": can(request.user, Action.CHANGE, school),
-            "breadcrumbs": _territory_crumbs(request.user, school.territory, link_last=True)
-            + [{"title": school.short_name}],
+            "breadcrumbs": [
+                *_territory_crumbs(request.user, school.territory, link_last=True),
+                {"title": school.short_name},
+            ],
         },
     )
 
@@ -89,7 +97,9 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "registry/school_edit.html",
         {
-            "school": school, "org_form": org_form, "profile_form": profile_form,
+            "school": school,
+            "org_form": org_form,
+            "profile_form": profile_form,
             "breadcrumbs": [
                 {"title": school.short_name, "url": school.get_absolute_url()},
                 {"title": _("Редактирование")},
@@ -109,8 +119,11 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/organization_list.html",
-        {"table": table, "kind": kind,
-         "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Организации")}]},
+        {
+            "table": table,
+            "kind": kind,
+            "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Организации")}],
+        },
     )
 
 
@@ -127,11 +140,14 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": organization,
             "people": people,
             "role_counts": selectors.organization_role_counts(organization)
-            if people is None else None,
+            if people is None
+            else None,
             "programmes": selectors.programme_list(request.user).filter(owner=organization),
             "can_change": can(request.user, Action.CHANGE, organization),
-            "breadcrumbs": _territory_crumbs(request.user, organization.territory, link_last=True)
-            + [{"title": organization.short_name}],
+            "breadcrumbs": [
+                *_territory_crumbs(request.user, organization.territory, link_last=True),
+                {"title": organization.short_name},
+            ],
         },
     )
 
@@ -150,10 +166,14 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/organization_edit.html",
-        {"organization": organization, "form": form,
-         "breadcrumbs": [{"title": organization.short_name,
-                          "url": organization.get_absolute_url()},
-                         {"title": _("Редактирование")}]},
+        {
+            "organization": organization,
+            "form": form,
+            "breadcrumbs": [
+                {"title": organization.short_name, "url": organization.get_absolute_url()},
+                {"title": _("Редактирование")},
+            ],
+        },
     )
 
 
@@ -165,9 +185,11 @@ def territory_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/territory_list.html",
-        {"territories": roots,
-         "counts": selectors.territory_school_counts(request.user, roots),
-         "breadcrumbs": [{"title": _("Территории")}]},
+        {
+            "territories": roots,
+            "counts": selectors.territory_school_counts(request.user, roots),
+            "breadcrumbs": [{"title": _("Территории")}],
+        },
     )
 
 
@@ -195,8 +217,10 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/programme_list.html",
-        {"programmes": selectors.programme_list(request.user),
-         "breadcrumbs": [{"title": _("Программы")}]},
+        {
+            "programmes": selectors.programme_list(request.user),
+            "breadcrumbs": [{"title": _("Программы")}],
+        },
     )
 
 
@@ -210,8 +234,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "schools": selectors.programme_visible_schools(request.user, programme),
             "can_approve": can(request.user, Action.CHANGE, programme.owner),
-            "breadcrumbs": [{"title": _("Программы"), "url": reverse("registry:programmes")},
-                            {"title": programme.name}],
+            "breadcrumbs": [
+                {"title": _("Программы"), "url": reverse("registry:programmes")},
+                {"title": programme.name},
+            ],
         },
     )
 
@@ -225,17 +251,22 @@ def programme_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeApproveForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         services.programme_approve(
-            programme=programme, order_number=form.cleaned_data["order_number"],
-            order_date=form.cleaned_data["order_date"], user=request.user,  # type: ignore[arg-type]
+            programme=programme,
+            order_number=form.cleaned_data["order_number"],
+            order_date=form.cleaned_data["order_date"],
+            user=request.user,  # type: ignore[arg-type]
         )
         messages.success(request, _("Приказ об утверждении программы записан."))
         return redirect(programme.get_absolute_url())
     return render(
         request,
         "registry/programme_approve.html",
-        {"programme": programme, "form": form,
-         "breadcrumbs": [{"title": programme.name, "url": programme.get_absolute_url()},
-                         {"title": _("Утверждение")}]},
+        {
+            "programme": programme,
+            "form": form,
+            "breadcrumbs": [
+                {"title": programme.name, "url": programme.get_absolute_url()},
+                {"title": _("Утверждение")},
+            ],
+        },
     )
-
-

@@ -1,1 +1,1 @@
-"""The import framework: read a table file, map its columns, validate every row, save all or nothing."""
+"""The import framework: read a table, map its columns, validate every row, save all or nothing."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
 from opora.core.imports.readers import Table
@@ -40,7 +40,9 @@ class RowError:
         if self.row == 0:
             return self.message
         return _("Строка %(row)s, столбец «%(column)s»: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
         }
 
 
@@ -74,7 +76,7 @@ class Validation:
         return not self.errors
 
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 class Importer(ABC):
@@ -156,9 +158,7 @@ def mapping_problems(importer: Importer, columns: dict[str, str], headers: list[
             )
     used = [h for h in columns.values() if h]
     for header in sorted({h for h in used if used.count(h) > 1}):
-        problems.append(
-            _("Столбец «%(header)s» выбран для нескольких полей.") % {"header": header}
-        )
+        problems.append(_("Столбец «%(header)s» выбран для нескольких полей.") % {"header": header})
     return problems
 
 

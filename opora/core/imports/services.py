@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,7 +51,10 @@ def check_upload_size(uploaded: UploadedFile) -> None:
 
 @transaction.atomic
 def import_upload_create(
-    *, importer_key: str, uploaded: UploadedFile, user: UserLike,
+    *,
+    importer_key: str,
+    uploaded: UploadedFile,
+    user: UserLike,
     mapping: ImportMapping | None = None,
 ) -> ImportUpload:
     """Store an uploaded file after checking it reads as a table; guess or reuse the mapping."""
@@ -59,7 +62,7 @@ def import_upload_create(
     check_upload_size(uploaded)
     name = uploaded.name or "file"
     try:
-        table = read_table(uploaded.file, name)
+        table = read_table(cast(IO[bytes], uploaded), name)
     except TableFileError as exc:
         raise ValidationError(str(exc)) from exc
     uploaded.seek(0)
@@ -98,7 +101,7 @@ def import_upload_set_columns(
         upload.mapping, _created = ImportMapping.objects.update_or_create(
             importer=importer.key,
             source_name=save_as.strip()[:255],
-            defaults={"columns": columns, "created_by": user},
+            defaults={"columns": columns, "created_by_id": user.pk},
         )
     upload.save()
     return upload
@@ -183,8 +186,11 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
         with transaction.atomic():
             result = importer.save(validation, user=user)
             timeline_event_record(
-                target=upload, verb=TimelineVerb.IMPORTED, actor=user,
-                message=upload.original_name, data={"job": job.pk},
+                target=upload,
+                verb=TimelineVerb.IMPORTED,
+                actor=user,
+                message=upload.original_name,
+                data={"job": job.pk},
             )
         reporter.log(
             _("Сохранено: создано %(c)s, обновлено %(u)s, без изменений %(s)s.")
@@ -203,8 +209,13 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
 
 
 def run_import_now(
-    *, importer_key: str, table: Table, columns: dict[str, str] | None, user: UserLike,
-    progress: ProgressCallback | None = None, dry_run: bool = False,
+    *,
+    importer_key: str,
+    table: Table,
+    columns: dict[str, str] | None,
+    user: UserLike,
+    progress: ProgressCallback | None = None,
+    dry_run: bool = False,
 ) -> Validation:
     """Validate and save a table in this process (CLI and benchmarks); all or nothing."""
     importer = get_importer(importer_key)

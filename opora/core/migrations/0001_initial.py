@@ -7,104 +7,253 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('registry', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportMapping',
+            name="ImportMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('importer', models.CharField(max_length=64, verbose_name='вид загрузки')),
-                ('source_name', models.CharField(max_length=255, verbose_name='источник данных')),
-                ('columns', models.JSONField(default=dict, verbose_name='сопоставление столбцов')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("importer", models.CharField(max_length=64, verbose_name="вид загрузки")),
+                ("source_name", models.CharField(max_length=255, verbose_name="источник данных")),
+                ("columns", models.JSONField(default=dict, verbose_name="сопоставление столбцов")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'сопоставление столбцов',
-                'verbose_name_plural': 'сопоставления столбцов',
-                'ordering': ['source_name'],
+                "verbose_name": "сопоставление столбцов",
+                "verbose_name_plural": "сопоставления столбцов",
+                "ordering": ["source_name"],
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='вид')),
-                ('title', models.CharField(max_length=255, verbose_name='задача')),
-                ('status', models.CharField(choices=[('queued', 'В очереди'), ('running', 'Выполняется'), ('succeeded', 'Завершено'), ('failed', 'Ошибка')], default='queued', max_length=16, verbose_name='состояние')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='выполнено, %')),
-                ('progress_text', models.CharField(blank=True, max_length=255, verbose_name='этап')),
-                ('log', models.TextField(blank=True, verbose_name='журнал')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='параметры')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='результат')),
-                ('error', models.TextField(blank=True, verbose_name='ошибка')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='создана')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='начата')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='завершена')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='запустил')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organization', verbose_name='организация')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="вид")),
+                ("title", models.CharField(max_length=255, verbose_name="задача")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "В очереди"),
+                            ("running", "Выполняется"),
+                            ("succeeded", "Завершено"),
+                            ("failed", "Ошибка"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="состояние",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="выполнено, %"),
+                ),
+                (
+                    "progress_text",
+                    models.CharField(blank=True, max_length=255, verbose_name="этап"),
+                ),
+                ("log", models.TextField(blank=True, verbose_name="журнал")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="параметры")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="результат")),
+                ("error", models.TextField(blank=True, verbose_name="ошибка")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="создана"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="начата")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="завершена"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="запустил",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.organization",
+                        verbose_name="организация",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'фоновая задача',
-                'verbose_name_plural': 'фоновые задачи',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "фоновая задача",
+                "verbose_name_plural": "фоновые задачи",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ImportUpload',
+            name="ImportUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('importer', models.CharField(max_length=64, verbose_name='вид загрузки')),
-                ('file', models.FileField(upload_to=opora.core.models.import_upload_path, verbose_name='файл')),
-                ('original_name', models.CharField(max_length=255, verbose_name='имя файла')),
-                ('headers', models.JSONField(default=list, verbose_name='заголовки')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='строк')),
-                ('columns', models.JSONField(default=dict, verbose_name='сопоставление столбцов')),
-                ('status', models.CharField(choices=[('uploaded', 'Файл загружен'), ('mapped', 'Столбцы сопоставлены'), ('queued', 'Сохраняется'), ('done', 'Сохранено'), ('failed', 'Не сохранено')], default='uploaded', max_length=16, verbose_name='состояние')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='загружен')),
-                ('mapping', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.importmapping', verbose_name='сохранённое сопоставление')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("importer", models.CharField(max_length=64, verbose_name="вид загрузки")),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=opora.core.models.import_upload_path, verbose_name="файл"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="имя файла")),
+                ("headers", models.JSONField(default=list, verbose_name="заголовки")),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="строк")),
+                ("columns", models.JSONField(default=dict, verbose_name="сопоставление столбцов")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Файл загружен"),
+                            ("mapped", "Столбцы сопоставлены"),
+                            ("queued", "Сохраняется"),
+                            ("done", "Сохранено"),
+                            ("failed", "Не сохранено"),
+                        ],
+                        default="uploaded",
+                        max_length=16,
+                        verbose_name="состояние",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="загружен")),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.importmapping",
+                        verbose_name="сохранённое сопоставление",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.job",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'загруженный файл',
-                'verbose_name_plural': 'загруженные файлы',
-                'ordering': ['-created_at'],
+                "verbose_name": "загруженный файл",
+                "verbose_name_plural": "загруженные файлы",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEvent',
+            name="TimelineEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.CharField(max_length=64)),
-                ('verb', models.CharField(choices=[('submitted', 'Отправлено на рассмотрение'), ('returned', 'Возвращено на доработку'), ('approved', 'Утверждено'), ('imported', 'Загружено из файла')], max_length=32, verbose_name='событие')),
-                ('message', models.TextField(blank=True, verbose_name='комментарий')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='данные')),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='когда')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='кто')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.CharField(max_length=64)),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Отправлено на рассмотрение"),
+                            ("returned", "Возвращено на доработку"),
+                            ("approved", "Утверждено"),
+                            ("imported", "Загружено из файла"),
+                        ],
+                        max_length=32,
+                        verbose_name="событие",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="комментарий")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="данные")),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="когда"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'событие',
-                'verbose_name_plural': 'события',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "событие",
+                "verbose_name_plural": "события",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='importmapping',
-            constraint=models.UniqueConstraint(fields=('importer', 'source_name'), name='unique_mapping_per_source'),
+            model_name="importmapping",
+            constraint=models.UniqueConstraint(
+                fields=("importer", "source_name"), name="unique_mapping_per_source"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timelineevent',
-            index=models.Index(fields=['content_type', 'object_id'], name='core_timeli_content_1b61ae_idx'),
+            model_name="timelineevent",
+            index=models.Index(
+                fields=["content_type", "object_id"], name="core_timeli_content_1b61ae_idx"
+            ),
         ),
     ]

@@ -20,7 +20,10 @@ def history_url(obj: Any) -> str:
 @register.filter
 def status_badge(status: str) -> str:
     return {
-        "queued": "secondary", "running": "primary", "succeeded": "success", "failed": "danger",
+        "queued": "secondary",
+        "running": "primary",
+        "succeeded": "success",
+        "failed": "danger",
     }.get(status, "secondary")
 
 

@@ -28,12 +28,18 @@ def test_each_role_sees_the_schools_of_its_reach(world, persona, codes):
 
 @pytest.mark.parametrize(
     ("persona", "codes"),
-    [("coordinator", {"SCH-A", "SCH-B"}), ("director_a", {"SCH-A"}), ("council", set()),
-     ("curator", set()), ("teacher", set())],
+    [
+        ("coordinator", {"SCH-A", "SCH-B"}),
+        ("director_a", {"SCH-A"}),
+        ("council", set()),
+        ("curator", set()),
+        ("teacher", set()),
+    ],
 )
 def test_change_reach(world, persona, codes):
-    schools = restrict(Organization.objects.filter(kind="school"), world.user(persona),
-                       Action.CHANGE)
+    schools = restrict(
+        Organization.objects.filter(kind="school"), world.user(persona), Action.CHANGE
+    )
     assert set(schools.values_list("code", flat=True)) == codes
 
 
@@ -44,14 +50,18 @@ def test_anonymous_sees_nothing(world):
 
 
 def test_territories_include_ancestors_for_breadcrumbs(world):
-    names = set(restrict(Territory.objects.all(), world.user("director_a"))
-                .values_list("name", flat=True))
+    names = set(
+        restrict(Territory.objects.all(), world.user("director_a")).values_list("name", flat=True)
+    )
     assert names == {"Тестовая область", "Город N", "Северный"}
 
 
 def test_teacher_does_not_see_people_but_director_does(world):
-    assert not restrict(Person.objects.exclude(user=world.user("teacher")),
-                        world.user("teacher"), Action.VIEW_PEOPLE).exists()
+    assert not restrict(
+        Person.objects.exclude(user=world.user("teacher")),
+        world.user("teacher"),
+        Action.VIEW_PEOPLE,
+    ).exists()
     people = restrict(Person.objects.all(), world.user("director_a"), Action.VIEW_PEOPLE)
     assert {"Director_a", "Staff_a", "Teacher"} <= set(people.values_list("last_name", flat=True))
     assert "Director_b" not in set(people.values_list("last_name", flat=True))

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,170 +15,455 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AcademicYear',
+            name="AcademicYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_year', models.PositiveSmallIntegerField(unique=True, verbose_name='год начала')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(unique=True, verbose_name="год начала"),
+                ),
             ],
             options={
-                'verbose_name': 'учебный год',
-                'verbose_name_plural': 'учебные годы',
-                'ordering': ['-start_year'],
+                "verbose_name": "учебный год",
+                "verbose_name_plural": "учебные годы",
+                "ordering": ["-start_year"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('authority', 'Орган управления образованием'), ('methodical_centre', 'Методический центр'), ('school', 'Общеобразовательная организация'), ('partner', 'Организация-партнёр')], max_length=32, verbose_name='тип')),
-                ('code', models.CharField(help_text='Код организации в реестре (ИНН, код ОО или свой); по нему ищутся повторы.', max_length=64, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=500, verbose_name='полное наименование')),
-                ('short_name', models.CharField(max_length=255, verbose_name='краткое наименование')),
-                ('partner_kind', models.CharField(blank=True, choices=[('culture', 'Культура'), ('sport', 'Спорт'), ('additional_education', 'Дополнительное образование'), ('higher_education', 'Профессиональное / высшее образование'), ('social', 'Социальная сфера'), ('other', 'Другое')], max_length=32, verbose_name='сфера партнёра')),
-                ('ownership', models.CharField(choices=[('municipal', 'Муниципальная'), ('state', 'Государственная'), ('private', 'Частная')], default='municipal', max_length=16, verbose_name='форма собственности')),
-                ('address', models.CharField(blank=True, max_length=500, verbose_name='адрес')),
-                ('phone', models.CharField(blank=True, max_length=64, verbose_name='телефон')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='эл. почта')),
-                ('website', models.URLField(blank=True, verbose_name='сайт')),
-                ('is_active', models.BooleanField(default=True, verbose_name='действует')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создана')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменена')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='registry.organization', verbose_name='вышестоящая организация')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("authority", "Орган управления образованием"),
+                            ("methodical_centre", "Методический центр"),
+                            ("school", "Общеобразовательная организация"),
+                            ("partner", "Организация-партнёр"),
+                        ],
+                        max_length=32,
+                        verbose_name="тип",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Код организации в реестре (ИНН, код ОО или свой); по нему ищутся повторы.",
+                        max_length=64,
+                        unique=True,
+                        verbose_name="код",
+                    ),
+                ),
+                ("name", models.CharField(max_length=500, verbose_name="полное наименование")),
+                (
+                    "short_name",
+                    models.CharField(max_length=255, verbose_name="краткое наименование"),
+                ),
+                (
+                    "partner_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("culture", "Культура"),
+                            ("sport", "Спорт"),
+                            ("additional_education", "Дополнительное образование"),
+                            ("higher_education", "Профессиональное / высшее образование"),
+                            ("social", "Социальная сфера"),
+                            ("other", "Другое"),
+                        ],
+                        max_length=32,
+                        verbose_name="сфера партнёра",
+                    ),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[
+                            ("municipal", "Муниципальная"),
+                            ("state", "Государственная"),
+                            ("private", "Частная"),
+                        ],
+                        default="municipal",
+                        max_length=16,
+                        verbose_name="форма собственности",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=500, verbose_name="адрес")),
+                ("phone", models.CharField(blank=True, max_length=64, verbose_name="телефон")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="эл. почта")),
+                ("website", models.URLField(blank=True, verbose_name="сайт")),
+                ("is_active", models.BooleanField(default=True, verbose_name="действует")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создана")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменена")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="registry.organization",
+                        verbose_name="вышестоящая организация",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'организация',
-                'verbose_name_plural': 'организации',
-                'ordering': ['short_name'],
+                "verbose_name": "организация",
+                "verbose_name_plural": "организации",
+                "ordering": ["short_name"],
             },
         ),
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=255, verbose_name='название')),
-                ('kind', models.CharField(choices=[('country', 'Страна'), ('region', 'Субъект РФ'), ('municipality', 'Муниципальное образование'), ('city_district', 'Район города'), ('settlement', 'Населённый пункт')], max_length=32, verbose_name='вид')),
-                ('code', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='код (ОКТМО или свой)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=255, verbose_name="название")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Страна"),
+                            ("region", "Субъект РФ"),
+                            ("municipality", "Муниципальное образование"),
+                            ("city_district", "Район города"),
+                            ("settlement", "Населённый пункт"),
+                        ],
+                        max_length=32,
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True,
+                        max_length=32,
+                        null=True,
+                        unique=True,
+                        verbose_name="код (ОКТМО или свой)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'территория',
-                'verbose_name_plural': 'территории',
+                "verbose_name": "территория",
+                "verbose_name_plural": "территории",
             },
         ),
         migrations.CreateModel(
-            name='SchoolProfile',
+            name="SchoolProfile",
             fields=[
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='school', serialize=False, to='registry.organization')),
-                ('school_type', models.CharField(choices=[('sosh', 'СОШ'), ('oosh', 'ООШ'), ('nosh', 'НОШ'), ('gymnasium', 'Гимназия'), ('lyceum', 'Лицей'), ('evening', 'В(С)ОШ'), ('boarding', 'Школа-интернат')], max_length=16, verbose_name='вид ОО')),
-                ('number', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='номер')),
-                ('locality', models.CharField(choices=[('urban', 'Городская'), ('rural', 'Сельская')], default='urban', max_length=8, verbose_name='местность')),
-                ('enrolment', models.PositiveIntegerField(blank=True, null=True, verbose_name='численность обучающихся')),
-                ('director_name', models.CharField(blank=True, max_length=255, verbose_name='директор')),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="school",
+                        serialize=False,
+                        to="registry.organization",
+                    ),
+                ),
+                (
+                    "school_type",
+                    models.CharField(
+                        choices=[
+                            ("sosh", "СОШ"),
+                            ("oosh", "ООШ"),
+                            ("nosh", "НОШ"),
+                            ("gymnasium", "Гимназия"),
+                            ("lyceum", "Лицей"),
+                            ("evening", "В(С)ОШ"),
+                            ("boarding", "Школа-интернат"),
+                        ],
+                        max_length=16,
+                        verbose_name="вид ОО",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=16, verbose_name="номер"
+                    ),
+                ),
+                (
+                    "locality",
+                    models.CharField(
+                        choices=[("urban", "Городская"), ("rural", "Сельская")],
+                        default="urban",
+                        max_length=8,
+                        verbose_name="местность",
+                    ),
+                ),
+                (
+                    "enrolment",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="численность обучающихся"
+                    ),
+                ),
+                (
+                    "director_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="директор"),
+                ),
             ],
             options={
-                'verbose_name': 'сведения о школе',
-                'verbose_name_plural': 'сведения о школах',
+                "verbose_name": "сведения о школе",
+                "verbose_name_plural": "сведения о школах",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_name', models.CharField(max_length=100, verbose_name='фамилия')),
-                ('first_name', models.CharField(max_length=100, verbose_name='имя')),
-                ('middle_name', models.CharField(blank=True, max_length=100, verbose_name='отчество')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='эл. почта')),
-                ('phone', models.CharField(blank=True, max_length=64, verbose_name='телефон')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='учётная запись')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_name", models.CharField(max_length=100, verbose_name="фамилия")),
+                ("first_name", models.CharField(max_length=100, verbose_name="имя")),
+                (
+                    "middle_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="отчество"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="эл. почта")),
+                ("phone", models.CharField(blank=True, max_length=64, verbose_name="телефон")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="учётная запись",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'человек',
-                'verbose_name_plural': 'люди',
-                'ordering': ['last_name', 'first_name', 'middle_name'],
+                "verbose_name": "человек",
+                "verbose_name_plural": "люди",
+                "ordering": ["last_name", "first_name", "middle_name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=500, verbose_name='название')),
-                ('starts_on', models.DateField(verbose_name='начало')),
-                ('ends_on', models.DateField(verbose_name='окончание')),
-                ('goal', models.TextField(blank=True, verbose_name='цель')),
-                ('tasks', models.TextField(blank=True, help_text='По одной задаче в строке.', verbose_name='задачи')),
-                ('order_number', models.CharField(blank=True, max_length=64, verbose_name='номер приказа')),
-                ('order_date', models.DateField(blank=True, null=True, verbose_name='дата приказа')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_programmes', to='registry.organization', verbose_name='орган-владелец')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=500, verbose_name="название")),
+                ("starts_on", models.DateField(verbose_name="начало")),
+                ("ends_on", models.DateField(verbose_name="окончание")),
+                ("goal", models.TextField(blank=True, verbose_name="цель")),
+                (
+                    "tasks",
+                    models.TextField(
+                        blank=True, help_text="По одной задаче в строке.", verbose_name="задачи"
+                    ),
+                ),
+                (
+                    "order_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="номер приказа"),
+                ),
+                (
+                    "order_date",
+                    models.DateField(blank=True, null=True, verbose_name="дата приказа"),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_programmes",
+                        to="registry.organization",
+                        verbose_name="орган-владелец",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'программа',
-                'verbose_name_plural': 'программы',
-                'ordering': ['-starts_on', 'name'],
+                "verbose_name": "программа",
+                "verbose_name_plural": "программы",
+                "ordering": ["-starts_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeSchool',
+            name="ProgrammeSchool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='включена')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='исключена')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='registry.programme')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='registry.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_on", models.DateField(blank=True, null=True, verbose_name="включена")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="исключена")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="registry.programme"
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="registry.organization"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'школа в программе',
-                'verbose_name_plural': 'школы в программе',
+                "verbose_name": "школа в программе",
+                "verbose_name_plural": "школы в программе",
             },
         ),
         migrations.AddField(
-            model_name='programme',
-            name='schools',
-            field=models.ManyToManyField(blank=True, related_name='programmes', through='registry.ProgrammeSchool', to='registry.organization', verbose_name='школы-участники'),
+            model_name="programme",
+            name="schools",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="programmes",
+                through="registry.ProgrammeSchool",
+                to="registry.organization",
+                verbose_name="школы-участники",
+            ),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='territory',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='registry.territory', verbose_name='территория'),
+            model_name="organization",
+            name="territory",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organizations",
+                to="registry.territory",
+                verbose_name="территория",
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('regional_coordinator', 'Региональный координатор'), ('programme_coordinator', 'Координатор программы'), ('analyst', 'Аналитик / методист'), ('curator', 'Куратор'), ('school_director', 'Директор школы'), ('school_staff', 'Сотрудник школы'), ('teacher', 'Учитель'), ('council_member', 'Член совета / рабочей группы')], max_length=32, verbose_name='роль')),
-                ('position', models.CharField(blank=True, max_length=255, verbose_name='должность')),
-                ('is_active', models.BooleanField(default=True, verbose_name='действует')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.organization', verbose_name='организация')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.person', verbose_name='человек')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("regional_coordinator", "Региональный координатор"),
+                            ("programme_coordinator", "Координатор программы"),
+                            ("analyst", "Аналитик / методист"),
+                            ("curator", "Куратор"),
+                            ("school_director", "Директор школы"),
+                            ("school_staff", "Сотрудник школы"),
+                            ("teacher", "Учитель"),
+                            ("council_member", "Член совета / рабочей группы"),
+                        ],
+                        max_length=32,
+                        verbose_name="роль",
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(blank=True, max_length=255, verbose_name="должность"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="действует")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.organization",
+                        verbose_name="организация",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.person",
+                        verbose_name="человек",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'роль в организации',
-                'verbose_name_plural': 'роли в организациях',
-                'constraints': [models.UniqueConstraint(fields=('person', 'organization', 'role'), name='unique_membership_role')],
+                "verbose_name": "роль в организации",
+                "verbose_name_plural": "роли в организациях",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "organization", "role"), name="unique_membership_role"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CuratorAssignment',
+            name="CuratorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(default=datetime.date.today, verbose_name='с')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='по')),
-                ('school', models.ForeignKey(limit_choices_to={'kind': 'school'}, on_delete=django.db.models.deletion.CASCADE, related_name='curator_assignments', to='registry.organization', verbose_name='школа')),
-                ('curator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='curated_schools', to='registry.person', verbose_name='куратор')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(default=datetime.date.today, verbose_name="с")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="по")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "school"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="curator_assignments",
+                        to="registry.organization",
+                        verbose_name="школа",
+                    ),
+                ),
+                (
+                    "curator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="curated_schools",
+                        to="registry.person",
+                        verbose_name="куратор",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'закрепление куратора',
-                'verbose_name_plural': 'закрепления кураторов',
-                'constraints': [models.UniqueConstraint(fields=('curator', 'school'), name='unique_curator_school')],
+                "verbose_name": "закрепление куратора",
+                "verbose_name_plural": "закрепления кураторов",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("curator", "school"), name="unique_curator_school"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='programmeschool',
-            constraint=models.UniqueConstraint(fields=('programme', 'school'), name='unique_programme_school'),
+            model_name="programmeschool",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "school"), name="unique_programme_school"
+            ),
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['kind', 'short_name'], name='registry_or_kind_ad6e37_idx'),
+            model_name="organization",
+            index=models.Index(fields=["kind", "short_name"], name="registry_or_kind_ad6e37_idx"),
         ),
     ]

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 import factory
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from opora.registry.choices import OrganizationKind, Role, SchoolType, TerritoryKind
 from opora.registry.models import (
@@ -22,7 +22,7 @@ from opora.registry.models import (
 PASSWORD = "test-password-123"
 
 
-class TerritoryFactory(factory.django.DjangoModelFactory):
+class TerritoryFactory(factory.django.DjangoModelFactory[Territory]):
     """Territories are tree nodes: pass `parent=` to add a child, none to add a root."""
 
     class Meta:
@@ -40,7 +40,7 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
         return model_class.objects.add_child(parent, kwargs)
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -65,7 +65,7 @@ class SchoolFactory(OrganizationFactory):
     )
 
 
-class SchoolProfileFactory(factory.django.DjangoModelFactory):
+class SchoolProfileFactory(factory.django.DjangoModelFactory[SchoolProfile]):
     class Meta:
         model = SchoolProfile
 
@@ -75,21 +75,21 @@ class SchoolProfileFactory(factory.django.DjangoModelFactory):
     director_name = "Иванова Мария Петровна"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def save_password(obj, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -98,7 +98,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     middle_name = "Сергеевич"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -107,7 +107,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.SCHOOL_STAFF
 
 
-class CuratorAssignmentFactory(factory.django.DjangoModelFactory):
+class CuratorAssignmentFactory(factory.django.DjangoModelFactory[CuratorAssignment]):
     class Meta:
         model = CuratorAssignment
 
@@ -115,7 +115,7 @@ class CuratorAssignmentFactory(factory.django.DjangoModelFactory):
     school = factory.SubFactory(SchoolFactory)
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     class Meta:
         model = Programme
 

@@ -16,20 +16,61 @@ from opora.registry.models import Organization, SchoolProfile
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Код ОО", "Полное наименование", "Краткое наименование", "Вид ОО", "Номер",
-          "Территория", "Местность", "Директор", "Численность обучающихся"]
+HEADER = [
+    "Код ОО",
+    "Полное наименование",
+    "Краткое наименование",
+    "Вид ОО",
+    "Номер",
+    "Территория",
+    "Местность",
+    "Директор",
+    "Численность обучающихся",
+]
 ROWS = [
-    ["NEW-1", "Средняя общеобразовательная школа № 10", "СОШ № 10", "СОШ", "10", "Северный",
-     "городская", "Смирнова Анна Ивановна", "820"],
-    ["NEW-2", "Лицей № 11", "Лицей № 11", "лицей", "11", "Южный", "городская", "Орлов Пётр",
-     "1 200"],
-    ["NEW-3", "Основная школа с. Луговое", "ООШ с. Луговое", "ООШ", "", "D02", "сельская", "",
-     "45"],
+    [
+        "NEW-1",
+        "Средняя общеобразовательная школа № 10",
+        "СОШ № 10",
+        "СОШ",
+        "10",
+        "Северный",
+        "городская",
+        "Смирнова Анна Ивановна",
+        "820",
+    ],
+    [
+        "NEW-2",
+        "Лицей № 11",
+        "Лицей № 11",
+        "лицей",
+        "11",
+        "Южный",
+        "городская",
+        "Орлов Пётр",
+        "1 200",
+    ],
+    [
+        "NEW-3",
+        "Основная школа с. Луговое",
+        "ООШ с. Луговое",
+        "ООШ",
+        "",
+        "D02",
+        "сельская",
+        "",
+        "45",
+    ],
 ]
 
 
-def csv_bytes(rows: list[list[str]], *, delimiter: str = ";", encoding: str = "utf-8",
-              header: list[str] | None = None) -> bytes:
+def csv_bytes(
+    rows: list[list[str]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+    header: list[str] | None = None,
+) -> bytes:
     lines = [delimiter.join(header or HEADER)] + [delimiter.join(r) for r in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
@@ -52,8 +93,12 @@ def upload(client: Any, content: bytes, name: str = "реестр.csv", **extra:
     )
 
 
-def run_import(client: Any, content: bytes, name: str = "реестр.csv",
-               django_capture_on_commit_callbacks: Any = None) -> Any:
+def run_import(
+    client: Any,
+    content: bytes,
+    name: str = "реестр.csv",
+    django_capture_on_commit_callbacks: Any = None,
+) -> Any:
     """Upload → keep the guessed mapping → preview → confirm; returns the preview response."""
     response = upload(client, content, name)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -65,15 +110,19 @@ def run_import(client: Any, content: bytes, name: str = "реестр.csv",
     return upload_obj, preview
 
 
-@pytest.mark.parametrize(("label", "content", "name"), [
-    ("utf-8 ;", csv_bytes(ROWS), "r.csv"),
-    ("utf-8 BOM ,", b"\xef\xbb\xbf" + csv_bytes(ROWS, delimiter=","), "r.csv"),
-    ("cp1251 ;", csv_bytes(ROWS, encoding="cp1251"), "r.csv"),
-    ("cp1251 tab", csv_bytes(ROWS, delimiter="\t", encoding="cp1251"), "r.txt"),
-    ("xlsx", xlsx_bytes([[*r[:8], int(r[8].replace(" ", ""))] for r in ROWS]), "r.xlsx"),
-])
-def test_import_creates_schools_from_every_format(world, label, content, name,
-                                                  django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("label", "content", "name"),
+    [
+        ("utf-8 ;", csv_bytes(ROWS), "r.csv"),
+        ("utf-8 BOM ,", b"\xef\xbb\xbf" + csv_bytes(ROWS, delimiter=","), "r.csv"),
+        ("cp1251 ;", csv_bytes(ROWS, encoding="cp1251"), "r.csv"),
+        ("cp1251 tab", csv_bytes(ROWS, delimiter="\t", encoding="cp1251"), "r.txt"),
+        ("xlsx", xlsx_bytes([[*r[:8], int(r[8].replace(" ", ""))] for r in ROWS]), "r.xlsx"),
+    ],
+)
+def test_import_creates_schools_from_every_format(
+    world, label, content, name, django_capture_on_commit_callbacks
+):
     client = world.client("coordinator")
     upload_obj, preview = run_import(client, content, name)
     html = preview.content.decode()
@@ -144,21 +193,30 @@ def test_missing_required_columns_are_named(world):
     client = world.client("coordinator")
     response = upload(client, csv_bytes([["X", "Школа"]], header=["Код ОО", "Название школы"]))
     upload_obj = ImportUpload.objects.get()
-    response = client.post(reverse("core:import-columns", args=[upload_obj.pk]),
-                           {"col_code": "Код ОО", "col_name": "Название школы"})
+    response = client.post(
+        reverse("core:import-columns", args=[upload_obj.pk]),
+        {"col_code": "Код ОО", "col_name": "Название школы"},
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Не указан столбец для обязательного поля «Территория»" in html
-    assert 'selected>Название школы' in html or 'value="Название школы" selected' in html
+    assert "selected>Название школы" in html or 'value="Название школы" selected' in html
 
 
-@pytest.mark.parametrize(("content", "name", "message"), [
-    (b"", "empty.csv", "пуст"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.csv", "двоичный файл"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.xls", "старого формата Excel"),
-    (b"PK\x03\x04broken zip", "broken.xlsx", "не удалось открыть как книгу Excel"),
-    ("Код ОО;Полное наименование\r\n".encode(), "header-only.csv", "нет ни одной строки данных"),
-])
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.csv", "пуст"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.csv", "двоичный файл"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.xls", "старого формата Excel"),
+        (b"PK\x03\x04broken zip", "broken.xlsx", "не удалось открыть как книгу Excel"),
+        (
+            "Код ОО;Полное наименование\r\n".encode(),
+            "header-only.csv",
+            "нет ни одной строки данных",
+        ),
+    ],
+)
 def test_bad_files_get_a_clear_message(world, content, name, message):
     response = upload(world.client("coordinator"), content, name)
     assert response.status_code == 200
@@ -180,21 +238,39 @@ def test_saved_mapping_is_reused_for_the_same_source(world):
     rows = [["NEW-9", "СОШ № 99", "Северный", "300"]]
     upload(client, csv_bytes(rows, header=header))
     first = ImportUpload.objects.latest("pk")
-    client.post(reverse("core:import-columns", args=[first.pk]), {
-        "col_code": "ID", "col_name": "Наим.", "col_territory": "Район города",
-        "col_enrolment": "Кол-во уч.", "save_as": "Выгрузка АИС",
-    })
+    client.post(
+        reverse("core:import-columns", args=[first.pk]),
+        {
+            "col_code": "ID",
+            "col_name": "Наим.",
+            "col_territory": "Район города",
+            "col_enrolment": "Кол-во уч.",
+            "save_as": "Выгрузка АИС",
+        },
+    )
     mapping = ImportMapping.objects.get(source_name="Выгрузка АИС")
     upload(client, csv_bytes(rows, header=header), mapping=mapping.pk)
     second = ImportUpload.objects.latest("pk")
-    assert second.columns == {"code": "ID", "name": "Наим.", "territory": "Район города",
-                              "enrolment": "Кол-во уч."}
+    assert second.columns == {
+        "code": "ID",
+        "name": "Наим.",
+        "territory": "Район города",
+        "enrolment": "Кол-во уч.",
+    }
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("coordinator", 200), ("analyst", 200), ("regional", 200),
-    ("director_a", 404), ("teacher", 404), ("curator", 404), ("council", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 200),
+        ("analyst", 200),
+        ("regional", 200),
+        ("director_a", 404),
+        ("teacher", 404),
+        ("curator", 404),
+        ("council", 404),
+    ],
+)
 def test_import_page_access(world, persona, status):
     url = reverse("core:import", args=["registry.schools"])
     assert world.client(persona).get(url).status_code == status

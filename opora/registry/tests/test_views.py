@@ -40,11 +40,21 @@ def test_school_list_shows_only_schools_in_reach(world, persona, visible, hidden
         assert name not in html
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("coordinator", 200), ("analyst", 200), ("council", 200), ("curator", 200),
-    ("director_a", 200), ("teacher", 200), ("regional", 200), ("superuser", 200),
-    ("director_b", 404), ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 200),
+        ("analyst", 200),
+        ("council", 200),
+        ("curator", 200),
+        ("director_a", 200),
+        ("teacher", 200),
+        ("regional", 200),
+        ("superuser", 200),
+        ("director_b", 404),
+        ("outsider", 404),
+    ],
+)
 def test_school_card_access(world, persona, status):
     url = reverse("registry:school", args=[world.school_a.pk])
     assert world.client(persona).get(url).status_code == status
@@ -53,10 +63,19 @@ def test_school_card_access(world, persona, status):
 def test_school_card_shows_attributes_and_programmes(world):
     programme = ProgrammeFactory(owner=world.department, name="Программа ШНОР 2024–2026")
     programme.schools.add(world.school_a)
-    html = world.client("coordinator").get(
-        reverse("registry:school", args=[world.school_a.pk])).content.decode()
-    for text in ("СОШ № 1", "Северный", "Иванова Мария Петровна", "Городская",
-                 "Программа ШНОР 2024–2026", "500"):
+    html = (
+        world.client("coordinator")
+        .get(reverse("registry:school", args=[world.school_a.pk]))
+        .content.decode()
+    )
+    for text in (
+        "СОШ № 1",
+        "Северный",
+        "Иванова Мария Петровна",
+        "Городская",
+        "Программа ШНОР 2024–2026",
+        "500",
+    ):
         assert text in html
 
 
@@ -69,13 +88,18 @@ def test_teacher_sees_staff_only_as_counts(world):
     assert "Сотрудник школы: 1" in teacher_html
 
 
-@pytest.mark.parametrize(("query", "expected", "absent"), [
-    ("1", "СОШ № 1", "Гимназия № 2"),
-    ("гимназия", "Гимназия № 2", "СОШ № 1"),
-    ("№ 2", "Гимназия № 2", "СОШ № 1"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected", "absent"),
+    [
+        ("1", "СОШ № 1", "Гимназия № 2"),
+        ("гимназия", "Гимназия № 2", "СОШ № 1"),
+        ("№ 2", "Гимназия № 2", "СОШ № 1"),
+    ],
+)
 def test_search_by_name_or_number(world, query, expected, absent):
-    html = world.client("coordinator").get(reverse("registry:schools"), {"q": query}).content.decode()
+    html = (
+        world.client("coordinator").get(reverse("registry:schools"), {"q": query}).content.decode()
+    )
     assert expected in html
     assert absent not in html
 
@@ -120,10 +144,18 @@ def test_school_card_query_count_does_not_grow(world):
     assert len(many) == len(few)
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("coordinator", 200), ("director_a", 200), ("teacher", 404), ("council", 404),
-    ("curator", 404), ("director_b", 404), ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 200),
+        ("director_a", 200),
+        ("teacher", 404),
+        ("council", 404),
+        ("curator", 404),
+        ("director_b", 404),
+        ("outsider", 404),
+    ],
+)
 def test_school_edit_access(world, persona, status):
     url = reverse("registry:school-edit", args=[world.school_a.pk])
     assert world.client(persona).get(url).status_code == status
@@ -133,11 +165,18 @@ def test_school_edit_records_history_with_before_and_after(world):
     client = world.client("director_a")
     url = reverse("registry:school-edit", args=[world.school_a.pk])
     data = {
-        "org-name": world.school_a.name, "org-short_name": "СОШ № 1 им. Пушкина",
-        "org-ownership": "municipal", "org-address": "ул. Мира, 1", "org-phone": "",
-        "org-email": "", "org-website": "",
-        "school-school_type": "sosh", "school-number": "1", "school-locality": "urban",
-        "school-enrolment": "640", "school-director_name": "Иванова Мария Петровна",
+        "org-name": world.school_a.name,
+        "org-short_name": "СОШ № 1 им. Пушкина",
+        "org-ownership": "municipal",
+        "org-address": "ул. Мира, 1",
+        "org-phone": "",
+        "org-email": "",
+        "org-website": "",
+        "school-school_type": "sosh",
+        "school-number": "1",
+        "school-locality": "urban",
+        "school-enrolment": "640",
+        "school-director_name": "Иванова Мария Петровна",
     }
     response = client.post(url, data, HTTP_X_REQUEST_ID="req-42")
     assert response.status_code == 302
@@ -154,9 +193,17 @@ def test_school_edit_records_history_with_before_and_after(world):
 def test_school_edit_keeps_input_on_error(world):
     client = world.client("director_a")
     url = reverse("registry:school-edit", args=[world.school_a.pk])
-    response = client.post(url, {"org-name": "", "org-short_name": "Новое имя",
-                                 "org-ownership": "municipal", "school-school_type": "sosh",
-                                 "school-locality": "urban", "school-enrolment": "много"})
+    response = client.post(
+        url,
+        {
+            "org-name": "",
+            "org-short_name": "Новое имя",
+            "org-ownership": "municipal",
+            "school-school_type": "sosh",
+            "school-locality": "urban",
+            "school-enrolment": "много",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Новое имя" in html and "много" in html
@@ -171,8 +218,20 @@ def test_history_of_object_outside_reach_is_404(world):
     assert world.client("coordinator").get(url).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["coordinator", "director_a", "teacher", "outsider", "superuser",
-                                     "curator", "council", "analyst", "regional"])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "coordinator",
+        "director_a",
+        "teacher",
+        "outsider",
+        "superuser",
+        "curator",
+        "council",
+        "analyst",
+        "regional",
+    ],
+)
 def test_home_page_for_every_role(world, persona):
     response = world.client(persona).get(reverse("core:home"))
     assert response.status_code == 200
@@ -193,10 +252,20 @@ def test_territory_browsing(world):
 def test_organization_pages(world):
     client = world.client("analyst")
     assert client.get(reverse("registry:organizations")).status_code == 200
-    assert client.get(reverse("registry:organization", args=[world.methodical_centre.pk])).status_code == 200
-    assert client.get(reverse("registry:organization", args=[world.other_department.pk])).status_code == 404
-    assert world.client("council").get(
-        reverse("registry:organization-edit", args=[world.department.pk])).status_code == 404
+    assert (
+        client.get(reverse("registry:organization", args=[world.methodical_centre.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("registry:organization", args=[world.other_department.pk])).status_code
+        == 404
+    )
+    assert (
+        world.client("council")
+        .get(reverse("registry:organization-edit", args=[world.department.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_programme_approval_is_a_timeline_event(world):
@@ -204,12 +273,19 @@ def test_programme_approval_is_a_timeline_event(world):
     programme.schools.add(world.school_a)
     url = reverse("registry:programme-approve", args=[programme.pk])
     assert world.client("director_a").get(url).status_code == 404
-    assert world.client("director_a").get(
-        reverse("registry:programme", args=[programme.pk])).status_code == 200
-    assert world.client("outsider").get(
-        reverse("registry:programme", args=[programme.pk])).status_code == 404
+    assert (
+        world.client("director_a")
+        .get(reverse("registry:programme", args=[programme.pk]))
+        .status_code
+        == 200
+    )
+    assert (
+        world.client("outsider").get(reverse("registry:programme", args=[programme.pk])).status_code
+        == 404
+    )
     response = world.client("coordinator").post(
-        url, {"order_number": "01-05/504", "order_date": "2024-09-01"})
+        url, {"order_number": "01-05/504", "order_date": "2024-09-01"}
+    )
     assert response.status_code == 302
     event = TimelineEvent.objects.get(object_id=str(programme.pk))
     assert event.verb == TimelineVerb.APPROVED

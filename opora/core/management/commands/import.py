@@ -22,7 +22,9 @@ class Command(BaseCommand):
     help = "Загрузить файлы XLSX/CSV (например, реестр школ): opora import registry реестр.xlsx"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help="вид загрузки: registry (или ключ, напр. registry.schools)")
+        parser.add_argument(
+            "kind", help="вид загрузки: registry (или ключ, напр. registry.schools)"
+        )
         parser.add_argument("files", nargs="+", type=Path, help="файлы XLSX или CSV")
         parser.add_argument("--mapping", help="сохранённое сопоставление столбцов (источник)")
         parser.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
@@ -34,11 +36,15 @@ class Command(BaseCommand):
             get_importer(key)
         except LookupError as exc:
             known = ", ".join(sorted({*ALIASES, *(i.key for i in importers())}))
-            raise CommandError(f"Неизвестный вид загрузки «{options['kind']}». Есть: {known}") from exc
+            raise CommandError(
+                f"Неизвестный вид загрузки «{options['kind']}». Есть: {known}"
+            ) from exc
         user = self._user(options["user"])
         columns = None
         if options["mapping"]:
-            mapping = ImportMapping.objects.filter(importer=key, source_name=options["mapping"]).first()
+            mapping = ImportMapping.objects.filter(
+                importer=key, source_name=options["mapping"]
+            ).first()
             if mapping is None:
                 raise CommandError(f"Сопоставление «{options['mapping']}» не найдено.")
             columns = mapping.columns
@@ -53,14 +59,19 @@ class Command(BaseCommand):
                     raise CommandError(str(exc)) from exc
             try:
                 validation = run_import_now(
-                    importer_key=key, table=table, columns=columns, user=user,
+                    importer_key=key,
+                    table=table,
+                    columns=columns,
+                    user=user,
                     dry_run=options["dry_run"],
                 )
             except ValidationError as exc:
                 raise CommandError(f"{path.name}: " + " ".join(exc.messages)) from exc
             if validation.errors:
                 failed = True
-                self.stderr.write(f"{path.name}: ошибок {len(validation.errors)}, ничего не сохранено")
+                self.stderr.write(
+                    f"{path.name}: ошибок {len(validation.errors)}, ничего не сохранено"
+                )
                 for error in validation.errors:
                     self.stderr.write(f"  {error}")
                 continue
