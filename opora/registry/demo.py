@@ -1,0 +1,530 @@
+"""Demo step of the registry: «Демо-город» with 5 districts, ~150 schools, people and users."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+
+from opora.core.demo import DEMO_TERRITORY_CODE, DemoContext, demo_step
+from opora.registry.choices import (
+    Locality,
+    OrganizationKind,
+    PartnerKind,
+    Role,
+    SchoolType,
+    TerritoryKind,
+)
+from opora.registry.models import (
+    AcademicYear,
+    CuratorAssignment,
+    Membership,
+    Organization,
+    Person,
+    Programme,
+    ProgrammeSchool,
+    SchoolProfile,
+    Territory,
+)
+
+DEMO_PASSWORD = "demo12345"
+# (username, role, what the account shows); printed by `opora serve` and listed in README.
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
+    ("coordinator", "Координатор программы", "департамент образования, весь Демо-город"),
+    ("regional", "Региональный координатор", "министерство образования, вся Демо-область"),
+    ("analyst", "Аналитик / методист", "городской центр развития образования, весь город"),
+    ("curator", "Куратор", "закреплённые школы"),
+    ("director", "Директор школы", "своя школа (участник программы)"),
+    ("staff", "Сотрудник школы", "своя школа"),
+    ("teacher", "Учитель", "своя школа, без персональных данных коллег"),
+    ("council", "Член координационного совета", "весь город, только просмотр"),
+    ("admin", "Суперпользователь", "всё, включая администрирование /admin/"),
+]
+
+DISTRICTS = [
+    ("Центральный", "DEMO-1"),
+    ("Ленинский", "DEMO-2"),
+    ("Заречный", "DEMO-3"),
+    ("Октябрьский", "DEMO-4"),
+    ("Северный", "DEMO-5"),
+]
+SETTLEMENTS = [("посёлок Сосновка", "DEMO-6"), ("село Луговое", "DEMO-7")]
+STREETS = [
+    "ул. Ленина",
+    "ул. Мира",
+    "ул. Советская",
+    "ул. Гагарина",
+    "ул. Школьная",
+    "пр. Строителей",
+    "ул. Молодёжная",
+    "ул. Садовая",
+    "ул. Пушкина",
+    "ул. Заводская",
+    "ул. Лесная",
+    "пр. Победы",
+    "ул. Чкалова",
+    "ул. Матросова",
+    "ул. Кирова",
+]
+MALE = (
+    [
+        "Иванов",
+        "Смирнов",
+        "Кузнецов",
+        "Попов",
+        "Васильев",
+        "Петров",
+        "Соколов",
+        "Михайлов",
+        "Новиков",
+        "Фёдоров",
+        "Морозов",
+        "Волков",
+        "Алексеев",
+        "Лебедев",
+        "Семёнов",
+        "Егоров",
+        "Павлов",
+        "Козлов",
+        "Степанов",
+        "Николаев",
+        "Орлов",
+        "Андреев",
+        "Макаров",
+        "Никитин",
+    ],
+    [
+        "Александр",
+        "Сергей",
+        "Дмитрий",
+        "Андрей",
+        "Алексей",
+        "Михаил",
+        "Игорь",
+        "Николай",
+        "Владимир",
+        "Евгений",
+        "Павел",
+        "Олег",
+    ],
+    [
+        "Александрович",
+        "Сергеевич",
+        "Дмитриевич",
+        "Андреевич",
+        "Викторович",
+        "Михайлович",
+        "Игоревич",
+        "Николаевич",
+        "Владимирович",
+        "Петрович",
+    ],
+)
+FEMALE = (
+    [surname + "а" for surname in MALE[0]],
+    [
+        "Елена",
+        "Ольга",
+        "Наталья",
+        "Татьяна",
+        "Ирина",
+        "Светлана",
+        "Анна",
+        "Мария",
+        "Екатерина",
+        "Людмила",
+        "Галина",
+        "Юлия",
+        "Марина",
+        "Надежда",
+    ],
+    [
+        "Александровна",
+        "Сергеевна",
+        "Дмитриевна",
+        "Андреевна",
+        "Викторовна",
+        "Михайловна",
+        "Игоревна",
+        "Николаевна",
+        "Владимировна",
+        "Петровна",
+    ],
+)
+SCHOOL_TYPE_PLAN = (
+    [SchoolType.SOSH] * 112
+    + [SchoolType.OOSH] * 12
+    + [SchoolType.GYMNASIUM] * 10
+    + [SchoolType.LYCEUM] * 8
+    + [SchoolType.NOSH] * 3
+    + [SchoolType.EVENING]
+    + [SchoolType.BOARDING]
+)
+RURAL_SCHOOLS = 8
+SUBJECTS = ["математики", "русского языка", "физики", "истории", "начальных классов"]
+TYPE_NAMES = {
+    SchoolType.SOSH: ("Средняя общеобразовательная школа", "СОШ"),
+    SchoolType.OOSH: ("Основная общеобразовательная школа", "ООШ"),
+    SchoolType.NOSH: ("Начальная общеобразовательная школа", "НОШ"),
+    SchoolType.GYMNASIUM: ("Гимназия", "Гимназия"),
+    SchoolType.LYCEUM: ("Лицей", "Лицей"),
+    SchoolType.EVENING: ("Вечерняя (сменная) общеобразовательная школа", "В(С)ОШ"),
+    SchoolType.BOARDING: ("Общеобразовательная школа-интернат", "Школа-интернат"),
+}
+ENROLMENT = {
+    SchoolType.SOSH: (450, 1500),
+    SchoolType.OOSH: (90, 350),
+    SchoolType.NOSH: (60, 250),
+    SchoolType.GYMNASIUM: (700, 1300),
+    SchoolType.LYCEUM: (600, 1200),
+    SchoolType.EVENING: (80, 200),
+    SchoolType.BOARDING: (120, 300),
+}
+PARTNERS = [
+    ("Центральная городская библиотека им. А. С. Пушкина", "ЦГБ", PartnerKind.CULTURE),
+    ("Городской краеведческий музей", "Краеведческий музей", PartnerKind.CULTURE),
+    ("Драматический театр «Диалог»", "Театр «Диалог»", PartnerKind.CULTURE),
+    ("Спортивная школа олимпийского резерва № 1", "СШОР № 1", PartnerKind.SPORT),
+    ("Детско-юношеская спортивная школа «Олимп»", "ДЮСШ «Олимп»", PartnerKind.SPORT),
+    ("Дом детского творчества «Радуга»", "ДДТ «Радуга»", PartnerKind.ADDITIONAL_EDUCATION),
+    ("Центр детского технического творчества", "ЦДТТ", PartnerKind.ADDITIONAL_EDUCATION),
+    ("Демо-городской педагогический университет", "ДГПУ", PartnerKind.HIGHER_EDUCATION),
+]
+PROGRAMME_GOAL = (
+    "Повышение качества образования в школах с низкими образовательными результатами и "
+    "школах, функционирующих в неблагоприятных социальных условиях, путём реализации "
+    "региональных и муниципальных программ поддержки."
+)
+PROGRAMME_TASKS = "\n".join(
+    [
+        "Выявить школы с низкими образовательными результатами и школы, функционирующие в "
+        "неблагоприятных социальных условиях, и определить их проблемы.",
+        "Обеспечить методическое сопровождение школ: кураторов, школы-наставники, выездные "
+        "методические десанты.",
+        "Организовать повышение квалификации педагогов с учётом выявленных профессиональных "
+        "дефицитов.",
+        "Разработать и реализовать программы перехода школ в эффективный режим работы.",
+        "Обеспечить мониторинг выполнения программ и достижения целевых показателей.",
+    ]
+)
+
+
+class _People:
+    """Makes Russian full names with correct gender agreement, never the same twice."""
+
+    def __init__(self, context: DemoContext) -> None:
+        self.random = context.random
+        self.used: set[tuple[str, str, str]] = set()
+
+    def make(self, *, female: bool | None = None) -> Person:
+        if female is None:
+            female = self.random.random() < 0.75  # most school staff in Russia are women
+        surnames, names, patronymics = FEMALE if female else MALE
+        while True:
+            name = (
+                self.random.choice(surnames),
+                self.random.choice(names),
+                self.random.choice(patronymics),
+            )
+            if name not in self.used:
+                self.used.add(name)
+                return Person(last_name=name[0], first_name=name[1], middle_name=name[2])
+
+
+def _territories() -> dict[str, Territory]:
+    region = Territory.objects.add_root(
+        {"name": "Демо-область", "kind": TerritoryKind.REGION, "code": "DEMO-R"}
+    )
+    city = Territory.objects.add_child(
+        region,
+        {"name": "Демо-город", "kind": TerritoryKind.MUNICIPALITY, "code": DEMO_TERRITORY_CODE},
+    )
+    result = {"region": region, "city": city}
+    for name, code in DISTRICTS:
+        result[code] = Territory.objects.add_child(
+            city, {"name": name, "kind": TerritoryKind.CITY_DISTRICT, "code": code}
+        )
+    for name, code in SETTLEMENTS:
+        result[code] = Territory.objects.add_child(
+            city, {"name": name, "kind": TerritoryKind.SETTLEMENT, "code": code}
+        )
+    return result
+
+
+def _organization(
+    code: str, name: str, short: str, kind: str, territory: Territory, **extra: Any
+) -> Organization:
+    return Organization.objects.create(
+        code=code, name=name, short_name=short, kind=kind, territory=territory, **extra
+    )
+
+
+def _schools(
+    context: DemoContext, territories: dict[str, Territory], people: _People
+) -> list[Organization]:
+    rng = context.random
+    plan = list(SCHOOL_TYPE_PLAN)
+    rng.shuffle(plan)
+    numbers = rng.sample(range(1, 190), len(plan))
+    schools: list[Organization] = []
+    profiles: list[SchoolProfile] = []
+    for index, (school_type, number) in enumerate(zip(plan, numbers, strict=True)):
+        rural = index < RURAL_SCHOOLS and school_type in (SchoolType.SOSH, SchoolType.OOSH)
+        if rural:
+            territory = territories[SETTLEMENTS[index % 2][1]]
+        else:
+            territory = territories[DISTRICTS[index % len(DISTRICTS)][1]]
+        full_type, short_type = TYPE_NAMES[school_type]
+        legal = (
+            "МКОУ"
+            if rural
+            else ("МАОУ" if school_type in (SchoolType.GYMNASIUM, SchoolType.LYCEUM) else "МБОУ")
+        )
+        legal_full = {
+            "МКОУ": "Муниципальное казённое общеобразовательное учреждение",
+            "МАОУ": "Муниципальное автономное общеобразовательное учреждение",
+            "МБОУ": "Муниципальное бюджетное общеобразовательное учреждение",
+        }[legal]
+        name = f"{legal_full} «{full_type} № {number}»"
+        short = f"{legal} {short_type} № {number}"
+        if rural:
+            place = territory.name.split()[-1]
+            name = f"{legal_full} «{full_type} № {number} {territory.name}»"
+            short = f"{legal} {short_type} № {number} ({place})"
+        low, high = ENROLMENT[school_type]
+        if rural:
+            low, high = 40, 220
+        director = people.make()
+        school = Organization(
+            code=f"DEMO-SCH-{index + 1:04d}",
+            kind=OrganizationKind.SCHOOL,
+            name=name,
+            short_name=short,
+            territory=territory,
+            address=f"{territory.name if rural else 'г. Демо-город'}, "
+            f"{rng.choice(STREETS)}, д. {rng.randint(1, 120)}",
+            phone=f"+7 (383) {rng.randint(200, 399)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+            email=f"school{number}@edu.demo-gorod.ru",
+            website=f"https://school{number}.demo-gorod.ru",
+        )
+        schools.append(school)
+        profiles.append(
+            SchoolProfile(
+                school_type=school_type,
+                number=str(number),
+                locality=Locality.RURAL if rural else Locality.URBAN,
+                enrolment=rng.randint(low, high),
+                director_name=director.full_name,
+            )
+        )
+        context.objects.setdefault("directors", []).append(director)
+    Organization.objects.bulk_create(schools)
+    for school, profile in zip(schools, profiles, strict=True):
+        profile.organization = school
+    SchoolProfile.objects.bulk_create(profiles)
+    return schools
+
+
+def _user(username: str, person: Person | None, *, superuser: bool = False) -> User:
+    user = User.objects.create(
+        username=username,
+        password=make_password(DEMO_PASSWORD),
+        first_name=person.first_name if person else "",
+        last_name=person.last_name if person else "",
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+@demo_step(order=10, name="Реестр: территории, организации, школы, люди, пользователи")
+def registry_demo(context: DemoContext) -> None:
+    rng = context.random
+    people = _People(context)
+    territories = _territories()
+    city, region = territories["city"], territories["region"]
+    ministry = _organization(
+        "DEMO-MIN",
+        "Министерство образования Демо-области",
+        "Минобразования Демо-области",
+        OrganizationKind.EDUCATION_AUTHORITY,
+        region,
+        ownership="state",
+        address="г. Демо-город, пл. Ленина, д. 1",
+    )
+    department = _organization(
+        "DEMO-DO",
+        "Департамент образования мэрии Демо-города",
+        "Департамент образования",
+        OrganizationKind.EDUCATION_AUTHORITY,
+        city,
+        parent=ministry,
+        address="г. Демо-город, Красный пр., д. 34",
+        email="do@demo-gorod.ru",
+    )
+    gcro = _organization(
+        "DEMO-GCRO",
+        "Муниципальное казённое учреждение дополнительного профессионального "
+        "образования «Городской центр развития образования»",
+        "ГЦРО",
+        OrganizationKind.METHODICAL_CENTRE,
+        city,
+        parent=department,
+        address="г. Демо-город, ул. Советская, д. 12",
+    )
+    imc = _organization(
+        "DEMO-IMC",
+        "Муниципальное бюджетное учреждение «Информационно-методический центр»",
+        "ИМЦ",
+        OrganizationKind.METHODICAL_CENTRE,
+        territories["DEMO-3"],
+        parent=department,
+        address="г. Демо-город, ул. Лесная, д. 5",
+    )
+    for n, (name, short, partner_kind) in enumerate(PARTNERS, start=1):
+        _organization(
+            f"DEMO-P{n:02d}",
+            name,
+            short,
+            OrganizationKind.PARTNER,
+            territories[DISTRICTS[n % len(DISTRICTS)][1]],
+            partner_kind=partner_kind,
+        )
+    schools = _schools(context, territories, people)
+
+    # People: a director for every school, some staff and teachers, authority staff.
+    persons: list[Person] = list(context.objects["directors"])
+    memberships: list[tuple[Person, Organization, str, str]] = []
+    for school, director in zip(schools, context.objects["directors"], strict=True):
+        memberships.append((director, school, Role.SCHOOL_DIRECTOR, "директор"))
+        if rng.random() < 0.6:
+            deputy = people.make()
+            persons.append(deputy)
+            memberships.append(
+                (
+                    deputy,
+                    school,
+                    Role.SCHOOL_STAFF,
+                    "заместитель директора по учебно-воспитательной работе",
+                )
+            )
+        if rng.random() < 0.35:
+            teacher = people.make()
+            persons.append(teacher)
+            memberships.append(
+                (
+                    teacher,
+                    school,
+                    Role.TEACHER,
+                    f"учитель {rng.choice(SUBJECTS)}",
+                )
+            )
+    staff_plan = [
+        (department, Role.PROGRAMME_COORDINATOR, "главный специалист отдела общего образования", 3),
+        (ministry, Role.REGIONAL_COORDINATOR, "консультант отдела общего образования", 2),
+        (gcro, Role.ANALYST, "методист", 5),
+        (imc, Role.ANALYST, "методист", 3),
+        (gcro, Role.CURATOR, "куратор школ", 6),
+        (department, Role.COUNCIL_MEMBER, "член координационного совета", 6),
+    ]
+    role_people: dict[str, list[Person]] = {}
+    for organization, role, position, count in staff_plan:
+        for _ in range(count):
+            person = people.make()
+            persons.append(person)
+            memberships.append((person, organization, role, position))
+            role_people.setdefault(role, []).append(person)
+    Person.objects.bulk_create(persons)
+    Membership.objects.bulk_create(
+        [Membership(person=p, organization=o, role=r, position=pos) for p, o, r, pos in memberships]
+    )
+
+    # The programme and its schools: mostly ordinary СОШ/ООШ, never gymnasiums or lyceums.
+    candidates = [s for s in schools if s.school.school_type in (SchoolType.SOSH, SchoolType.OOSH)]
+    programme_schools = rng.sample(candidates, 15)
+    programme = Programme.objects.create(
+        name="Программа поддержки школ с низкими образовательными результатами и школ, "
+        "функционирующих в неблагоприятных социальных условиях, на 2024–2026 годы",
+        owner=department,
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        goal=PROGRAMME_GOAL,
+        tasks=PROGRAMME_TASKS,
+        order_number="01-05/214",
+        order_date=datetime.date(2024, 2, 12),
+    )
+    ProgrammeSchool.objects.bulk_create(
+        [
+            ProgrammeSchool(programme=programme, school=s, joined_on=datetime.date(2024, 2, 12))
+            for s in programme_schools
+        ]
+    )
+
+    # Curators: each takes 2–4 schools, starting with the programme's schools.
+    queue = list(programme_schools) + [s for s in candidates if s not in programme_schools]
+    assignments = []
+    for curator in role_people[Role.CURATOR]:
+        for _ in range(rng.randint(2, 4)):
+            assignments.append(
+                CuratorAssignment(
+                    curator=curator, school=queue.pop(0), since=datetime.date(2024, 3, 1)
+                )
+            )
+    CuratorAssignment.objects.bulk_create(assignments)
+    AcademicYear.objects.bulk_create([AcademicYear(start_year=y) for y in range(2020, 2026)])
+
+    # Demo accounts: the first curator's first school is a programme school; the director,
+    # staff member and teacher accounts all belong to that school.
+    home_school = programme_schools[0]
+    director = next(
+        p for p, o, r, _ in memberships if o == home_school and r == Role.SCHOOL_DIRECTOR
+    )
+    staff = people.make()
+    teacher = people.make()
+    Person.objects.bulk_create([staff, teacher])
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                person=staff,
+                organization=home_school,
+                role=Role.SCHOOL_STAFF,
+                position="заместитель директора по учебно-воспитательной работе",
+            ),
+            Membership(
+                person=teacher,
+                organization=home_school,
+                role=Role.TEACHER,
+                position="учитель математики",
+            ),
+        ]
+    )
+    _user("coordinator", role_people[Role.PROGRAMME_COORDINATOR][0])
+    _user("regional", role_people[Role.REGIONAL_COORDINATOR][0])
+    _user("analyst", role_people[Role.ANALYST][0])
+    _user("curator", role_people[Role.CURATOR][0])
+    _user("director", director)
+    _user("staff", staff)
+    _user("teacher", teacher)
+    _user("council", role_people[Role.COUNCIL_MEMBER][0])
+    _user("admin", None, superuser=True)
+
+    context.objects.update(
+        territories=territories,
+        department=department,
+        methodical_centres=[gcro, imc],
+        schools=schools,
+        programme=programme,
+        home_school=home_school,
+    )
+    context.objects["summary"] = [
+        f"территорий: {Territory.objects.count()}",
+        f"организаций: {Organization.objects.count()}, из них школ: {len(schools)}",
+        f"людей: {Person.objects.count()}, ролей: {Membership.objects.count()}",
+        f"школ в программе: {len(programme_schools)}, кураторских закреплений: {len(assignments)}",
+        f"учётных записей: {User.objects.count()}",
+    ]
