@@ -1,1 +1,26 @@
-urlpatterns = []
+"""The REST API: registry endpoints, token, OpenAPI schema and its docs page."""
+
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from opora.registry.api import (
+    OrganizationViewSet,
+    ProgrammeViewSet,
+    SchoolViewSet,
+    TerritoryViewSet,
+)
+
+router = DefaultRouter()
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("schools", SchoolViewSet, basename="school")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

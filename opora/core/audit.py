@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -112,3 +113,17 @@ def object_history(obj: models.Model, *, limit: int = 200) -> list[HistoryItem]:
         )
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
+
+
+def audit_actor_set(user: Any) -> None:
+    """Name the actor of the current request's changes once authentication is known.
+
+    auditlog's middleware reads the user before Django REST framework authenticates a token,
+    so API views call this after authentication; it updates the request's audit context.
+    """
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        return
+    if getattr(user, "is_authenticated", False):
+        context["actor"] = user

@@ -80,3 +80,12 @@ def programme_approve(
         data={"order_number": order_number, "order_date": order_date.isoformat()},
     )
     return programme
+
+
+@transaction.atomic
+def organization_create(*, code: str, kind: str, **values: Any) -> Organization:
+    """Create a non-school organisation (schools go through `school_save`)."""
+    organization = Organization(code=code, kind=kind, **values)
+    organization.full_clean()
+    organization.save()
+    return organization

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO, Any, cast
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -183,7 +184,8 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
         reporter.progress(50, _("Сохранение %(n)s строк") % {"n": len(rows)})
         # Progress inside the transaction becomes visible only at commit; the save phase is
         # reported as one step so the bar never shows work that may still be rolled back.
-        with transaction.atomic():
+        # The worker has no request: the uploader is the actor of every audited change.
+        with transaction.atomic(), set_actor(user):
             result = importer.save(validation, user=user)
             timeline_event_record(
                 target=upload,

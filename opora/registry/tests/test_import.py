@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -134,6 +135,7 @@ def test_import_creates_schools_from_every_format(
     assert job.progress == 100
     assert job.result["created"] == 3
     school = Organization.objects.get(code="NEW-2")
+    assert LogEntry.objects.get_for_object(school).get().actor == world.user("coordinator")
     assert school.school.school_type == "lyceum"
     assert school.school.enrolment == 1200
     assert Organization.objects.get(code="NEW-3").territory == world.south
