@@ -270,10 +270,12 @@ def _schools(
     numbers = rng.sample(range(1, 190), len(plan))
     schools: list[Organization] = []
     profiles: list[SchoolProfile] = []
+    small_types = [i for i, t in enumerate(plan) if t in (SchoolType.SOSH, SchoolType.OOSH)]
+    rural_indices = set(small_types[:RURAL_SCHOOLS])
     for index, (school_type, number) in enumerate(zip(plan, numbers, strict=True)):
-        rural = index < RURAL_SCHOOLS and school_type in (SchoolType.SOSH, SchoolType.OOSH)
+        rural = index in rural_indices
         if rural:
-            territory = territories[SETTLEMENTS[index % 2][1]]
+            territory = territories[SETTLEMENTS[number % 2][1]]
         else:
             territory = territories[DISTRICTS[index % len(DISTRICTS)][1]]
         full_type, short_type = TYPE_NAMES[school_type]

@@ -421,6 +421,7 @@ class SchoolRegistryImporter(Importer):
                 organization=record.organization,
                 organization_values=record.organization_values,
                 school_values=record.school_values,
+                prevalidated=True,
             )
             if progress and index % 500 == 0:
                 progress(index / max(total, 1), _("Сохранение"))

@@ -21,21 +21,36 @@ def school_save(
     organization: Organization | None,
     organization_values: dict[str, Any],
     school_values: dict[str, Any],
+    prevalidated: bool = False,
 ) -> Organization:
-    """Create a school with `code`, or update `organization` and its profile with the values."""
+    """Create a school with `code`, or update `organization` and its profile with the values.
+
+    `prevalidated` is for the registry import, whose validation has already checked the codes
+    and territories of every row in bulk: the per-row uniqueness and foreign-key lookups are
+    then skipped (they would double the queries of a 2,000-row import).
+    """
+    is_new = organization is None
     if organization is None:
         organization = Organization(code=code, kind=OrganizationKind.SCHOOL)
     for name, value in organization_values.items():
         setattr(organization, name, value)
-    organization.full_clean()
+    if prevalidated:
+        organization.full_clean(exclude=["territory", "parent"], validate_unique=False)
+    else:
+        organization.full_clean()
     organization.save()
-    profile = getattr(organization, "school", None) if organization.pk else None
+    profile = None if is_new else getattr(organization, "school", None)
     if profile is None:
         profile = SchoolProfile(organization=organization)
     for name, value in school_values.items():
         setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
+    if prevalidated:
+        profile.full_clean(exclude=["organization"], validate_unique=False)
+    else:
+        profile.full_clean()
+    # The profile's primary key is its organisation's: without force_insert Django would try
+    # an UPDATE first on every new school.
+    profile.save(force_insert=is_new)
     return organization
 
 
