@@ -403,7 +403,7 @@ def registry_demo(context: DemoContext) -> None:
     persons: list[Person] = list(context.objects["directors"])
     memberships: list[tuple[Person, Organization, str, str]] = []
     for school, director in zip(schools, context.objects["directors"], strict=True):
-        memberships.append((director, school, Role.SCHOOL_DIRECTOR, "директор"))
+        memberships.append((director, school, Role.SCHOOL_DIRECTOR, ""))
         if rng.random() < 0.6:
             deputy = people.make()
             persons.append(deputy)
