@@ -65,16 +65,6 @@ def organization_update(*, organization: Organization, **values: Any) -> Organiz
 
 
 @transaction.atomic
-def school_profile_update(*, profile: SchoolProfile, **values: Any) -> SchoolProfile:
-    """Change a school's attributes (a form has validated them)."""
-    for name, value in values.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
-    return profile
-
-
-@transaction.atomic
 def programme_approve(
     *,
     programme: Programme,

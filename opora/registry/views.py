@@ -86,8 +86,12 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
     profile_form = SchoolProfileForm(request.POST or None, instance=profile, prefix="school")
     if request.method == "POST" and org_form.is_valid() and profile_form.is_valid():
         try:
-            services.organization_update(organization=school, **org_form.cleaned_data)
-            services.school_profile_update(profile=profile, **profile_form.cleaned_data)
+            services.school_save(
+                code=school.code,
+                organization=school,
+                organization_values=org_form.cleaned_data,
+                school_values=profile_form.cleaned_data,
+            )
         except ValidationError as exc:
             org_form.add_error(None, exc)
         else:
