@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from opora.registry.choices import OrganizationKind, Role
+from opora.registry.choices import Role
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 UserLike = User | AnonymousUser
@@ -206,10 +206,6 @@ def is_scoped(model: type[models.Model]) -> bool:
     return model in _SCOPERS
 
 
-def scoped_models() -> Iterable[type[models.Model]]:
-    return _SCOPERS.keys()
-
-
 def territory_ancestor_paths(paths: Iterable[str], steplen: int) -> set[str]:
     """Every prefix path of the given materialised paths (the ancestors and the nodes)."""
     result: set[str] = set()
@@ -217,7 +213,3 @@ def territory_ancestor_paths(paths: Iterable[str], steplen: int) -> set[str]:
         for end in range(steplen, len(path) + 1, steplen):
             result.add(path[:end])
     return result
-
-
-def school_kind_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}kind": OrganizationKind.SCHOOL})

@@ -102,9 +102,6 @@ class Importer(ABC):
     ) -> dict[str, Any]:
         """Write a valid Validation's records; the caller wraps it in one transaction."""
 
-    def column(self, key: str) -> ImportColumn:
-        return next(c for c in self.columns if c.key == key)
-
 
 _IMPORTERS: dict[str, type[Importer]] = {}
 
