@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.access import UserLike
+from opora.registry import selectors
 from opora.registry.models import Organization, Programme, SchoolProfile
 
 
@@ -22,11 +26,63 @@ class SchoolProfileForm(forms.ModelForm):
         fields = ["school_type", "number", "locality", "enrolment", "director_name"]
 
 
+class SchoolCreateForm(OrganizationForm):
+    """The organisation part of a new school: its code and territory besides the common fields."""
+
+    class Meta(OrganizationForm.Meta):
+        fields = ["code", "territory", *OrganizationForm.Meta.fields]
+
+    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        territory = self.fields["territory"]
+        territory.queryset = selectors.creatable_territories(user)  # type: ignore[attr-defined]
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgrammeForm(forms.ModelForm):
+    schools = forms.ModelMultipleChoiceField(
+        label=_("Школы-участники"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Удерживайте Ctrl (⌘ на Mac), чтобы выбрать несколько школ."),
+    )
+
+    class Meta:
+        model = Programme
+        # The approving order is its own transition (ProgrammeApproveForm), not an edit.
+        fields = ["name", "owner", "starts_on", "ends_on", "goal", "tasks"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+
+    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.programme_owner_choices(  # type: ignore[attr-defined]
+            user
+        )
+        schools = self.fields["schools"]
+        schools.queryset = selectors.programme_school_choices(user)  # type: ignore[attr-defined]
+        if self.instance.pk:
+            schools.initial = list(self.instance.schools.values_list("pk", flat=True))
+
+    def programme_values(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "schools"}
+
+    def selected_schools(self) -> list[Organization]:
+        """The chosen schools plus participants the user cannot change, which stay as they are."""
+        chosen = list(self.cleaned_data["schools"])
+        if not self.instance.pk:
+            return chosen
+        choices = self.fields["schools"].queryset  # type: ignore[attr-defined]
+        return chosen + list(self.instance.schools.exclude(pk__in=choices.values("pk")))
+
+
 class ProgrammeApproveForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["order_number", "order_date"]
-        widgets = {"order_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"order_date": DATE_INPUT}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

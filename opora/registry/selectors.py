@@ -207,3 +207,31 @@ def home_summary(user: UserLike) -> dict[str, Any]:
         "territories": territories,
         "can_import": has_any(user, Action.IMPORT),
     }
+
+
+def creatable_territories(user: UserLike) -> QuerySet[Territory]:
+    """Territories where the user may add organisations: the subtrees of territory-wide roles.
+
+    A director may change their own school but not add schools next to it.
+    """
+    r = reach(user, Action.CHANGE)
+    if r.everything:
+        return Territory.objects.all()
+    q = Q(pk__in=[])
+    for path in r.territory_paths:
+        q |= Q(path__startswith=path)
+    return Territory.objects.filter(q)
+
+
+def programme_owner_choices(user: UserLike) -> QuerySet[Organization]:
+    """Education authorities in reach that the user may change: possible programme owners."""
+    return restrict(
+        Organization.objects.filter(kind=OrganizationKind.EDUCATION_AUTHORITY), user, Action.CHANGE
+    )
+
+
+def programme_school_choices(user: UserLike) -> QuerySet[Organization]:
+    """Schools the user may include in a programme (those in the user's change reach)."""
+    return restrict(
+        Organization.objects.filter(kind=OrganizationKind.SCHOOL), user, Action.CHANGE
+    ).order_by("short_name")

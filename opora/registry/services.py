@@ -11,7 +11,7 @@ from django.db import transaction
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.choices import OrganizationKind
-from opora.registry.models import Organization, Programme, SchoolProfile
+from opora.registry.models import Organization, Programme, ProgrammeSchool, SchoolProfile
 
 
 @transaction.atomic
@@ -94,3 +94,29 @@ def organization_create(*, code: str, kind: str, **values: Any) -> Organization:
     organization.full_clean()
     organization.save()
     return organization
+
+
+@transaction.atomic
+def programme_save(
+    *, programme: Programme | None, values: dict[str, Any], schools: list[Organization]
+) -> Programme:
+    """Create or change a programme and set its participating schools to exactly `schools`."""
+    if programme is None:
+        programme = Programme()
+    for name, value in values.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    wanted = {school.pk for school in schools}
+    current = set(
+        ProgrammeSchool.objects.filter(programme=programme).values_list("school_id", flat=True)
+    )
+    # Deleted one by one (not a queryset delete) so that each removal is in the audit log.
+    for participation in ProgrammeSchool.objects.filter(
+        programme=programme, school_id__in=current - wanted
+    ):
+        participation.delete()
+    today = datetime.date.today()
+    for school_id in sorted(wanted - current):
+        ProgrammeSchool.objects.create(programme=programme, school_id=school_id, joined_on=today)
+    return programme

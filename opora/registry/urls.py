@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.school_list, name="index"),
     path("schools/", views.school_list, name="schools"),
+    path("schools/new/", views.school_create, name="school-create"),
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),
     path("organizations/", views.organization_list, name="organizations"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("territories/", views.territory_list, name="territories"),
     path("territories/<int:pk>/", views.territory_detail, name="territory"),
     path("programmes/", views.programme_list, name="programmes"),
+    path("programmes/new/", views.programme_create, name="programme-create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme-edit"),
     path("programmes/<int:pk>/approve/", views.programme_approve, name="programme-approve"),
 ]

@@ -17,8 +17,14 @@ from django_tables2 import RequestConfig
 from opora.core.access import Action, can, has_any, restrict
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
-from opora.registry.forms import OrganizationForm, ProgrammeApproveForm, SchoolProfileForm
-from opora.registry.models import Territory
+from opora.registry.forms import (
+    OrganizationForm,
+    ProgrammeApproveForm,
+    ProgrammeForm,
+    SchoolCreateForm,
+    SchoolProfileForm,
+)
+from opora.registry.models import Programme, Territory
 from opora.registry.tables import OrganizationTable, SchoolTable
 
 PAGE_SIZE = 50
@@ -48,6 +54,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
         "filter": school_filter,
         "table": table,
         "can_import": has_any(request.user, Action.IMPORT),
+        "can_create": selectors.creatable_territories(request.user).exists(),
         "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Школы")}],
     }
     if request.htmx:  # type: ignore[attr-defined]
@@ -223,6 +230,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "registry/programme_list.html",
         {
             "programmes": selectors.programme_list(request.user),
+            "can_create": selectors.programme_owner_choices(request.user).exists(),
             "breadcrumbs": [{"title": _("Программы")}],
         },
     )
@@ -274,3 +282,88 @@ def programme_approve(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.creatable_territories(request.user).exists():
+        raise Http404
+    org_form = SchoolCreateForm(request.POST or None, prefix="org", user=request.user)
+    profile_form = SchoolProfileForm(request.POST or None, prefix="school")
+    if request.method == "POST" and org_form.is_valid() and profile_form.is_valid():
+        values = dict(org_form.cleaned_data)
+        code = values.pop("code")
+        values["territory_id"] = values.pop("territory").pk
+        try:
+            school = services.school_save(
+                code=code,
+                organization=None,
+                organization_values=values,
+                school_values=profile_form.cleaned_data,
+            )
+        except ValidationError as exc:
+            org_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Школа добавлена в реестр."))
+            return redirect(school.get_absolute_url())
+    return render(
+        request,
+        "registry/school_edit.html",
+        {
+            "school": None,
+            "org_form": org_form,
+            "profile_form": profile_form,
+            "breadcrumbs": [
+                {"title": _("Школы"), "url": reverse("registry:schools")},
+                {"title": _("Новая школа")},
+            ],
+        },
+    )
+
+
+def _programme_form_page(
+    request: HttpRequest, form: ProgrammeForm, title: str, programme: Programme | None
+) -> HttpResponse:
+    crumbs: list[dict[str, Any]] = [
+        {"title": _("Программы"), "url": reverse("registry:programmes")}
+    ]
+    if programme is not None:
+        crumbs.append({"title": programme.name, "url": programme.get_absolute_url()})
+    crumbs.append({"title": title})
+    return render(
+        request,
+        "registry/programme_form.html",
+        {"form": form, "title": title, "programme": programme, "breadcrumbs": crumbs},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.programme_owner_choices(request.user).exists():
+        raise Http404
+    form = ProgrammeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        programme = services.programme_save(
+            programme=None, values=form.programme_values(), schools=form.selected_schools()
+        )
+        messages.success(request, _("Программа создана."))
+        return redirect(programme.get_absolute_url())
+    return _programme_form_page(request, form, _("Новая программа"), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(request.user, pk)
+    if not can(request.user, Action.CHANGE, programme.owner):
+        raise Http404
+    form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.programme_save(
+            programme=programme, values=form.programme_values(), schools=form.selected_schools()
+        )
+        messages.success(request, _("Изменения сохранены."))
+        return redirect(programme.get_absolute_url())
+    return _programme_form_page(request, form, _("Изменение программы"), programme)

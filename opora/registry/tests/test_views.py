@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from opora.core.choices import TimelineVerb
 from opora.core.models import TimelineEvent
-from opora.registry.models import Organization
+from opora.registry.models import Organization, Programme
 from opora.registry.tests.factories import ProgrammeFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +302,136 @@ def test_upcoming_sections_say_what_will_be_there(world, section):
 def test_admin_is_for_superusers_only(world):
     assert world.client("coordinator").get("/admin/").status_code == 404
     assert world.client("superuser").get("/admin/").status_code == 200
+
+
+def _new_school_data(territory, code="NEW-10"):
+    return {
+        "org-code": code,
+        "org-territory": territory.pk,
+        "org-name": "Средняя школа № 10",
+        "org-short_name": "СОШ № 10",
+        "org-ownership": "municipal",
+        "org-address": "",
+        "org-phone": "",
+        "org-email": "",
+        "org-website": "",
+        "school-school_type": "sosh",
+        "school-number": "10",
+        "school-locality": "urban",
+        "school-enrolment": "300",
+        "school-director_name": "",
+    }
+
+
+def test_coordinator_adds_a_school(world):
+    client = world.client("coordinator")
+    url = reverse("registry:school-create")
+    assert client.get(url).status_code == 200
+    response = client.post(url, _new_school_data(world.south))
+    assert response.status_code == 302
+    school = Organization.objects.get(code="NEW-10")
+    assert school.school.enrolment == 300 and school.territory == world.south
+
+
+@pytest.mark.parametrize("persona", ["director_a", "teacher", "council", "curator"])
+def test_school_roles_cannot_add_schools(world, persona):
+    assert world.client(persona).get(reverse("registry:school-create")).status_code == 404
+
+
+def test_new_school_outside_reach_or_with_taken_code_is_refused(world):
+    client = world.client("outsider")
+    response = client.post(reverse("registry:school-create"), _new_school_data(world.north))
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in response.content.decode()
+    response = world.client("coordinator").post(
+        reverse("registry:school-create"), _new_school_data(world.north, code="SCH-B")
+    )
+    html = response.content.decode()
+    assert "уже существует" in html and "Средняя школа № 10" in html
+    assert not Organization.objects.filter(name="Средняя школа № 10").exists()
+
+
+def test_programme_create_and_edit_keep_schools_outside_the_editors_reach(world):
+    client = world.client("coordinator")
+    response = client.post(
+        reverse("registry:programme-create"),
+        {
+            "name": "Программа 500+",
+            "owner": world.department.pk,
+            "starts_on": "2025-01-01",
+            "ends_on": "2027-12-31",
+            "goal": "Цель",
+            "tasks": "Задача 1\nЗадача 2",
+            "schools": [world.school_a.pk, world.school_b.pk],
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(name="Программа 500+")
+    assert set(programme.schools.all()) == {world.school_a, world.school_b}
+    programme.schools.add(world.school_c)  # added by the regional coordinator, say
+    response = client.post(
+        reverse("registry:programme-edit", args=[programme.pk]),
+        {
+            "name": "Программа 500+",
+            "owner": world.department.pk,
+            "starts_on": "2025-01-01",
+            "ends_on": "2027-12-31",
+            "schools": [world.school_a.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert set(programme.schools.all()) == {world.school_a, world.school_c}
+
+
+def test_programme_form_errors_keep_input(world):
+    response = world.client("coordinator").post(
+        reverse("registry:programme-create"),
+        {
+            "name": "Моя программа",
+            "owner": world.department.pk,
+            "starts_on": "2025-01-01",
+            "ends_on": "2024-01-01",
+        },
+    )
+    html = response.content.decode()
+    assert "Окончание программы раньше её начала" in html and "Моя программа" in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 200),
+        ("analyst", 200),
+        ("outsider", 200),
+        ("director_a", 404),
+        ("council", 404),
+        ("curator", 404),
+        ("teacher", 404),
+    ],
+)
+def test_programme_create_access(world, persona, status):
+    assert world.client(persona).get(reverse("registry:programme-create")).status_code == status
+
+
+def test_outsider_cannot_give_a_programme_to_another_authority_or_edit_it(world):
+    client = world.client("outsider")
+    response = client.post(
+        reverse("registry:programme-create"),
+        {
+            "name": "Чужая",
+            "owner": world.department.pk,
+            "starts_on": "2025-01-01",
+            "ends_on": "2026-01-01",
+            "schools": [world.school_a.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert not Programme.objects.filter(name="Чужая").exists()
+    programme = ProgrammeFactory(owner=world.department)
+    assert client.get(reverse("registry:programme-edit", args=[programme.pk])).status_code == 404
+    assert (
+        world.client("director_a")
+        .get(reverse("registry:programme-edit", args=[programme.pk]))
+        .status_code
+        == 404
+    )
