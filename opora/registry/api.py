@@ -1,7 +1,8 @@
 """REST API of the registry: the same reach as the UI, writes through services.
 
 An object outside the user's reach answers 404; an object the user may see but not change
-answers 403 on a write.
+answers 403 on a write, before the request body is even validated. New organisations (and
+moves to another territory) are for territory-wide roles, within their territory only.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from opora.core.access import Action, can, reach, restrict
+from opora.core.access import Action, UserLike, reach, restrict
 from opora.core.audit import audit_actor_set
 from opora.registry import services
 from opora.registry.choices import Locality, OrganizationKind, SchoolType
@@ -38,15 +43,21 @@ ORGANIZATION_FIELDS = (
     "website",
     "is_active",
 )
+# Viewset actions that change an existing object and so need Action.CHANGE on it.
+WRITE_ACTIONS = frozenset({"update", "partial_update", "destroy"})
+
+
+# --- Fields and serializers ----------------------------------------------------------------
 
 
 class VisibleTerritoryField(serializers.PrimaryKeyRelatedField):
     """A territory id; territories outside the user's reach do not exist for the API."""
 
     default_error_messages = {
-        "does_not_exist": "Территория «{pk_value}» не найдена.",
-        "incorrect_type": "Ожидается номер территории.",
-        "required": "Укажите территорию.",
+        "does_not_exist": gettext_lazy("Территория «{pk_value}» не найдена."),
+        "incorrect_type": gettext_lazy("Ожидается номер территории."),
+        "required": gettext_lazy("Укажите территорию."),
+        "null": gettext_lazy("Укажите территорию."),
     }
 
     def get_queryset(self) -> QuerySet[Territory]:
@@ -54,7 +65,12 @@ class VisibleTerritoryField(serializers.PrimaryKeyRelatedField):
 
 
 class VisibleOrganizationField(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {"does_not_exist": "Организация «{pk_value}» не найдена."}
+    """An organisation id; organisations outside the user's reach do not exist for the API."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("Организация «{pk_value}» не найдена."),
+        "incorrect_type": gettext_lazy("Ожидается номер организации."),
+    }
 
     def get_queryset(self) -> QuerySet[Organization]:
         return restrict(Organization.objects.all(), self.context["request"].user)
@@ -66,7 +82,31 @@ class TerritorySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "code", "depth", "path"]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class RegistryCodeMixin:
+    """The code is the organisation's key in the registry: unique, and fixed once created."""
+
+    instance: Organization | None
+
+    def validate_code(self, value: str) -> str:
+        if self.instance is not None:
+            if value != self.instance.code:
+                raise serializers.ValidationError(
+                    _("Код не меняется: это ключ организации в реестре.")
+                )
+            return value
+        if Organization.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("Организация с кодом «%s» уже есть.") % value)
+        return value
+
+    def validate_parent(self, value: Organization | None) -> Organization | None:
+        if value is not None and self.instance is not None and value.pk == self.instance.pk:
+            raise serializers.ValidationError(
+                _("Организация не может быть вышестоящей для самой себя.")
+            )
+        return value
+
+
+class OrganizationSerializer(RegistryCodeMixin, serializers.ModelSerializer):
     territory = VisibleTerritoryField()
     # DRF's metaclass pops declared fields, so this does not shadow Field.parent at runtime.
     parent = VisibleOrganizationField(required=False, allow_null=True)  # type: ignore[assignment]
@@ -74,43 +114,60 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "kind", "code", *ORGANIZATION_FIELDS]
+        # Uniqueness is checked by validate_code with a Russian message.
         extra_kwargs: dict[str, Any] = {"code": {"validators": []}}
 
     def validate_kind(self, value: str) -> str:
         if value == OrganizationKind.SCHOOL:
-            raise serializers.ValidationError(_("Школы создаются через /api/schools/."))
+            raise serializers.ValidationError(_("Школы создаются и меняются через /api/schools/."))
         return value
 
 
-class SchoolSerializer(serializers.ModelSerializer):
+class SchoolSerializer(RegistryCodeMixin, serializers.ModelSerializer):
+    """A school: its organisation record with the school profile's fields alongside."""
+
     territory = VisibleTerritoryField()
     # DRF's metaclass pops declared fields, so this does not shadow Field.parent at runtime.
     parent = VisibleOrganizationField(required=False, allow_null=True)  # type: ignore[assignment]
-    school_type = serializers.ChoiceField(choices=SchoolType.choices, source="school.school_type")
+    school_type = serializers.ChoiceField(
+        choices=SchoolType.choices, source="school.school_type", label=gettext_lazy("вид ОО")
+    )
     number = serializers.CharField(
-        source="school.number", required=False, allow_blank=True, max_length=16
+        source="school.number",
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        label=gettext_lazy("номер"),
     )
     locality = serializers.ChoiceField(
-        choices=Locality.choices, source="school.locality", required=False
+        choices=Locality.choices,
+        source="school.locality",
+        required=False,
+        label=gettext_lazy("местность"),
     )
     enrolment = serializers.IntegerField(
-        source="school.enrolment", required=False, allow_null=True, min_value=0
+        source="school.enrolment",
+        required=False,
+        allow_null=True,
+        min_value=0,
+        label=gettext_lazy("численность обучающихся"),
     )
     director_name = serializers.CharField(
-        source="school.director_name", required=False, allow_blank=True, max_length=255
+        source="school.director_name",
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        label=gettext_lazy("директор"),
     )
 
     class Meta:
         model = Organization
         fields = ["id", "code", *ORGANIZATION_FIELDS, *SCHOOL_FIELDS]
-        extra_kwargs: dict[str, Any] = {"code": {"validators": []}}
-
-    def validate_code(self, value: str) -> str:
-        if self.instance is not None and value != self.instance.code:
-            raise serializers.ValidationError(_("Код школы не меняется: это её ключ в реестре."))
-        if self.instance is None and Organization.objects.filter(code=value).exists():
-            raise serializers.ValidationError(_("Организация с кодом «%s» уже есть.") % value)
-        return value
+        extra_kwargs: dict[str, Any] = {
+            "code": {"validators": []},
+            # A new school without a short name takes its full name.
+            "short_name": {"required": False},
+        }
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -139,10 +196,15 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
 
+# --- Filters -------------------------------------------------------------------------------
+
+
 class SchoolFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Название, номер или код")
+    q = django_filters.CharFilter(
+        method="filter_q", label=gettext_lazy("Наименование, краткое наименование, номер или код")
+    )
     territory = django_filters.NumberFilter(
-        method="filter_territory", label="Территория (с входящими)"
+        method="filter_territory", label=gettext_lazy("Территория (вместе с входящими в неё)")
     )
     school_type = django_filters.ChoiceFilter(
         field_name="school__school_type", choices=SchoolType.choices
@@ -165,14 +227,22 @@ class SchoolFilter(django_filters.FilterSet):
         return qs.filter(territory__path__startswith=territory.path)
 
 
-def _check_change(request: Request, organization: Organization) -> None:
-    if not can(request.user, Action.CHANGE, organization):
-        raise PermissionDenied(_("Нет прав на изменение «%s».") % organization.short_name)
+# --- Access checks -------------------------------------------------------------------------
 
 
-def _check_create(request: Request, territory: Territory) -> None:
-    """New organisations go only where a territory-wide role of the user may change things."""
-    r = reach(request.user, Action.CHANGE)
+def _may_place_anywhere(user: UserLike) -> bool:
+    """Whether the user holds a territory-wide right to change (or is a superuser)."""
+    r = reach(user, Action.CHANGE)
+    return r.everything or bool(r.territory_paths)
+
+
+def _check_placement(user: UserLike, territory: Territory) -> None:
+    """Organisations are added to (or moved into) a territory by a role that covers it.
+
+    Uses the reach's territory paths, not `restrict(Territory…, CHANGE)`: the territory
+    scoper also returns the ancestors of the reach, which nobody may place things in.
+    """
+    r = reach(user, Action.CHANGE)
     if not (r.everything or any(territory.path.startswith(p) for p in r.territory_paths)):
         raise PermissionDenied(
             _("Нет прав добавлять организации на территорию «%s».") % territory.name
@@ -184,83 +254,134 @@ def _raise_as_api_error(exc: DjangoValidationError) -> None:
     raise APIValidationError(detail) from exc
 
 
-class AuditedViewSetMixin:
-    """Records the token-authenticated user as the actor of audited changes."""
+# --- Viewsets ------------------------------------------------------------------------------
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        audit_actor_set(request.user)
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Lists and finds objects in the user's VIEW reach; writes need CHANGE on the object.
+
+    Subclasses give `base_queryset()` (with the joins the serializer needs); `restrict` adds
+    the reach. Missing and out-of-reach objects get the same 404.
+    """
+
+    def base_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return restrict(self.base_queryset(), self.request.user, Action.VIEW)
+
+    def get_object(self) -> Any:
+        try:
+            obj = super().get_object()
+        except Http404 as exc:
+            # DRF would pass on Django's English "No Organization matches the given query."
+            raise NotFound() from exc
+        if self.action in WRITE_ACTIONS:
+            changeable = restrict(self.base_queryset(), self.request.user, Action.CHANGE)
+            if not changeable.filter(pk=obj.pk).exists():
+                raise PermissionDenied(_("Нет прав на изменение «%s».") % obj)
+        return obj
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """List and read."""
 
 
 class WriteViewSet(
-    AuditedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    ScopedViewSet,
 ):
     """List, read, create and update; deleting registry records is left to the admin."""
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # auditlog's middleware ran before DRF authenticated the token: name the actor now.
+        audit_actor_set(request.user)
 
-class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Refused before validation, which would otherwise tell anyone which codes exist.
+        if not _may_place_anywhere(request.user):
+            raise PermissionDenied(_("Нет прав добавлять организации."))
+        return super().create(request, *args, **kwargs)
+
+
+_READ_SCHEMA = {
+    "list": extend_schema(summary="Список"),
+    "retrieve": extend_schema(summary="Карточка"),
+}
+_WRITE_SCHEMA = {
+    **_READ_SCHEMA,
+    "create": extend_schema(summary="Добавить"),
+    "update": extend_schema(summary="Изменить (все поля)"),
+    "partial_update": extend_schema(summary="Изменить (отдельные поля)"),
+}
+
+
+@extend_schema_view(**_READ_SCHEMA)
+class TerritoryViewSet(ReadOnlyViewSet):
     """Territories in the user's reach (and their ancestors)."""
 
     serializer_class = TerritorySerializer
 
-    def get_queryset(self) -> QuerySet[Territory]:
-        return restrict(Territory.objects.order_by("path"), self.request.user)
+    def base_queryset(self) -> QuerySet[Territory]:
+        return Territory.objects.order_by("path")
 
 
+@extend_schema_view(**_WRITE_SCHEMA)
 class OrganizationViewSet(WriteViewSet):
     """Organisations other than schools: authorities, methodical centres, partners."""
 
     serializer_class = OrganizationSerializer
     filterset_fields = ["kind"]
 
-    def get_queryset(self) -> QuerySet[Organization]:
-        qs = (
+    def base_queryset(self) -> QuerySet[Organization]:
+        return (
             Organization.objects.exclude(kind=OrganizationKind.SCHOOL)
             .select_related("territory")
             .order_by("short_name")
         )
-        return restrict(qs, self.request.user)
 
     def perform_create(self, serializer: Any) -> None:
         values = dict(serializer.validated_data)
-        _check_create(self.request, values["territory"])
+        _check_placement(self.request.user, values["territory"])
         try:
             serializer.instance = services.organization_create(**values)
         except DjangoValidationError as exc:
             _raise_as_api_error(exc)
 
     def perform_update(self, serializer: Any) -> None:
-        _check_change(self.request, serializer.instance)
+        organization: Organization = serializer.instance
         values = dict(serializer.validated_data)
-        values.pop("kind", None)
         values.pop("code", None)
+        territory = values.get("territory")
+        if territory is not None and territory.pk != organization.territory_id:
+            _check_placement(self.request.user, territory)
         try:
-            services.organization_update(organization=serializer.instance, **values)
+            services.organization_update(organization=organization, **values)
         except DjangoValidationError as exc:
             _raise_as_api_error(exc)
 
 
+@extend_schema_view(**_WRITE_SCHEMA)
 class SchoolViewSet(WriteViewSet):
     """Schools with their attributes; filter by q, territory, school_type, locality."""
 
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilter
 
-    def get_queryset(self) -> QuerySet[Organization]:
-        qs = (
+    def base_queryset(self) -> QuerySet[Organization]:
+        return (
             Organization.objects.filter(kind=OrganizationKind.SCHOOL)
             .select_related("school", "territory")
             .order_by("short_name")
         )
-        return restrict(qs, self.request.user)
 
     @staticmethod
     def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The organisation's and the profile's values, as `services.school_save` takes them."""
         school_values = dict(validated.pop("school", {}))
         organization_values = {k: v for k, v in validated.items() if k in ORGANIZATION_FIELDS}
         for key in ("territory", "parent"):
@@ -271,7 +392,7 @@ class SchoolViewSet(WriteViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         validated = dict(serializer.validated_data)
-        _check_create(self.request, validated["territory"])
+        _check_placement(self.request.user, validated["territory"])
         code = validated.pop("code")
         organization_values, school_values = self._split(validated)
         organization_values.setdefault("short_name", organization_values.get("name", ""))
@@ -286,18 +407,13 @@ class SchoolViewSet(WriteViewSet):
             _raise_as_api_error(exc)
 
     def perform_update(self, serializer: Any) -> None:
-        school = serializer.instance
-        _check_change(self.request, school)
+        school: Organization = serializer.instance
         validated = dict(serializer.validated_data)
         validated.pop("code", None)
+        territory = validated.get("territory")
+        if territory is not None and territory.pk != school.territory_id:
+            _check_placement(self.request.user, territory)
         organization_values, school_values = self._split(validated)
-        if (
-            "territory_id" in organization_values
-            and organization_values["territory_id"] != school.territory_id
-        ):
-            _check_create(
-                self.request, Territory.objects.get(pk=organization_values["territory_id"])
-            )
         try:
             serializer.instance = services.school_save(
                 code=school.code,
@@ -309,16 +425,15 @@ class SchoolViewSet(WriteViewSet):
             _raise_as_api_error(exc)
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(**_READ_SCHEMA)
+class ProgrammeViewSet(ReadOnlyViewSet):
     """Programmes the user may see, with the ids of the visible participating schools."""
 
     serializer_class = ProgrammeSerializer
 
-    def get_queryset(self) -> QuerySet[Programme]:
-        return (
-            restrict(Programme.objects.all(), self.request.user)
-            .prefetch_related("programmeschool_set")
-            .order_by("-starts_on", "name")
+    def base_queryset(self) -> QuerySet[Programme]:
+        return Programme.objects.prefetch_related("programmeschool_set").order_by(
+            "-starts_on", "name"
         )
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+import io
+
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from opora.registry.choices import Locality
 from opora.registry.models import Organization
-from opora.registry.tests.factories import ProgrammeFactory, SchoolFactory
+from opora.registry.tests.factories import (
+    OrganizationFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+    TerritoryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +114,12 @@ def test_school_patch_access(world, persona, status):
     assert (world.school_a.school.enrolment == 777) == (status == 200)
 
 
-def test_patch_is_audited_with_before_and_after(world):
-    api(world, "director_a").patch(
-        f"/api/schools/{world.school_a.pk}/", {"enrolment": 640}, format="json"
-    )
+def test_patch_is_audited_with_before_and_after(world, password):
+    client = APIClient()
+    token = client.post("/api/token/", {"username": "director_a", "password": password}).json()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token['token']}")
+    response = client.patch(f"/api/schools/{world.school_a.pk}/", {"enrolment": 640}, format="json")
+    assert response.status_code == 200, response.content
     entry = LogEntry.objects.get_for_object(world.school_a.school).latest("timestamp")
     assert entry.changes_dict["enrolment"] == [500, 640]
     assert entry.actor == world.user("director_a")
@@ -208,16 +221,221 @@ def test_schema_and_docs_are_served_locally(world):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     html = docs.content.decode()
-    for outside in ("cdn", "unpkg", "jsdelivr"):
+    for outside in ("cdn", "unpkg", "jsdelivr", 'src="https://', 'href="https://', "//fonts."):
         assert outside not in html
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
 
 
-def test_school_list_query_count_does_not_grow(world):
+def test_schema_generates_without_warnings():
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO())
+
+
+def test_a_wrong_token_is_refused(world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
+    response = client.get("/api/schools/")
+    assert response.status_code == 401
+    assert "токен" in response.json()["detail"].lower()
+
+
+def test_missing_and_out_of_reach_look_the_same_in_russian(world):
+    client = api(world, "director_b")
+    hidden = client.get(f"/api/schools/{world.school_a.pk}/")
+    missing = client.get("/api/schools/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    assert "Organization" not in hidden.json()["detail"]
+    assert client.patch(f"/api/schools/{world.school_a.pk}/", {}, format="json").status_code == 404
+
+
+def test_more_school_filters(world):
+    world.school_b.school.locality = Locality.RURAL
+    world.school_b.school.school_type = "gymnasium"
+    world.school_b.school.save()
     client = api(world, "coordinator")
-    client.get("/api/schools/")
-    with CaptureQueriesContext(connection) as few:
-        client.get("/api/schools/")
-    SchoolFactory.create_batch(30, territory=world.south)
-    with CaptureQueriesContext(connection) as many:
-        client.get("/api/schools/")
-    assert len(many) == len(few)
+    assert codes(client.get("/api/schools/", {"school_type": "gymnasium"})) == {"SCH-B"}
+    assert codes(client.get("/api/schools/", {"locality": "urban"})) == {"SCH-A"}
+    assert codes(client.get("/api/schools/", {"q": "SCH-A"})) == {"SCH-A"}
+    assert codes(client.get("/api/schools/", {"q": "2"})) == {"SCH-B"}
+    assert codes(client.get("/api/schools/", {"territory": world.city.pk})) == {"SCH-A", "SCH-B"}
+    assert client.get("/api/schools/", {"school_type": "x"}).status_code == 400
+
+
+def test_read_only_role_gets_403_before_its_data_is_validated(world):
+    response = api(world, "teacher").patch(
+        f"/api/schools/{world.school_a.pk}/", {"enrolment": -1}, format="json"
+    )
+    assert response.status_code == 403
+    assert "Нет прав" in response.json()["detail"]
+
+
+def test_director_cannot_probe_codes_by_creating(world):
+    payload = {**school_payload(world, world.north), "code": "SCH-C"}
+    response = api(world, "director_a").post("/api/schools/", payload, format="json")
+    assert response.status_code == 403
+    assert "SCH-C" not in response.content.decode()
+
+
+def test_superuser_creates_anywhere_and_short_name_defaults_to_name(world):
+    payload = school_payload(world, world.other_city)
+    del payload["short_name"]
+    response = api(world, "superuser").post("/api/schools/", payload, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["short_name"] == "Средняя школа № 50"
+    assert Organization.objects.get(code="API-1").school.number == "50"
+
+
+@pytest.mark.parametrize(
+    ("persona", "url_name", "territory", "status"),
+    [
+        # Within the coordinator's territory: allowed.
+        ("coordinator", "school_a", "south", 200),
+        # An ancestor is visible (for breadcrumbs) but outside the right to change.
+        ("coordinator", "school_a", "region", 403),
+        ("coordinator", "department", "region", 403),
+        # Outside the reach entirely: no such territory.
+        ("coordinator", "school_a", "other_city", 400),
+        # A director may edit the school but not move it, even to a territory it sees.
+        ("director_a", "school_a", "city", 403),
+    ],
+)
+def test_moving_to_another_territory(world, persona, url_name, territory, status):
+    obj = getattr(world, url_name)
+    endpoint = "schools" if obj.is_school else "organizations"
+    target = getattr(world, territory)
+    response = api(world, persona).patch(
+        f"/api/{endpoint}/{obj.pk}/", {"territory": target.pk}, format="json"
+    )
+    assert response.status_code == status, response.content
+    obj.refresh_from_db()
+    assert (obj.territory == target) == (status == 200)
+
+
+def test_codes_are_fixed_and_an_organisation_is_not_its_own_parent(world):
+    client = api(world, "coordinator")
+    url = f"/api/organizations/{world.department.pk}/"
+    response = client.patch(url, {"code": "NEW"}, format="json")
+    assert response.status_code == 400
+    assert "не меняется" in response.json()["code"][0]
+    response = client.patch(url, {"parent": world.department.pk}, format="json")
+    assert response.status_code == 400
+    assert "самой себя" in response.json()["parent"][0]
+    response = client.patch(url, {"kind": "school"}, format="json")
+    assert response.status_code == 400
+    world.department.refresh_from_db()
+    assert world.department.code != "NEW" and world.department.parent is None
+
+
+def test_organisation_write_is_audited_and_duplicate_code_refused(world):
+    client = api(world, "coordinator")
+    response = client.patch(
+        f"/api/organizations/{world.department.pk}/", {"phone": "+7 900 000-00-00"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    entry = LogEntry.objects.get_for_object(world.department).latest("timestamp")
+    assert entry.changes_dict["phone"] == ["", "+7 900 000-00-00"]
+    assert entry.actor == world.user("coordinator")
+    response = client.post(
+        "/api/organizations/",
+        {
+            "kind": "partner",
+            "code": world.methodical_centre.code,
+            "name": "Повтор",
+            "short_name": "Повтор",
+            "territory": world.south.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "уже есть" in response.json()["code"][0]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("council", 403), ("director_a", 403), ("curator", 403), ("outsider", 400)],
+)
+def test_organisation_create_is_refused(world, persona, status):
+    response = api(world, persona).post(
+        "/api/organizations/",
+        {
+            "kind": "partner",
+            "code": "P-2",
+            "name": "Музей",
+            "short_name": "Музей",
+            "territory": world.north.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == status
+    assert not Organization.objects.filter(code="P-2").exists()
+
+
+def test_nothing_is_deleted_through_the_api(world):
+    client = api(world, "coordinator")
+    assert client.delete(f"/api/schools/{world.school_a.pk}/").status_code == 405
+    assert client.delete(f"/api/organizations/{world.department.pk}/").status_code == 405
+    assert Organization.objects.filter(pk__in=[world.school_a.pk, world.department.pk]).count() == 2
+
+
+def test_programme_dates_are_iso(world):
+    programme = ProgrammeFactory(
+        owner=world.department,
+        starts_on=datetime.date(2024, 9, 1),
+        ends_on=datetime.date(2026, 8, 31),
+        order_date=datetime.date(2024, 8, 20),
+    )
+    row = api(world, "coordinator").get(f"/api/programmes/{programme.pk}/").json()
+    assert (row["starts_on"], row["ends_on"], row["order_date"]) == (
+        "2024-09-01",
+        "2026-08-31",
+        "2024-08-20",
+    )
+
+
+def list_queries(world, persona: str, url: str, expected_count: int | None = None) -> int:
+    """How many queries one page of `url` takes (the page holds every row).
+
+    Each call authenticates a freshly loaded user, as a token request does, so the queries
+    for the user's memberships and reach are counted every time.
+    """
+    client = APIClient()
+    client.force_authenticate(User.objects.get(pk=world.user(persona).pk))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"limit": 100})
+    assert response.status_code == 200
+    if expected_count is not None:
+        assert response.json()["count"] == expected_count
+    return len(queries)
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "superuser"])
+def test_school_list_query_count_does_not_grow(world, persona):
+    # The world's schools in view: A and B for the coordinator, all three for the superuser.
+    in_view = {"coordinator": 2, "superuser": 3}[persona]
+    SchoolFactory.create_batch(3 - in_view, territory=world.south)
+    with_3 = list_queries(world, persona, "/api/schools/", 3)
+    SchoolFactory.create_batch(27, territory=world.south)
+    assert list_queries(world, persona, "/api/schools/", 30) == with_3
+
+
+def test_director_school_list_query_count_does_not_grow(world):
+    own_only = list_queries(world, "director_a", "/api/schools/", 1)
+    SchoolFactory.create_batch(30, territory=world.north)
+    assert list_queries(world, "director_a", "/api/schools/", 1) == own_only
+
+
+@pytest.mark.parametrize("url", ["/api/organizations/", "/api/programmes/", "/api/territories/"])
+def test_other_list_query_counts_do_not_grow(world, url):
+    def add(n: int) -> None:
+        for _ in range(n):
+            if url == "/api/organizations/":
+                OrganizationFactory(territory=world.south)
+            elif url == "/api/programmes/":
+                ProgrammeFactory(owner=world.department).schools.add(world.school_a)
+            else:
+                TerritoryFactory(parent=world.south)
+
+    add(3)
+    few = list_queries(world, "coordinator", url)
+    add(27)
+    assert list_queries(world, "coordinator", url) == few
