@@ -8,6 +8,7 @@ object outside a user's reach is simply absent: views and the API answer 404.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -121,10 +122,12 @@ def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
     if curator_person_ids:
         from opora.registry.models import CuratorAssignment
 
+        today = datetime.date.today()
+        # An assignment gives reach only while it runs (until is inclusive).
         result.organization_ids.update(
-            CuratorAssignment.objects.filter(curator_id__in=curator_person_ids).values_list(
-                "school_id", flat=True
-            )
+            CuratorAssignment.objects.filter(curator_id__in=curator_person_ids, since__lte=today)
+            .filter(Q(until__isnull=True) | Q(until__gte=today))
+            .values_list("school_id", flat=True)
         )
     # A path inside another path adds nothing; dropping it keeps the SQL short.
     result.territory_paths = {

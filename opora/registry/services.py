@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from opora.core.audit import timeline_event_record
@@ -90,6 +91,8 @@ def programme_approve(
 @transaction.atomic
 def organization_create(*, code: str, kind: str, **values: Any) -> Organization:
     """Create a non-school organisation (schools go through `school_save`)."""
+    if kind == OrganizationKind.SCHOOL:
+        raise ValidationError({"kind": "Школы создаются вместе со сведениями о школе."})
     organization = Organization(code=code, kind=kind, **values)
     organization.full_clean()
     organization.save()

@@ -65,3 +65,12 @@ def test_teacher_does_not_see_people_but_director_does(world):
     people = restrict(Person.objects.all(), world.user("director_a"), Action.VIEW_PEOPLE)
     assert {"Director_a", "Staff_a", "Teacher"} <= set(people.values_list("last_name", flat=True))
     assert "Director_b" not in set(people.values_list("last_name", flat=True))
+
+
+def test_expired_curator_assignment_gives_no_reach(world):
+    import datetime
+
+    from opora.registry.models import CuratorAssignment
+
+    CuratorAssignment.objects.update(until=datetime.date.today() - datetime.timedelta(days=1))
+    assert not restrict(Organization.objects.filter(kind="school"), world.user("curator")).exists()
