@@ -56,6 +56,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 class Reach:
     """The organisations a user may act on for one action: whole territories plus single ones."""
 
+    action: Action = Action.VIEW
     everything: bool = False
     territory_paths: set[str] = field(default_factory=set)
     organization_ids: set[int] = field(default_factory=set)
@@ -101,13 +102,13 @@ def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
     """Which organisations `user` may act on for `action`."""
     action = Action(action)
     if not user.is_authenticated or not user.is_active:
-        return Reach()
+        return Reach(action=action)
     if user.is_superuser:
-        return Reach(everything=True)
+        return Reach(action=action, everything=True)
     cache: dict[Action, Reach] = user.__dict__.setdefault("_opora_reach", {})
     if action in cache:
         return cache[action]
-    result = Reach()
+    result = Reach(action=action)
     curator_person_ids = set()
     for membership in _memberships(user):
         if action not in ROLE_ACTIONS.get(membership.role, frozenset()):

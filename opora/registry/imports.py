@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from opora.core.access import Action, can, has_any, reach
+from opora.core.access import Action, can, has_any, restrict
 from opora.core.imports.base import (
     ImportColumn,
     Importer,
@@ -237,13 +236,7 @@ class SchoolRegistryImporter(Importer):
 
     def _territories(self, user: UserLike) -> dict[str, list[Territory]]:
         """Territories the user may import into, by lower-cased name and by code."""
-        r = reach(user, Action.IMPORT)
-        qs = Territory.objects.all()
-        if not r.everything:
-            q = Q(pk__in=[])
-            for path in r.territory_paths:
-                q |= Q(path__startswith=path)
-            qs = qs.filter(q)
+        qs = restrict(Territory.objects.all(), user, Action.IMPORT)
         index: dict[str, list[Territory]] = {}
         for territory in qs:
             index.setdefault(territory.name.lower().replace("ё", "е"), []).append(territory)

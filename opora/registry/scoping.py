@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opora.core.access import (
+    Action,
     Reach,
     UserLike,
     organization_prefix_scoper,
@@ -32,7 +33,13 @@ scoped(CuratorAssignment)(organization_prefix_scoper("school__"))
 
 @scoped(Territory)
 def scope_territories(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    """The territories in reach with their subtrees, plus the ancestors needed for breadcrumbs."""
+    """The territories in reach with their subtrees; for viewing, also the ancestors that
+    breadcrumbs need (and the territories of single organisations in reach)."""
+    if r.action != Action.VIEW:
+        q = Q(pk__in=[])
+        for path in r.territory_paths:
+            q |= Q(path__startswith=path)
+        return qs.filter(q)
     own_paths = set(
         Organization.objects.filter(pk__in=r.organization_ids).values_list(
             "territory__path", flat=True

@@ -214,13 +214,7 @@ def creatable_territories(user: UserLike) -> QuerySet[Territory]:
 
     A director may change their own school but not add schools next to it.
     """
-    r = reach(user, Action.CHANGE)
-    if r.everything:
-        return Territory.objects.all()
-    q = Q(pk__in=[])
-    for path in r.territory_paths:
-        q |= Q(path__startswith=path)
-    return Territory.objects.filter(q)
+    return restrict(Territory.objects.all(), user, Action.CHANGE)
 
 
 def programme_owner_choices(user: UserLike) -> QuerySet[Organization]:

@@ -74,3 +74,13 @@ def test_expired_curator_assignment_gives_no_reach(world):
 
     CuratorAssignment.objects.update(until=datetime.date.today() - datetime.timedelta(days=1))
     assert not restrict(Organization.objects.filter(kind="school"), world.user("curator")).exists()
+
+
+def test_territories_for_change_are_only_the_own_subtree(world):
+    names = set(
+        restrict(Territory.objects.all(), world.user("coordinator"), Action.CHANGE).values_list(
+            "name", flat=True
+        )
+    )
+    assert names == {"Город N", "Северный", "Южный"}
+    assert not restrict(Territory.objects.all(), world.user("director_a"), Action.CHANGE).exists()
