@@ -22,12 +22,12 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opora.core.access import Action, UserLike, reach, restrict
+from opora.core.access import Action, UserLike, restrict
 from opora.core.audit import audit_actor_set
 from opora.registry import services
 from opora.registry.choices import Locality, OrganizationKind, SchoolType
 from opora.registry.models import Organization, Programme, Territory
-from opora.registry.selectors import school_search
+from opora.registry.selectors import creatable_territories, school_search
 
 SCHOOL_FIELDS = ("school_type", "number", "locality", "enrolment", "director_name")
 ORGANIZATION_FIELDS = (
@@ -232,18 +232,12 @@ class SchoolFilter(django_filters.FilterSet):
 
 def _may_place_anywhere(user: UserLike) -> bool:
     """Whether the user holds a territory-wide right to change (or is a superuser)."""
-    r = reach(user, Action.CHANGE)
-    return r.everything or bool(r.territory_paths)
+    return creatable_territories(user).exists()
 
 
 def _check_placement(user: UserLike, territory: Territory) -> None:
-    """Organisations are added to (or moved into) a territory by a role that covers it.
-
-    Uses the reach's territory paths, not `restrict(Territory…, CHANGE)`: the territory
-    scoper also returns the ancestors of the reach, which nobody may place things in.
-    """
-    r = reach(user, Action.CHANGE)
-    if not (r.everything or any(territory.path.startswith(p) for p in r.territory_paths)):
+    """Organisations are added to (or moved into) a territory by a role that covers it."""
+    if not creatable_territories(user).filter(pk=territory.pk).exists():
         raise PermissionDenied(
             _("Нет прав добавлять организации на территорию «%s».") % territory.name
         )
