@@ -65,6 +65,19 @@ def _field_label(model: type[models.Model], name: str) -> str:
     return capfirst(str(getattr(field, "verbose_name", name)))
 
 
+def _change_row(model: type[models.Model], name: str, values: Any) -> tuple[str, str, str]:
+    """(field, before, after) for a field change or a many-to-many addition / removal."""
+    label = _field_label(model, name)
+    if isinstance(values, dict) and values.get("type") == "m2m":
+        objects = ", ".join(str(o) for o in values.get("objects", []))
+        if values.get("operation") == "add":
+            return label, "—", f"добавлены: {objects}"
+        return label, f"исключены: {objects}", "—"
+    if isinstance(values, list | tuple) and len(values) == 2:
+        return label, _display(values[0]), _display(values[1])
+    return label, "—", _display(values)
+
+
 def _display(value: Any) -> str:
     if value in (None, "", "None"):
         return "—"
@@ -83,9 +96,7 @@ def object_history(obj: models.Model, *, limit: int = 200) -> list[HistoryItem]:
     )
     for entry in entries:
         changes = [
-            (_field_label(model, name), _display(values[0]), _display(values[1]))
-            for name, values in (entry.changes_dict or {}).items()
-            if isinstance(values, list | tuple) and len(values) == 2
+            _change_row(model, name, values) for name, values in (entry.changes_dict or {}).items()
         ]
         items.append(
             HistoryItem(

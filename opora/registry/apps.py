@@ -19,7 +19,8 @@ class RegistryConfig(AppConfig):
             models.Membership,
             models.CuratorAssignment,
             models.AcademicYear,
-            models.Programme,
             models.ProgrammeSchool,
         ):
             auditlog.register(model)
+        # Schools joining or leaving show in the programme's own history.
+        auditlog.register(models.Programme, m2m_fields={"schools"})

@@ -12,7 +12,7 @@ from django.db import transaction
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.choices import OrganizationKind
-from opora.registry.models import Organization, Programme, ProgrammeSchool, SchoolProfile
+from opora.registry.models import Organization, Programme, SchoolProfile
 
 
 @transaction.atomic
@@ -111,15 +111,13 @@ def programme_save(
     programme.full_clean()
     programme.save()
     wanted = {school.pk for school in schools}
-    current = set(
-        ProgrammeSchool.objects.filter(programme=programme).values_list("school_id", flat=True)
-    )
-    # Deleted one by one (not a queryset delete) so that each removal is in the audit log.
-    for participation in ProgrammeSchool.objects.filter(
-        programme=programme, school_id__in=current - wanted
-    ):
-        participation.delete()
-    today = datetime.date.today()
-    for school_id in sorted(wanted - current):
-        ProgrammeSchool.objects.create(programme=programme, school_id=school_id, joined_on=today)
+    current = set(programme.schools.values_list("pk", flat=True))
+    # Through the m2m manager, so that auditlog records the change on the programme itself
+    # ("schools": added / removed) and the programme's history shows it.
+    if current - wanted:
+        programme.schools.remove(*sorted(current - wanted))
+    if wanted - current:
+        programme.schools.add(
+            *sorted(wanted - current), through_defaults={"joined_on": datetime.date.today()}
+        )
     return programme

@@ -381,6 +381,11 @@ def test_programme_create_and_edit_keep_schools_outside_the_editors_reach(world)
     )
     assert response.status_code == 302
     assert set(programme.schools.all()) == {world.school_a, world.school_c}
+    content_type = ContentType.objects.get_for_model(Programme)
+    history = client.get(reverse("core:history", args=[content_type.pk, programme.pk]))
+    html = history.content.decode()
+    assert "Школы-участники" in html and "исключены: Гимназия № 2" in html
+    assert "добавлены: " in html
 
 
 def test_programme_form_errors_keep_input(world):
