@@ -254,15 +254,12 @@ def _raise_as_api_error(exc: DjangoValidationError) -> None:
 class ScopedViewSet(viewsets.GenericViewSet):
     """Lists and finds objects in the user's VIEW reach; writes need CHANGE on the object.
 
-    Subclasses give `base_queryset()` (with the joins the serializer needs); `restrict` adds
-    the reach. Missing and out-of-reach objects get the same 404.
+    Subclasses set `queryset` (with the joins the serializer needs); `restrict` adds the
+    reach. Missing and out-of-reach objects get the same 404.
     """
 
-    def base_queryset(self) -> QuerySet[Any]:
-        raise NotImplementedError
-
     def get_queryset(self) -> QuerySet[Any]:
-        return restrict(self.base_queryset(), self.request.user, Action.VIEW)
+        return restrict(super().get_queryset(), self.request.user, Action.VIEW)
 
     def get_object(self) -> Any:
         try:
@@ -271,7 +268,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
             # DRF would pass on Django's English "No Organization matches the given query."
             raise NotFound() from exc
         if self.action in WRITE_ACTIONS:
-            changeable = restrict(self.base_queryset(), self.request.user, Action.CHANGE)
+            changeable = restrict(super().get_queryset(), self.request.user, Action.CHANGE)
             if not changeable.filter(pk=obj.pk).exists():
                 raise PermissionDenied(_("Нет прав на изменение «%s».") % obj)
         return obj
@@ -320,8 +317,7 @@ class TerritoryViewSet(ReadOnlyViewSet):
 
     serializer_class = TerritorySerializer
 
-    def base_queryset(self) -> QuerySet[Territory]:
-        return Territory.objects.order_by("path")
+    queryset = Territory.objects.order_by("path")
 
 
 @extend_schema_view(**_WRITE_SCHEMA)
@@ -331,12 +327,11 @@ class OrganizationViewSet(WriteViewSet):
     serializer_class = OrganizationSerializer
     filterset_fields = ["kind"]
 
-    def base_queryset(self) -> QuerySet[Organization]:
-        return (
-            Organization.objects.exclude(kind=OrganizationKind.SCHOOL)
-            .select_related("territory")
-            .order_by("short_name")
-        )
+    queryset = (
+        Organization.objects.exclude(kind=OrganizationKind.SCHOOL)
+        .select_related("territory")
+        .order_by("short_name")
+    )
 
     def perform_create(self, serializer: Any) -> None:
         values = dict(serializer.validated_data)
@@ -366,12 +361,11 @@ class SchoolViewSet(WriteViewSet):
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilter
 
-    def base_queryset(self) -> QuerySet[Organization]:
-        return (
-            Organization.objects.filter(kind=OrganizationKind.SCHOOL)
-            .select_related("school", "territory")
-            .order_by("short_name")
-        )
+    queryset = (
+        Organization.objects.filter(kind=OrganizationKind.SCHOOL)
+        .select_related("school", "territory")
+        .order_by("short_name")
+    )
 
     @staticmethod
     def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -425,10 +419,9 @@ class ProgrammeViewSet(ReadOnlyViewSet):
 
     serializer_class = ProgrammeSerializer
 
-    def base_queryset(self) -> QuerySet[Programme]:
-        return Programme.objects.prefetch_related("programmeschool_set").order_by(
-            "-starts_on", "name"
-        )
+    queryset = Programme.objects.prefetch_related("programmeschool_set").order_by(
+        "-starts_on", "name"
+    )
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
