@@ -204,7 +204,7 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("core:import", importer.key)
     if request.method == "POST":
-        if not preview.validation.is_valid:
+        if preview.validation is not None and not preview.validation.is_valid:
             messages.error(request, _("В файле есть ошибки; ничего не сохранено."))
         else:
             job = import_upload_commit(upload=upload, user=request.user)

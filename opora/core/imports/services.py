@@ -30,6 +30,9 @@ from opora.core.jobs import JobError, JobReporter, job_handler, job_start
 from opora.core.models import ImportMapping, ImportUpload, Job
 
 PREVIEW_ROWS = 20
+# Above this many rows the check of every row runs in the background job (with progress)
+# instead of the preview request, which then shows only the first rows.
+CHECK_IN_REQUEST_MAX_ROWS = 5000
 IMPORT_JOB_KIND = "core.import"
 
 
@@ -119,21 +122,32 @@ class Preview:
 
     importer: Importer
     rows: list[MappedRow]
-    validation: Validation
+    validation: Validation | None
     total_rows: int
+
+    @property
+    def checked_in_background(self) -> bool:
+        return self.validation is None
 
 
 def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
-    """Map and validate every row of the upload; writes nothing."""
+    """Map and validate every row of the upload (a large file: its first rows); writes nothing."""
     importer = get_importer(upload.importer)
+    large = upload.row_count > CHECK_IN_REQUEST_MAX_ROWS
     try:
-        table = _read_upload(upload)
+        if large:
+            with upload.file.open("rb") as stream:
+                table = read_table(stream, upload.original_name, max_rows=PREVIEW_ROWS)
+        else:
+            table = _read_upload(upload)
     except (TableFileError, OSError) as exc:
         raise ValidationError(str(exc)) from exc
     rows = map_rows(table, upload.columns)
-    validation = importer.validate(rows, user=user)
     return Preview(
-        importer=importer, rows=rows[:PREVIEW_ROWS], validation=validation, total_rows=len(rows)
+        importer=importer,
+        rows=rows[:PREVIEW_ROWS],
+        validation=None if large else importer.validate(rows, user=user),
+        total_rows=upload.row_count if large else len(rows),
     )
 
 

@@ -301,3 +301,21 @@ def test_job_pages_are_scoped(world, django_capture_on_commit_callbacks):
     assert client.get(reverse("core:job-status", args=[job.pk])).status_code == 200
     assert world.client("outsider").get(reverse("core:job", args=[job.pk])).status_code == 404
     assert world.client("teacher").get(reverse("core:job-status", args=[job.pk])).status_code == 404
+
+
+def test_large_file_is_checked_in_the_background_job(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from opora.core.imports import services
+
+    monkeypatch.setattr(services, "CHECK_IN_REQUEST_MAX_ROWS", 2)
+    client = world.client("coordinator")
+    rows = [*ROWS, ["NEW-4", "Школа", "Школа", "СОШ", "4", "Атлантида", "", "", "1"]]
+    upload_obj, preview = run_import(client, csv_bytes(rows))
+    assert "проверяется в фоне" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:import-preview", args=[upload_obj.pk]))
+    job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert job.status == JobStatus.FAILED
+    assert "Строка 5, столбец «Территория»" in job.log
+    assert not Organization.objects.filter(code__startswith="NEW-").exists()
