@@ -160,13 +160,17 @@ def has_any(user: UserLike, action: Action | str) -> bool:
 
 Scoper = Callable[[QuerySet[Any], Reach, UserLike], QuerySet[Any]]
 _SCOPERS: dict[type[models.Model], Scoper] = {}
+# Models holding personal data: viewing them needs VIEW_PEOPLE, whoever asks and wherever.
+_PERSONAL: set[type[models.Model]] = set()
 
 
-def scoped(model: type[models.Model]) -> Callable[[Scoper], Scoper]:
+def scoped(model: type[models.Model], *, personal: bool = False) -> Callable[[Scoper], Scoper]:
     """Register how objects of `model` are limited to a reach (one function per model)."""
 
     def register(func: Scoper) -> Scoper:
         _SCOPERS[model] = func
+        if personal:
+            _PERSONAL.add(model)
         return func
 
     return register
@@ -185,6 +189,8 @@ def restrict(
     qs: QuerySet[ModelT], user: UserLike, action: Action | str = Action.VIEW
 ) -> QuerySet[ModelT]:
     """Limit `qs` to the objects `user` may `action`; nothing for the anonymous public."""
+    if Action(action) == Action.VIEW and qs.model in _PERSONAL:
+        action = Action.VIEW_PEOPLE
     r = reach(user, action)
     if r.everything:
         return qs

@@ -27,7 +27,7 @@ from opora.registry.models import (
 
 scoped(Organization)(organization_prefix_scoper(""))
 scoped(SchoolProfile)(organization_prefix_scoper("organization__"))
-scoped(Membership)(organization_prefix_scoper("organization__"))
+scoped(Membership, personal=True)(organization_prefix_scoper("organization__"))
 scoped(CuratorAssignment)(organization_prefix_scoper("school__"))
 
 
@@ -52,7 +52,7 @@ def scope_territories(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[A
     return qs.filter(q)
 
 
-@scoped(Person)
+@scoped(Person, personal=True)
 def scope_people(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """People who hold a role in an organisation in reach, and the user themself."""
     memberships = Membership.objects.filter(person=OuterRef("pk")).filter(

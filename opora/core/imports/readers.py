@@ -145,6 +145,14 @@ def _read_xlsx(stream: IO[bytes], filename: str, max_rows: int | None) -> Table:
 
 def decode_text(raw: bytes, filename: str) -> str:
     """UTF-8 (with or without BOM) or Windows-1251, or a clear refusal."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableFileError(
+            _(
+                "Файл «%(name)s» в кодировке UTF-16 («Юникод» в Excel). Сохраните его как "
+                "«CSV UTF-8» или «CSV (разделители — запятые)» в Windows-1251."
+            )
+            % {"name": filename}
+        )
     if b"\x00" in raw[:4096]:
         raise TableFileError(
             _("Файл «%(name)s» не похож на таблицу: это двоичный файл. Загрузите XLSX или CSV.")

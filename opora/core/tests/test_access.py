@@ -84,3 +84,14 @@ def test_territories_for_change_are_only_the_own_subtree(world):
     )
     assert names == {"Город N", "Северный", "Южный"}
     assert not restrict(Territory.objects.all(), world.user("director_a"), Action.CHANGE).exists()
+
+
+def test_history_of_a_person_needs_the_right_to_see_people(world):
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    person = world.user("staff_a").person
+    url = reverse("core:history", args=[ContentType.objects.get_for_model(Person).pk, person.pk])
+    assert world.client("director_a").get(url).status_code == 200
+    assert world.client("teacher").get(url).status_code == 404
+    assert world.client("council").get(url).status_code == 404

@@ -319,3 +319,10 @@ def test_large_file_is_checked_in_the_background_job(
     assert job.status == JobStatus.FAILED
     assert "Строка 5, столбец «Территория»" in job.log
     assert not Organization.objects.filter(code__startswith="NEW-").exists()
+
+
+def test_utf16_file_gets_a_clear_message(world):
+    content = "Код ОО;Полное наименование\r\nX;Школа\r\n".encode("utf-16")
+    response = upload(world.client("coordinator"), content, "unicode.csv")
+    assert "в кодировке UTF-16" in response.content.decode()
+    assert not ImportUpload.objects.exists()
