@@ -19,27 +19,35 @@ DEMO_TERRITORY_CODE = "DEMO"
 
 @dataclass
 class DemoContext:
-    """What demo steps share: a seeded random source, a log and the objects made so far."""
+    """What demo steps share: a seeded random source, a log, the objects made so far.
+
+    `summary` collects one line per count worth showing; `opora demo` prints them at the end.
+    """
 
     random: random.Random
     log: Callable[[str], None]
     objects: dict[str, Any] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+
+
+StepFunc = Callable[[DemoContext], None]
 
 
 @dataclass(frozen=True)
 class DemoStep:
     order: int
     name: str
-    func: Callable[[DemoContext], None]
+    func: StepFunc
 
 
+# Keyed by name so that importing a demo module twice registers its step once.
 _STEPS: dict[str, DemoStep] = {}
 
 
-def demo_step(*, order: int, name: str) -> Callable[[Callable[[DemoContext], None]], Any]:
-    """Register a demo step; steps run by ascending `order`."""
+def demo_step(*, order: int, name: str) -> Callable[[StepFunc], StepFunc]:
+    """Register a demo step; steps run by ascending `order` (registry 10, later apps above)."""
 
-    def register(func: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
+    def register(func: StepFunc) -> StepFunc:
         _STEPS[name] = DemoStep(order, name, func)
         return func
 
@@ -47,11 +55,13 @@ def demo_step(*, order: int, name: str) -> Callable[[Callable[[DemoContext], Non
 
 
 def demo_steps() -> list[DemoStep]:
+    """Every registered step in running order, after importing each installed app's `demo`."""
     autodiscover_modules("demo")
-    return sorted(_STEPS.values(), key=lambda step: step.order)
+    return sorted(_STEPS.values(), key=lambda step: (step.order, step.name))
 
 
 def demo_is_loaded() -> bool:
+    """Whether the demo territory is already in the database (its city exists)."""
     from opora.registry.models import Territory
 
     return Territory.objects.filter(code=DEMO_TERRITORY_CODE).exists()

@@ -50,7 +50,11 @@ DISTRICTS = [
     ("Октябрьский", "DEMO-4"),
     ("Северный", "DEMO-5"),
 ]
-SETTLEMENTS = [("посёлок Сосновка", "DEMO-6"), ("село Луговое", "DEMO-7")]
+# (name, code, genitive for school names: «…школа № 12 посёлка Сосновка»).
+SETTLEMENTS = [
+    ("посёлок Сосновка", "DEMO-6", "посёлка Сосновка"),
+    ("село Луговое", "DEMO-7", "села Луговое"),
+]
 STREETS = [
     "ул. Ленина",
     "ул. Мира",
@@ -68,6 +72,8 @@ STREETS = [
     "ул. Матросова",
     "ул. Кирова",
 ]
+# Villages have no avenues named after victories: rural addresses take plainer streets.
+RURAL_STREETS = ["ул. Центральная", "ул. Школьная", "ул. Садовая", "ул. Лесная", "ул. Полевая"]
 MALE = (
     [
         "Иванов",
@@ -246,7 +252,7 @@ def _territories() -> dict[str, Territory]:
         result[code] = Territory.objects.add_child(
             city, {"name": name, "kind": TerritoryKind.CITY_DISTRICT, "code": code}
         )
-    for name, code in SETTLEMENTS:
+    for name, code, _genitive in SETTLEMENTS:
         result[code] = Territory.objects.add_child(
             city, {"name": name, "kind": TerritoryKind.SETTLEMENT, "code": code}
         )
@@ -275,7 +281,8 @@ def _schools(
     for index, (school_type, number) in enumerate(zip(plan, numbers, strict=True)):
         rural = index in rural_indices
         if rural:
-            territory = territories[SETTLEMENTS[number % 2][1]]
+            _settlement, settlement_code, settlement_genitive = SETTLEMENTS[number % 2]
+            territory = territories[settlement_code]
         else:
             territory = territories[DISTRICTS[index % len(DISTRICTS)][1]]
         full_type, short_type = TYPE_NAMES[school_type]
@@ -293,7 +300,7 @@ def _schools(
         short = f"{legal} {short_type} № {number}"
         if rural:
             place = territory.name.split()[-1]
-            name = f"{legal_full} «{full_type} № {number} {territory.name}»"
+            name = f"{legal_full} «{full_type} № {number} {settlement_genitive}»"
             short = f"{legal} {short_type} № {number} ({place})"
         low, high = ENROLMENT[school_type]
         if rural:
@@ -306,7 +313,7 @@ def _schools(
             short_name=short,
             territory=territory,
             address=f"{territory.name if rural else 'г. Демо-город'}, "
-            f"{rng.choice(STREETS)}, д. {rng.randint(1, 120)}",
+            f"{rng.choice(RURAL_STREETS if rural else STREETS)}, д. {rng.randint(1, 120)}",
             phone=f"+7 (383) {rng.randint(200, 399)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
             email=f"school{number}@edu.demo-gorod.ru",
             website=f"https://school{number}.demo-gorod.ru",
@@ -329,10 +336,10 @@ def _schools(
     return schools
 
 
-def _user(username: str, person: Person | None, *, superuser: bool = False) -> User:
+def _user(username: str, person: Person | None, password: str, *, superuser: bool = False) -> User:
     user = User.objects.create(
         username=username,
-        password=make_password(DEMO_PASSWORD),
+        password=password,
         first_name=person.first_name if person else "",
         last_name=person.last_name if person else "",
         is_superuser=superuser,
@@ -495,7 +502,8 @@ def registry_demo(context: DemoContext) -> None:
                 person=staff,
                 organization=home_school,
                 role=Role.SCHOOL_STAFF,
-                position="заместитель директора по учебно-воспитательной работе",
+                # The school may already have a deputy for teaching (see above).
+                position="заместитель директора по воспитательной работе",
             ),
             Membership(
                 person=teacher,
@@ -505,15 +513,18 @@ def registry_demo(context: DemoContext) -> None:
             ),
         ]
     )
-    _user("coordinator", role_people[Role.PROGRAMME_COORDINATOR][0])
-    _user("regional", role_people[Role.REGIONAL_COORDINATOR][0])
-    _user("analyst", role_people[Role.ANALYST][0])
-    _user("curator", role_people[Role.CURATOR][0])
-    _user("director", director)
-    _user("staff", staff)
-    _user("teacher", teacher)
-    _user("council", role_people[Role.COUNCIL_MEMBER][0])
-    _user("admin", None, superuser=True)
+    # One hash for all accounts: the password is public anyway, and hashing it nine times
+    # with the production hasher would take most of the demo's loading time.
+    password = make_password(DEMO_PASSWORD)
+    _user("coordinator", role_people[Role.PROGRAMME_COORDINATOR][0], password)
+    _user("regional", role_people[Role.REGIONAL_COORDINATOR][0], password)
+    _user("analyst", role_people[Role.ANALYST][0], password)
+    _user("curator", role_people[Role.CURATOR][0], password)
+    _user("director", director, password)
+    _user("staff", staff, password)
+    _user("teacher", teacher, password)
+    _user("council", role_people[Role.COUNCIL_MEMBER][0], password)
+    _user("admin", None, password, superuser=True)
 
     context.objects.update(
         territories=territories,
@@ -523,7 +534,7 @@ def registry_demo(context: DemoContext) -> None:
         programme=programme,
         home_school=home_school,
     )
-    context.objects["summary"] = [
+    context.summary += [
         f"территорий: {Territory.objects.count()}",
         f"организаций: {Organization.objects.count()}, из них школ: {len(schools)}",
         f"людей: {Person.objects.count()}, ролей: {Membership.objects.count()}",

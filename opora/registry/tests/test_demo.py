@@ -3,51 +3,84 @@
 from collections import Counter
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from opora.core.access import restrict
 from opora.registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from opora.registry.models import Organization, Person, Territory
+from opora.registry.models import (
+    CuratorAssignment,
+    Membership,
+    Organization,
+    Person,
+    Programme,
+    Territory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
+def demo(db: None) -> None:
+    # One load per test is ~0.1 s with the test settings' fast password hasher.
     call_command("demo", verbosity=0)
 
 
-def test_demo_territory_has_the_promised_shape(demo):
+def _counts() -> dict[str, int]:
+    models = (Territory, Organization, Person, Membership, CuratorAssignment, Programme, User)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_demo_territory_has_the_promised_shape(demo: None) -> None:
     schools = Organization.objects.filter(kind="school").select_related("school")
     assert 140 <= schools.count() <= 160
     types = Counter(s.school.school_type for s in schools)
-    assert types["sosh"] > 100 and types["gymnasium"] >= 8 and types["lyceum"] >= 5
-    assert types["evening"] == 1 and types["boarding"] == 1 and types["oosh"] >= 5
-    assert 3 <= sum(1 for s in schools if s.school.locality == "rural") <= 15
+    assert types["sosh"] > 100 and types["oosh"] >= 5 and 2 <= types["nosh"] <= 3
+    assert types["gymnasium"] >= 8 and types["lyceum"] >= 5
+    assert types["evening"] == 1 and types["boarding"] == 1
+    rural = [s for s in schools if s.school.locality == "rural"]
+    assert 3 <= len(rural) <= 15
+    assert all(s.territory.kind == "settlement" for s in rural)
+    assert len({s.school.number for s in schools}) == schools.count()
     assert Territory.objects.filter(kind="city_district").count() == 5
     assert Organization.objects.filter(kind="methodical_centre").count() == 2
     assert Organization.objects.filter(kind="partner").count() >= 5
     assert Person.objects.count() >= 200
+    assert all(
+        Membership.objects.filter(organization=s, role="school_director").exists()
+        for s in schools[:10]
+    )
+    programme = Programme.objects.get()
+    assert programme.schools.count() == 15 and len(programme.task_list) >= 3
 
 
-def test_every_demo_account_logs_in_and_sees_its_reach(demo):
+def test_every_demo_account_logs_in_and_sees_its_reach(demo: None) -> None:
     for username, _role, _description in DEMO_ACCOUNTS:
         assert Client().login(username=username, password=DEMO_PASSWORD), username
-    from django.contrib.auth.models import User
+    assert User.objects.get(username="admin").is_superuser
+
+    def seen_by(username: str) -> set[Organization]:
+        return set(restrict(schools, User.objects.get(username=username)))
 
     schools = Organization.objects.filter(kind="school")
-    assert restrict(schools, User.objects.get(username="coordinator")).count() == schools.count()
-    assert restrict(schools, User.objects.get(username="director")).count() == 1
-    assert 2 <= restrict(schools, User.objects.get(username="curator")).count() <= 4
-    director_school = restrict(schools, User.objects.get(username="director")).get()
+    everything = set(schools)
+    assert seen_by("coordinator") == seen_by("regional") == seen_by("council") == everything
+    assert seen_by("analyst") == everything
+    (director_school,) = seen_by("director")
     assert director_school.programmes.exists()
-    assert restrict(schools, User.objects.get(username="teacher")).get() == director_school
+    assert seen_by("staff") == seen_by("teacher") == {director_school}
+    curated = seen_by("curator")
+    assert 2 <= len(curated) <= 4 and director_school in curated
+    assert sum(1 for s in curated if s.programmes.exists()) >= 2
 
 
-def test_demo_if_empty_keeps_the_data_and_a_second_load_is_refused(demo):
-    count = Organization.objects.count()
+def test_demo_if_empty_loads_once_and_a_second_load_is_refused(db: None) -> None:
     call_command("demo", "--if-empty", verbosity=0)
-    assert Organization.objects.count() == count
+    counts = _counts()
+    assert counts["Organization"] > 150
+    call_command("demo", "--if-empty", verbosity=0)
+    assert _counts() == counts
     with pytest.raises(CommandError, match="уже загружена"):
-        call_command("demo")
+        call_command("demo", verbosity=0)
+    assert _counts() == counts

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opora.core.demo import demo_is_loaded, demo_run
+from opora.registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -29,6 +30,9 @@ class Command(BaseCommand):
             )
         self.stdout.write("Загрузка демо-территории «Демо-город»…")
         context = demo_run(seed=options["seed"], log=self.stdout.write)
-        for line in context.objects.get("summary", []):
+        for line in context.summary:
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Демо-территория загружена."))
+        self.stdout.write(f"Демо-учётные записи (пароль у всех: {DEMO_PASSWORD}):")
+        for username, role, description in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<12} {role} — {description}")
