@@ -1,44 +1,70 @@
 # The two commands: `make run` (set up and start Opora on the embedded SQLite with the demo
 # territory) and `make test` (set up and run every check and the whole test suite).
+#
+#   make run [PORT=8000] [HOST=127.0.0.1]   start the web server and the job worker
+#   make test                               lint, tests on SQLite, tests on PostgreSQL
+#   make lint                               ruff, ruff format --check, mypy, migrations check
+#   make clean                              delete ./var (the database!) and caches
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first of python3.11, python3.12, python3 found on PATH (checked to be 3.11 or 3.12).
+PYTHON ?= $(firstword $(shell command -v python3.11 python3.12 python3 2>/dev/null))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 HOST ?= 127.0.0.1
-TEST_SETTINGS := DJANGO_SETTINGS_MODULE=config.settings_test
+# Checks and the first test run always use the test settings and SQLite, whatever the shell
+# or a local .env says (the PostgreSQL run sets its own DATABASE_URL).
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL=sqlite://:memory:
+SAY = @printf '\n== %s ==\n'
 
 .PHONY: run test lint pytest test-postgres bench clean install
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Нужен Python 3.11 или новее")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Не найден Python 3.11: установите python3.11 (apt-get install python3 python3-venv)." >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "Нужен Python 3.11 или 3.12, а $(PYTHON) — %d.%d" % sys.version_info[:2])'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled only when pyproject.toml changes (or .venv is new).
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(SAY) "Установка Opora и зависимостей в $(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/opora serve --host $(HOST) --port $(PORT)
 
+# Sequential on purpose (also under -j): lint, then SQLite, then PostgreSQL.
+test: install
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory test-postgres
+	$(SAY) "Все проверки пройдены"
+
 lint: install
+	$(SAY) "ruff check"
 	$(BIN)/ruff check .
+	$(SAY) "ruff format --check"
 	$(BIN)/ruff format --check .
+	$(SAY) "mypy"
 	$(BIN)/mypy opora config
-	$(TEST_SETTINGS) $(BIN)/opora makemigrations --check --dry-run
+	$(SAY) "makemigrations --check"
+	$(TEST_ENV) $(BIN)/opora makemigrations --check --dry-run
 
 pytest: install
-	$(BIN)/pytest
+	$(SAY) "Тесты на SQLite"
+	$(TEST_ENV) $(BIN)/pytest
 
 test-postgres: install
+	$(SAY) "Тесты на PostgreSQL"
 	scripts/test-postgres.sh
-
-test: lint pytest test-postgres
 
 bench: install
 	DEBUG=true $(BIN)/opora bench registry
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache
+	find opora config -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -18,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="ничего не делать, если демо уже загружено"
         )
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="не печатать демо-учётные записи"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_is_loaded():
@@ -33,6 +36,8 @@ class Command(BaseCommand):
         for line in context.summary:
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Демо-территория загружена."))
+        if options["no_accounts"]:
+            return
         self.stdout.write(f"Демо-учётные записи (пароль у всех: {DEMO_PASSWORD}):")
         for username, role, description in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<12} {role} — {description}")

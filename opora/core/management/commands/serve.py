@@ -1,81 +1,220 @@
 """`opora serve`: migrate, load the demo on an empty database, run the web server and the worker.
 
-This is what `make run` starts. Ctrl-C stops both processes; if either dies, the other is
-stopped too and the command fails, so a broken worker never goes unnoticed.
+This is what `make run` starts. Ctrl-C (or SIGTERM) stops both processes and exits 0; if
+either dies, the other is stopped too and the command fails, so a broken worker never goes
+unnoticed.
+
+The children run in their own process group: Ctrl-C in the terminal reaches only this
+command, which then stops each child once, so the worker finishes the job it is running
+instead of being interrupted twice. On Linux each child also dies with this process if it is
+killed outright (SIGKILL), so no orphaned server keeps the port.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# How long a stopping worker may take to finish the job it is running before it is killed.
+WORKER_STOP_TIMEOUT = 30
+WEB_STOP_TIMEOUT = 10
+WORKER_INTERVAL = "0.5"
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A preexec hook asking Linux to SIGTERM the child when this process dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    parent = os.getpid()
+    pr_set_pdeathsig = 1
+
+    def hook() -> None:
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return hook
 
 
 class Command(BaseCommand):
     help = "Запустить Опору: веб-сервер и обработчик фоновых задач вместе"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default=os.environ.get("OPORA_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("OPORA_PORT", "8000")))
+        parser.add_argument(
+            "--host", default=os.environ.get("OPORA_HOST", "127.0.0.1"), help="адрес сервера"
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("OPORA_PORT") or 8000),
+            help="порт (по умолчанию OPORA_PORT или 8000)",
+        )
         parser.add_argument("--no-demo", action="store_true", help="не загружать демо-данные")
         parser.add_argument("--no-worker", action="store_true", help="без обработчика задач")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
-        if not options["no_demo"]:
-            call_command("demo", "--if-empty")
-        if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
-        address = f"{options['host']}:{options['port']}"
-        manage = [sys.executable, "-m", "opora.cli"]
-        children = {
-            "веб-сервер": subprocess.Popen([*manage, "runserver", "--noreload", address]),
-        }
-        if not options["no_worker"]:
-            children["обработчик задач"] = subprocess.Popen(
-                [*manage, "db_worker", "--interval", "0.5", "--queue-name", "*", "--no-reload"]
-            )
-        self._print_welcome(options["host"], options["port"])
-        stop_requested = False
+        host: str = options["host"]
+        port: int = options["port"]
+        self._check_port_free(host, port)
+        try:
+            self._prepare(load_demo=not options["no_demo"])
+        except KeyboardInterrupt:
+            self.stderr.write("Запуск прерван.")
+            sys.exit(130)
+
+        stop_signal: list[int] = []
 
         def request_stop(signum: int, frame: object) -> None:
-            nonlocal stop_requested
-            stop_requested = True
+            stop_signal.append(signum)
 
+        # Installed before the children start, so a signal never leaves them orphaned.
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
+
+        manage = [sys.executable, "-m", "opora.cli"]
+        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        commands = {"веб-сервер": [*manage, "runserver", "--noreload", address]}
+        if not options["no_worker"]:
+            commands["обработчик задач"] = [
+                *manage,
+                "db_worker",
+                "--interval",
+                WORKER_INTERVAL,
+                "--queue-name",
+                "*",
+                "--no-reload",
+                "--no-startup-delay",
+            ]
+        children: dict[str, subprocess.Popen[bytes]] = {}
         failed = ""
-        while not stop_requested and not failed:
-            for name, process in children.items():
-                if process.poll() is not None:
-                    failed = name
-            time.sleep(0.3)
+        try:
+            for name, command in commands.items():
+                children[name] = subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    process_group=0,
+                    preexec_fn=_die_with_parent(),
+                )
+            failed = self._wait_until_listening(host, port, children, stop_signal)
+            if not failed and not stop_signal:
+                self._print_welcome(host, port)
+            while not failed and not stop_signal:
+                failed = self._first_exited(children)
+                time.sleep(0.2)
+        finally:
+            self._stop(children)
+        if failed:
+            code = children[failed].returncode
+            raise CommandError(
+                f"Процесс «{failed}» завершился (код {code}); Опора остановлена.", returncode=1
+            )
+        self.stdout.write("Опора остановлена.")
+
+    def _prepare(self, *, load_demo: bool) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        # `demo` may be missing from a trimmed installation; serve works without it.
+        if load_demo and "demo" in get_commands():
+            # serve prints the accounts itself once the server answers.
+            call_command("demo", "--if-empty", "--no-accounts")
+        if not settings.DEBUG:
+            # Without DEBUG WhiteNoise serves the collected, compressed files.
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+    @staticmethod
+    def _check_port_free(host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, port))
+            except OSError as exc:
+                raise CommandError(
+                    f"Не удаётся занять адрес {host}:{port} ({exc.strerror}). Порт занят другой "
+                    "программой? Укажите другой: opora serve --port 8080 (make run PORT=8080)."
+                ) from exc
+
+    @staticmethod
+    def _first_exited(children: dict[str, subprocess.Popen[bytes]]) -> str:
+        for name, process in children.items():
+            if process.poll() is not None:
+                return name
+        return ""
+
+    def _wait_until_listening(
+        self,
+        host: str,
+        port: int,
+        children: dict[str, subprocess.Popen[bytes]],
+        stop_signal: list[int],
+        timeout: float = 30,
+    ) -> str:
+        """Wait for the web server's port; return the name of a child that died meanwhile."""
+        probe = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not stop_signal:
+            failed = self._first_exited(children)
+            if failed:
+                return failed
+            try:
+                with socket.create_connection((probe, port), timeout=0.5):
+                    return ""
+            except OSError:
+                time.sleep(0.2)
+        return ""
+
+    def _stop(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        # Further Ctrl-C presses while stopping must not interrupt the cleanup itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for process in children.values():
             if process.poll() is None:
                 process.terminate()
-        for process in children.values():
+        for name, process in children.items():
+            timeout = WORKER_STOP_TIMEOUT if name == "обработчик задач" else WEB_STOP_TIMEOUT
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
+                self.stderr.write(f"Процесс «{name}» не остановился за {timeout} с; завершён.")
                 process.kill()
-        if failed:
-            raise CommandError(f"Процесс «{failed}» остановился; Опора остановлена.")
-        self.stdout.write("Опора остановлена.")
+                process.wait()
 
     def _print_welcome(self, host: str, port: int) -> None:
-        from opora.registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
+        shown_host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)
+        if ":" in shown_host and not shown_host.startswith("["):
+            shown_host = f"[{shown_host}]"
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Опора запущена: http://{host}:{port}"))
-        self.stdout.write(f"Демо-учётные записи (пароль у всех: {DEMO_PASSWORD}):")
-        for username, role, description in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<12} {role} — {description}")
+        self.stdout.write(self.style.SUCCESS(f"Опора запущена: http://{shown_host}:{port}"))
+        if host in ("0.0.0.0", "::"):
+            self.stdout.write("Сервер открыт для сети: доступен по адресам этой машины.")
+        demo: ModuleType | None
+        try:
+            demo = importlib.import_module("opora.registry.demo")
+        except ImportError:
+            demo = None
+        accounts = getattr(demo, "DEMO_ACCOUNTS", [])
+        if accounts:
+            password = getattr(demo, "DEMO_PASSWORD", "demo12345")
+            self.stdout.write(f"Демо-учётные записи (пароль у всех: {password}):")
+            for username, role, description in accounts:
+                self.stdout.write(f"  {username:<12} {role} — {description}")
         self.stdout.write("Остановить: Ctrl-C")
         self.stdout.write("")
+        self.stdout.flush()
