@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "opora.registry",
+    "opora.results",
+    "opora.identification",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +159,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Uploads: anything larger than this is refused with a message before it is read.
 OPORA_MAX_UPLOAD_MB = env.int("OPORA_MAX_UPLOAD_MB", default=50)
+# Student-level result rows are aggregated on import; the rows themselves are kept only
+# when this is on (they are personal data, even anonymised).
+OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TASKS = {

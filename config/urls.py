@@ -6,6 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("opora.core.urls")),
     path("registry/", include("opora.registry.urls")),
+    path("identification/data/", include("opora.results.urls")),
+    path("identification/", include("opora.identification.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

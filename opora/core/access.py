@@ -32,6 +32,8 @@ class Action(StrEnum):
     # Individual records of people (names, contacts); others see counts only.
     VIEW_PEOPLE = "view_people"
     IMPORT = "import"
+    # Approve lists and programmes by an order: coordinators, not analysts.
+    APPROVE = "approve"
 
 
 TERRITORY_ROLES = frozenset(
@@ -43,7 +45,7 @@ SCHOOL_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.TEACHER}
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REGIONAL_COORDINATOR: frozenset(Action),
     Role.PROGRAMME_COORDINATOR: frozenset(Action),
-    Role.ANALYST: frozenset(Action),
+    Role.ANALYST: frozenset(Action) - {Action.APPROVE},
     Role.COUNCIL_MEMBER: frozenset({Action.VIEW}),
     Role.CURATOR: frozenset({Action.VIEW, Action.VIEW_PEOPLE}),
     Role.SCHOOL_DIRECTOR: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PEOPLE}),

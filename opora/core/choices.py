@@ -18,6 +18,7 @@ class TimelineVerb(models.TextChoices):
     RETURNED = "returned", _("Возвращено на доработку")
     APPROVED = "approved", _("Утверждено")
     IMPORTED = "imported", _("Загружено из файла")
+    COMPUTED = "computed", _("Рассчитано")
 
 
 class ImportStatus(models.TextChoices):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.imports.base import Importer
+from opora.core.imports.base import Importer, UnknownSchools
 from opora.core.imports.services import check_upload_size
 from opora.core.models import ImportMapping
 
@@ -55,9 +55,13 @@ class ImportColumnsForm(forms.Form):
         importer: Importer,
         headers: list[str],
         initial_columns: dict[str, str],
+        initial_options: dict[str, Any] | None = None,
+        territories: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        initial_options = initial_options or {}
+        defaults = initial_options.get("defaults") or {}
         choices = [("", _("— нет в файле —")), *((h, h) for h in headers if h)]
         self.importer = importer
         for column in importer.columns:
@@ -71,10 +75,64 @@ class ImportColumnsForm(forms.Form):
             self.fields[f"col_{column.key}"].widget.attrs["data-required"] = (
                 "1" if column.required else "0"
             )
-        self.order_fields([f"col_{c.key}" for c in importer.columns] + ["save_as"])
+        labels = {c.key: c.label for c in importer.columns}
+        for key in importer.defaultable:
+            self.fields[f"default_{key}"] = forms.CharField(
+                label=labels.get(key, key),
+                required=False,
+                max_length=100,
+                initial=defaults.get(key, ""),
+                help_text=_("Если такого столбца в файле нет — одно значение для всех строк."),
+            )
+        option_fields = []
+        if importer.handles_unknown_schools:
+            self.fields["unknown_schools"] = forms.ChoiceField(
+                label=_("Школы, которых нет в реестре"),
+                choices=UnknownSchools.CHOICES,
+                initial=initial_options.get("unknown_schools") or UnknownSchools.ERROR,
+                widget=forms.RadioSelect,
+            )
+            self.fields["territory"] = forms.ModelChoiceField(
+                label=_("Куда добавлять новые школы"),
+                queryset=territories,
+                required=False,
+                initial=initial_options.get("territory_id"),
+                help_text=_(
+                    "Территории, названные в файле (район, коммуна), создаются внутри неё."
+                ),
+            )
+            option_fields = ["unknown_schools", "territory"]
+        self.order_fields(
+            [f"col_{c.key}" for c in importer.columns]
+            + [f"default_{k}" for k in importer.defaultable]
+            + option_fields
+            + ["save_as"]
+        )
 
     def columns(self) -> dict[str, str]:
         return {c.key: self.cleaned_data.get(f"col_{c.key}", "") for c in self.importer.columns}
+
+    def options(self) -> dict[str, Any]:
+        """The defaults and the unknown-school choice, as ImportUpload.options keeps them."""
+        data = self.cleaned_data
+        options: dict[str, Any] = {
+            "defaults": {
+                key: data[f"default_{key}"].strip()
+                for key in self.importer.defaultable
+                if data.get(f"default_{key}", "").strip()
+            }
+        }
+        if "unknown_schools" in data:
+            options["unknown_schools"] = data["unknown_schools"]
+            territory = data.get("territory")
+            options["territory_id"] = territory.pk if territory is not None else None
+        return options
+
+    def default_fields(self) -> list[Any]:
+        return [self[f"default_{k}"] for k in self.importer.defaultable]
+
+    def option_fields(self) -> list[Any]:
+        return [self[name] for name in ("unknown_schools", "territory") if name in self.fields]
 
     def column_fields(self) -> list[tuple[Any, bool]]:
         return [(self[f"col_{c.key}"], c.required) for c in self.importer.columns]

@@ -100,6 +100,10 @@ class ImportMapping(models.Model):
     importer = models.CharField(_("вид загрузки"), max_length=64)
     source_name = models.CharField(_("источник данных"), max_length=255)
     columns = models.JSONField(_("сопоставление столбцов"), default=dict)
+    # Values for the whole file and the unknown-school choice, reused with the mapping.
+    options = models.JSONField(_("параметры загрузки"), default=dict, blank=True)
+    # Set for the mappings Opora ships (e.g. "simce"); the command line finds them by it.
+    preset = models.SlugField(_("предустановка"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -136,6 +140,7 @@ class ImportUpload(models.Model):
     headers = models.JSONField(_("заголовки"), default=list)
     row_count = models.PositiveIntegerField(_("строк"), default=0)
     columns = models.JSONField(_("сопоставление столбцов"), default=dict)
+    options = models.JSONField(_("параметры загрузки"), default=dict, blank=True)
     mapping = models.ForeignKey(
         ImportMapping,
         on_delete=models.SET_NULL,

@@ -37,14 +37,13 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "identification",
         _("Выявление"),
-        "core:upcoming",
-        "/upcoming/identification/",
+        "identification:runs",
+        "/identification/",
         _(
             "Загрузка результатов оценочных процедур и социального контекста, объяснимое "
             "выявление ШНОР, ШНСУ, группы риска и резильентных школ по утверждённой методике, "
             "сравнение методик и утверждение списка приказом."
         ),
-        ("identification",),
     ),
     Section(
         "programmes",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from opora.core.access import get_for_user, is_scoped, restrict
+from opora.core.access import Action, get_for_user, is_scoped, restrict
 from opora.core.audit import object_history
 from opora.core.forms import ImportColumnsForm, ImportUploadForm
 from opora.core.imports.base import Importer, get_importer
@@ -27,6 +27,7 @@ from opora.core.imports.services import (
 )
 from opora.core.models import ImportUpload, Job
 from opora.core.navigation import SECTIONS, section
+from opora.registry.models import Territory
 from opora.registry.selectors import home_summary
 
 
@@ -166,6 +167,8 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         importer=importer,
         headers=upload.headers,
         initial_columns=upload.columns,
+        initial_options=upload.options,
+        territories=restrict(Territory.objects.all(), request.user, Action.IMPORT),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,6 +177,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
                 columns=form.columns(),
                 user=request.user,
                 save_as=form.cleaned_data["save_as"],
+                options=form.options(),
             )
         except ValidationError as exc:
             for message in exc.messages:

@@ -60,3 +60,33 @@ class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", _("Сотрудник школы")
     TEACHER = "teacher", _("Учитель")
     COUNCIL_MEMBER = "council_member", _("Член совета / рабочей группы")
+
+
+# Words a registry file uses for each school type, checked in this order (a "лицей-интернат"
+# is a boarding school before it is a lyceum).
+SCHOOL_TYPE_WORDS: tuple[tuple[str, SchoolType], ...] = (
+    ("интернат", SchoolType.BOARDING),
+    ("вечерн", SchoolType.EVENING),
+    ("в(с)ош", SchoolType.EVENING),
+    ("всош", SchoolType.EVENING),
+    ("сменн", SchoolType.EVENING),
+    ("гимназ", SchoolType.GYMNASIUM),
+    ("лице", SchoolType.LYCEUM),
+    ("оош", SchoolType.OOSH),
+    ("основная", SchoolType.OOSH),
+    ("нош", SchoolType.NOSH),
+    ("начальная", SchoolType.NOSH),
+    ("сош", SchoolType.SOSH),
+    ("средняя", SchoolType.SOSH),
+)
+
+
+def parse_school_type(text: str) -> SchoolType | None:
+    lowered = text.lower().replace("ё", "е")
+    for value in SchoolType:
+        if lowered == value.label.lower() or lowered == value.value:
+            return value
+    for word, value in SCHOOL_TYPE_WORDS:
+        if word in lowered:
+            return value
+    return None

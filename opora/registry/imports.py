@@ -13,6 +13,7 @@ from opora.core.access import Action, can, has_any, restrict
 from opora.core.imports.base import (
     ImportColumn,
     Importer,
+    ImportOptions,
     MappedRow,
     ProgressCallback,
     RowError,
@@ -20,26 +21,15 @@ from opora.core.imports.base import (
     Validation,
     register_importer,
 )
-from opora.registry.choices import Locality, OrganizationKind, Ownership, SchoolType
+from opora.registry.choices import (
+    Locality,
+    OrganizationKind,
+    Ownership,
+    SchoolType,
+    parse_school_type,
+)
 from opora.registry.models import Organization, Territory
 
-# Words a registry file uses for each school type, checked in this order (a "лицей-интернат"
-# is a boarding school before it is a lyceum).
-SCHOOL_TYPE_WORDS: tuple[tuple[str, SchoolType], ...] = (
-    ("интернат", SchoolType.BOARDING),
-    ("вечерн", SchoolType.EVENING),
-    ("в(с)ош", SchoolType.EVENING),
-    ("всош", SchoolType.EVENING),
-    ("сменн", SchoolType.EVENING),
-    ("гимназ", SchoolType.GYMNASIUM),
-    ("лице", SchoolType.LYCEUM),
-    ("оош", SchoolType.OOSH),
-    ("основная", SchoolType.OOSH),
-    ("нош", SchoolType.NOSH),
-    ("начальная", SchoolType.NOSH),
-    ("сош", SchoolType.SOSH),
-    ("средняя", SchoolType.SOSH),
-)
 LOCALITY_WORDS = {
     "городская": Locality.URBAN,
     "город": Locality.URBAN,
@@ -84,17 +74,6 @@ class SchoolRecord:
     organization_values: dict[str, Any]
     school_values: dict[str, Any]
     changed: bool
-
-
-def parse_school_type(text: str) -> SchoolType | None:
-    lowered = text.lower().replace("ё", "е")
-    for value in SchoolType:
-        if lowered == value.label.lower() or lowered == value.value:
-            return value
-    for word, value in SCHOOL_TYPE_WORDS:
-        if word in lowered:
-            return value
-    return None
 
 
 @register_importer
@@ -169,7 +148,12 @@ class SchoolRegistryImporter(Importer):
         return has_any(user, Action.IMPORT)
 
     def validate(
-        self, rows: list[MappedRow], *, user: UserLike, progress: ProgressCallback | None = None
+        self,
+        rows: list[MappedRow],
+        *,
+        user: UserLike,
+        options: ImportOptions | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Validation:
         outcome = Validation()
         territories = self._territories(user)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -11,8 +13,14 @@ from django.db import transaction
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
-from opora.registry.choices import OrganizationKind
-from opora.registry.models import Organization, Programme, SchoolProfile
+from opora.registry.choices import (
+    Locality,
+    OrganizationKind,
+    Ownership,
+    SchoolType,
+    parse_school_type,
+)
+from opora.registry.models import Organization, Programme, SchoolProfile, Territory
 
 
 @transaction.atomic
@@ -121,3 +129,67 @@ def programme_save(
             *sorted(wanted - current), through_defaults={"joined_on": datetime.date.today()}
         )
     return programme
+
+
+@dataclass(frozen=True)
+class NewSchool:
+    """A school an import creates because its file names a code the registry lacks."""
+
+    code: str
+    name: str
+    territory: Territory
+    ownership: str = Ownership.MUNICIPAL
+    locality: str = Locality.URBAN
+
+
+def schools_bulk_create(schools: list[NewSchool]) -> dict[str, Organization]:
+    """Create many schools in a few queries (results files may name thousands of them).
+
+    The import's timeline event records who created them and from which file; no per-row
+    audit entries are written, since bulk inserts bypass model signals.
+    """
+    organizations = [
+        Organization(
+            code=s.code,
+            kind=OrganizationKind.SCHOOL,
+            name=s.name[:500],
+            short_name=s.name[:255],
+            territory=s.territory,
+            ownership=s.ownership,
+        )
+        for s in schools
+    ]
+    Organization.objects.bulk_create(organizations, batch_size=1000)
+    by_code = {o.code: o for o in Organization.objects.filter(code__in=[s.code for s in schools])}
+    SchoolProfile.objects.bulk_create(
+        [
+            SchoolProfile(
+                organization=by_code[s.code],
+                school_type=parse_school_type(s.name) or SchoolType.SOSH,
+                locality=s.locality,
+            )
+            for s in schools
+        ],
+        batch_size=1000,
+    )
+    return by_code
+
+
+def territory_child_get_or_create(
+    parent: Territory, name: str, kind: str, code: str | None = None
+) -> Territory:
+    """The child of `parent` with this code (or, without a code, this name); created if absent."""
+    if code:
+        found = Territory.objects.filter(code=code).first()
+    else:
+        found = next((t for t in parent.get_children() if name_key(t.name) == name_key(name)), None)
+    if found is not None:
+        return found
+    return parent.add_child(name=name[:255], kind=kind, code=code or None)
+
+
+def name_key(text: str) -> str:
+    """A spelling-insensitive key for names that files write differently (case, accents, ё)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ё", "е").replace("Ё", "Е"))
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(letters.casefold().split())

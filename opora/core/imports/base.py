@@ -70,6 +70,10 @@ class Validation:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Rows left out on purpose (e.g. unknown schools the user chose to skip).
+    skipped: int = 0
+    # What the user should know besides errors (which schools were skipped or created).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -79,12 +83,53 @@ class Validation:
 UserLike = User | AnonymousUser
 
 
+class UnknownSchools:
+    """What to do with a school code the registry does not know (the user chooses)."""
+
+    ERROR = "error"
+    CREATE = "create"
+    SKIP = "skip"
+    CHOICES = (
+        (ERROR, _("считать ошибкой")),
+        (CREATE, _("создать школу в реестре")),
+        (SKIP, _("пропустить строки и перечислить их")),
+    )
+
+
+@dataclass
+class ImportOptions:
+    """The user's choices for one import besides the column mapping."""
+
+    file_name: str = ""
+    # Values for fields the file has no column for (e.g. the assessment of a whole file).
+    defaults: dict[str, str] = field(default_factory=dict)
+    unknown_schools: str = UnknownSchools.ERROR
+    # Where schools created from the file go (territories named in the file go under it).
+    territory_id: int | None = None
+    # The upload being saved, so that saved figures can name the file they came from.
+    upload_id: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None, file_name: str = "") -> ImportOptions:
+        data = data or {}
+        return cls(
+            file_name=file_name,
+            defaults={k: str(v) for k, v in (data.get("defaults") or {}).items() if v != ""},
+            unknown_schools=data.get("unknown_schools") or UnknownSchools.ERROR,
+            territory_id=data.get("territory_id"),
+        )
+
+
 class Importer(ABC):
     """A kind of import (e.g. the school registry). Subclasses are registered by `key`."""
 
     key: str
     title: str
     columns: tuple[ImportColumn, ...]
+    # Whether the user chooses what to do with unknown school codes (create / skip / error).
+    handles_unknown_schools = False
+    # Fields that may be given one value for the whole file instead of a column.
+    defaultable: tuple[str, ...] = ()
 
     @abstractmethod
     def may_import(self, user: UserLike) -> bool:
@@ -92,7 +137,12 @@ class Importer(ABC):
 
     @abstractmethod
     def validate(
-        self, rows: list[MappedRow], *, user: UserLike, progress: ProgressCallback | None = None
+        self,
+        rows: list[MappedRow],
+        *,
+        user: UserLike,
+        options: ImportOptions | None = None,
+        progress: ProgressCallback | None = None,
     ) -> Validation:
         """Check every row; never writes."""
 
@@ -139,12 +189,18 @@ def guess_columns(importer: Importer, headers: list[str]) -> dict[str, str]:
     return result
 
 
-def mapping_problems(importer: Importer, columns: dict[str, str], headers: list[str]) -> list[str]:
+def mapping_problems(
+    importer: Importer,
+    columns: dict[str, str],
+    headers: list[str],
+    defaults: dict[str, str] | None = None,
+) -> list[str]:
     """Why a mapping cannot be used with these headers (missing required, unknown header)."""
     problems = []
+    defaults = defaults or {}
     for column in importer.columns:
         header = columns.get(column.key, "")
-        if column.required and not header:
+        if column.required and not header and not defaults.get(column.key):
             problems.append(
                 _("Не указан столбец для обязательного поля «%(label)s».") % {"label": column.label}
             )
@@ -159,19 +215,25 @@ def mapping_problems(importer: Importer, columns: dict[str, str], headers: list[
     return problems
 
 
-def map_rows(table: Table, columns: dict[str, str]) -> list[MappedRow]:
-    """Rows of `table` with values under the importer's keys; empty rows are skipped."""
+DEFAULT_VALUE_HEADER = _("значение для всего файла")
+
+
+def map_rows(
+    table: Table, columns: dict[str, str], defaults: dict[str, str] | None = None
+) -> list[MappedRow]:
+    """Rows of `table` with values under the importer's keys; empty rows are skipped.
+
+    A field with no column takes its value for the whole file from `defaults`.
+    """
     positions = {key: table.headers.index(h) for key, h in columns.items() if h in table.headers}
     headers = {key: h for key, h in columns.items() if h in table.headers}
+    fixed = {k: v for k, v in (defaults or {}).items() if k not in positions and v != ""}
+    headers.update({key: str(DEFAULT_VALUE_HEADER) for key in fixed})
     mapped = []
     for index, row in enumerate(table.rows):
         if not any(cell.strip() for cell in row):
             continue
-        mapped.append(
-            MappedRow(
-                number=table.row_number(index),
-                values={key: row[pos] for key, pos in positions.items()},
-                headers=headers,
-            )
-        )
+        values = {key: row[pos] for key, pos in positions.items()}
+        values.update(fixed)
+        mapped.append(MappedRow(number=table.row_number(index), values=values, headers=headers))
     return mapped

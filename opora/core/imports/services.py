@@ -16,6 +16,7 @@ from opora.core.audit import timeline_event_record
 from opora.core.choices import ImportStatus, TimelineVerb
 from opora.core.imports.base import (
     Importer,
+    ImportOptions,
     MappedRow,
     ProgressCallback,
     UserLike,
@@ -81,6 +82,7 @@ def import_upload_create(
         headers=table.headers,
         row_count=len(table.rows),
         columns=columns,
+        options=dict(mapping.options) if mapping is not None else {},
         mapping=mapping,
         uploaded_by=user,  # type: ignore[misc]
     )
@@ -91,24 +93,41 @@ def import_upload_create(
 
 @transaction.atomic
 def import_upload_set_columns(
-    *, upload: ImportUpload, columns: dict[str, str], user: UserLike, save_as: str = ""
+    *,
+    upload: ImportUpload,
+    columns: dict[str, str],
+    user: UserLike,
+    save_as: str = "",
+    options: dict[str, Any] | None = None,
 ) -> ImportUpload:
-    """Set the column mapping; optionally save it under a data-source name for next time."""
+    """Set the column mapping (and the options); optionally save both for next time."""
     importer = get_importer(upload.importer)
     columns = {k: v for k, v in columns.items() if v}
-    problems = mapping_problems(importer, columns, upload.headers)
+    options = options if options is not None else upload.options
+    problems = mapping_problems(
+        importer, columns, upload.headers, ImportOptions.from_dict(options).defaults
+    )
     if problems:
         raise ValidationError(problems)
     upload.columns = columns
+    upload.options = options
     upload.status = ImportStatus.MAPPED
     if save_as.strip():
+        # The territory for new schools belongs to this upload, not to the data source.
+        kept = {k: v for k, v in options.items() if k != "territory_id"}
         upload.mapping, _created = ImportMapping.objects.update_or_create(
             importer=importer.key,
             source_name=save_as.strip()[:255],
-            defaults={"columns": columns, "created_by_id": user.pk},
+            defaults={"columns": columns, "options": kept, "created_by_id": user.pk},
         )
     upload.save()
     return upload
+
+
+def upload_options(upload: ImportUpload) -> ImportOptions:
+    options = ImportOptions.from_dict(upload.options, upload.original_name)
+    options.upload_id = upload.pk
+    return options
 
 
 def _read_upload(upload: ImportUpload) -> Table:
@@ -142,11 +161,12 @@ def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
             table = _read_upload(upload)
     except (TableFileError, OSError) as exc:
         raise ValidationError(str(exc)) from exc
-    rows = map_rows(table, upload.columns)
+    options = upload_options(upload)
+    rows = map_rows(table, upload.columns, options.defaults)
     return Preview(
         importer=importer,
         rows=rows[:PREVIEW_ROWS],
-        validation=None if large else importer.validate(rows, user=user),
+        validation=None if large else importer.validate(rows, user=user, options=options),
         total_rows=upload.row_count if large else len(rows),
     )
 
@@ -182,13 +202,16 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
             table = _read_upload(upload)
         except (TableFileError, OSError) as exc:
             raise JobError(str(exc)) from exc
-        rows = map_rows(table, upload.columns)
+        options = upload_options(upload)
+        rows = map_rows(table, upload.columns, options.defaults)
         reporter.log(_("Прочитано строк: %(n)s") % {"n": len(rows)})
 
         def validation_progress(share: float, text: str) -> None:
             reporter.progress(5 + share * 45, text)
 
-        validation = importer.validate(rows, user=user, progress=validation_progress)
+        validation = importer.validate(
+            rows, user=user, options=options, progress=validation_progress
+        )
         if not validation.is_valid:
             reporter.log("\n".join(str(error) for error in validation.errors[:1000]))
             raise JobError(
@@ -212,6 +235,8 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
             _("Сохранено: создано %(c)s, обновлено %(u)s, без изменений %(s)s.")
             % {"c": validation.created, "u": validation.updated, "s": validation.unchanged}
         )
+        for note in validation.notes:
+            reporter.log(note)
     except Exception:
         ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.FAILED)
         raise
@@ -220,6 +245,7 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
         "created": validation.created,
         "updated": validation.updated,
         "unchanged": validation.unchanged,
+        "skipped": validation.skipped,
         **result,
     }
 
@@ -230,17 +256,23 @@ def run_import_now(
     table: Table,
     columns: dict[str, str] | None,
     user: UserLike,
+    options: ImportOptions | None = None,
     progress: ProgressCallback | None = None,
     dry_run: bool = False,
 ) -> Validation:
     """Validate and save a table in this process (CLI and benchmarks); all or nothing."""
     importer = get_importer(importer_key)
-    columns = columns or guess_columns(importer, table.headers)
-    problems = mapping_problems(importer, columns, table.headers)
+    options = options or ImportOptions()
+    if columns:
+        columns = {k: v for k, v in columns.items() if v in table.headers}
+    else:
+        columns = guess_columns(importer, table.headers)
+    problems = mapping_problems(importer, columns, table.headers, options.defaults)
     if problems:
         raise ValidationError(problems)
-    validation = importer.validate(map_rows(table, columns), user=user, progress=progress)
+    rows = map_rows(table, columns, options.defaults)
+    validation = importer.validate(rows, user=user, options=options, progress=progress)
     if validation.is_valid and not dry_run:
-        with transaction.atomic():
+        with transaction.atomic(), set_actor(user):
             importer.save(validation, user=user, progress=progress)
     return validation

@@ -39,6 +39,20 @@ def number(value: Any) -> str:
 
 
 @register.filter
+def decimal(value: Any, digits: Any = 2) -> str:
+    """-1.2345 → «−1,23»: a decimal comma and a real minus sign; None → «—»."""
+    if value is None or value == "":
+        return "—"
+    try:
+        text = f"{float(value):.{int(digits)}f}"
+    except (TypeError, ValueError):
+        return str(value)
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace(".", ",").replace("-", "−")
+
+
+@register.filter
 def bs(field: Any) -> str:
     """Render a form field's widget with Bootstrap's classes and the invalid state."""
     widget = field.field.widget

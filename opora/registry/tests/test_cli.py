@@ -35,4 +35,4 @@ def test_cli_dry_run_and_unknown_kind(world, tmp_path, capsys):
     assert "будет — создано 3" in capsys.readouterr().out
     assert not Organization.objects.filter(code__startswith="NEW-").exists()
     with pytest.raises(CommandError, match="Неизвестный вид загрузки"):
-        call_command("import", "results", str(path))
+        call_command("import", "grades", str(path))

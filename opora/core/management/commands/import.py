@@ -9,13 +9,26 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from opora.core.imports.base import get_importer, importers
+from opora.core.imports.base import ImportOptions, UnknownSchools, get_importer, importers
 from opora.core.imports.readers import TableFileError, read_table
 from opora.core.imports.services import run_import_now
 from opora.core.models import ImportMapping
+from opora.registry.models import Territory
 
 # Short names for the command line; the key is what the web wizard uses.
-ALIASES = {"registry": "registry.schools", "schools": "registry.schools"}
+ALIASES = {
+    "registry": "registry.schools",
+    "schools": "registry.schools",
+    "results": "results.table",
+    "students": "results.students",
+    "context": "results.context",
+    "simce": "results.simce",
+}
+# A preset names its own importer; these kinds accept the presets of these importers.
+PRESET_FAMILIES = {
+    "results": {"results.table", "results.students", "results.simce"},
+    "context": {"results.context", "results.simce"},
+}
 
 
 class Command(BaseCommand):
@@ -27,11 +40,44 @@ class Command(BaseCommand):
         )
         parser.add_argument("files", nargs="+", type=Path, help="файлы XLSX или CSV")
         parser.add_argument("--mapping", help="сохранённое сопоставление столбцов (источник)")
+        parser.add_argument(
+            "--preset",
+            help="готовое сопоставление: ru-results, ru-students, ru-context, moscow-ege, "
+            "simce-4b, simce-2m",
+        )
+        missing = parser.add_mutually_exclusive_group()
+        missing.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="создать школы (и учебные годы), которых нет в реестре",
+        )
+        missing.add_argument(
+            "--skip-missing", action="store_true", help="пропустить строки неизвестных школ"
+        )
+        parser.add_argument("--territory", help="код территории, в которую добавлять новые школы")
         parser.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
         parser.add_argument("--dry-run", action="store_true", help="только проверить")
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = ALIASES.get(options["kind"], options["kind"])
+        mapping_options: dict[str, Any] = {}
+        columns = None
+        if options["preset"]:
+            preset = ImportMapping.objects.filter(preset=options["preset"]).first()
+            if preset is None:
+                known = ", ".join(
+                    ImportMapping.objects.exclude(preset="").values_list("preset", flat=True)
+                )
+                raise CommandError(
+                    f"Нет готового сопоставления «{options['preset']}». Есть: {known}"
+                )
+            family = PRESET_FAMILIES.get(options["kind"], {key})
+            if preset.importer not in family:
+                raise CommandError(
+                    f"Сопоставление «{options['preset']}» — для другого вида загрузки "
+                    f"({preset.importer})."
+                )
+            key, columns, mapping_options = preset.importer, preset.columns, preset.options
         try:
             get_importer(key)
         except LookupError as exc:
@@ -40,14 +86,24 @@ class Command(BaseCommand):
                 f"Неизвестный вид загрузки «{options['kind']}». Есть: {known}"
             ) from exc
         user = self._user(options["user"])
-        columns = None
         if options["mapping"]:
             mapping = ImportMapping.objects.filter(
                 importer=key, source_name=options["mapping"]
             ).first()
             if mapping is None:
                 raise CommandError(f"Сопоставление «{options['mapping']}» не найдено.")
-            columns = mapping.columns
+            columns, mapping_options = mapping.columns, mapping.options
+        unknown = UnknownSchools.ERROR
+        if options["create_missing"]:
+            unknown = UnknownSchools.CREATE
+        elif options["skip_missing"]:
+            unknown = UnknownSchools.SKIP
+        territory_id = None
+        if options["territory"]:
+            territory = Territory.objects.filter(code=options["territory"]).first()
+            if territory is None:
+                raise CommandError(f"Территории с кодом «{options['territory']}» нет.")
+            territory_id = territory.pk
         failed = False
         for path in options["files"]:
             if not path.is_file():
@@ -63,6 +119,12 @@ class Command(BaseCommand):
                     table=table,
                     columns=columns,
                     user=user,
+                    options=ImportOptions(
+                        file_name=path.name,
+                        defaults=dict(mapping_options.get("defaults") or {}),
+                        unknown_schools=unknown,
+                        territory_id=territory_id,
+                    ),
                     dry_run=options["dry_run"],
                 )
             except ValidationError as exc:
@@ -76,10 +138,13 @@ class Command(BaseCommand):
                     self.stderr.write(f"  {error}")
                 continue
             verb = "будет" if options["dry_run"] else "сохранено"
+            skipped = f", пропущено {validation.skipped}" if validation.skipped else ""
             self.stdout.write(
                 f"{path.name}: {verb} — создано {validation.created}, обновлено "
-                f"{validation.updated}, без изменений {validation.unchanged}"
+                f"{validation.updated}, без изменений {validation.unchanged}{skipped}"
             )
+            for note in validation.notes:
+                self.stdout.write(f"  {note[:2000]}")
         if failed:
             raise CommandError("В файлах есть ошибки.")
 

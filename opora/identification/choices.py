@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    """A list's way to approval: a draft is recomputed freely; an approved list is frozen."""
+
+    QUEUED = "queued", _("считается")
+    FAILED = "failed", _("ошибка расчёта")
+    DRAFT = "draft", _("проект")
+    SENT = "sent", _("на утверждении")
+    APPROVED = "approved", _("утверждён")
+
+
+class Flag(models.TextChoices):
+    LOW_RESULTS = "low_results", _("ШНОР")
+    UNFAVOURABLE = "unfavourable", _("ШНСУ")
+    RISK = "risk", _("Группа риска")
+    RESILIENT = "resilient", _("Устойчивая (резилиентная)")
+    BELOW_EXPECTED = "below_expected", _("Ниже ожидаемого")
+    OBJECTIVITY = "objectivity", _("Признаки необъективности")
+    INSUFFICIENT = "insufficient_data", _("Недостаточно данных")
+
+
+class Change(models.TextChoices):
+    ENTERED = "entered", _("вошла в список")
+    LEFT = "left", _("вышла из списка")
+    STAYED = "stayed", _("остаётся в списке")
+    NONE = "", _("—")

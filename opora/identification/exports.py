@@ -1,0 +1,108 @@
+"""The list as a file: one row per school with its indices, flags, years and reasons."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from opora.identification.choices import Change
+from opora.identification.methodology import parse_params, problem_type_names
+from opora.identification.models import IdentificationRun, SchoolIdentification
+
+YES, NO = "да", "нет"
+
+
+def export_columns() -> list[tuple[str, str]]:
+    return [
+        ("code", _("Код ОО")),
+        ("name", _("Наименование")),
+        ("territory", _("Территория")),
+        ("results_index", _("Индекс результатов")),
+        ("results_percentile", _("Процентиль результатов")),
+        ("context_index", _("Индекс контекста")),
+        ("context_percentile", _("Процентиль контекста")),
+        ("expected", _("Ожидаемый индекс результатов")),
+        ("residual", _("Отклонение от ожидаемого")),
+        ("residual_z", _("Отклонение, ст. откл.")),
+        ("components", _("Учтено результатов")),
+        ("low_results", _("ШНОР")),
+        ("unfavourable", _("ШНСУ")),
+        ("risk", _("Группа риска")),
+        ("resilient", _("Устойчивая")),
+        ("below_expected", _("Ниже ожидаемого")),
+        ("objectivity", _("Признаки необъективности")),
+        ("insufficient_data", _("Недостаточно данных")),
+        ("in_list", _("В списке")),
+        ("years_in_status", _("Лет в списке подряд")),
+        ("change", _("Изменение")),
+        ("problem_types", _("Типы проблем")),
+        ("reasons", _("Причины")),
+    ]
+
+
+def export_rows(run: IdentificationRun, items: Iterable[SchoolIdentification]) -> list[list[Any]]:
+    type_names = problem_type_names(parse_params(run.version.params))
+    changes = dict(Change.choices)
+    rows = []
+    for item in items:
+        values: dict[str, Any] = {
+            "code": item.school.code,
+            "name": item.school.name,
+            "territory": item.school.territory.name,
+            "problem_types": "; ".join(type_names.get(t, t) for t in item.problem_types),
+            "reasons": "\n".join(r["text"] for r in item.reasons),
+            "change": str(changes.get(item.change, "")) if item.change else "",
+        }
+        row = []
+        for key, _title in export_columns():
+            value = values[key] if key in values else getattr(item, key)
+            if isinstance(value, bool):
+                value = YES if value else NO
+            elif isinstance(value, float):
+                value = round(value, 3)
+            row.append(value)
+        rows.append(row)
+    return rows
+
+
+def export_xlsx(run: IdentificationRun, items: Iterable[SchoolIdentification]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Список %(year)s") % {"year": run.year}
+    sheet.append([str(run)])
+    status = run.get_status_display()
+    if run.order_number:
+        status += _(", приказ № %(n)s от %(d)s") % {
+            "n": run.order_number,
+            "d": run.order_date.strftime("%d.%m.%Y") if run.order_date else "",
+        }
+    sheet.append([_("Состояние: %(s)s") % {"s": status}])
+    sheet.append([title for _key, title in export_columns()])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in export_rows(run, items):
+        sheet.append(row)
+    sheet.freeze_panes = "C4"
+    for letter, width in (("A", 14), ("B", 48), ("C", 24)):
+        sheet.column_dimensions[letter].width = width
+    sheet.column_dimensions["W"].width = 120
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def export_csv(run: IdentificationRun, items: Iterable[SchoolIdentification]) -> str:
+    stream = io.StringIO()
+    writer = csv.writer(stream, delimiter=";")
+    writer.writerow([title for _key, title in export_columns()])
+    for row in export_rows(run, items):
+        writer.writerow(row)
+    return stream.getvalue()

@@ -1,0 +1,109 @@
+"""`opora identify --year 2024 --methodology «Базовая методика»`: the yearly run, scripted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from opora.core.jobs import JobError
+from opora.identification.exports import export_csv, export_xlsx
+from opora.identification.methodology import BASE_METHODOLOGY_NAME, MethodologyError
+from opora.identification.models import IdentificationRun, Methodology
+from opora.identification.services import methodology_params, run_compute
+from opora.registry.models import Territory
+
+
+class Command(BaseCommand):
+    help = "Рассчитать список ШНОР/ШНСУ за год по методике и (по желанию) выгрузить его."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True, help="год результатов")
+        parser.add_argument(
+            "--methodology", default=BASE_METHODOLOGY_NAME, help="название методики"
+        )
+        parser.add_argument(
+            "--territory", help="код территории (по умолчанию — единственная корневая)"
+        )
+        parser.add_argument("--export", type=Path, help="файл .csv или .xlsx для списка")
+        parser.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        export = options["export"]
+        if export is not None and export.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError("Выгрузка бывает только в .csv или .xlsx.")
+        methodology = Methodology.objects.filter(name=options["methodology"]).first()
+        if methodology is None:
+            known = "; ".join(Methodology.objects.values_list("name", flat=True))
+            raise CommandError(f"Методики «{options['methodology']}» нет. Есть: {known}")
+        version = methodology.current
+        try:
+            methodology_params(version)
+        except MethodologyError as exc:
+            raise CommandError("Методика не годится: " + "; ".join(exc.problems)) from exc
+        territory = self._territory(options["territory"])
+        user = self._user(options["user"])
+        run = IdentificationRun.objects.create(
+            territory=territory, year=options["year"], version=version, created_by=user
+        )
+        try:
+            outcome = run_compute(run)
+        except (JobError, ValidationError) as exc:
+            run.delete()
+            raise CommandError(str(exc)) from exc
+        run.refresh_from_db()
+        s = run.summary
+        self.stdout.write(
+            f"Список {run.year} г., {territory.name}, «{methodology.name}» "
+            f"(версия {version.number}); расчёт № {run.pk}"
+        )
+        self.stdout.write(
+            f"  школ {s['schools']}, с данными {s['with_data']}, недостаточно данных "
+            f"{s['insufficient_data']}"
+        )
+        self.stdout.write(
+            f"  в списке {s['in_list']}: ШНОР {s['low_results']}, ШНСУ {s['unfavourable']}, "
+            f"оба признака {s['both']}; вошли {s['entered']}, вышли {s['left']}"
+        )
+        self.stdout.write(
+            f"  группа риска {s['risk']}, устойчивых {s['resilient']}, ниже ожидаемого "
+            f"{s['below_expected']}, признаки необъективности {s['objectivity']}"
+        )
+        fit = outcome.regression
+        if fit.slope is not None:
+            self.stdout.write(
+                f"  регрессия результатов на контекст: наклон {fit.slope:.3f}, школ {fit.schools}"
+            )
+        if export is not None:
+            items = run.schools.select_related("school__territory").order_by(
+                "results_index", "school__short_name"
+            )
+            if export.suffix.lower() == ".xlsx":
+                export.write_bytes(export_xlsx(run, items))
+            else:
+                export.write_text(export_csv(run, items), encoding="utf-8-sig")
+            self.stdout.write(f"  выгружено: {export}")
+
+    def _territory(self, code: str | None) -> Territory:
+        if code:
+            territory = Territory.objects.filter(code=code).first()
+            if territory is None:
+                raise CommandError(f"Территории с кодом «{code}» нет.")
+            return territory
+        roots = list(Territory.get_root_nodes())
+        if len(roots) != 1:
+            names = ", ".join(f"{t.name} ({t.code})" for t in roots)
+            raise CommandError(f"Укажите --territory: корневых территорий несколько: {names}")
+        return roots[0]
+
+    def _user(self, username: str | None) -> Any:
+        users = get_user_model().objects
+        if username:
+            user = users.filter(username=username).first()
+            if user is None:
+                raise CommandError(f"Пользователь «{username}» не найден.")
+            return user
+        return users.filter(is_superuser=True).order_by("pk").first()

@@ -1,0 +1,157 @@
+"""Methodologies (versioned), identification runs and each school's outcome with its reasons."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opora.identification.choices import Change, RunStatus
+
+
+class Methodology(models.Model):
+    """A named methodology (методика); its parameters live in versions, never edited in place."""
+
+    name = models.CharField(_("название"), max_length=255, unique=True)
+    description = models.TextField(_("описание"), blank=True)
+    is_builtin = models.BooleanField(_("поставляется с Опорой"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("методика выявления")
+        verbose_name_plural = _("методики выявления")
+        ordering = ["-is_builtin", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("identification:methodology", args=[self.pk])
+
+    @property
+    def current(self) -> MethodologyVersion:
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class MethodologyVersion(models.Model):
+    """One immutable version of a methodology's parameters; runs point at it."""
+
+    methodology = models.ForeignKey(
+        Methodology, on_delete=models.CASCADE, related_name="versions", verbose_name=_("методика")
+    )
+    number = models.PositiveIntegerField(_("версия"))
+    params = models.JSONField(_("параметры"))
+    comment = models.CharField(_("что изменено"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("версия методики")
+        verbose_name_plural = _("версии методики")
+        ordering = ["methodology", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["methodology", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.methodology}, версия {self.number}"
+
+
+class IdentificationRun(models.Model):
+    """One run of a methodology version on one year's data for one territory: the list."""
+
+    territory = models.ForeignKey(
+        "registry.Territory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("территория"),
+    )
+    year = models.PositiveSmallIntegerField(_("год результатов"))
+    version = models.ForeignKey(
+        MethodologyVersion,
+        on_delete=models.PROTECT,
+        related_name="runs",
+        verbose_name=_("методика"),
+    )
+    status = models.CharField(
+        _("состояние"), max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    summary = models.JSONField(_("итоги"), default=dict, blank=True)
+    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
+    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    computed_at = models.DateTimeField(_("рассчитан"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("расчёт списка")
+        verbose_name_plural = _("расчёты списков")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Список {self.year} г. — {self.territory} ({self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("identification:run", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in (RunStatus.SENT, RunStatus.APPROVED)
+
+
+class SchoolIdentification(models.Model):
+    """A school's outcome in a run: indices, flags, reasons in Russian, and the figures."""
+
+    run = models.ForeignKey(
+        IdentificationRun,
+        on_delete=models.CASCADE,
+        related_name="schools",
+        verbose_name=_("расчёт"),
+    )
+    school = models.ForeignKey(
+        "registry.Organization", on_delete=models.CASCADE, related_name="identifications"
+    )
+    results_index = models.FloatField(_("индекс результатов"), null=True)
+    results_percentile = models.FloatField(_("процентиль результатов"), null=True)
+    context_index = models.FloatField(_("индекс контекста"), null=True)
+    context_percentile = models.FloatField(_("процентиль контекста"), null=True)
+    expected = models.FloatField(_("ожидаемый индекс результатов"), null=True)
+    residual = models.FloatField(_("отклонение от ожидаемого"), null=True)
+    residual_z = models.FloatField(_("отклонение, ст. откл."), null=True)
+    components = models.PositiveIntegerField(_("учтено результатов"), default=0)
+    low_results = models.BooleanField(_("ШНОР"), default=False)
+    unfavourable = models.BooleanField(_("ШНСУ"), default=False)
+    risk = models.BooleanField(_("группа риска"), default=False)
+    resilient = models.BooleanField(_("устойчивая"), default=False)
+    below_expected = models.BooleanField(_("ниже ожидаемого"), default=False)
+    objectivity = models.BooleanField(_("признаки необъективности"), default=False)
+    insufficient_data = models.BooleanField(_("недостаточно данных"), default=False)
+    in_list = models.BooleanField(_("в списке"), default=False)
+    years_in_status = models.PositiveSmallIntegerField(_("лет в списке подряд"), default=0)
+    change = models.CharField(_("изменение"), max_length=8, choices=Change.choices, blank=True)
+    problem_types = models.JSONField(_("типы проблем"), default=list, blank=True)
+    reasons = models.JSONField(_("причины"), default=list, blank=True)
+    history = models.JSONField(_("по годам"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("результат выявления")
+        verbose_name_plural = _("результаты выявления")
+        ordering = ["run", "results_index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "school"], name="unique_school_per_run")
+        ]
+        indexes = [models.Index(fields=["run", "in_list"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} — {self.run}"

@@ -1,0 +1,207 @@
+"""Reads of identification, always through the user's reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from opora.core.access import Action, UserLike, reach, restrict
+from opora.identification.choices import RunStatus
+from opora.identification.models import (
+    IdentificationRun,
+    Methodology,
+    MethodologyVersion,
+    SchoolIdentification,
+)
+from opora.registry.models import Organization, Territory
+from opora.results.models import SchoolResult
+
+# Filter values of the results table: which flag or status a school has.
+STATUS_FILTERS: dict[str, Q] = {
+    "in_list": Q(in_list=True),
+    "low_results": Q(low_results=True),
+    "unfavourable": Q(unfavourable=True),
+    "both": Q(low_results=True, unfavourable=True),
+    "risk": Q(risk=True),
+    "resilient": Q(resilient=True),
+    "below_expected": Q(below_expected=True),
+    "objectivity": Q(objectivity=True),
+    "insufficient_data": Q(insufficient_data=True),
+    "entered": Q(change="entered"),
+    "left": Q(change="left"),
+}
+
+
+def run_list(user: UserLike) -> QuerySet[IdentificationRun]:
+    return restrict(IdentificationRun.objects.all(), user).select_related(
+        "territory", "version__methodology", "job", "created_by"
+    )
+
+
+def run_territories(user: UserLike) -> QuerySet[Territory]:
+    """Territories the user may run an identification for."""
+    return restrict(Territory.objects.all(), user, Action.CHANGE).order_by("path")
+
+
+def run_years() -> list[int]:
+    return sorted(SchoolResult.objects.values_list("year", flat=True).distinct(), reverse=True)
+
+
+def current_versions() -> list[MethodologyVersion]:
+    return [m.current for m in Methodology.objects.prefetch_related("versions") if m.current]
+
+
+def run_schools(
+    run: IdentificationRun,
+    user: UserLike,
+    *,
+    status: str = "",
+    years: str = "",
+    problem_type: str = "",
+    territory_id: str = "",
+    ownership: str = "",
+    query: str = "",
+) -> QuerySet[SchoolIdentification]:
+    """The run's schools the user may see, filtered as the results table asks."""
+    qs = restrict(run.schools.all(), user).select_related("school__territory", "school__school")
+    if status in STATUS_FILTERS:
+        qs = qs.filter(STATUS_FILTERS[status])
+    if years == "3":
+        qs = qs.filter(years_in_status__gte=3)
+    elif years in ("1", "2"):
+        qs = qs.filter(years_in_status=int(years))
+    if problem_type:
+        # JSON "contains" differs between SQLite and PostgreSQL; the list is short.
+        ids = [s.pk for s in qs.only("pk", "problem_types") if problem_type in s.problem_types]
+        qs = qs.filter(pk__in=ids)
+    if territory_id.isdigit():
+        territory = Territory.objects.filter(pk=int(territory_id)).first()
+        if territory is not None:
+            qs = qs.filter(school__territory__path__startswith=territory.path)
+    if ownership:
+        qs = qs.filter(school__ownership=ownership)
+    if query:
+        qs = qs.filter(
+            Q(school__short_name__icontains=query)
+            | Q(school__name__icontains=query)
+            | Q(school__code__iexact=query)
+        )
+    return qs.order_by("results_index", "school__short_name")
+
+
+def run_district_choices(run: IdentificationRun) -> list[Territory]:
+    return list(
+        Territory.objects.filter(path__startswith=run.territory.path, depth__gt=run.territory.depth)
+        .filter(depth__lte=run.territory.depth + 2)
+        .order_by("path")
+    )
+
+
+@dataclass
+class ChartPoint:
+    x: float
+    y: float
+    label: str
+    group: str
+
+
+def chart_points(run: IdentificationRun, user: UserLike) -> list[dict[str, Any]]:
+    """Every school of the run with both indices; names only of schools the user may see."""
+    visible = set(restrict(run.schools.all(), user).values_list("pk", flat=True))
+    points = []
+    for item in run.schools.filter(
+        results_index__isnull=False, context_index__isnull=False
+    ).select_related("school"):
+        if item.resilient:
+            group = "resilient"
+        elif item.low_results:
+            group = "low_results"
+        elif item.unfavourable:
+            group = "unfavourable"
+        elif item.risk:
+            group = "risk"
+        else:
+            group = "other"
+        points.append(
+            {
+                "x": item.context_index,
+                "y": item.results_index,
+                "label": item.school.short_name if item.pk in visible else "",
+                "group": group,
+                "id": item.school_id if item.pk in visible else None,
+            }
+        )
+    return points
+
+
+def latest_run_for_school(school: Organization, user: UserLike) -> SchoolIdentification | None:
+    """The school's outcome in the newest approved list, or else in the newest draft."""
+    runs = run_list(user).filter(status__in=[RunStatus.APPROVED, RunStatus.SENT, RunStatus.DRAFT])
+    items = restrict(SchoolIdentification.objects.filter(school=school), user).filter(run__in=runs)
+    approved = items.filter(run__status=RunStatus.APPROVED).order_by("-run__year", "-run__pk")
+    found = approved.select_related("run__version__methodology", "run__territory").first()
+    if found is None:
+        found = (
+            items.order_by("-run__year", "-run__pk")
+            .select_related("run__version__methodology", "run__territory")
+            .first()
+        )
+    return found
+
+
+def school_results_by_year(school: Organization, user: UserLike) -> list[SchoolResult]:
+    return list(
+        restrict(SchoolResult.objects.filter(school=school), user)
+        .select_related("assessment", "subject")
+        .order_by("-year", "assessment__name", "grade", "subject__name")
+    )
+
+
+@dataclass
+class Difference:
+    school: Organization
+    a: SchoolIdentification | None
+    b: SchoolIdentification | None
+    what: str
+
+
+def compare_runs(
+    a: IdentificationRun, b: IdentificationRun, user: UserLike
+) -> dict[str, list[Difference]]:
+    """Who is in one list and not in the other, and whose flags differ."""
+    left = {s.school_id: s for s in restrict(a.schools.all(), user).select_related("school")}
+    right = {s.school_id: s for s in restrict(b.schools.all(), user).select_related("school")}
+    out: dict[str, list[Difference]] = {"only_a": [], "only_b": [], "changed": []}
+    for school_id in sorted(set(left) | set(right)):
+        x, y = left.get(school_id), right.get(school_id)
+        school = (x or y).school  # type: ignore[union-attr]
+        in_a = bool(x and x.in_list)
+        in_b = bool(y and y.in_list)
+        if in_a and not in_b:
+            out["only_a"].append(Difference(school, x, y, "only_a"))
+        elif in_b and not in_a:
+            out["only_b"].append(Difference(school, x, y, "only_b"))
+        elif (
+            x
+            and y
+            and (
+                (x.low_results, x.unfavourable, x.risk, x.resilient)
+                != (y.low_results, y.unfavourable, y.risk, y.resilient)
+            )
+        ):
+            out["changed"].append(Difference(school, x, y, "changed"))
+    for items in out.values():
+        items.sort(key=lambda d: d.school.short_name)
+    return out
+
+
+def may_approve(user: UserLike, run: IdentificationRun) -> bool:
+    r = reach(user, Action.APPROVE)
+    return r.everything or any(run.territory.path.startswith(p) for p in r.territory_paths)
+
+
+def may_change(user: UserLike, run: IdentificationRun) -> bool:
+    r = reach(user, Action.CHANGE)
+    return r.everything or any(run.territory.path.startswith(p) for p in r.territory_paths)

@@ -1,0 +1,411 @@
+"""Writes of identification: methodologies and their versions, runs (computed as background
+jobs), the way of a list to approval, and the reasons written for every flag."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opora.core.audit import timeline_event_record
+from opora.core.choices import TimelineVerb
+from opora.core.jobs import JobError, JobReporter, job_handler, job_start
+from opora.core.models import Job
+from opora.identification.choices import RunStatus
+from opora.identification.engine import CONTEXT_SCHEMA, RESULT_SCHEMA, Outcome, identify
+from opora.identification.methodology import (
+    BASE_METHODOLOGY,
+    BASE_METHODOLOGY_DESCRIPTION,
+    BASE_METHODOLOGY_NAME,
+    MethodologyError,
+    Params,
+    parse_params,
+)
+from opora.identification.models import (
+    IdentificationRun,
+    Methodology,
+    MethodologyVersion,
+    SchoolIdentification,
+)
+from opora.identification.reasons import ReasonWriter
+from opora.registry.choices import OrganizationKind
+from opora.registry.models import Organization, Territory
+from opora.results.choices import Direction
+from opora.results.models import ContextIndicator, ContextValue, SchoolResult
+
+RUN_JOB_KIND = "identification.run"
+# Stored indices are rounded so that re-running on the same data gives the same figures
+# whatever order the database returns rows in.
+DIGITS = 6
+
+
+def base_methodology_install(**kwargs: Any) -> None:
+    """The shipped «Базовая методика» with its first version (kept as users left it)."""
+    methodology, created = Methodology.objects.get_or_create(
+        name=BASE_METHODOLOGY_NAME,
+        defaults={"description": BASE_METHODOLOGY_DESCRIPTION, "is_builtin": True},
+    )
+    if created or not methodology.versions.exists():
+        MethodologyVersion.objects.create(
+            methodology=methodology,
+            number=1,
+            params=BASE_METHODOLOGY,
+            comment=_("Первая версия, поставляется с Опорой"),
+        )
+
+
+def indicator_codes() -> set[str]:
+    return set(ContextIndicator.objects.values_list("code", flat=True))
+
+
+def methodology_params(version: MethodologyVersion) -> Params:
+    return parse_params(version.params, indicators=indicator_codes())
+
+
+def _check(params: dict[str, Any]) -> None:
+    try:
+        parse_params(params, indicators=indicator_codes())
+    except MethodologyError as exc:
+        raise ValidationError(exc.problems) from exc
+
+
+@transaction.atomic
+def methodology_copy(
+    *, source: Methodology, name: str, user: User, description: str = ""
+) -> Methodology:
+    """A new methodology starting from `source`'s current parameters."""
+    if Methodology.objects.filter(name=name).exists():
+        raise ValidationError(_("Методика «%(name)s» уже есть.") % {"name": name})
+    copy = Methodology.objects.create(
+        name=name,
+        description=description or _("Копия методики «%(name)s».") % {"name": source.name},
+        created_by=user,
+    )
+    MethodologyVersion.objects.create(
+        methodology=copy,
+        number=1,
+        params=source.current.params,
+        comment=_("Копия «%(name)s», версия %(n)s")
+        % {"name": source.name, "n": source.current.number},
+        created_by=user,
+    )
+    return copy
+
+
+@transaction.atomic
+def methodology_version_create(
+    *, methodology: Methodology, params: dict[str, Any], user: User, comment: str = ""
+) -> MethodologyVersion:
+    """Save changed parameters as the next version; runs keep the version they used."""
+    if methodology.is_builtin:
+        raise ValidationError(_("Базовую методику не изменяют: сделайте копию и измените её."))
+    _check(params)
+    number = (
+        methodology.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    return MethodologyVersion.objects.create(
+        methodology=methodology, number=number, params=params, comment=comment, created_by=user
+    )
+
+
+@transaction.atomic
+def run_start(
+    *, territory: Territory, year: int, version: MethodologyVersion, user: User | None
+) -> IdentificationRun:
+    """Create a run and queue its computation as a background job."""
+    try:
+        methodology_params(version)
+    except MethodologyError as exc:
+        raise ValidationError(exc.problems) from exc
+    run = IdentificationRun.objects.create(
+        territory=territory, year=year, version=version, created_by=user
+    )
+    run.job = job_start(
+        kind=RUN_JOB_KIND,
+        title=_("Выявление: %(territory)s, %(year)s г., «%(m)s»")
+        % {"territory": territory.name, "year": year, "m": version.methodology.name},
+        params={"run_id": run.pk},
+        user=user,
+    )
+    run.save(update_fields=["job"])
+    return run
+
+
+@transaction.atomic
+def run_recompute(*, run: IdentificationRun, user: User | None) -> IdentificationRun:
+    """Recompute a draft (after new data arrived); a list sent or approved stays frozen."""
+    if run.is_frozen:
+        raise ValidationError(
+            _("Список отправлен на утверждение или утверждён: он не пересчитывается.")
+        )
+    run.status = RunStatus.QUEUED
+    run.job = job_start(
+        kind=RUN_JOB_KIND,
+        title=_("Пересчёт: %(run)s") % {"run": run},
+        params={"run_id": run.pk},
+        user=user,
+    )
+    run.save(update_fields=["status", "job"])
+    return run
+
+
+def load_frames(run: IdentificationRun) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The schools of the run's territory, their results and their context up to the year."""
+    schools = Organization.objects.filter(
+        kind=OrganizationKind.SCHOOL,
+        is_active=True,
+        territory__path__startswith=run.territory.path,
+    )
+    school_ids = pl.DataFrame(
+        {"school_id": list(schools.values_list("pk", flat=True))}, schema={"school_id": pl.Int64}
+    )
+    result_rows = SchoolResult.objects.filter(school__in=schools, year__lte=run.year).values_list(
+        "school_id",
+        "year",
+        "assessment__code",
+        "subject__code",
+        "grade",
+        "participants",
+        "mean_score",
+        "share_fail",
+        "share_good",
+        "share_below_min",
+        "share_confirm",
+        "share_lower",
+        "share_raise",
+    )
+    results = pl.DataFrame(list(result_rows), schema=RESULT_SCHEMA, orient="row")
+    context_rows = ContextValue.objects.filter(school__in=schools, year__lte=run.year).values_list(
+        "school_id", "year", "indicator__code", "value"
+    )
+    context = pl.DataFrame(list(context_rows), schema=CONTEXT_SCHEMA, orient="row")
+    # The same data in any order gives the same sums.
+    return (
+        school_ids,
+        results.sort("school_id", "year", "assessment", "subject", "grade"),
+        context.sort("school_id", "year", "indicator"),
+    )
+
+
+def directions() -> dict[str, int]:
+    return {
+        code: 1 if direction == Direction.HIGHER_IS_BETTER else -1
+        for code, direction in ContextIndicator.objects.values_list("code", "direction")
+    }
+
+
+def run_compute(run: IdentificationRun, reporter: JobReporter | None = None) -> Outcome:
+    """Compute the run and store every school's outcome (replacing a draft's previous one)."""
+
+    def progress(percent: float, text: str) -> None:
+        if reporter:
+            reporter.progress(percent, text)
+
+    params = methodology_params(run.version)
+    progress(5, _("Чтение результатов и контекста"))
+    schools, results, context = load_frames(run)
+    if reporter:
+        reporter.log(
+            _("Школ: %(s)s, строк результатов: %(r)s, значений контекста: %(c)s")
+            % {"s": schools.height, "r": results.height, "c": context.height}
+        )
+    if schools.is_empty():
+        raise JobError(_("На территории «%(t)s» нет школ.") % {"t": run.territory})
+    if results.filter(pl.col("year") == run.year).is_empty():
+        raise JobError(
+            _("За %(year)s год нет результатов школ территории: загрузите их и пересчитайте.")
+            % {"year": run.year}
+        )
+    progress(30, _("Расчёт индексов и признаков"))
+    outcome = identify(
+        schools=schools,
+        results=results,
+        context=context,
+        directions=directions(),
+        params=params,
+        year=run.year,
+    )
+    progress(60, _("Формулировка причин"))
+    writer = ReasonWriter(outcome, params)
+    rows = []
+    history = _history_by_school(outcome)
+    for record in outcome.table.iter_rows(named=True):
+        rows.append(
+            SchoolIdentification(
+                run=run,
+                school_id=record["school_id"],
+                results_index=_round(record["results_index"]),
+                results_percentile=_round(record["results_percentile"]),
+                context_index=_round(record["context_index"]),
+                context_percentile=_round(record["context_percentile"]),
+                expected=_round(record["expected"]),
+                residual=_round(record["residual"]),
+                residual_z=_round(record["residual_z"]),
+                components=record["components"] or 0,
+                low_results=record["low_results"],
+                unfavourable=record["unfavourable"],
+                risk=record["risk"],
+                resilient=record["resilient"],
+                below_expected=record["below_expected"],
+                objectivity=record["objectivity"],
+                insufficient_data=record["insufficient_data"],
+                in_list=record["in_list"],
+                years_in_status=record["years_in_status"] or 0,
+                change=record["change"] or "",
+                problem_types=list(record["problem_types"] or []),
+                reasons=writer.reasons(record),
+                history=history.get(record["school_id"], []),
+            )
+        )
+    progress(80, _("Сохранение"))
+    with transaction.atomic():
+        run.schools.all().delete()
+        SchoolIdentification.objects.bulk_create(rows, batch_size=1000)
+        run.summary = summary(outcome, rows)
+        run.status = RunStatus.DRAFT
+        run.computed_at = timezone.now()
+        run.save(update_fields=["summary", "status", "computed_at"])
+        timeline_event_record(
+            target=run,
+            verb=TimelineVerb.COMPUTED,
+            actor=run.job.created_by if run.job else None,
+            message=_("В списке %(n)s школ из %(t)s")
+            % {"n": run.summary["in_list"], "t": run.summary["schools"]},
+        )
+    progress(100, _("Готово"))
+    return outcome
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), DIGITS)
+
+
+def _history_by_school(outcome: Outcome) -> dict[int, list[dict[str, Any]]]:
+    history: dict[int, list[dict[str, Any]]] = {}
+    for row in outcome.history.iter_rows(named=True):
+        history.setdefault(row["school_id"], []).append(
+            {
+                "year": row["year"],
+                "results_index": _round(row["results_index"]),
+                "context_index": _round(row["context_index"]),
+                "in_list": row["in_list"],
+                "low_results": row["low_results"],
+                "unfavourable": row["unfavourable"],
+            }
+        )
+    return history
+
+
+def summary(outcome: Outcome, rows: list[SchoolIdentification]) -> dict[str, Any]:
+    def count(attr: str) -> int:
+        return sum(1 for r in rows if getattr(r, attr))
+
+    fit = outcome.regression
+    return {
+        "schools": len(rows),
+        "with_data": sum(1 for r in rows if not r.insufficient_data),
+        "in_list": count("in_list"),
+        "low_results": count("low_results"),
+        "unfavourable": count("unfavourable"),
+        "both": sum(1 for r in rows if r.low_results and r.unfavourable),
+        "risk": count("risk"),
+        "resilient": count("resilient"),
+        "below_expected": count("below_expected"),
+        "objectivity": count("objectivity"),
+        "insufficient_data": count("insufficient_data"),
+        "entered": sum(1 for r in rows if r.change == "entered"),
+        "left": sum(1 for r in rows if r.change == "left"),
+        "results_cut": _round(outcome.results_cut),
+        "context_cut": _round(outcome.context_cut),
+        "data_years": outcome.data_years,
+        "regression": {
+            "intercept": _round(fit.intercept),
+            "slope": _round(fit.slope),
+            "residual_sd": _round(fit.residual_sd),
+            "schools": fit.schools,
+        },
+    }
+
+
+@job_handler(RUN_JOB_KIND)
+def run_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    run = IdentificationRun.objects.select_related("territory", "version__methodology", "job").get(
+        pk=job.params["run_id"]
+    )
+    try:
+        run_compute(run, reporter)
+    except Exception:
+        IdentificationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED
+        )
+        raise
+    run.refresh_from_db()
+    reporter.log(
+        _(
+            "В списке %(n)s школ: ШНОР %(low)s, ШНСУ %(unf)s; "
+            "группа риска %(risk)s, устойчивых %(res)s."
+        )
+        % {
+            "n": run.summary["in_list"],
+            "low": run.summary["low_results"],
+            "unf": run.summary["unfavourable"],
+            "risk": run.summary["risk"],
+            "res": run.summary["resilient"],
+        }
+    )
+    return {
+        "run": run.pk,
+        "url": run.get_absolute_url(),
+        **{k: run.summary[k] for k in ("in_list", "low_results", "unfavourable")},
+    }
+
+
+@transaction.atomic
+def run_send(*, run: IdentificationRun, user: User) -> IdentificationRun:
+    if run.status != RunStatus.DRAFT:
+        raise ValidationError(_("Отправить на утверждение можно только рассчитанный проект."))
+    run.status = RunStatus.SENT
+    run.save(update_fields=["status"])
+    timeline_event_record(target=run, verb=TimelineVerb.SUBMITTED, actor=user)
+    return run
+
+
+@transaction.atomic
+def run_return(*, run: IdentificationRun, user: User, comment: str) -> IdentificationRun:
+    if run.status != RunStatus.SENT:
+        raise ValidationError(_("Вернуть можно только список, отправленный на утверждение."))
+    if not comment.strip():
+        raise ValidationError(_("Напишите, что нужно исправить."))
+    run.status = RunStatus.DRAFT
+    run.save(update_fields=["status"])
+    timeline_event_record(target=run, verb=TimelineVerb.RETURNED, actor=user, message=comment)
+    return run
+
+
+@transaction.atomic
+def run_approve(
+    *, run: IdentificationRun, user: User, order_number: str, order_date: datetime.date
+) -> IdentificationRun:
+    """Approve the list by an order; from now on it is frozen."""
+    if run.status != RunStatus.SENT:
+        raise ValidationError(_("Утвердить можно только список, отправленный на утверждение."))
+    if not order_number.strip():
+        raise ValidationError({"order_number": _("Укажите номер приказа.")})
+    run.status = RunStatus.APPROVED
+    run.order_number = order_number.strip()
+    run.order_date = order_date
+    run.save(update_fields=["status", "order_number", "order_date"])
+    timeline_event_record(
+        target=run,
+        verb=TimelineVerb.APPROVED,
+        actor=user,
+        message=_("Приказ № %(n)s от %(d)s")
+        % {"n": run.order_number, "d": order_date.strftime("%d.%m.%Y")},
+    )
+    return run

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from opora.identification import views
+
+app_name = "identification"
+
+urlpatterns = [
+    path("", views.run_list, name="runs"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/status/", views.run_status, name="run-status"),
+    path("runs/<int:pk>/chart/", views.run_chart, name="run-chart"),
+    path("runs/<int:pk>/compare/", views.run_compare, name="run-compare"),
+    path("runs/<int:pk>/export.<str:fmt>", views.run_export, name="run-export"),
+    path("runs/<int:pk>/<slug:action>/", views.run_action, name="run-action"),
+    path("methodologies/", views.methodology_list, name="methodologies"),
+    path("methodologies/<int:pk>/", views.methodology_detail, name="methodology"),
+    path("methodologies/<int:pk>/edit/", views.methodology_edit, name="methodology-edit"),
+]

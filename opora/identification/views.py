@@ -1,0 +1,386 @@
+"""Pages of identification: runs, the list with its reasons, chart, comparison, approval,
+methodologies, and the school card's «Почему школа в списке»."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opora.core.access import Action, get_for_user, has_any
+from opora.core.cards import school_card_section
+from opora.identification import selectors, services
+from opora.identification.choices import RunStatus
+from opora.identification.exports import export_csv, export_xlsx
+from opora.identification.forms import (
+    ApproveForm,
+    CompareForm,
+    MethodologyCopyForm,
+    MethodologyEditForm,
+    ReturnForm,
+    RunFilterForm,
+    RunForm,
+)
+from opora.identification.methodology import (
+    PARAM_DOCS,
+    MethodologyError,
+    measure_label,
+    parse_params,
+    problem_type_names,
+)
+from opora.identification.models import IdentificationRun, Methodology
+
+PAGE_SIZE = 50
+
+
+def _crumbs(*rest: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"title": _("Выявление"), "url": reverse("identification:runs")}, *rest]
+
+
+def _run_for(request: HttpRequest, pk: int) -> IdentificationRun:
+    return get_for_user(
+        IdentificationRun.objects.select_related("territory", "version__methodology", "job"),
+        request.user,
+        pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_list(request: HttpRequest) -> HttpResponse:
+    territories = selectors.run_territories(request.user)
+    form = None
+    if territories.exists():
+        form = RunForm(
+            request.POST or None,
+            territories=territories,
+            years=selectors.run_years(),
+            versions=selectors.current_versions(),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = services.run_start(
+                    territory=form.cleaned_data["territory"],
+                    year=form.cleaned_data["year"],
+                    version=form.cleaned_data["version"],
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.info(
+                    request, _("Расчёт запущен; страница обновится, когда он закончится.")
+                )
+                return redirect(run.get_absolute_url())
+    elif request.method == "POST":
+        raise Http404
+    runs = selectors.run_list(request.user)
+    return render(
+        request,
+        "identification/run_list.html",
+        {
+            "runs": runs[:100],
+            "form": form,
+            "may_import": has_any(request.user, Action.IMPORT),
+            "breadcrumbs": _crumbs({"title": _("Расчёты списков")}),
+        },
+    )
+
+
+def _filters(request: HttpRequest, run: IdentificationRun) -> RunFilterForm:
+    params = parse_params(run.version.params)
+    return RunFilterForm(
+        request.GET or None,
+        problem_types=problem_type_names(params),
+        districts=selectors.run_district_choices(run),
+    )
+
+
+def _filtered(request: HttpRequest, run: IdentificationRun, form: RunFilterForm) -> Any:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.run_schools(
+        run,
+        request.user,
+        status=data.get("status", ""),
+        years=data.get("years", ""),
+        problem_type=data.get("problem_type", ""),
+        territory_id=data.get("territory", ""),
+        ownership=data.get("ownership", ""),
+        query=data.get("q", ""),
+    )
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    form = _filters(request, run)
+    items = _filtered(request, run, form)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    type_names = problem_type_names(parse_params(run.version.params))
+    context = {
+        "run": run,
+        "filter_form": form,
+        "page": page,
+        "type_names": type_names,
+        "query": request.GET.urlencode(),
+        "may_change": selectors.may_change(request.user, run),
+        "may_approve": selectors.may_approve(request.user, run),
+        "approve_form": ApproveForm(),
+        "return_form": ReturnForm(),
+        "compare_form": CompareForm(runs=selectors.run_list(request.user).exclude(pk=run.pk)),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "identification/_run_table.html", context)
+    context["breadcrumbs"] = _crumbs({"title": str(run)})
+    return render(request, "identification/run_detail.html", context)
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = _run_for(request, pk)
+    items = _filtered(request, run, _filters(request, run))
+    name = f"spisok-{run.year}-{run.pk}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            export_xlsx(run, items),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(
+            "\ufeff" + export_csv(run, items), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def run_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    return render(
+        request,
+        "identification/run_chart.html",
+        {
+            "run": run,
+            **chart_context(run, request.user, "run-scatter"),
+            "regression": run.summary.get("regression", {}),
+            "breadcrumbs": _crumbs(
+                {"title": str(run), "url": run.get_absolute_url()},
+                {"title": _("Результаты и контекст")},
+            ),
+        },
+    )
+
+
+@login_required
+def run_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    other_id = request.GET.get("other", "")
+    if not other_id.isdigit():
+        messages.error(request, _("Выберите расчёт для сравнения."))
+        return redirect(run.get_absolute_url())
+    other = _run_for(request, int(other_id))
+    return render(
+        request,
+        "identification/run_compare.html",
+        {
+            "a": run,
+            "b": other,
+            "diff": selectors.compare_runs(run, other, request.user),
+            "breadcrumbs": _crumbs(
+                {"title": str(run), "url": run.get_absolute_url()}, {"title": _("Сравнение")}
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    run = _run_for(request, pk)
+    user = request.user
+    try:
+        if action == "send" and selectors.may_change(user, run):
+            services.run_send(run=run, user=user)  # type: ignore[arg-type]
+            messages.success(request, _("Список отправлен на утверждение."))
+        elif action == "recompute" and selectors.may_change(user, run):
+            services.run_recompute(run=run, user=user)  # type: ignore[arg-type]
+            messages.info(request, _("Пересчёт запущен."))
+        elif action == "approve" and selectors.may_approve(user, run):
+            form = ApproveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+            services.run_approve(run=run, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("Список утверждён и заморожен."))
+        elif action == "return" and selectors.may_approve(user, run):
+            services.run_return(run=run, user=user, comment=request.POST.get("comment", ""))  # type: ignore[arg-type]
+            messages.success(request, _("Список возвращён на доработку."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(run.get_absolute_url())
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """While a run is computed its page polls this; it reloads the page when done."""
+    run = _run_for(request, pk)
+    response = render(request, "identification/_run_progress.html", {"run": run})
+    if run.status != RunStatus.QUEUED:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def chart_context(
+    run: IdentificationRun, user: Any, chart_id: str, highlight: int | None = None
+) -> dict[str, Any]:
+    regression = run.summary.get("regression", {})
+    return {
+        "chart_id": chart_id,
+        "chart_data_id": f"{chart_id}-data",
+        "chart": {
+            "points": selectors.chart_points(run, user),
+            "slope": regression.get("slope"),
+            "intercept": regression.get("intercept"),
+            "highlight": highlight,
+        },
+    }
+
+
+# --- Methodologies ---------------------------------------------------------------------------
+
+
+@login_required
+def methodology_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "identification/methodology_list.html",
+        {
+            "methodologies": Methodology.objects.prefetch_related("versions"),
+            "may_edit": has_any(request.user, Action.CHANGE)
+            and bool(selectors.run_territories(request.user).exists()),
+            "breadcrumbs": _crumbs({"title": _("Методики")}),
+        },
+    )
+
+
+def _may_edit_methodologies(request: HttpRequest) -> bool:
+    return selectors.run_territories(request.user).exists()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    methodology = get_object_or_404(Methodology, pk=pk)
+    version = methodology.current
+    number = request.GET.get("version", "")
+    if number.isdigit():
+        version = get_object_or_404(methodology.versions, number=int(number))
+    copy_form = MethodologyCopyForm(request.POST or None)
+    if request.method == "POST":
+        if not _may_edit_methodologies(request):
+            raise Http404
+        if copy_form.is_valid():
+            try:
+                copy = services.methodology_copy(
+                    source=methodology,
+                    user=request.user,  # type: ignore[arg-type]
+                    **copy_form.cleaned_data,
+                )
+            except ValidationError as exc:
+                copy_form.add_error("name", exc)
+            else:
+                messages.success(request, _("Копия создана; теперь её можно изменить."))
+                return redirect(copy.get_absolute_url())
+    try:
+        params = parse_params(version.params)
+        problems: list[str] = []
+    except MethodologyError as exc:
+        params, problems = None, exc.problems
+    return render(
+        request,
+        "identification/methodology_detail.html",
+        {
+            "methodology": methodology,
+            "version": version,
+            "versions": methodology.versions.all(),
+            "params": params,
+            "problems": problems,
+            "scalars": [(d, version.params.get(d.name)) for d in PARAM_DOCS],
+            "measure_label": measure_label,
+            "results_components": [
+                {**c, "measure_label": measure_label(c.get("measure", ""))}
+                for c in version.params.get("results_components", [])
+            ],
+            "copy_form": copy_form,
+            "may_edit": _may_edit_methodologies(request),
+            "breadcrumbs": _crumbs(
+                {"title": _("Методики"), "url": reverse("identification:methodologies")},
+                {"title": methodology.name},
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    methodology = get_object_or_404(Methodology, pk=pk, is_builtin=False)
+    if not _may_edit_methodologies(request):
+        raise Http404
+    form = MethodologyEditForm(request.POST or None, params=methodology.current.params)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.methodology_version_create(
+                methodology=methodology,
+                params=form.params(),
+                user=request.user,  # type: ignore[arg-type]
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Сохранена новая версия методики."))
+            return redirect(methodology.get_absolute_url())
+    return render(
+        request,
+        "identification/methodology_edit.html",
+        {
+            "methodology": methodology,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                {"title": _("Методики"), "url": reverse("identification:methodologies")},
+                {"title": methodology.name, "url": methodology.get_absolute_url()},
+                {"title": _("Изменение")},
+            ),
+        },
+    )
+
+
+# --- The school card ------------------------------------------------------------------------
+
+
+@school_card_section(order=20)
+def school_card(request: HttpRequest, school: Any) -> str:
+    """«Почему школа в списке»: the flags with reasons, the years, the place among schools."""
+    item = selectors.latest_run_for_school(school, request.user)
+    results = selectors.school_results_by_year(school, request.user)
+    if item is None and not results:
+        return ""
+    context: dict[str, Any] = {"item": item, "school": school, "results": results[:60]}
+    if item is not None:
+        context["type_names"] = problem_type_names(parse_params(item.run.version.params))
+        context.update(chart_context(item.run, request.user, "school-scatter", item.school_id))
+    return render_to_string("identification/_school_card.html", context, request=request)
