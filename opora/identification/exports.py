@@ -104,5 +104,6 @@ def export_csv(run: IdentificationRun, items: Iterable[SchoolIdentification]) ->
     writer = csv.writer(stream, delimiter=";")
     writer.writerow([title for _key, title in export_columns()])
     for row in export_rows(run, items):
-        writer.writerow(row)
+        # A «;»-separated file is for Russian Excel, which reads «1,25» as a number.
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
     return stream.getvalue()

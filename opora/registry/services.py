@@ -182,10 +182,19 @@ def territory_child_get_or_create(
     if code:
         found = Territory.objects.filter(code=code).first()
     else:
-        found = next((t for t in parent.get_children() if name_key(t.name) == name_key(name)), None)
+        found = next(
+            (
+                t
+                for t in Territory.objects.get_children(parent)
+                if name_key(t.name) == name_key(name)
+            ),
+            None,
+        )
     if found is not None:
         return found
-    return parent.add_child(name=name[:255], kind=kind, code=code or None)
+    return Territory.objects.add_child(
+        parent, {"name": name[:255], "kind": kind, "code": code or None}
+    )
 
 
 def name_key(text: str) -> str:

@@ -525,8 +525,8 @@ def save_schools_and_years(validation: ResultsValidation) -> dict[str, int]:
 def root_get_or_create(name: str, kind: str, code: str | None) -> Territory:
     found = Territory.objects.filter(code=code).first() if code else None
     if found is None:
-        found = Territory.get_root_nodes().filter(name=name).first()
-    return found or Territory.add_root(name=name, kind=kind, code=code)
+        found = Territory.objects.get_root_nodes().filter(name=name).first()
+    return found or Territory.objects.add_root({"name": name, "kind": kind, "code": code})
 
 
 def save_results(validation: ResultsValidation, school_ids: dict[str, int]) -> None:

@@ -93,7 +93,7 @@ class Command(BaseCommand):
             if territory is None:
                 raise CommandError(f"Территории с кодом «{code}» нет.")
             return territory
-        roots = list(Territory.get_root_nodes())
+        roots = list(Territory.objects.get_root_nodes())
         if len(roots) != 1:
             names = ", ".join(f"{t.name} ({t.code})" for t in roots)
             raise CommandError(f"Укажите --territory: корневых территорий несколько: {names}")

@@ -1,0 +1,347 @@
+"""`opora bench identify`: the identification engine on a region and on the whole country.
+
+Generates N schools × 5 years × 30 works (ВПР, ОГЭ, ЕГЭ) with a latent social context that
+the results follow, plus five context indicators per school and year, all vectorised with
+NumPy and Polars. Each size runs in a fresh Python process so that its peak memory is its
+own; the parent only collects the figures. The "floor" is the time Polars needs merely to
+group the same results frame by school and year: identification cannot be much faster than
+one pass over its data, and the ratio shows how far above that pass it is.
+
+The database is not used: `identify()` is a pure function of data frames.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from opora.core.bench import BenchReport, benchmark, median_ms, timed
+from opora.identification.engine import RESULT_SCHEMA, identify
+from opora.identification.methodology import default_params
+
+YEARS = (2021, 2022, 2023, 2024, 2025)
+SEED = 20251
+# (label, schools, target seconds for the whole identification, target peak memory in MiB)
+SIZES: tuple[tuple[str, int, float, float | None], ...] = (
+    ("регион", 2_000, 5.0, None),
+    ("страна", 40_000, 60.0, 4096.0),
+)
+# 30 distinct works per school and year: ВПР grades 4–8 × 5 subjects, ОГЭ × 3, ЕГЭ × 2.
+VPR_SUBJECTS = {
+    4: ("rus", "math", "world", "reading", "eng"),
+    5: ("rus", "math", "hist", "bio", "geo"),
+    6: ("rus", "math", "hist", "bio", "soc"),
+    7: ("rus", "math", "phys", "geo", "eng"),
+    8: ("rus", "math", "phys", "chem", "bio"),
+}
+WORKS: tuple[tuple[str, str, int], ...] = (
+    *(("vpr", subject, grade) for grade, subjects in VPR_SUBJECTS.items() for subject in subjects),
+    ("oge", "rus", 9),
+    ("oge", "math", 9),
+    ("oge", "soc", 9),
+    ("ege", "rus", 11),
+    ("ege", "math-prof", 11),
+)
+# Context indicators: value = intercept + slope × latent context + noise, clipped to 0–100.
+CONTEXT_FORMULAS: dict[str, tuple[float, float, float]] = {
+    "low-income": (16.0, -9.0, 3.0),
+    "parents-no-prof-education": (38.0, -14.0, 5.0),
+    "risk-families": (2.5, -2.0, 1.0),
+    "unemployment": (5.5, -3.0, 1.5),
+}
+DIRECTIONS = {
+    "low-income": -1,
+    "parents-no-prof-education": -1,
+    "risk-families": -1,
+    "unemployment": -1,
+    "ses-group": 1,
+}
+FLAGS = ("low_results", "unfavourable", "risk", "resilient", "objectivity", "insufficient_data")
+
+
+def _clip(values: np.ndarray, low: float = 0.0, high: float = 100.0) -> np.ndarray:
+    return np.round(np.clip(values, low, high), 1)
+
+
+def generate(schools: int, seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Schools, results and context frames in the engine's schemas, without Python row loops."""
+    rng = np.random.default_rng(seed)
+    years, works = len(YEARS), len(WORKS)
+    # Per school: social context (higher is more favourable), quality beyond it, size, role.
+    context = rng.normal(0.0, 1.0, schools)
+    quality = rng.normal(0.0, 0.6, schools)
+    size = np.clip(np.exp(rng.normal(np.log(40), 0.55, schools)), 3, 250)
+    role = rng.random(schools)
+    weak = role < 0.03  # shares of "2" above 30 % in most ВПР: the marks rule fires
+    falling = (role >= 0.03) & (role < 0.06)  # index down every year since 2022
+    jumping = (role >= 0.06) & (role < 0.07)  # last year far above the previous ones
+    # About 1 % of schools are tiny (2–4 pupils a class): their figures cannot be used.
+    size = np.where(role >= 0.99, rng.uniform(2, 5, schools), size)
+
+    # Level of each school in each year, shape (schools, years).
+    year_offset = np.arange(years)
+    level = (0.55 * context + quality)[:, None] + rng.normal(0.0, 0.25, (schools, years))
+    level += np.where(falling[:, None], 0.6 - 0.55 * np.maximum(0, year_offset - 1), 0.0)
+    level[:, -1] += np.where(jumping, 2.2, 0.0)
+
+    # Everything below has shape (schools, years, works) and is flattened in C order, so the
+    # row index is school-major, then year, then work.
+    shape = (schools, years, works)
+    kind = np.array([{"vpr": 0, "oge": 1, "ege": 2}[a] for a, _, _ in WORKS])
+    vpr, oge, ege = (np.broadcast_to(kind == k, shape) for k in range(3))
+    difficulty = rng.normal(0.0, 0.3, works)  # some works are harder for everyone
+    lv = level[:, :, None] - difficulty[None, None, :] + rng.normal(0.0, 0.3, shape)
+
+    def noise(sd: float) -> np.ndarray:
+        return rng.normal(0.0, sd, shape)
+
+    share_of_class = np.where(ege, rng.uniform(0.3, 0.7, shape), rng.uniform(0.8, 1.0, shape))
+    participants = np.maximum(1.0, np.floor(size[:, None, None] * share_of_class))
+    mean_score = np.select(
+        [vpr, oge], [11 + 3 * lv + noise(0.8), 16 + 4 * lv + noise(1.0)], 62 + 9 * lv + noise(3.0)
+    )
+    share_fail = np.select([vpr, oge], [12 - 10 * lv + noise(3.0), 8 - 7 * lv + noise(2.0)], np.nan)
+    share_fail = np.where(vpr & weak[:, None, None], 34 + noise(4.0), share_fail)
+    share_good = np.select(
+        [vpr, oge],
+        [48 + 16 * lv + noise(5.0), 50 + 18 * lv + noise(5.0)],
+        20 + 12 * lv + noise(4.0),
+    )
+    share_below_min = np.where(ege, 4 - 4 * lv + noise(1.5), np.nan)
+    jumped = jumping[:, None, None] & (np.arange(years) == years - 1)[None, :, None]
+    share_lower = np.where(vpr, _clip(22 - 6 * lv + noise(4.0), 0, 90), np.nan)
+    share_raise = np.where(vpr, _clip(3 + noise(1.5), 0, 30), np.nan)
+    share_lower = np.where(vpr & jumped, 2.0, share_lower)
+    share_raise = np.where(vpr & jumped, _clip(35 + noise(5.0)), share_raise)
+
+    work_index = np.broadcast_to(np.arange(works, dtype=np.int32), shape)
+    results = (
+        pl.DataFrame(
+            {
+                "school_id": np.repeat(np.arange(1, schools + 1, dtype=np.int64), years * works),
+                "year": np.broadcast_to(np.array(YEARS, dtype=np.int32)[None, :, None], shape)
+                .ravel()
+                .copy(),
+                "work": work_index.ravel().copy(),
+                "participants": participants.ravel(),
+                "mean_score": np.round(np.maximum(0.0, mean_score), 1).ravel(),
+                "share_fail": _clip(share_fail).ravel(),
+                "share_good": _clip(share_good).ravel(),
+                "share_below_min": _clip(share_below_min).ravel(),
+                "share_confirm": np.round(
+                    np.maximum(0.0, 100 - share_lower - share_raise), 1
+                ).ravel(),
+                "share_lower": share_lower.ravel(),
+                "share_raise": share_raise.ravel(),
+            }
+        )
+        .fill_nan(None)
+        .with_columns(
+            _decode("work", [a for a, _, _ in WORKS], pl.Utf8).alias("assessment"),
+            _decode("work", [s for _, s, _ in WORKS], pl.Utf8).alias("subject"),
+            _decode("work", [g for _, _, g in WORKS], pl.Int32).alias("grade"),
+        )
+        .select(list(RESULT_SCHEMA))
+        .cast(pl.Schema(RESULT_SCHEMA))
+    )
+
+    # Context: four percentages and the socio-economic group, each school and year.
+    indicators = [*CONTEXT_FORMULAS, "ses-group"]
+    values = np.empty((schools, years, len(indicators)))
+    drift = rng.normal(0.0, 0.15, (schools, years))  # the context moves a little over years
+    latent = context[:, None] + drift
+    for position, (intercept, slope, sd) in enumerate(CONTEXT_FORMULAS.values()):
+        values[:, :, position] = _clip(
+            intercept + slope * latent + rng.normal(0.0, sd, (schools, years))
+        )
+    values[:, :, -1] = np.clip(np.round(3 + 1.2 * latent + rng.normal(0, 0.5, latent.shape)), 1, 5)
+    context_shape = values.shape
+    context_frame = pl.DataFrame(
+        {
+            "school_id": np.repeat(
+                np.arange(1, schools + 1, dtype=np.int64), years * len(indicators)
+            ),
+            "year": np.broadcast_to(np.array(YEARS, dtype=np.int32)[None, :, None], context_shape)
+            .ravel()
+            .copy(),
+            "indicator": np.broadcast_to(np.arange(len(indicators), dtype=np.int32), context_shape)
+            .ravel()
+            .copy(),
+            "value": values.ravel(),
+        }
+    ).with_columns(_decode("indicator", indicators, pl.Utf8))
+    school_frame = pl.DataFrame({"school_id": np.arange(1, schools + 1, dtype=np.int64)})
+    return school_frame, results, context_frame
+
+
+def _decode(column: str, labels: list[Any], dtype: Any) -> pl.Expr:
+    """An integer code column turned into its labels (vectorised, no per-row Python)."""
+    return pl.col(column).replace_strict(dict(enumerate(labels)), return_dtype=dtype)
+
+
+def measure(schools: int) -> dict[str, Any]:
+    """Generate one size and time it; meant to run alone in its own process."""
+    start = time.perf_counter()
+    school_frame, results, context = generate(schools)
+    generate_s = time.perf_counter() - start
+    # The generator's temporary arrays are gone by now; start the peak over (Linux ≥ 4.0)
+    # to see what the identification itself adds on top of the frames it is given.
+    generation_peak_mib = _peak_mib()
+    ready_mib = _proc_status_mib("VmRSS")
+    peak_reset = ready_mib is not None and _reset_peak()
+    params = default_params()
+    year = YEARS[-1]
+
+    def run() -> Any:
+        return identify(
+            schools=school_frame,
+            results=results,
+            context=context,
+            directions=DIRECTIONS,
+            params=params,
+            year=year,
+        )
+
+    # The first call is what a real run in the worker meets; then the median of two more.
+    start = time.perf_counter()
+    outcome = run()
+    first_s = time.perf_counter() - start
+    identify_s = median_ms(timed(run, repeat=2)) / 1000
+    floor_s = (
+        median_ms(
+            timed(
+                lambda: results.group_by("school_id", "year").agg(pl.col("mean_score").mean()),
+                repeat=5,
+            )
+        )
+        / 1000
+    )
+    table = outcome.table
+    return {
+        "schools": schools,
+        "results": results.height,
+        "context": context.height,
+        "generate_s": generate_s,
+        "first_s": first_s,
+        "identify_s": identify_s,
+        "floor_s": floor_s,
+        "flags": {flag: int(table.get_column(flag).sum()) for flag in FLAGS},
+        "in_table": table.height,
+        "generation_peak_mib": generation_peak_mib,
+        "ready_mib": ready_mib,
+        "identify_peak_mib": _proc_status_mib("VmHWM") if peak_reset else None,
+    }
+
+
+def _peak_mib() -> float:
+    # Linux reports the peak resident set in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _proc_status_mib(field: str) -> float | None:
+    """The current (VmRSS) or peak (VmHWM) resident set from /proc, where there is one."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    """Start the peak resident set (VmHWM) over, as /proc/PID/clear_refs allows since 4.0."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def child(schools: int) -> None:
+    """Entry point of the per-size process: prints its figures as one JSON line."""
+    import django
+
+    django.setup()
+    figures = measure(schools)
+    # The peak of the whole process, generation included, read at its very end.
+    figures["peak_mib"] = max(_peak_mib(), figures["generation_peak_mib"])
+    print(json.dumps(figures))
+
+
+def _measure_in_fresh_process(schools: int) -> dict[str, Any]:
+    code = f"from opora.identification.bench import child; child({schools})"
+    env = {**os.environ}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    completed = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode:
+        raise RuntimeError(
+            f"Замер на {schools} школах завершился с ошибкой:\n{completed.stderr[-4000:]}"
+        )
+    figures: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
+
+
+@benchmark("identify")
+def bench_identify(report: BenchReport) -> None:
+    for label, schools, target_s, target_mib in SIZES:
+        report.log(
+            f"  {label}: {schools} школ × {len(YEARS)} лет × {len(WORKS)} работ — "
+            "генерация и расчёт в отдельном процессе…"
+        )
+        f = _measure_in_fresh_process(schools)
+        assert f["in_table"] == schools, f
+        assert all(f["flags"][flag] > 0 for flag in FLAGS if flag != "insufficient_data"), f
+        what = f"{label}, {schools} школ"
+        rows, values = (f"{f[key]:,}".replace(",", " ") for key in ("results", "context"))
+        report.add(
+            f"{what}: генерация {rows} строк результатов и {values} значений контекста "
+            "(не входит в замер)",
+            f"{f['generate_s']:.1f} s",
+        )
+        report.add(
+            f"{what}: выявление за {YEARS[-1]} г. целиком (identify), первый вызов / медиана",
+            f"{f['first_s']:.2f} / {f['identify_s']:.2f} s",
+            f"< {target_s:.0f} s",
+            max(f["first_s"], f["identify_s"]) < target_s,
+        )
+        report.add(
+            f"{what}: «пол» — group_by(школа, год) тех же результатов, медиана",
+            f"{f['floor_s'] * 1000:.0f} ms",
+        )
+        report.add(
+            f"{what}: выявление / «пол»",
+            f"{f['identify_s'] / f['floor_s']:.0f}×",
+        )
+        report.add(
+            f"{what}: пик памяти процесса (генерация + выявление)",
+            f"{f['peak_mib']:.0f} MiB",
+            f"< {target_mib / 1024:.0f} GB" if target_mib else "",
+            f["peak_mib"] < target_mib if target_mib else None,
+        )
+        if f["identify_peak_mib"] is not None:
+            report.add(
+                f"{what}: пик при генерации / память с готовыми данными / "
+                "пик во время выявления и «пола»",
+                f"{f['generation_peak_mib']:.0f} / {f['ready_mib']:.0f} / "
+                f"{f['identify_peak_mib']:.0f} MiB",
+            )
+        flags = f["flags"]
+        report.add(
+            f"{what}: признаки (проверка, что данные их вызывают)",
+            f"ШНОР {flags['low_results']}, ШНСУ {flags['unfavourable']}, "
+            f"риск {flags['risk']}, устойчивых {flags['resilient']}, "
+            f"объективность {flags['objectivity']}, мало данных {flags['insufficient_data']}",
+        )
