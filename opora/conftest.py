@@ -19,7 +19,10 @@ School A is in Северный, school B in Южный, school C in Друго�
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +162,31 @@ def world(db: Any) -> World:
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+# --- Real Chromium for the browser tests (marked `browser`) ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (fixtures, assertions) are still synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

@@ -15,10 +15,12 @@ from opora.registry.models import Territory
 
 
 class RunForm(forms.Form):
-    territory = forms.ModelChoiceField(label=_("Территория"), queryset=Territory.objects.none())
+    territory = forms.ModelChoiceField(
+        label=_("Территория"), queryset=Territory.objects.none(), empty_label=None
+    )
     year = forms.TypedChoiceField(label=_("Год результатов"), coerce=int, choices=())
     version = forms.ModelChoiceField(
-        label=_("Методика"), queryset=MethodologyVersion.objects.none()
+        label=_("Методика"), queryset=MethodologyVersion.objects.none(), empty_label=None
     )
 
     def __init__(

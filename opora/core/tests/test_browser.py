@@ -4,45 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-if not Path(CHROMIUM).exists() and os.environ.get("CI") != "true":
+if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
     pytest.skip(
         "Chromium is not installed (apt-get install chromium); browser tests skipped",
         allow_module_level=True,
     )
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-# test itself (fixtures, assertions) are still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    context = browser.new_context(locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
 
 
 def test_login_search_open_card_and_import(world, live_server, page, password, tmp_path):
