@@ -345,3 +345,116 @@ def bench_identify(report: BenchReport) -> None:
             f"риск {flags['risk']}, устойчивых {flags['resilient']}, "
             f"объективность {flags['objectivity']}, мало данных {flags['insufficient_data']}",
         )
+
+
+def _store_in_database(schools: int) -> tuple[int, int]:
+    """Put generated data of `schools` schools into the (throwaway) database; returns the
+    territory's pk and the number of result rows."""
+    from opora.registry.choices import OrganizationKind, TerritoryKind
+    from opora.registry.models import Organization, SchoolProfile, Territory
+    from opora.results.models import (
+        Assessment,
+        ContextIndicator,
+        ContextValue,
+        SchoolResult,
+        Subject,
+    )
+
+    school_frame, results, context = generate(schools)
+    territory = Territory.objects.add_root(
+        {"name": "Бенч-регион", "kind": TerritoryKind.REGION, "code": "BENCH-ID"}
+    )
+    ids = school_frame.get_column("school_id").to_list()
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                kind=OrganizationKind.SCHOOL,
+                code=f"BENCH-{i}",
+                name=f"Школа № {i}",
+                short_name=f"Школа № {i}",
+                territory=territory,
+            )
+            for i in ids
+        ],
+        batch_size=2000,
+    )
+    pk_of = dict(Organization.objects.filter(code__startswith="BENCH-").values_list("code", "pk"))
+    SchoolProfile.objects.bulk_create(
+        [SchoolProfile(organization_id=pk, school_type="sosh") for pk in pk_of.values()]
+    )
+    assessments = dict(Assessment.objects.values_list("code", "pk"))
+    subjects = dict(Subject.objects.values_list("code", "pk"))
+    indicators = dict(ContextIndicator.objects.values_list("code", "pk"))
+    measures = (
+        "participants",
+        "mean_score",
+        "share_fail",
+        "share_good",
+        "share_below_min",
+        "share_confirm",
+        "share_lower",
+        "share_raise",
+    )
+    SchoolResult.objects.bulk_create(
+        (
+            SchoolResult(
+                school_id=pk_of[f"BENCH-{row['school_id']}"],
+                year=row["year"],
+                assessment_id=assessments[row["assessment"]],
+                subject_id=subjects[row["subject"]],
+                grade=row["grade"],
+                **{m: row[m] for m in measures[1:]},
+                participants=None if row["participants"] is None else int(row["participants"]),
+            )
+            for row in results.iter_rows(named=True)
+        ),
+        batch_size=5000,
+    )
+    ContextValue.objects.bulk_create(
+        (
+            ContextValue(
+                school_id=pk_of[f"BENCH-{row['school_id']}"],
+                year=row["year"],
+                indicator_id=indicators[row["indicator"]],
+                value=row["value"],
+            )
+            for row in context.iter_rows(named=True)
+        ),
+        batch_size=5000,
+    )
+    return territory.pk, results.height
+
+
+@benchmark("identify-db")
+def bench_identify_database(report: BenchReport) -> None:
+    """The region's run as the job does it: read from the database, compute, write reasons."""
+    from opora.identification.methodology import BASE_METHODOLOGY_NAME
+    from opora.identification.models import IdentificationRun, Methodology
+    from opora.identification.services import load_frames, run_compute
+    from opora.registry.models import Territory
+
+    schools = SIZES[0][1]
+    report.log(f"  запись {schools} школ × {len(YEARS)} лет × {len(WORKS)} работ в базу…")
+    started = time.perf_counter()
+    territory_pk, rows = _store_in_database(schools)
+    report.log(f"  записано {rows} строк за {time.perf_counter() - started:.0f} s")
+    version = Methodology.objects.get(name=BASE_METHODOLOGY_NAME).current
+    territory = Territory.objects.get(pk=territory_pk)
+    run = IdentificationRun.objects.create(territory=territory, year=YEARS[-1], version=version)
+    started = time.perf_counter()
+    load_frames(run)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    run_compute(run)
+    total_s = time.perf_counter() - started
+    report.add(
+        f"регион через базу, {schools} школ: чтение результатов и контекста (load_frames)",
+        f"{load_s:.2f} s",
+    )
+    report.add(
+        f"регион через базу, {schools} школ: весь расчёт задачи (чтение, выявление, причины, "
+        "запись)",
+        f"{total_s:.2f} s",
+        "< 5 s",
+        total_s < 5,
+    )
