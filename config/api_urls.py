@@ -1,10 +1,11 @@
-"""The REST API: registry endpoints, token, OpenAPI schema and its docs page."""
+"""The REST API: registry and identification endpoints, token, OpenAPI schema and its docs page."""
 
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from opora.identification.api import IdentificationRunViewSet
 from opora.registry.api import (
     OrganizationViewSet,
     ProgrammeViewSet,
@@ -17,6 +18,7 @@ router.register("territories", TerritoryViewSet, basename="territory")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("schools", SchoolViewSet, basename="school")
 router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("identification-runs", IdentificationRunViewSet, basename="identification-run")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", obtain_auth_token, name="api-token"),

@@ -326,3 +326,23 @@ def test_approved_run_in_the_card_is_preferred(world, computed, version):
     run_compute(newer)
     card = world.client("analyst").get(f"/registry/schools/{world.school_a.pk}/").content.decode()
     assert "Приказ № 5" in card
+
+
+def test_api_runs_and_school_outcomes(world, computed):
+    client = world.client("analyst")
+    runs = client.get("/api/identification-runs/").json()
+    items = runs["results"] if isinstance(runs, dict) else runs
+    assert items[0]["methodology"] == "Базовая методика" and items[0]["summary"]["schools"] == 22
+    listed = client.get(
+        f"/api/identification-runs/{computed.pk}/schools/?status=low_results"
+    ).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert "SCH-A" in {r["school_code"] for r in rows} and rows[0]["reasons"]
+    assert (
+        world.client("outsider").get(f"/api/identification-runs/{computed.pk}/").status_code == 404
+    )
+    # A school director sees the list's run only through their school's card, not the API.
+    assert (
+        world.client("director_a").get(f"/api/identification-runs/{computed.pk}/").status_code
+        == 404
+    )
