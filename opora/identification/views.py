@@ -38,6 +38,7 @@ from opora.identification.methodology import (
     problem_type_names,
 )
 from opora.identification.models import IdentificationRun, Methodology
+from opora.results.models import Assessment, ContextIndicator, Subject
 
 PAGE_SIZE = 50
 
@@ -319,10 +320,7 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "scalars": [(d, version.params.get(d.name)) for d in PARAM_DOCS],
             "measure_label": measure_label,
-            "results_components": [
-                {**c, "measure_label": measure_label(c.get("measure", ""))}
-                for c in version.params.get("results_components", [])
-            ],
+            **_named_components(version.params),
             "copy_form": copy_form,
             "may_edit": _may_edit_methodologies(request),
             "breadcrumbs": _crumbs(
@@ -331,6 +329,42 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _named_components(params: dict[str, Any]) -> dict[str, Any]:
+    """The methodology's lists with catalogue names beside the codes, for reading."""
+    assessments = dict(Assessment.objects.values_list("code", "name"))
+    subjects = dict(Subject.objects.values_list("code", "name"))
+    indicators = dict(ContextIndicator.objects.values_list("code", "name"))
+
+    def indicator(code: str) -> str:
+        return indicators.get(code, code)
+
+    return {
+        "results_components": [
+            {
+                **c,
+                "measure_label": measure_label(c.get("measure", "")),
+                "assessment_name": assessments.get(c.get("assessment", ""), c.get("assessment")),
+                "subject_name": subjects.get(c.get("subject", ""), c.get("subject")),
+            }
+            for c in params.get("results_components", [])
+        ],
+        "context_components": [
+            {**c, "indicator_name": indicator(c.get("indicator", ""))}
+            for c in params.get("context_components", [])
+        ],
+        "problem_types": [
+            {
+                **t,
+                "conditions": [
+                    {**c, "indicator_name": indicator(c.get("indicator", ""))}
+                    for c in t.get("conditions", [])
+                ],
+            }
+            for t in params.get("problem_types", [])
+        ],
+    }
 
 
 @login_required

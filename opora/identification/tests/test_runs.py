@@ -346,3 +346,10 @@ def test_api_runs_and_school_outcomes(world, computed):
         world.client("director_a").get(f"/api/identification-runs/{computed.pk}/").status_code
         == 404
     )
+
+
+def test_methodology_page_names_what_enters_the_indices(world, version):
+    page = world.client("council").get(f"/identification/methodologies/{version.methodology.pk}/")
+    text = page.content.decode()
+    assert "ВПР" in text and "Доля обучающихся из малоимущих семей" in text
+    assert "Школа с высоким уровнем девиации детей" in text and "Копировать" not in text
