@@ -137,17 +137,22 @@ def chart_points(run: IdentificationRun, user: UserLike) -> list[dict[str, Any]]
 
 
 def latest_run_for_school(school: Organization, user: UserLike) -> SchoolIdentification | None:
-    """The school's outcome in the newest approved list, or else in the newest draft."""
-    runs = run_list(user).filter(status__in=[RunStatus.APPROVED, RunStatus.SENT, RunStatus.DRAFT])
-    items = restrict(SchoolIdentification.objects.filter(school=school), user).filter(run__in=runs)
-    approved = items.filter(run__status=RunStatus.APPROVED).order_by("-run__year", "-run__pk")
-    found = approved.select_related("run__version__methodology", "run__territory").first()
-    if found is None:
-        found = (
-            items.order_by("-run__year", "-run__pk")
-            .select_related("run__version__methodology", "run__territory")
-            .first()
+    """The school's outcome in the newest approved list, or else in the newest draft.
+
+    Whoever may see the school sees its outcome in approved lists (a director, a curator);
+    drafts and lists on their way to approval only those who see the run itself.
+    """
+    items = restrict(SchoolIdentification.objects.filter(school=school), user).filter(
+        Q(run__status=RunStatus.APPROVED)
+        | Q(
+            run__in=run_list(user).filter(status__in=[RunStatus.SENT, RunStatus.DRAFT]),
         )
+    )
+    related = ("run__version__methodology", "run__territory")
+    approved = items.filter(run__status=RunStatus.APPROVED).order_by("-run__year", "-run__pk")
+    found = approved.select_related(*related).first()
+    if found is None:
+        found = items.order_by("-run__year", "-run__pk").select_related(*related).first()
     return found
 
 
