@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/<int:pk>/status/", views.job_status, name="job-status"),
     path("history/<int:content_type_id>/<str:pk>/", views.history, name="history"),
     path("imports/<str:key>/", views.import_start, name="import"),
+    path("imports/<str:key>/template.xlsx", views.import_template, name="import-template"),
     path("imports/upload/<int:pk>/columns/", views.import_columns, name="import-columns"),
     path("imports/upload/<int:pk>/preview/", views.import_preview_view, name="import-preview"),
 ]

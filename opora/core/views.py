@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from opora.core.access import Action, get_for_user, is_scoped, restrict
 from opora.core.audit import object_history
@@ -156,6 +160,28 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
             "breadcrumbs": _import_crumbs(importer, {"title": _("Загрузка файла")}),
         },
     )
+
+
+@login_required
+def import_template(request: HttpRequest, key: str) -> HttpResponse:
+    """An empty XLSX with the importer's columns as headers: a file the wizard recognises."""
+    importer = _importer_for(request, key)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([str(column.label) for column in importer.columns])
+    for index, column in enumerate(importer.columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.label) + 2)
+    stream = io.BytesIO()
+    book.save(stream)
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{importer.key}-template.xlsx"'
+    return response
 
 
 @login_required

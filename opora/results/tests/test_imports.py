@@ -255,3 +255,12 @@ def test_who_may_import(world):
     assert importer.may_import(world.user("analyst"))
     assert not importer.may_import(world.user("director_a"))
     assert not importer.may_import(world.user("curator"))
+
+
+def test_template_file_is_recognised_by_the_wizard(world, years):
+    from openpyxl import load_workbook
+
+    response = world.client("analyst").get("/imports/results.table/template.xlsx")
+    headers = [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]]
+    assert headers[:2] == ["Код ОО", "Наименование ОО"] and "Доля «2», %" in headers
+    assert world.client("director_a").get("/imports/results.table/template.xlsx").status_code == 404
