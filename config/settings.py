@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "opora.registry",
     "opora.results",
     "opora.identification",
+    "opora.roadmaps",
 ]
 
 MIDDLEWARE = [

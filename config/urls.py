@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("opora.registry.urls")),
     path("identification/data/", include("opora.results.urls")),
     path("identification/", include("opora.identification.urls")),
+    path("roadmaps/", include("opora.roadmaps.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,29 +1,31 @@
-"""Sections later capabilities add to the school card without the registry knowing them.
+"""Sections later capabilities add to the school card and the programme page without the
+registry knowing them.
 
-An app registers `@school_card_section(order)` functions; each returns the HTML of its part
-of the card for this user, or "" when it has nothing to show.
+An app registers `@card_section("school", order)` (or "programme") functions; each returns
+the HTML of its part of the page for this user, or "" when it has nothing to show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
+CardKind = Literal["school", "programme"]
 CardSection = Callable[[HttpRequest, Any], str]
-_SECTIONS: list[tuple[int, CardSection]] = []
+_SECTIONS: dict[str, list[tuple[int, CardSection]]] = {"school": [], "programme": []}
 
 
-def school_card_section(order: int) -> Callable[[CardSection], CardSection]:
+def card_section(kind: CardKind, order: int) -> Callable[[CardSection], CardSection]:
     def register(func: CardSection) -> CardSection:
-        _SECTIONS.append((order, func))
-        _SECTIONS.sort(key=lambda item: item[0])
+        _SECTIONS[kind].append((order, func))
+        _SECTIONS[kind].sort(key=lambda item: item[0])
         return func
 
     return register
 
 
-def school_card_sections(request: HttpRequest, school: Any) -> list[SafeString]:
-    return [SafeString(html) for _order, func in _SECTIONS if (html := func(request, school))]
+def card_sections(kind: CardKind, request: HttpRequest, obj: Any) -> list[SafeString]:
+    return [SafeString(html) for _order, func in _SECTIONS[kind] if (html := func(request, obj))]

@@ -14,6 +14,7 @@ class JobStatus(models.TextChoices):
 class TimelineVerb(models.TextChoices):
     """Important transitions recorded as separate events on an object's timeline."""
 
+    CREATED = "created", _("Создано")
     SUBMITTED = "submitted", _("Отправлено на рассмотрение")
     RETURNED = "returned", _("Возвращено на доработку")
     APPROVED = "approved", _("Утверждено")

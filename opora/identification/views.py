@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core.access import Action, get_for_user, has_any
-from opora.core.cards import school_card_section
+from opora.core.cards import card_section
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
 from opora.identification.exports import export_csv, export_xlsx
@@ -406,7 +406,7 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The school card ------------------------------------------------------------------------
 
 
-@school_card_section(order=20)
+@card_section("school", order=20)
 def school_card(request: HttpRequest, school: Any) -> str:
     """«Почему школа в списке»: the flags with reasons, the years, the place among schools."""
     item = selectors.latest_run_for_school(school, request.user)

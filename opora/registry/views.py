@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from opora.core.access import Action, can, has_any, restrict
-from opora.core.cards import school_card_sections
+from opora.core.cards import card_sections
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
 from opora.registry.forms import (
@@ -77,7 +77,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people": people,
             "role_counts": selectors.organization_role_counts(school) if people is None else None,
             "can_change": can(request.user, Action.CHANGE, school),
-            "card_sections": school_card_sections(request, school),
+            "card_sections": card_sections("school", request, school),
             "breadcrumbs": [
                 *_territory_crumbs(request.user, school.territory, link_last=True),
                 {"title": school.short_name},
@@ -248,6 +248,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "schools": selectors.programme_visible_schools(request.user, programme),
             "can_approve": can(request.user, Action.CHANGE, programme.owner),
+            "card_sections": card_sections("programme", request, programme),
             "breadcrumbs": [
                 {"title": _("Программы"), "url": reverse("registry:programmes")},
                 {"title": programme.name},

@@ -1,0 +1,206 @@
+"""A roadmap in the official layout: the approval stamp, the title, and the table with
+№ / activity / (key results by year) / schedule / responsible / result / document columns.
+
+The layout is the one `recognize.py` reads, so an exported roadmap imported again gives the
+same roadmap (a test checks it for every template).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from opora.roadmaps.choices import Level
+from opora.roadmaps.drafts import DraftActivity, DraftRoadmap
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width_cm: float
+
+
+def export_columns(draft: DraftRoadmap) -> list[Column]:
+    """The columns this roadmap needs: a roadmap without levels has no «Уровень» column."""
+    activities = draft.activities
+    columns = [
+        Column("number", _("№ п/п"), 1.3),
+        Column("text", _("Мероприятие"), 8.0),
+    ]
+    columns += [Column(f"year:{y}", str(y), 4.0) for y in draft.result_years]
+    if any(a.schedule for a in activities) or not draft.result_years:
+        columns.append(Column("schedule", _("Сроки"), 3.0))
+    columns.append(Column("responsible", _("Ответственные"), 4.0))
+    if any(a.levels for a in activities):
+        columns.append(Column("levels", _("Уровень"), 2.2))
+    if any(a.result for a in activities) or not draft.result_years:
+        columns.append(Column("result", _("Планируемый результат"), 5.0))
+    if any(a.document for a in activities):
+        columns.append(Column("document", _("Документ, подтверждающий результат"), 4.0))
+    return columns
+
+
+def cell_value(activity: DraftActivity, key: str) -> str:
+    if key.startswith("year:"):
+        return activity.year_results.get(key[5:], "")
+    if key == "levels":
+        return ", ".join(str(Level(level).label) for level in activity.levels)
+    value = getattr(activity, key)
+    return str(value)
+
+
+def section_heading(number: str, title: str) -> str:
+    return f"{number}. {title}" if number else title
+
+
+def header_lines(draft: DraftRoadmap) -> list[str]:
+    """The approval stamp in the top right corner, as the seeds write it."""
+    if not draft.approval:
+        return []
+    lines = [_("УТВЕРЖДЕНА")]
+    lines += [draft.approval]
+    if draft.authority:
+        lines.append(draft.authority)
+    return lines
+
+
+def export_docx(draft: DraftRoadmap) -> bytes:
+    """Word (.docx): landscape A4, Times New Roman, the header row repeated on every page."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(11)
+
+    for line in header_lines(draft):
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(0)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_run = title.add_run(draft.title)
+    title_run.bold = True
+    title_run.font.size = Pt(13)
+
+    columns = export_columns(draft)
+    years = [c for c in columns if c.key.startswith("year:")]
+    table = document.add_table(rows=0, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+
+    def repeat_as_header(row: object) -> None:
+        properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+        marker = OxmlElement("w:tblHeader")
+        marker.set(qn("w:val"), "true")
+        properties.append(marker)
+
+    def bold_row(cells: list[object]) -> None:
+        for cell in cells:
+            for paragraph in cell.paragraphs:  # type: ignore[attr-defined]
+                for run in paragraph.runs:
+                    run.bold = True
+
+    head = table.add_row()
+    repeat_as_header(head)
+    for cell, column in zip(head.cells, columns, strict=True):
+        cell.text = column.title
+    if years:
+        # Seed 002: «Ключевые результаты» over a row of years.
+        first = columns.index(years[0])
+        merged = head.cells[first].merge(head.cells[first + len(years) - 1])
+        merged.text = _("Ключевые результаты")
+        sub = table.add_row()
+        repeat_as_header(sub)
+        for cell, column in zip(sub.cells, columns, strict=True):
+            cell.text = column.title if column in years else ""
+        bold_row(list(sub.cells))
+    bold_row(list(head.cells))
+
+    for part in draft.sections:
+        row = table.add_row()
+        merged = row.cells[0].merge(row.cells[-1])
+        merged.text = section_heading(part.number, part.title)
+        bold_row([merged])
+        for activity in part.activities:
+            cells = table.add_row().cells
+            for cell, column in zip(cells, columns, strict=True):
+                cell.text = cell_value(activity, column.key)
+    for row in table.rows:
+        for cell, column in zip(row.cells, columns, strict=True):
+            cell.width = Cm(column.width_cm)
+    stream = io.BytesIO()
+    document.save(stream)
+    return stream.getvalue()
+
+
+def export_xlsx(draft: DraftRoadmap) -> bytes:
+    """Excel (.xlsx): the same table, section rows merged, the header frozen."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Дорожная карта")
+    columns = export_columns(draft)
+    width = len(columns)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in header_lines(draft):
+        sheet.append([line])
+    sheet.append([draft.title])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13)
+    years = [c for c in columns if c.key.startswith("year:")]
+    sheet.append([c.title for c in columns])
+    header_row = sheet.max_row
+    if years:
+        first = columns.index(years[0]) + 1
+        sheet.cell(header_row, first).value = _("Ключевые результаты")
+        sheet.merge_cells(
+            start_row=header_row,
+            start_column=first,
+            end_row=header_row,
+            end_column=first + len(years) - 1,
+        )
+        sheet.append([c.title if c in years else "" for c in columns])
+    last_header = sheet.max_row
+    for row in sheet.iter_rows(min_row=header_row, max_row=last_header, max_col=width):
+        for cell in row:
+            cell.font = Font(bold=True)
+            cell.alignment = wrap
+            cell.border = border
+    for part in draft.sections:
+        sheet.append([section_heading(part.number, part.title)])
+        index = sheet.max_row
+        sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=width)
+        sheet.cell(index, 1).font = Font(bold=True)
+        for activity in part.activities:
+            sheet.append([cell_value(activity, c.key) for c in columns])
+            for cell in sheet[sheet.max_row][:width]:
+                cell.alignment = wrap
+                cell.border = border
+    for number, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = column.width_cm * 5
+    sheet.freeze_panes = f"A{last_header + 1}"
+    sheet.print_title_rows = f"{header_row}:{last_header}"
+    sheet.page_setup.orientation = "landscape"
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()

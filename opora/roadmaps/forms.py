@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from opora.core.access import Action, UserLike, can
+from opora.registry.models import Organization, Programme
+from opora.roadmaps import selectors
+from opora.roadmaps.choices import RoadmapKind
+from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
+from opora.roadmaps.seeds import SEED_TEMPLATES
+
+ROADMAP_SUFFIXES = (".docx", ".xlsx")
+
+
+class RoadmapTargetForm(forms.Form):
+    """Whose roadmap it is: the programme's own or one school's, and of which kind."""
+
+    kind = forms.ChoiceField(label=_("Вид"), choices=RoadmapKind.choices)
+    school = forms.ModelChoiceField(
+        label=_("Школа"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Пусто — дорожная карта самой программы."),
+    )
+
+    def __init__(self, *args: Any, user: UserLike, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.owner_may_change = can(user, Action.CHANGE, programme.owner)
+        schools = selectors.roadmap_schools(user, programme)
+        field: Any = self.fields["school"]
+        field.queryset = schools
+        if not self.owner_may_change:
+            field.required = True
+            field.empty_label = None
+            field.help_text = ""
+            self.fields["kind"].initial = RoadmapKind.TRANSITION
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        school = data.get("school")
+        kind = data.get("kind")
+        if school is None and kind and kind != RoadmapKind.MUNICIPAL:
+            self.add_error("school", _("Программа этого вида составляется для школы: выберите её."))
+        if school is not None and kind == RoadmapKind.MUNICIPAL:
+            self.add_error("kind", _("У школы — программа школы, а не дорожная карта органа."))
+        return data
+
+
+class RoadmapFromTemplateForm(RoadmapTargetForm):
+    template = forms.ChoiceField(
+        label=_("Шаблон"), choices=[(t.slug, t.title) for t in SEED_TEMPLATES]
+    )
+    title = forms.CharField(
+        label=_("Название"),
+        max_length=1000,
+        required=False,
+        help_text=_("Если пусто — как в шаблоне."),
+    )
+
+    field_order = ["template", "title", "kind", "school"]
+
+
+class RoadmapUploadForm(RoadmapTargetForm):
+    file = forms.FileField(
+        label=_("Файл дорожной карты"),
+        help_text=_("Документ Word (.docx) или книга Excel (.xlsx) с таблицей мероприятий."),
+    )
+
+    field_order = ["file", "kind", "school"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith(ROADMAP_SUFFIXES) and not name.endswith((".pdf", ".doc", ".xls")):
+            raise forms.ValidationError(
+                _("Файл «%(name)s»: нужен документ Word (.docx) или книга Excel (.xlsx).")
+                % {"name": upload.name}
+            )
+        if upload.size > settings.OPORA_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("Файл больше %(mb)s МБ.") % {"mb": settings.OPORA_MAX_UPLOAD_MB}
+            )
+        return upload
+
+
+ACTIVITY_FIELDS = ("number", "text", "schedule", "responsible", "result", "document")
+
+
+def draft_from_post(data: QueryDict, template: DraftRoadmap) -> DraftRoadmap:
+    """The preview as the user corrected it: sections and activities in the order shown,
+    deleted rows left out; what the form does not edit is taken from the recognised draft."""
+    draft = DraftRoadmap(
+        title=data.get("title", "").strip(),
+        result_years=list(template.result_years),
+        columns=list(template.columns),
+    )
+    originals = template.activities
+    index = 0
+    for s_index, source in enumerate(template.sections):
+        prefix = f"s-{s_index}-"
+        section = DraftSection(
+            number=data.get(prefix + "number", source.number).strip(),
+            title=data.get(prefix + "title", source.title).strip(),
+            parent=source.parent,
+        )
+        for original in source.activities:
+            a_prefix = f"a-{index}-"
+            index += 1
+            if data.get(a_prefix + "delete"):
+                continue
+            activity = DraftActivity(
+                levels=list(original.levels),
+                year_results=dict(original.year_results),
+                source=original.source,
+            )
+            for name in ACTIVITY_FIELDS:
+                setattr(activity, name, data.get(a_prefix + name, getattr(original, name)).strip())
+            section.activities.append(activity)
+        if not data.get(prefix + "delete"):
+            draft.sections.append(section)
+    assert index == len(originals)
+    return draft

@@ -1,0 +1,204 @@
+"""Programmes' roadmaps («дорожные карты»): sections (directions) → activities.
+
+A `Roadmap` belongs to a programme: the authority's own roadmap (no school) or one of a
+school's programmes. Its sections and activities are the current text; every approval
+stores the whole text as a `RoadmapVersion` snapshot, so a correction of an approved
+roadmap is a new version and the differences between versions stay visible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opora.registry.models import Organization, Programme
+from opora.roadmaps.choices import (
+    ActivityStatus,
+    Level,
+    RoadmapKind,
+    RoadmapStatus,
+    ScheduleKind,
+)
+
+
+class Roadmap(models.Model):
+    """A roadmap (дорожная карта) of a programme, or of one school within it."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("программа"), on_delete=models.CASCADE, related_name="roadmaps"
+    )
+    school = models.ForeignKey(
+        Organization,
+        verbose_name=_("школа"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roadmaps",
+        help_text=_("Пусто — дорожная карта самой программы (органа управления)."),
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=RoadmapKind.choices)
+    title = models.CharField(_("название"), max_length=1000)
+    status = models.CharField(
+        _("состояние"), max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    starts_on = models.DateField(_("начало"), null=True, blank=True)
+    ends_on = models.DateField(_("окончание"), null=True, blank=True)
+    # Seed 002 writes a separate key result for each year of the roadmap.
+    result_years = models.JSONField(_("годы ключевых результатов"), default=list, blank=True)
+    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
+    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    source = models.CharField(
+        _("источник"),
+        max_length=500,
+        blank=True,
+        help_text=_("Шаблон, файл или конструктор, из которого создана дорожная карта."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("дорожная карта")
+        verbose_name_plural = _("дорожные карты")
+        ordering = ["programme", "school__name", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("roadmaps:roadmap", args=[self.pk])
+
+
+class Section(models.Model):
+    """A section (направление, раздел) of a roadmap; seed 003 nests sub-sections 2.1–2.3."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(_("порядок"))
+    number = models.CharField(_("номер"), max_length=20, blank=True)
+    title = models.TextField(_("название"))
+
+    class Meta:
+        verbose_name = _("раздел")
+        verbose_name_plural = _("разделы")
+        ordering = ["roadmap", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class Activity(models.Model):
+    """An activity (мероприятие) with its schedule, responsible, result and document."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="activities")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveIntegerField(_("порядок"))
+    number = models.CharField(_("номер"), max_length=20, blank=True)
+    text = models.TextField(_("мероприятие"))
+    # The schedule as written, and as understood (see `schedule.parse_schedule`).
+    schedule_text = models.CharField(_("сроки"), max_length=1000, blank=True)
+    schedule_kind = models.CharField(
+        _("вид срока"), max_length=20, choices=ScheduleKind.choices, default=ScheduleKind.UNPARSED
+    )
+    schedule_periods = models.JSONField(_("месяцы"), default=list, blank=True)
+    schedule_years = models.JSONField(_("годы"), default=list, blank=True)
+    schedule_date = models.DateField(_("дата"), null=True, blank=True)
+    due_on = models.DateField(
+        _("срок вручную"),
+        null=True,
+        blank=True,
+        help_text=_("Для сроков «по отдельному графику» и нераспознанных."),
+    )
+    responsible = models.TextField(_("ответственные"), blank=True)
+    responsible_organizations = models.ManyToManyField(
+        Organization, verbose_name=_("ответственные организации"), blank=True, related_name="+"
+    )
+    result = models.TextField(_("планируемый результат"), blank=True)
+    year_results = models.JSONField(_("ключевые результаты по годам"), default=dict, blank=True)
+    document = models.TextField(_("документ, подтверждающий результат"), blank=True)
+    # Seed 003 marks an activity «ФП, РП»: it belongs to the federal and the regional project.
+    levels = models.JSONField(_("уровень"), default=list, blank=True)
+    indicators = models.JSONField(_("показатели"), default=list, blank=True)
+    measure = models.CharField(
+        _("мера библиотеки"), max_length=100, blank=True, help_text=_("Код меры конструктора.")
+    )
+    status = models.CharField(
+        _("исполнение"),
+        max_length=20,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.PLANNED,
+    )
+
+    class Meta:
+        verbose_name = _("мероприятие")
+        verbose_name_plural = _("мероприятия")
+        ordering = ["roadmap", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:80]}".strip()
+
+    @property
+    def level_labels(self) -> list[str]:
+        return [str(Level(v).label) for v in self.levels if v in Level.values]
+
+
+class RoadmapVersion(models.Model):
+    """The whole text of a roadmap as it was approved (or submitted): the basis of diffs."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("версия"))
+    status = models.CharField(_("состояние"), max_length=20, choices=RoadmapStatus.choices)
+    snapshot: models.JSONField[Any, Any] = models.JSONField(_("текст"))
+    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
+    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    comment = models.TextField(_("комментарий"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("версия дорожной карты")
+        verbose_name_plural = _("версии дорожной карты")
+        ordering = ["roadmap", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "number"], name="unique_roadmap_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roadmap}, версия {self.number}"
+
+
+class RoadmapUpload(models.Model):
+    """A Word or Excel roadmap recognised and waiting in the preview to be checked and saved."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=RoadmapKind.choices)
+    file_name = models.CharField(_("файл"), max_length=255)
+    draft: models.JSONField[Any, Any] = models.JSONField(_("распознано"))
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("загрузка дорожной карты")
+        verbose_name_plural = _("загрузки дорожных карт")
+
+    def __str__(self) -> str:
+        return self.file_name

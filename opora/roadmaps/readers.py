@@ -1,0 +1,245 @@
+"""Word, Excel and text files → a stream of paragraphs and table rows, in document order.
+
+The recognizer (`recognize.py`) reads the stream; it does not care where it came from.
+Merged cells are kept on the grid: a cell repeated across a row is written once and the
+rest of its span is blank, the way a text export of a Word table looks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all; the message is for the user, in Russian."""
+
+
+@dataclass
+class Paragraph:
+    text: str
+    bold: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    where: str
+    bold: bool = False
+    table: int = 0
+
+
+@dataclass
+class Document:
+    blocks: list[Paragraph | Row] = field(default_factory=list)
+    name: str = ""
+
+    @property
+    def rows(self) -> list[Row]:
+        return [b for b in self.blocks if isinstance(b, Row)]
+
+
+def read_document(data: bytes, name: str) -> Document:
+    """Read a .docx, .xlsx or .txt roadmap; anything else gets a message that says why not."""
+    suffix = Path(name).suffix.lower()
+    if data.startswith(b"%PDF"):
+        raise ReadError(
+            _(
+                "Файл «%(name)s» — PDF. Из PDF (особенно из скана) таблицу надёжно не прочитать: "
+                "загрузите исходный документ Word (.docx) или книгу Excel (.xlsx)."
+            )
+            % {"name": name}
+        )
+    if data.startswith(OLE_MAGIC):
+        raise ReadError(
+            _(
+                "Файл «%(name)s» защищён паролем или сохранён в старом формате (.doc, .xls). "
+                "Снимите пароль и сохраните его как документ Word (.docx) или книгу Excel (.xlsx)."
+            )
+            % {"name": name}
+        )
+    if suffix == ".docx":
+        return _read_docx(data, name)
+    if suffix == ".xlsx":
+        return _read_xlsx(data, name)
+    if suffix in (".txt", ".tsv"):
+        return read_text(_decode(data, name), name)
+    raise ReadError(
+        _("Файл «%(name)s»: поддерживаются документы Word (.docx), Excel (.xlsx) и текст (.txt).")
+        % {"name": name}
+    )
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(_("Файл «%(name)s»: неизвестная кодировка текста.") % {"name": name})
+
+
+def _open_zip(data: bytes, name: str) -> None:
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).testzip()
+    except zipfile.BadZipFile:
+        raise ReadError(
+            _("Файл «%(name)s» повреждён или это не документ Office.") % {"name": name}
+        ) from None
+
+
+def _read_docx(data: bytes, name: str) -> Document:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    _open_zip(data, name)
+    try:
+        source = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises assorted errors for broken packages
+        raise ReadError(
+            _("Файл «%(name)s» не читается как документ Word: %(error)s")
+            % {"name": name, "error": exc}
+        ) from None
+    document = Document(name=name)
+    table_number = 0
+    for item in source.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            text = item.text.strip()
+            if text:
+                document.blocks.append(Paragraph(text, bold=_all_bold(item)))
+        elif isinstance(item, Table):
+            table_number += 1
+            for index, row in enumerate(item.rows, start=1):
+                cells: list[str] = []
+                bold = True
+                seen: object = None
+                for cell in row.cells:
+                    # A horizontally merged cell comes back once per grid column it spans.
+                    if cell._tc is seen:
+                        cells.append("")
+                        continue
+                    seen = cell._tc
+                    cells.append("\n".join(p.text for p in cell.paragraphs).strip())
+                    texts = [p for p in cell.paragraphs if p.text.strip()]
+                    bold = bold and all(_all_bold(p) for p in texts)
+                where = _("таблица %(t)s, строка %(r)s") % {"t": table_number, "r": index}
+                if any(cells):
+                    document.blocks.append(Row(cells, where, bold=bold, table=table_number))
+    return document
+
+
+def _all_bold(paragraph: object) -> bool:
+    runs = [r for r in getattr(paragraph, "runs", []) if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
+
+
+def _read_xlsx(data: bytes, name: str) -> Document:
+    from openpyxl import load_workbook
+
+    _open_zip(data, name)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises assorted errors for broken packages
+        raise ReadError(
+            _("Файл «%(name)s» не читается как книга Excel: %(error)s")
+            % {"name": name, "error": exc}
+        ) from None
+    document = Document(name=name)
+    for number, sheet in enumerate(book.worksheets, start=1):
+        for index, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [_cell_text(c.value) for c in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not any(cells):
+                continue
+            bold = all(bool(c.font and c.font.b) for c in row if _cell_text(c.value))
+            where = _("лист «%(s)s», строка %(r)s") % {"s": sheet.title, "r": index}
+            if len(book.worksheets) == 1:
+                where = _("строка %(r)s") % {"r": index}
+            document.blocks.append(Row(cells, where, bold=bold, table=number))
+    return document
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# Up to three digits: a lone «2020» is a year of the header, not activity 2020.
+NUMBER_CELL_RE = re.compile(r"^\t\s*\.?\d{1,3}(\.\d+)*\.?\s*$")
+SECTION_CELL_RE = re.compile(r"^\t\s*(Направление|Раздел)\b", re.IGNORECASE)
+
+
+def read_text(text: str, name: str = "") -> Document:
+    """A Word document saved as text: tab-separated rows, paragraphs between them.
+
+    Some exports write every cell on its own line starting with a tab, with a cell's own
+    line breaks as lines without a tab; those are put back together into rows first.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    document = Document(name=name)
+    tabbed = [line for line in lines if "\t" in line]
+    single = [line for line in tabbed if line.startswith("\t") and line.count("\t") == 1]
+    if tabbed and len(single) / len(tabbed) > 0.8:
+        document.blocks.extend(_cell_per_line(lines))
+        return document
+    for number, line in enumerate(lines, start=1):
+        if "\t" in line:
+            cells = [cell.strip() for cell in line.split("\t")]
+            if any(cells):
+                where = _("строка %(r)s") % {"r": number}
+                document.blocks.append(Row(cells, where, bold="<b>" in line))
+        elif line.strip():
+            stripped = line.strip()
+            bold = stripped.startswith("**")
+            document.blocks.append(Paragraph(stripped.strip("*").strip(), bold=bold))
+    return document
+
+
+def _cell_per_line(lines: list[str]) -> Iterator[Paragraph | Row]:
+    """Rows of a cell-per-line export: a row starts at a number or section cell, or at a
+    tab line after a blank one once the row is as wide as the widest row so far."""
+    row: list[str] = []
+    start = 0
+    widest = 0
+    blank_before = False
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip() and "\t" not in raw:
+            blank_before = True
+            continue
+        line = raw.lstrip(" ")
+        if line.startswith("\t"):
+            begins = (
+                NUMBER_CELL_RE.match(line)
+                or SECTION_CELL_RE.match(line)
+                or (blank_before and row and len(row) >= widest)
+            )
+            if begins and row:
+                widest = max(widest, len(row))
+                yield Row(row, _("строка %(r)s") % {"r": start})
+                row = []
+            if not row:
+                start = number
+            row.append(line[1:].strip())
+        elif row:
+            row[-1] = f"{row[-1]}\n{raw.strip()}".strip()
+        else:
+            yield Paragraph(raw.strip())
+        blank_before = False
+    if row:
+        yield Row(row, _("строка %(r)s") % {"r": start})

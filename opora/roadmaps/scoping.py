@@ -1,0 +1,44 @@
+"""Access to roadmaps.
+
+A school's roadmap is seen by whoever may see the school (its staff, its curator, the
+territory's specialists) and changed by those who may change the school (its director, the
+territory's coordinators and analysts). The programme's own roadmap is seen wherever the
+programme is seen and changed by those who may change the programme's owner.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from opora.core.access import Action, Reach, UserLike, scoped
+from opora.registry.models import ProgrammeSchool
+from opora.roadmaps.models import Activity, Roadmap, RoadmapUpload
+
+
+def roadmap_q(r: Reach, prefix: str = "") -> Q:
+    school = Q(**{f"{prefix}school__isnull": False}) & r.organization_q(f"{prefix}school__")
+    own = r.organization_q(f"{prefix}programme__owner__")
+    if r.action == Action.VIEW:
+        participation = ProgrammeSchool.objects.filter(
+            programme=OuterRef(f"{prefix}programme")
+        ).filter(r.organization_q("school__"))
+        own = own | Q(Exists(participation))
+    return school | (Q(**{f"{prefix}school__isnull": True}) & own)
+
+
+@scoped(Roadmap)
+def scope_roadmaps(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(roadmap_q(r))
+
+
+@scoped(Activity)
+def scope_activities(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(roadmap_q(r, "roadmap__"))
+
+
+@scoped(RoadmapUpload)
+def scope_uploads(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """A file being recognised is its uploader's until it is saved as a roadmap."""
+    return qs.filter(created_by=user)
