@@ -34,6 +34,9 @@ class Action(StrEnum):
     IMPORT = "import"
     # Approve lists and programmes by an order: coordinators, not analysts.
     APPROVE = "approve"
+    # Review a school's programme, comment on it, return or recommend it: the school's
+    # curator and the territory's methodical staff.
+    REVIEW = "review"
 
 
 TERRITORY_ROLES = frozenset(
@@ -46,8 +49,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REGIONAL_COORDINATOR: frozenset(Action),
     Role.PROGRAMME_COORDINATOR: frozenset(Action),
     Role.ANALYST: frozenset(Action) - {Action.APPROVE},
-    Role.COUNCIL_MEMBER: frozenset({Action.VIEW}),
-    Role.CURATOR: frozenset({Action.VIEW, Action.VIEW_PEOPLE}),
+    Role.COUNCIL_MEMBER: frozenset({Action.VIEW}),  # reads, does not review
+    Role.CURATOR: frozenset({Action.VIEW, Action.VIEW_PEOPLE, Action.REVIEW}),
     Role.SCHOOL_DIRECTOR: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PEOPLE}),
     Role.SCHOOL_STAFF: frozenset({Action.VIEW, Action.VIEW_PEOPLE}),
     Role.TEACHER: frozenset({Action.VIEW}),

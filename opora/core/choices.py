@@ -16,8 +16,13 @@ class TimelineVerb(models.TextChoices):
 
     CREATED = "created", _("Создано")
     SUBMITTED = "submitted", _("Отправлено на рассмотрение")
+    REVIEWING = "reviewing", _("Взято на рассмотрение")
     RETURNED = "returned", _("Возвращено на доработку")
+    RECOMMENDED = "recommended", _("Рекомендовано к утверждению")
     APPROVED = "approved", _("Утверждено")
+    STARTED = "started", _("Начато исполнение")
+    COMPLETED = "completed", _("Завершено")
+    CORRECTION = "correction", _("Начата корректировка")
     IMPORTED = "imported", _("Загружено из файла")
     COMPUTED = "computed", _("Рассчитано")
 

@@ -54,6 +54,18 @@ class RoadmapDiff:
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
 
+    @property
+    def count_added(self) -> int:
+        return self.count("added")
+
+    @property
+    def count_removed(self) -> int:
+        return self.count("removed")
+
+    @property
+    def count_changed(self) -> int:
+        return self.count("changed")
+
 
 def _keyed(draft: DraftRoadmap) -> dict[tuple[str, str], tuple[str, DraftActivity]]:
     keyed: dict[tuple[str, str], tuple[str, DraftActivity]] = {}

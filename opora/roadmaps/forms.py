@@ -12,6 +12,8 @@ from opora.registry.models import Organization, Programme
 from opora.roadmaps import selectors
 from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
+from opora.roadmaps.models import Activity, Roadmap, Section
+from opora.roadmaps.schedule import parse_schedule
 from opora.roadmaps.seeds import SEED_TEMPLATES
 
 ROADMAP_SUFFIXES = (".docx", ".xlsx")
@@ -126,3 +128,60 @@ def draft_from_post(data: QueryDict, template: DraftRoadmap) -> DraftRoadmap:
             draft.sections.append(section)
     assert index == len(originals)
     return draft
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Комментарий"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    order_number = forms.CharField(label=_("Номер приказа"), max_length=64, required=False)
+    order_date = forms.DateField(
+        label=_("Дата приказа"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Замечание"), widget=forms.Textarea(attrs={"rows": 2}))
+    activity = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "section",
+            "number",
+            "text",
+            "schedule_text",
+            "due_on",
+            "responsible",
+            "result",
+            "document",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "responsible": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+            "document": forms.Textarea(attrs={"rows": 2}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "schedule_text": _(
+                "Как в документе: «сентябрь 2024», «ежегодно (август)», «1 раз в полугодие», "
+                "«до 15.03.2025», «по отдельному графику»."
+            ),
+        }
+
+    def __init__(self, *args: Any, roadmap: Roadmap, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["section"]
+        field.queryset = Section.objects.filter(roadmap=roadmap)
+        field.empty_label = None
+        self.fields["text"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        schedule = parse_schedule(data.get("schedule_text") or "")
+        if data.get("schedule_text") and not schedule.is_structured and not data.get("due_on"):
+            self.add_error("due_on", schedule.note + " " + str(_("Или укажите срок датой.")))
+        return data

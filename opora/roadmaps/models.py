@@ -202,3 +202,26 @@ class RoadmapUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ReviewComment(models.Model):
+    """A reviewer's or author's remark on a roadmap under review, or on one of its activities."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="comments")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    version = models.PositiveIntegerField(_("версия"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("замечание"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("замечание")
+        verbose_name_plural = _("замечания")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

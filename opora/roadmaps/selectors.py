@@ -6,8 +6,9 @@ from django.db.models import Count, F, QuerySet
 
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
 from opora.registry.models import Organization, Programme, ProgrammeSchool
+from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
-from opora.roadmaps.models import Activity, Roadmap, Section
+from opora.roadmaps.models import Activity, ReviewComment, Roadmap, RoadmapVersion, Section
 
 
 def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
@@ -84,3 +85,26 @@ def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[Activity]]]:
     for activity in Activity.objects.filter(roadmap=roadmap).order_by("position"):
         by_section[activity.section_id].append(activity)
     return [(s, by_section[s.pk]) for s in sections]
+
+
+def roadmap_comments(roadmap: Roadmap) -> list[ReviewComment]:
+    return list(
+        ReviewComment.objects.filter(roadmap=roadmap)
+        .select_related("author")
+        .order_by("created_at")
+    )
+
+
+def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
+    return list(RoadmapVersion.objects.filter(roadmap=roadmap).order_by("number"))
+
+
+def may_comment(user: UserLike, roadmap: Roadmap) -> bool:
+    """Reviewers and authors discuss a roadmap while it is being reviewed."""
+    if roadmap.status not in (RoadmapStatus.SUBMITTED, RoadmapStatus.REVIEW):
+        return False
+    visible = Roadmap.objects.filter(pk=roadmap.pk)
+    return (
+        restrict(visible, user, Action.REVIEW).exists()
+        or restrict(visible, user, Action.CHANGE).exists()
+    )

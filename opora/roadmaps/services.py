@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from opora.core.access import Action, UserLike, restrict
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.models import Organization, Programme
-from opora.roadmaps.choices import RoadmapKind
+from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftRoadmap
-from opora.roadmaps.models import Activity, Roadmap, RoadmapUpload, Section
+from opora.roadmaps.models import (
+    Activity,
+    ReviewComment,
+    Roadmap,
+    RoadmapUpload,
+    RoadmapVersion,
+    Section,
+)
 from opora.roadmaps.readers import read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.schedule import parse_schedule
+from opora.roadmaps.selectors import roadmap_draft
 
 
 def draft_check(draft: DraftRoadmap) -> None:
@@ -171,3 +183,214 @@ def roadmap_upload_save(*, upload: RoadmapUpload, draft: DraftRoadmap, user: Use
     upload.draft = draft.to_dict()
     upload.save(update_fields=["roadmap", "draft"])
     return roadmap
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of a roadmap's way (section 6 of the roadmaps issue) and who may take it."""
+
+    label: Any
+    sources: frozenset[RoadmapStatus]
+    target: RoadmapStatus
+    action: Action
+    verb: TimelineVerb
+    needs_comment: bool = False
+    needs_order: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(
+        gettext_lazy("Представить на рассмотрение"),
+        frozenset({RoadmapStatus.DRAFT, RoadmapStatus.RETURNED}),
+        RoadmapStatus.SUBMITTED,
+        Action.CHANGE,
+        TimelineVerb.SUBMITTED,
+    ),
+    "review": Transition(
+        gettext_lazy("Взять на рассмотрение"),
+        frozenset({RoadmapStatus.SUBMITTED}),
+        RoadmapStatus.REVIEW,
+        Action.REVIEW,
+        TimelineVerb.REVIEWING,
+    ),
+    "return": Transition(
+        gettext_lazy("Вернуть на доработку"),
+        frozenset({RoadmapStatus.SUBMITTED, RoadmapStatus.REVIEW, RoadmapStatus.RECOMMENDED}),
+        RoadmapStatus.RETURNED,
+        Action.REVIEW,
+        TimelineVerb.RETURNED,
+        needs_comment=True,
+    ),
+    "recommend": Transition(
+        gettext_lazy("Рекомендовать к утверждению"),
+        frozenset({RoadmapStatus.SUBMITTED, RoadmapStatus.REVIEW}),
+        RoadmapStatus.RECOMMENDED,
+        Action.REVIEW,
+        TimelineVerb.RECOMMENDED,
+    ),
+    "approve": Transition(
+        gettext_lazy("Утвердить приказом"),
+        frozenset({RoadmapStatus.RECOMMENDED}),
+        RoadmapStatus.APPROVED,
+        Action.APPROVE,
+        TimelineVerb.APPROVED,
+        needs_order=True,
+    ),
+    "start": Transition(
+        gettext_lazy("Начать исполнение"),
+        frozenset({RoadmapStatus.APPROVED}),
+        RoadmapStatus.EXECUTION,
+        Action.CHANGE,
+        TimelineVerb.STARTED,
+    ),
+    "complete": Transition(
+        gettext_lazy("Завершить"),
+        frozenset({RoadmapStatus.EXECUTION}),
+        RoadmapStatus.COMPLETED,
+        Action.APPROVE,
+        TimelineVerb.COMPLETED,
+    ),
+    "correct": Transition(
+        gettext_lazy("Начать корректировку (новая версия)"),
+        frozenset({RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION}),
+        RoadmapStatus.DRAFT,
+        Action.CHANGE,
+        TimelineVerb.CORRECTION,
+        needs_comment=True,
+    ),
+}
+
+EDITABLE = frozenset({RoadmapStatus.DRAFT, RoadmapStatus.RETURNED})
+
+
+def may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
+    return restrict(Roadmap.objects.filter(pk=roadmap.pk), user, action).exists()
+
+
+def transitions_for(user: UserLike, roadmap: Roadmap) -> list[tuple[str, Transition]]:
+    """The steps `user` may take with the roadmap now."""
+    allowed = {a: may(user, roadmap, a) for a in {t.action for t in TRANSITIONS.values()}}
+    return [
+        (name, t)
+        for name, t in TRANSITIONS.items()
+        if roadmap.status in t.sources and allowed[t.action]
+    ]
+
+
+@transaction.atomic
+def roadmap_transition(
+    *,
+    roadmap: Roadmap,
+    name: str,
+    user: User,
+    comment: str = "",
+    order_number: str = "",
+    order_date: datetime.date | None = None,
+) -> Roadmap:
+    """Take one step of the roadmap's way; refused with a reason when the step does not fit."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or not may(user, roadmap, transition.action):
+        raise ValidationError(_("Это действие вам недоступно."))
+    roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    if roadmap.status not in transition.sources:
+        raise ValidationError(
+            _("Дорожная карта в состоянии «%(s)s»: «%(a)s» сейчас невозможно.")
+            % {"s": roadmap.get_status_display(), "a": transition.label}
+        )
+    comment = comment.strip()
+    if transition.needs_comment and not comment:
+        raise ValidationError({"comment": _("Напишите, что нужно исправить и почему.")})
+    message = comment
+    fields = ["status", "updated_at"]
+    if transition.needs_order:
+        if not order_number.strip() or order_date is None:
+            raise ValidationError(_("Укажите номер и дату приказа."))
+        roadmap.order_number = order_number.strip()
+        roadmap.order_date = order_date
+        fields += ["order_number", "order_date"]
+        message = _("Приказ № %(n)s от %(d)s") % {
+            "n": roadmap.order_number,
+            "d": order_date.strftime("%d.%m.%Y"),
+        }
+    if name == "correct":
+        roadmap.version += 1
+        fields.append("version")
+    roadmap.status = transition.target
+    roadmap.save(update_fields=fields)
+    if name == "approve":
+        RoadmapVersion.objects.create(
+            roadmap=roadmap,
+            number=roadmap.version,
+            status=RoadmapStatus.APPROVED,
+            snapshot=roadmap_draft(roadmap).to_dict(),
+            order_number=roadmap.order_number,
+            order_date=roadmap.order_date,
+            created_by=user,
+        )
+    if name in ("return", "correct"):
+        ReviewComment.objects.create(
+            roadmap=roadmap, version=roadmap.version, author=user, text=comment
+        )
+    timeline_event_record(target=roadmap, verb=transition.verb, actor=user, message=message)
+    return roadmap
+
+
+def review_comment_add(
+    *, roadmap: Roadmap, user: User, text: str, activity: Activity | None = None
+) -> ReviewComment:
+    """A remark on the roadmap or one activity: reviewers and authors, while it is reviewed."""
+    if not (may(user, roadmap, Action.REVIEW) or may(user, roadmap, Action.CHANGE)):
+        raise ValidationError(_("Это действие вам недоступно."))
+    if not text.strip():
+        raise ValidationError({"text": _("Замечание пустое.")})
+    if activity is not None and activity.roadmap_id != roadmap.pk:
+        raise ValidationError(_("Мероприятие из другой дорожной карты."))
+    return ReviewComment.objects.create(
+        roadmap=roadmap, activity=activity, version=roadmap.version, author=user, text=text.strip()
+    )
+
+
+def _editable(roadmap: Roadmap, user: UserLike) -> None:
+    if roadmap.status not in EDITABLE:
+        raise ValidationError(
+            _(
+                "Дорожная карта в состоянии «%(s)s» не редактируется: начните корректировку, "
+                "чтобы изменить её новой версией."
+            )
+            % {"s": roadmap.get_status_display()}
+        )
+    if not may(user, roadmap, Action.CHANGE):
+        raise ValidationError(_("Это действие вам недоступно."))
+
+
+@transaction.atomic
+def activity_save(
+    *, roadmap: Roadmap, user: User, values: dict[str, Any], activity: Activity | None = None
+) -> Activity:
+    """Add or change an activity of a draft roadmap; the schedule is parsed again."""
+    _editable(roadmap, user)
+    section = values["section"]
+    if section.roadmap_id != roadmap.pk:
+        raise ValidationError(_("Раздел из другой дорожной карты."))
+    if activity is None:
+        last = Activity.objects.filter(roadmap=roadmap).order_by("-position").first()
+        activity = Activity(roadmap=roadmap, position=(last.position + 1) if last else 1)
+    schedule = parse_schedule(values.get("schedule_text", ""))
+    for name in ("section", "number", "text", "schedule_text", "responsible", "result"):
+        if name in values:
+            setattr(activity, name, values[name] or ("" if name != "section" else section))
+    activity.document = values.get("document") or ""
+    activity.due_on = values.get("due_on")
+    activity.schedule_kind = schedule.kind
+    activity.schedule_periods = [list(p) for p in schedule.periods]
+    activity.schedule_years = list(schedule.years)
+    activity.schedule_date = schedule.on
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, user: User) -> None:
+    _editable(activity.roadmap, user)
+    activity.delete()

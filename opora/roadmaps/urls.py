@@ -15,3 +15,11 @@ urlpatterns = [
     path("<int:pk>/", views.roadmap_detail, name="roadmap"),
     path("<int:pk>/export.<str:fmt>", views.roadmap_export, name="export"),
 ]
+
+urlpatterns += [
+    path("<int:pk>/do/<slug:name>/", views.roadmap_do, name="do"),
+    path("<int:pk>/comments/", views.comment_add, name="comment"),
+    path("<int:pk>/activities/new/", views.activity_edit, name="activity-new"),
+    path("<int:pk>/activities/<int:activity_pk>/", views.activity_edit, name="activity"),
+    path("<int:pk>/changes/", views.roadmap_changes, name="changes"),
+]

@@ -9,26 +9,42 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opora.core.access import get_for_user
+from opora.core.access import Action, get_for_user
 from opora.core.cards import card_section
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
 from opora.roadmaps.choices import RoadmapKind
+from opora.roadmaps.diff import roadmap_diff
+from opora.roadmaps.drafts import DraftRoadmap
 from opora.roadmaps.exports import export_docx, export_xlsx
-from opora.roadmaps.forms import RoadmapFromTemplateForm, RoadmapUploadForm, draft_from_post
-from opora.roadmaps.models import RoadmapUpload
+from opora.roadmaps.forms import (
+    ActivityForm,
+    CommentForm,
+    RoadmapFromTemplateForm,
+    RoadmapUploadForm,
+    TransitionForm,
+    draft_from_post,
+)
+from opora.roadmaps.models import Activity, Roadmap, RoadmapUpload
 from opora.roadmaps.readers import ReadError
 from opora.roadmaps.seeds import seed_template_draft
 from opora.roadmaps.services import (
+    EDITABLE,
+    TRANSITIONS,
+    activity_delete,
+    activity_save,
+    review_comment_add,
     roadmap_create,
+    roadmap_transition,
     roadmap_upload_create,
     roadmap_upload_save,
+    transitions_for,
     upload_draft,
 )
 
@@ -181,18 +197,183 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    roadmap = selectors.roadmap_get(request.user, pk)
+def _roadmap_page(
+    request: HttpRequest,
+    roadmap: Roadmap,
+    *,
+    transition_form: TransitionForm | None = None,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    comments = selectors.roadmap_comments(roadmap)
+    by_activity: dict[int | None, list[Any]] = {}
+    for comment in comments:
+        by_activity.setdefault(comment.activity_id, []).append(comment)
+    sections = [
+        (section, [(a, by_activity.get(a.pk, [])) for a in activities])
+        for section, activities in selectors.roadmap_sections(roadmap)
+    ]
+    may_change = selectors.may_change_roadmap(request.user, roadmap)
     return render(
         request,
         "roadmaps/roadmap_detail.html",
         {
             "roadmap": roadmap,
-            "sections": selectors.roadmap_sections(roadmap),
-            "may_change": selectors.may_change_roadmap(request.user, roadmap),
+            "sections": sections,
+            "general_comments": by_activity.get(None, []),
+            "may_change": may_change,
+            "editable": may_change and roadmap.status in EDITABLE,
+            "may_comment": selectors.may_comment(request.user, roadmap),
+            "transitions": transitions_for(request.user, roadmap),
+            "transition_form": transition_form or TransitionForm(),
+            "comment_form": comment_form or CommentForm(),
+            "versions": selectors.roadmap_versions(roadmap),
             "breadcrumbs": _crumbs(roadmap.programme, roadmap.title[:80]),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _roadmap_page(request, selectors.roadmap_get(request.user, pk))
+
+
+@login_required
+@require_POST
+def roadmap_do(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    roadmap = selectors.roadmap_get(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            roadmap_transition(
+                roadmap=roadmap,
+                name=name,
+                user=request.user,  # type: ignore[arg-type]
+                comment=form.cleaned_data["comment"],
+                order_number=form.cleaned_data["order_number"],
+                order_date=form.cleaned_data["order_date"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Готово: %(s)s.") % {"s": TRANSITIONS[name].label})
+            return redirect(roadmap.get_absolute_url())
+    roadmap.refresh_from_db()
+    return _roadmap_page(request, roadmap, transition_form=form, status=400)
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    roadmap = selectors.roadmap_get(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        activity = None
+        if form.cleaned_data["activity"]:
+            activity = get_object_or_404(
+                Activity, roadmap=roadmap, pk=form.cleaned_data["activity"]
+            )
+        try:
+            comment = review_comment_add(
+                roadmap=roadmap,
+                user=request.user,  # type: ignore[arg-type]
+                text=form.cleaned_data["text"],
+                activity=activity,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            anchor = f"#a{comment.activity_id}" if comment.activity_id else "#comments"
+            return redirect(roadmap.get_absolute_url() + anchor)
+    return _roadmap_page(request, roadmap, comment_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None) -> HttpResponse:
+    roadmap = selectors.roadmap_get(request.user, pk, Action.CHANGE)
+    if roadmap.status not in EDITABLE:
+        raise Http404
+    activity = get_object_or_404(Activity, roadmap=roadmap, pk=activity_pk) if activity_pk else None
+    form = ActivityForm(request.POST or None, instance=activity, roadmap=roadmap)
+    if request.method == "POST" and "delete" in request.POST and activity is not None:
+        activity_delete(activity=activity, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Мероприятие удалено."))
+        return redirect(roadmap.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        saved = activity_save(
+            roadmap=roadmap,
+            user=request.user,  # type: ignore[arg-type]
+            values=form.cleaned_data,
+            activity=activity,
+        )
+        return redirect(roadmap.get_absolute_url() + f"#a{saved.pk}")
+    title = (
+        _("Новое мероприятие")
+        if activity is None
+        else _("Мероприятие %(n)s") % {"n": activity.number}
+    )
+    return render(
+        request,
+        "roadmaps/activity_form.html",
+        {
+            "form": form,
+            "roadmap": roadmap,
+            "activity": activity,
+            "title": title,
+            "breadcrumbs": [
+                {"title": roadmap.title[:80], "url": roadmap.get_absolute_url()},
+                {"title": title},
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def roadmap_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed: between two approved versions, or from the last one to the current text."""
+    roadmap = selectors.roadmap_get(request.user, pk)
+    versions = selectors.roadmap_versions(roadmap)
+    by_number = {v.number: v for v in versions}
+    try:
+        old_number = int(request.GET.get("from", ""))
+    except ValueError:
+        old_number = versions[-1].number if versions else 0
+    old = by_number.get(old_number)
+    if old is None:
+        raise Http404
+    new_number = request.GET.get("to", "")
+    if new_number.isdigit() and int(new_number) in by_number:
+        new_version = by_number[int(new_number)]
+        new_draft = DraftRoadmap.from_dict(new_version.snapshot)
+        new_label = _("версия %(n)s") % {"n": new_version.number}
+    else:
+        new_draft = selectors.roadmap_draft(roadmap)
+        new_label = _("текущий текст (версия %(n)s, %(s)s)") % {
+            "n": roadmap.version,
+            "s": roadmap.get_status_display(),
+        }
+    diff = roadmap_diff(DraftRoadmap.from_dict(old.snapshot), new_draft)
+    title = _("Изменения дорожной карты")
+    return render(
+        request,
+        "roadmaps/roadmap_changes.html",
+        {
+            "roadmap": roadmap,
+            "diff": diff,
+            "old": old,
+            "new_label": new_label,
+            "versions": versions,
+            "title": title,
+            "breadcrumbs": [
+                {"title": roadmap.title[:80], "url": roadmap.get_absolute_url()},
+                {"title": title},
+            ],
         },
     )
 
