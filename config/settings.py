@@ -160,6 +160,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Uploads: anything larger than this is refused with a message before it is read.
 OPORA_MAX_UPLOAD_MB = env.int("OPORA_MAX_UPLOAD_MB", default=50)
+# Evidence of executed activities (orders, minutes, photo reports): one file at most this.
+OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
 # Student-level result rows are aggregated on import; the rows themselves are kept only
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)

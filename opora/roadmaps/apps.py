@@ -9,7 +9,7 @@ class RoadmapsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.roadmaps import models, scoping, views  # noqa: F401
+        from opora.roadmaps import models, reminders, scoping, views  # noqa: F401
 
         auditlog.register(models.Roadmap)
         auditlog.register(models.Activity)

@@ -98,3 +98,21 @@ class ActivityStatus(models.TextChoices):
     DONE_LATE = "done_late", _("выполнено с опозданием")
     NOT_DONE = "not_done", _("не выполнено")
     CANCELLED = "cancelled", _("отменено")
+
+
+class EvidenceKind(models.TextChoices):
+    ORDER = "order", _("приказ")
+    MINUTES = "minutes", _("протокол")
+    PROGRAMME = "programme", _("программа, план")
+    REPORT = "report", _("справка, отчёт")
+    PHOTO = "photo", _("фотоотчёт")
+    CERTIFICATE = "certificate", _("сертификат, удостоверение")
+    OTHER = "other", _("другое")
+
+
+class ReportOutcome(models.TextChoices):
+    """What the person responsible reports about an activity's due date."""
+
+    DONE = "done", _("выполнено")
+    IN_PROGRESS = "in_progress", _("выполняется")
+    NOT_DONE = "not_done", _("не выполнено")

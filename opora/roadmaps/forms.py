@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from opora.core.access import Action, UserLike, can
 from opora.registry.models import Organization, Programme
 from opora.roadmaps import selectors
-from opora.roadmaps.choices import RoadmapKind
+from opora.roadmaps.choices import EvidenceKind, ReportOutcome, RoadmapKind
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.models import Activity, Roadmap, Section
 from opora.roadmaps.schedule import parse_schedule
@@ -185,3 +185,50 @@ class ActivityForm(forms.ModelForm):
         if data.get("schedule_text") and not schedule.is_structured and not data.get("due_on"):
             self.add_error("due_on", schedule.note + " " + str(_("Или укажите срок датой.")))
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Итог"), choices=ReportOutcome.choices)
+    done_on = forms.DateField(
+        label=_("Дата выполнения"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    text = forms.CharField(
+        label=_("Отчёт о выполнении"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Что сделано, кто участвовал, какой получен результат."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Вид подтверждающих документов"), choices=EvidenceKind.choices, required=False
+    )
+    evidence = MultipleFileField(
+        label=_("Подтверждающие документы"),
+        required=False,
+        help_text=_(
+            "Приказ, протокол, программа, фотоотчёт: PDF, документы, таблицы, изображения, "
+            "ZIP. Можно выбрать несколько файлов."
+        ),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Причина отмены"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,10 +15,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opora.registry.models import Organization, Programme
+from opora.registry.models import Organization, Person, Programme
 from opora.roadmaps.choices import (
     ActivityStatus,
+    EvidenceKind,
     Level,
+    ReportOutcome,
     RoadmapKind,
     RoadmapStatus,
     ScheduleKind,
@@ -121,6 +123,15 @@ class Activity(models.Model):
     responsible = models.TextField(_("ответственные"), blank=True)
     responsible_organizations = models.ManyToManyField(
         Organization, verbose_name=_("ответственные организации"), blank=True, related_name="+"
+    )
+    # The person who reports on the activity and gets the reminders.
+    executor = models.ForeignKey(
+        Person,
+        verbose_name=_("исполнитель (отчитывается)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     result = models.TextField(_("планируемый результат"), blank=True)
     year_results = models.JSONField(_("ключевые результаты по годам"), default=dict, blank=True)
@@ -225,3 +236,84 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Deadline(models.Model):
+    """One due date of an activity in one academic year, from its schedule (or set by hand);
+    a report closes it. Kept as rows so that overdue lists over a region stay one query."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="deadlines")
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(_("срок"))
+    closed_on = models.DateField(_("закрыт"), null=True, blank=True)
+    closed_late = models.BooleanField(_("с опозданием"), default=False)
+
+    class Meta:
+        verbose_name = _("срок мероприятия")
+        verbose_name_plural = _("сроки мероприятий")
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "due_on"], name="unique_activity_due")
+        ]
+        indexes = [models.Index(fields=["closed_on", "due_on"], name="deadline_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.activity} — {self.due_on:%d.%m.%Y}"
+
+
+class ExecutionReport(models.Model):
+    """A report on an activity: what was done, when, with the evidence files attached."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reports")
+    deadline = models.ForeignKey(
+        Deadline, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    outcome = models.CharField(_("итог"), max_length=20, choices=ReportOutcome.choices)
+    done_on = models.DateField(_("дата выполнения"), null=True, blank=True)
+    text = models.TextField(_("отчёт о выполнении"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("отчёт об исполнении")
+        verbose_name_plural = _("отчёты об исполнении")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.get_outcome_display()}"
+
+
+class Evidence(models.Model):
+    """A file proving an activity was done (order, minutes, programme, photo report)."""
+
+    report = models.ForeignKey(ExecutionReport, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("вид документа"), max_length=20, choices=EvidenceKind.choices)
+    file = models.FileField(_("файл"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("имя файла"), max_length=255)
+    size = models.PositiveBigIntegerField(_("размер"))
+    content_type = models.CharField(_("тип"), max_length=100)
+
+    class Meta:
+        verbose_name = _("подтверждающий документ")
+        verbose_name_plural = _("подтверждающие документы")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReminderSent(models.Model):
+    """A day's reminder letter to one person, so that nobody gets two in a day."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "sent_on"], name="unique_reminder_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.sent_on}"

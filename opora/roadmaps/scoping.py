@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opora.core.access import Action, Reach, UserLike, scoped
 from opora.registry.models import ProgrammeSchool
-from opora.roadmaps.models import Activity, Roadmap, RoadmapUpload
+from opora.roadmaps.models import Activity, Deadline, Evidence, Roadmap, RoadmapUpload
 
 
 def roadmap_q(r: Reach, prefix: str = "") -> Q:
@@ -42,3 +42,14 @@ def scope_activities(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[An
 def scope_uploads(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """A file being recognised is its uploader's until it is saved as a roadmap."""
     return qs.filter(created_by=user)
+
+
+@scoped(Deadline)
+def scope_deadlines(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(roadmap_q(r, "roadmap__"))
+
+
+@scoped(Evidence)
+def scope_evidence(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """An evidence file is served to whoever may see its activity, and to nobody else."""
+    return qs.filter(roadmap_q(r, "report__activity__roadmap__"))

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, QuerySet
+import datetime
+from typing import Any
+
+from django.db.models import Count, F, Min, QuerySet
 
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
 from opora.registry.models import Organization, Programme, ProgrammeSchool
-from opora.roadmaps.choices import RoadmapStatus
+from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
-from opora.roadmaps.models import Activity, ReviewComment, Roadmap, RoadmapVersion, Section
+from opora.roadmaps.models import (
+    Activity,
+    Deadline,
+    ExecutionReport,
+    ReviewComment,
+    Roadmap,
+    RoadmapVersion,
+    Section,
+)
 
 
 def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
@@ -74,8 +85,13 @@ def may_create_roadmap(user: UserLike, programme: Programme) -> bool:
     return can(user, Action.CHANGE, programme.owner) or roadmap_schools(user, programme).exists()
 
 
+def roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
+    """Whether `user` may `action` this roadmap (one query)."""
+    return restrict(Roadmap.objects.filter(pk=roadmap.pk), user, action).exists()
+
+
 def may_change_roadmap(user: UserLike, roadmap: Roadmap) -> bool:
-    return restrict(Roadmap.objects.filter(pk=roadmap.pk), user, Action.CHANGE).exists()
+    return roadmap_may(user, roadmap, Action.CHANGE)
 
 
 def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[Activity]]]:
@@ -100,11 +116,100 @@ def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
 
 
 def may_comment(user: UserLike, roadmap: Roadmap) -> bool:
-    """Reviewers and authors discuss a roadmap while it is being reviewed."""
-    if roadmap.status not in (RoadmapStatus.SUBMITTED, RoadmapStatus.REVIEW):
+    """Reviewers and authors discuss a roadmap while it is reviewed and while it runs (the
+    curator comments on execution)."""
+    if roadmap.status not in (
+        RoadmapStatus.SUBMITTED,
+        RoadmapStatus.REVIEW,
+        RoadmapStatus.EXECUTION,
+    ):
         return False
-    visible = Roadmap.objects.filter(pk=roadmap.pk)
-    return (
-        restrict(visible, user, Action.REVIEW).exists()
-        or restrict(visible, user, Action.CHANGE).exists()
+    return roadmap_may(user, roadmap, Action.REVIEW) or roadmap_may(user, roadmap, Action.CHANGE)
+
+
+DUE_SOON_DAYS = 14
+
+
+def deadlines_visible(user: UserLike) -> QuerySet[Deadline]:
+    """Due dates of activities in roadmaps under execution that `user` may see."""
+    return restrict(
+        Deadline.objects.filter(
+            roadmap__status=RoadmapStatus.EXECUTION,
+        ).exclude(activity__status=ActivityStatus.CANCELLED),
+        user,
+    ).select_related(
+        "activity__section", "activity__executor", "roadmap__school", "roadmap__programme"
     )
+
+
+def deadlines_filtered(
+    user: UserLike,
+    *,
+    today: datetime.date,
+    tab: str,
+    programme_id: int | None = None,
+    school_id: int | None = None,
+    person_id: int | None = None,
+) -> QuerySet[Deadline]:
+    """Overdue ("overdue"), due within two weeks ("soon") or closed late ("late") due dates."""
+    qs = deadlines_visible(user)
+    if programme_id:
+        qs = qs.filter(roadmap__programme_id=programme_id)
+    if school_id:
+        qs = qs.filter(roadmap__school_id=school_id)
+    if person_id:
+        qs = qs.filter(activity__executor_id=person_id)
+    if tab == "soon":
+        return qs.filter(
+            closed_on__isnull=True,
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        ).order_by("due_on", "activity__position")
+    if tab == "late":
+        return qs.filter(closed_late=True).order_by("-due_on")
+    return qs.filter(closed_on__isnull=True, due_on__lt=today).order_by(
+        "due_on", "activity__position"
+    )
+
+
+def not_reported(
+    user: UserLike, *, today: datetime.date, programme_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Who has not reported: overdue due dates counted by roadmap (school) and executor."""
+    qs = deadlines_visible(user).filter(closed_on__isnull=True, due_on__lt=today)
+    if programme_id:
+        qs = qs.filter(roadmap__programme_id=programme_id)
+    rows = (
+        qs.values(
+            "roadmap_id",
+            "roadmap__title",
+            "roadmap__school__short_name",
+            "activity__executor__last_name",
+            "activity__executor__first_name",
+        )
+        .annotate(overdue=Count("pk"), oldest=Min("due_on"))
+        .order_by("-overdue", "roadmap__school__short_name")
+    )
+    return [dict(row) for row in rows]
+
+
+def activity_reports(roadmap: Roadmap) -> dict[int, list[ExecutionReport]]:
+    """Reports with their files by activity: two queries whatever the roadmap's size."""
+    reports: dict[int, list[ExecutionReport]] = {}
+    for report in (
+        ExecutionReport.objects.filter(activity__roadmap=roadmap)
+        .select_related("author")
+        .prefetch_related("files")
+    ):
+        reports.setdefault(report.activity_id, []).append(report)
+    return reports
+
+
+def next_deadlines(roadmap: Roadmap) -> dict[int, Deadline]:
+    """Each activity's earliest open due date (one query)."""
+    result: dict[int, Deadline] = {}
+    for deadline in Deadline.objects.filter(roadmap=roadmap, closed_on__isnull=True).order_by(
+        "due_on"
+    ):
+        result.setdefault(deadline.activity_id, deadline)
+    return result

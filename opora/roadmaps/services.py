@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opora.core.access import Action, UserLike, restrict
+from opora.core.access import Action, UserLike
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.models import Organization, Programme
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftRoadmap
+from opora.roadmaps.execution import deadlines_generate
 from opora.roadmaps.models import (
     Activity,
     ReviewComment,
@@ -29,7 +30,7 @@ from opora.roadmaps.models import (
 from opora.roadmaps.readers import read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.schedule import parse_schedule
-from opora.roadmaps.selectors import roadmap_draft
+from opora.roadmaps.selectors import roadmap_draft, roadmap_may
 
 
 def draft_check(draft: DraftRoadmap) -> None:
@@ -263,13 +264,9 @@ TRANSITIONS: dict[str, Transition] = {
 EDITABLE = frozenset({RoadmapStatus.DRAFT, RoadmapStatus.RETURNED})
 
 
-def may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
-    return restrict(Roadmap.objects.filter(pk=roadmap.pk), user, action).exists()
-
-
 def transitions_for(user: UserLike, roadmap: Roadmap) -> list[tuple[str, Transition]]:
     """The steps `user` may take with the roadmap now."""
-    allowed = {a: may(user, roadmap, a) for a in {t.action for t in TRANSITIONS.values()}}
+    allowed = {a: roadmap_may(user, roadmap, a) for a in {t.action for t in TRANSITIONS.values()}}
     return [
         (name, t)
         for name, t in TRANSITIONS.items()
@@ -289,7 +286,7 @@ def roadmap_transition(
 ) -> Roadmap:
     """Take one step of the roadmap's way; refused with a reason when the step does not fit."""
     transition = TRANSITIONS.get(name)
-    if transition is None or not may(user, roadmap, transition.action):
+    if transition is None or not roadmap_may(user, roadmap, transition.action):
         raise ValidationError(_("Это действие вам недоступно."))
     roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
     if roadmap.status not in transition.sources:
@@ -327,6 +324,8 @@ def roadmap_transition(
             order_date=roadmap.order_date,
             created_by=user,
         )
+    if transition.target in (RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION):
+        deadlines_generate(roadmap=roadmap)
     if name in ("return", "correct"):
         ReviewComment.objects.create(
             roadmap=roadmap, version=roadmap.version, author=user, text=comment
@@ -339,7 +338,7 @@ def review_comment_add(
     *, roadmap: Roadmap, user: User, text: str, activity: Activity | None = None
 ) -> ReviewComment:
     """A remark on the roadmap or one activity: reviewers and authors, while it is reviewed."""
-    if not (may(user, roadmap, Action.REVIEW) or may(user, roadmap, Action.CHANGE)):
+    if not (roadmap_may(user, roadmap, Action.REVIEW) or roadmap_may(user, roadmap, Action.CHANGE)):
         raise ValidationError(_("Это действие вам недоступно."))
     if not text.strip():
         raise ValidationError({"text": _("Замечание пустое.")})
@@ -359,7 +358,7 @@ def _editable(roadmap: Roadmap, user: UserLike) -> None:
             )
             % {"s": roadmap.get_status_display()}
         )
-    if not may(user, roadmap, Action.CHANGE):
+    if not roadmap_may(user, roadmap, Action.CHANGE):
         raise ValidationError(_("Это действие вам недоступно."))
 
 

@@ -23,3 +23,10 @@ urlpatterns += [
     path("<int:pk>/activities/<int:activity_pk>/", views.activity_edit, name="activity"),
     path("<int:pk>/changes/", views.roadmap_changes, name="changes"),
 ]
+
+urlpatterns += [
+    path("<int:pk>/activities/<int:activity_pk>/report/", views.activity_report, name="report"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("execution/", views.execution, name="execution"),
+    path("calendar/", views.calendar_month, name="calendar"),
+]

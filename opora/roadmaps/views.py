@@ -3,14 +3,19 @@ preview), a roadmap and its exports."""
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,19 +24,21 @@ from opora.core.cards import card_section
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
-from opora.roadmaps.choices import RoadmapKind
+from opora.roadmaps.choices import EvidenceKind, ReportOutcome, RoadmapKind, RoadmapStatus
 from opora.roadmaps.diff import roadmap_diff
 from opora.roadmaps.drafts import DraftRoadmap
+from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
 from opora.roadmaps.exports import export_docx, export_xlsx
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
+    ReportForm,
     RoadmapFromTemplateForm,
     RoadmapUploadForm,
     TransitionForm,
     draft_from_post,
 )
-from opora.roadmaps.models import Activity, Roadmap, RoadmapUpload
+from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 from opora.roadmaps.readers import ReadError
 from opora.roadmaps.seeds import seed_template_draft
 from opora.roadmaps.services import (
@@ -209,11 +216,20 @@ def _roadmap_page(
     by_activity: dict[int | None, list[Any]] = {}
     for comment in comments:
         by_activity.setdefault(comment.activity_id, []).append(comment)
+    reports = selectors.activity_reports(roadmap)
+    deadlines = selectors.next_deadlines(roadmap)
     sections = [
-        (section, [(a, by_activity.get(a.pk, [])) for a in activities])
+        (
+            section,
+            [
+                (a, by_activity.get(a.pk, []), reports.get(a.pk, []), deadlines.get(a.pk))
+                for a in activities
+            ],
+        )
         for section, activities in selectors.roadmap_sections(roadmap)
     ]
     may_change = selectors.may_change_roadmap(request.user, roadmap)
+    person = getattr(request.user, "person", None)
     return render(
         request,
         "roadmaps/roadmap_detail.html",
@@ -224,6 +240,9 @@ def _roadmap_page(
             "may_change": may_change,
             "editable": may_change and roadmap.status in EDITABLE,
             "may_comment": selectors.may_comment(request.user, roadmap),
+            "executing": roadmap.status == RoadmapStatus.EXECUTION,
+            "person_id": person.pk if person else None,
+            "today": timezone.localdate(),
             "transitions": transitions_for(request.user, roadmap),
             "transition_form": transition_form or TransitionForm(),
             "comment_form": comment_form or CommentForm(),
@@ -395,3 +414,149 @@ def roadmap_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(export(draft), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.pk}.{fmt}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    roadmap = selectors.roadmap_get(request.user, pk)
+    activity = get_object_or_404(
+        Activity.objects.select_related("executor", "section"), roadmap=roadmap, pk=activity_pk
+    )
+    activity.roadmap = roadmap
+    if not may_report(request.user, activity):  # type: ignore[arg-type]
+        raise Http404
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        kind = EvidenceKind(form.cleaned_data["kind"] or EvidenceKind.OTHER)
+        try:
+            report_submit(
+                activity=activity,
+                user=request.user,  # type: ignore[arg-type]
+                outcome=ReportOutcome(form.cleaned_data["outcome"]),
+                text=form.cleaned_data["text"],
+                done_on=form.cleaned_data["done_on"],
+                uploads=[EvidenceUpload(kind, f) for f in form.cleaned_data["evidence"]],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("evidence" if request.FILES else None, exc.messages)
+        else:
+            messages.success(request, _("Отчёт принят."))
+            return redirect(roadmap.get_absolute_url() + f"#a{activity.pk}")
+    title = _("Отчёт о выполнении мероприятия %(n)s") % {"n": activity.number}
+    return render(
+        request,
+        "roadmaps/report_form.html",
+        {
+            "form": form,
+            "roadmap": roadmap,
+            "activity": activity,
+            "deadline": selectors.next_deadlines(roadmap).get(activity.pk),
+            "title": title,
+            "breadcrumbs": [
+                {"title": roadmap.title[:80], "url": roadmap.get_absolute_url()},
+                {"title": title},
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, to those who may see its activity; always as a download, never rendered."""
+    evidence = get_for_user(Evidence.objects.all(), request.user, pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def execution(request: HttpRequest) -> HttpResponse:
+    """Due soon, overdue and who has not reported, for the programmes and schools in reach."""
+    today = timezone.localdate()
+    tab = request.GET.get("tab", "overdue")
+    if tab not in ("overdue", "soon", "late", "unreported"):
+        tab = "overdue"
+    programmes = registry_selectors.programme_list(request.user)
+    programme_id = _int(request.GET.get("programme"))
+    mine = request.GET.get("mine") == "1"
+    person_id = None
+    if mine:
+        person = getattr(request.user, "person", None)
+        person_id = person.pk if person else -1
+    context: dict[str, Any] = {
+        "tab": tab,
+        "today": today,
+        "programmes": programmes,
+        "programme_id": programme_id,
+        "mine": mine,
+        "soon_days": selectors.DUE_SOON_DAYS,
+        "breadcrumbs": [{"title": _("Исполнение дорожных карт")}],
+    }
+    if tab == "unreported":
+        context["unreported"] = selectors.not_reported(
+            request.user, today=today, programme_id=programme_id
+        )
+    else:
+        deadlines = selectors.deadlines_filtered(
+            request.user, today=today, tab=tab, programme_id=programme_id, person_id=person_id
+        )
+        page = Paginator(deadlines, 100).get_page(request.GET.get("page"))
+        context["page"] = page
+    return render(request, "roadmaps/execution.html", context)
+
+
+@login_required
+@require_GET
+def calendar_month(request: HttpRequest) -> HttpResponse:
+    """A month of due dates: what is due on each day across the roadmaps in reach."""
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    deadlines = selectors.deadlines_visible(request.user).filter(
+        due_on__gte=weeks[0][0], due_on__lte=weeks[-1][-1]
+    )
+    by_day: dict[datetime.date, list[Any]] = {}
+    for deadline in deadlines.order_by("due_on", "roadmap__school__short_name")[:2000]:
+        by_day.setdefault(deadline.due_on, []).append(deadline)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "roadmaps/calendar.html",
+        {
+            "first": first,
+            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "today": today,
+            "previous": previous,
+            "following": following,
+            "breadcrumbs": [
+                {"title": _("Исполнение дорожных карт"), "url": reverse("roadmaps:execution")},
+                {"title": _("Календарь")},
+            ],
+        },
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

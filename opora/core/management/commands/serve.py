@@ -103,6 +103,7 @@ class Command(BaseCommand):
                 "--no-reload",
                 "--no-startup-delay",
             ]
+            commands["расписание"] = [*manage, "scheduler"]
         children: dict[str, subprocess.Popen[bytes]] = {}
         failed = ""
         try:

@@ -1,0 +1,226 @@
+"""Execution of roadmaps: due dates from schedules, reports with evidence, reminders.
+
+Writes here follow the services' rules (keyword-only, atomic, the caller has the object
+through access scoping); they live apart from services.py because execution is its own
+part of the cycle (DESIGN.md step 6).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opora.core.access import Action
+from opora.roadmaps.choices import (
+    ActivityStatus,
+    EvidenceKind,
+    ReportOutcome,
+    RoadmapStatus,
+    ScheduleKind,
+)
+from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
+from opora.roadmaps.schedule import Schedule, due_dates, parse_schedule
+from opora.roadmaps.selectors import roadmap_may
+
+# What evidence may be: documents, spreadsheets, images, PDF and archives of them.
+EVIDENCE_SUFFIXES = frozenset(
+    {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg"}
+    | {".png", ".gif", ".webp", ".heic", ".txt", ".zip", ".ppt", ".pptx", ".odp"}
+)
+# Programs, whatever their name says: Windows (MZ), Linux (ELF), Mach-O, scripts.
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa", b"#!")
+
+
+def academic_years(start: datetime.date, end: datetime.date) -> list[int]:
+    """The academic years (by their starting calendar year) a period touches."""
+    first = start.year if start.month >= 9 else start.year - 1
+    last = end.year if end.month >= 9 else end.year - 1
+    return list(range(first, last + 1))
+
+
+def _schedule(activity: Activity) -> Schedule:
+    return Schedule(
+        kind=ScheduleKind(activity.schedule_kind),
+        text=activity.schedule_text,
+        periods=tuple((int(p[0]), int(p[1])) for p in activity.schedule_periods),
+        years=tuple(activity.schedule_years),
+        on=activity.schedule_date,
+    )
+
+
+def activity_due_dates(
+    activity: Activity, start: datetime.date, end: datetime.date
+) -> set[datetime.date]:
+    """Every due date of the activity within the period. Seed 002 writes the dates into each
+    year's key result instead of a schedule column; those count too."""
+    dates: set[datetime.date] = set()
+    schedules = [_schedule(activity)]
+    if not due_dates(schedules[0], start.year) and activity.year_results:
+        schedules += [parse_schedule(text) for text in activity.year_results.values()]
+    for year in academic_years(start, end):
+        for schedule in schedules:
+            dates.update(due_dates(schedule, year))
+    if activity.due_on:
+        dates.add(activity.due_on)
+    return {d for d in dates if start <= d <= end}
+
+
+@transaction.atomic
+def deadlines_generate(*, roadmap: Roadmap) -> int:
+    """Bring the roadmap's due dates in line with its schedules; closed ones stay as they are.
+    Returns how many due dates are open."""
+    start = roadmap.starts_on or roadmap.programme.starts_on
+    end = roadmap.ends_on or roadmap.programme.ends_on
+    activities = list(Activity.objects.filter(roadmap=roadmap))
+    existing: dict[tuple[int, datetime.date], Deadline] = {
+        (d.activity_id, d.due_on): d for d in Deadline.objects.filter(roadmap=roadmap)
+    }
+    wanted: set[tuple[int, datetime.date]] = set()
+    for activity in activities:
+        if activity.status == ActivityStatus.CANCELLED:
+            continue
+        for due in activity_due_dates(activity, start, end):
+            wanted.add((activity.pk, due))
+    stale = [d.pk for key, d in existing.items() if key not in wanted and d.closed_on is None]
+    Deadline.objects.filter(pk__in=stale).delete()
+    Deadline.objects.bulk_create(
+        [
+            Deadline(activity_id=activity_id, roadmap=roadmap, due_on=due)
+            for activity_id, due in sorted(wanted - set(existing))
+        ]
+    )
+    return Deadline.objects.filter(roadmap=roadmap, closed_on__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    kind: EvidenceKind
+    file: UploadedFile
+
+
+def evidence_check(uploads: list[EvidenceUpload]) -> None:
+    """Refuse any file that is not a document or image, or is too large: every one named."""
+    problems = []
+    limit = settings.OPORA_EVIDENCE_MAX_MB * 1024 * 1024
+    for upload in uploads:
+        name = upload.file.name or ""
+        head = upload.file.read(8)
+        upload.file.seek(0)
+        if Path(name).suffix.lower() not in EVIDENCE_SUFFIXES or head.startswith(EXECUTABLE_MAGIC):
+            problems.append(
+                _(
+                    "Файл «%(name)s» не принят: подтверждающий документ — это PDF, документ, "
+                    "таблица, презентация, изображение или ZIP-архив, не программа."
+                )
+                % {"name": name}
+            )
+        elif (upload.file.size or 0) > limit:
+            problems.append(
+                _("Файл «%(name)s» больше %(mb)s МБ.")
+                % {"name": name, "mb": settings.OPORA_EVIDENCE_MAX_MB}
+            )
+        elif not upload.file.size:
+            problems.append(_("Файл «%(name)s» пустой.") % {"name": name})
+    if problems:
+        raise ValidationError(problems)
+
+
+def may_report(user: User, activity: Activity) -> bool:
+    """The person named as the activity's executor, and those who may change the roadmap."""
+    executor = activity.executor
+    if executor is not None and executor.user_id == user.pk:
+        return True
+    return roadmap_may(user, activity.roadmap, Action.CHANGE)
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    activity: Activity,
+    user: User,
+    outcome: ReportOutcome,
+    text: str,
+    done_on: datetime.date | None,
+    uploads: list[EvidenceUpload],
+) -> ExecutionReport:
+    """Report on an activity with its evidence; all or nothing, so a rejected file leaves
+    everything as it was. A «done» report closes the earliest open due date."""
+    roadmap = activity.roadmap
+    if roadmap.status != RoadmapStatus.EXECUTION:
+        raise ValidationError(_("Отчитаться можно, когда дорожная карта исполняется."))
+    if not may_report(user, activity):
+        raise ValidationError(_("Это действие вам недоступно."))
+    if not text.strip():
+        raise ValidationError({"text": _("Опишите, что сделано.")})
+    today = timezone.localdate()
+    if outcome == ReportOutcome.DONE:
+        done_on = done_on or today
+        if done_on > today:
+            raise ValidationError({"done_on": _("Дата выполнения ещё не наступила.")})
+    evidence_check(uploads)
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(activity=activity, closed_on__isnull=True)
+        .order_by("due_on")
+        .first()
+    )
+    report = ExecutionReport.objects.create(
+        activity=activity,
+        deadline=deadline,
+        outcome=outcome,
+        done_on=done_on if outcome == ReportOutcome.DONE else None,
+        text=text.strip(),
+        author=user,
+    )
+    for upload in uploads:
+        Evidence.objects.create(
+            report=report,
+            kind=upload.kind,
+            file=upload.file,
+            original_name=(upload.file.name or "")[:255],
+            size=upload.file.size or 0,
+            content_type=(upload.file.content_type or "application/octet-stream")[:100],
+        )
+    if outcome == ReportOutcome.DONE:
+        assert done_on is not None
+        late = deadline is not None and done_on > deadline.due_on
+        if deadline is not None:
+            deadline.closed_on = done_on
+            deadline.closed_late = late
+            deadline.save(update_fields=["closed_on", "closed_late"])
+        still_open = Deadline.objects.filter(activity=activity, closed_on__isnull=True).exists()
+        was_late = late or Deadline.objects.filter(activity=activity, closed_late=True).exists()
+        if still_open:
+            activity.status = ActivityStatus.IN_PROGRESS
+        else:
+            activity.status = ActivityStatus.DONE_LATE if was_late else ActivityStatus.DONE
+    elif outcome == ReportOutcome.IN_PROGRESS:
+        activity.status = ActivityStatus.IN_PROGRESS
+    else:
+        activity.status = ActivityStatus.NOT_DONE
+    activity.save(update_fields=["status"])
+    return report
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, user: User, reason: str) -> None:
+    """Cancel an activity during execution (its open due dates go with it)."""
+    if not roadmap_may(user, activity.roadmap, Action.CHANGE):
+        raise ValidationError(_("Это действие вам недоступно."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Укажите причину отмены.")})
+    activity.status = ActivityStatus.CANCELLED
+    activity.save(update_fields=["status"])
+    Deadline.objects.filter(activity=activity, closed_on__isnull=True).delete()
+    ExecutionReport.objects.create(
+        activity=activity, outcome=ReportOutcome.NOT_DONE, text=reason.strip(), author=user
+    )

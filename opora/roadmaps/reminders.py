@@ -1,0 +1,103 @@
+"""E-mail reminders: each person responsible gets one letter a day listing their overdue
+activities and those due within a week; the console backend by default, SMTP by
+configuration (EMAIL_URL)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opora.core.jobs import JobReporter, job_handler
+from opora.core.models import Job
+from opora.core.periodic import periodic
+from opora.registry.choices import Role
+from opora.registry.models import Membership, Person
+from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
+from opora.roadmaps.models import Deadline, ReminderSent
+
+REMIND_DAYS_AHEAD = 7
+REMINDER_HOUR = 8
+
+
+def reminder_recipients(deadlines: list[Deadline]) -> dict[Person, list[Deadline]]:
+    """The executor of each activity, or the school's director when none is named."""
+    schools = {d.roadmap.school_id for d in deadlines if d.roadmap.school_id}
+    directors = {
+        m.organization_id: m.person
+        for m in Membership.objects.filter(
+            organization_id__in=schools, role=Role.SCHOOL_DIRECTOR, is_active=True
+        ).select_related("person")
+    }
+    recipients: dict[Person, list[Deadline]] = defaultdict(list)
+    for deadline in deadlines:
+        person = deadline.activity.executor or directors.get(deadline.roadmap.school_id or 0)
+        if person is not None and person.email:
+            recipients[person].append(deadline)
+    return recipients
+
+
+def reminders_send(today: datetime.date) -> dict[str, int]:
+    """Send today's letters; a person already reminded today is not written to again."""
+    deadlines = list(
+        Deadline.objects.filter(
+            roadmap__status=RoadmapStatus.EXECUTION,
+            closed_on__isnull=True,
+            due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_AHEAD),
+        )
+        .exclude(activity__status=ActivityStatus.CANCELLED)
+        .select_related("activity__executor", "roadmap__school")
+        .order_by("due_on")
+    )
+    already = set(ReminderSent.objects.filter(sent_on=today).values_list("person_id", flat=True))
+    sent = 0
+    for person, items in reminder_recipients(deadlines).items():
+        if person.pk in already:
+            continue
+        send_mail(
+            subject=_("«Опора»: сроки мероприятий дорожных карт"),
+            message=letter(person, items, today),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[person.email],
+        )
+        ReminderSent.objects.create(person=person, sent_on=today, items=len(items))
+        sent += 1
+    return {"letters": sent, "deadlines": len(deadlines)}
+
+
+def letter(person: Person, deadlines: list[Deadline], today: datetime.date) -> str:
+    overdue = [d for d in deadlines if d.due_on < today]
+    soon = [d for d in deadlines if d.due_on >= today]
+    lines = [_("Здравствуйте, %(name)s!") % {"name": person.first_name or str(person)}, ""]
+
+    def block(title: str, items: list[Deadline]) -> None:
+        if not items:
+            return
+        lines.append(title)
+        for d in items:
+            where = d.roadmap.school.short_name if d.roadmap.school else d.roadmap.title[:60]
+            lines.append(
+                f"  {d.due_on:%d.%m.%Y} — {d.activity.number} {d.activity.text[:120]} ({where})"
+            )
+        lines.append("")
+
+    block(_("Просрочено (нет отчёта):"), overdue)
+    block(_("Срок в ближайшие %(n)s дней:") % {"n": REMIND_DAYS_AHEAD}, soon)
+    lines.append(_("Отчитаться можно на странице дорожной карты в «Опоре», кнопка «Отчитаться»."))
+    return "\n".join(lines)
+
+
+@job_handler("roadmaps.reminders")
+def reminders_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    reporter.progress(0, _("Отбор сроков"))
+    result = reminders_send(timezone.localdate())
+    reporter.log(_("Отправлено писем: %(n)s") % {"n": result["letters"]})
+    return result
+
+
+periodic("roadmaps.reminders", _("Напоминания о сроках мероприятий"), REMINDER_HOUR)
