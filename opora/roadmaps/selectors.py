@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
 from opora.registry.models import Organization, Programme, ProgrammeSchool
@@ -213,3 +215,117 @@ def next_deadlines(roadmap: Roadmap) -> dict[int, Deadline]:
     ):
         result.setdefault(deadline.activity_id, deadline)
     return result
+
+
+@dataclass
+class Progress:
+    """Due dates that have come, by how they went: on time, late, overdue; and still to come."""
+
+    label: str
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    upcoming: int = 0
+    key: Any = None
+
+    @property
+    def due(self) -> int:
+        return self.on_time + self.late + self.overdue
+
+    def share(self, part: int) -> float | None:
+        return round(100 * part / self.due, 1) if self.due else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.share(self.on_time)
+
+    @property
+    def late_share(self) -> float | None:
+        return self.share(self.late)
+
+    @property
+    def overdue_share(self) -> float | None:
+        return self.share(self.overdue)
+
+
+def _progress(label: str, row: Any, key: Any = None) -> Progress:
+    return Progress(
+        label,
+        on_time=row["on_time"],
+        late=row["late"],
+        overdue=row["overdue"],
+        upcoming=row["upcoming"],
+        key=key,
+    )
+
+
+def _progress_counts(today: datetime.date) -> dict[str, Any]:
+    closed = Q(closed_on__isnull=False)
+    return {
+        "on_time": Count("pk", filter=closed & Q(closed_late=False)),
+        "late": Count("pk", filter=closed & Q(closed_late=True)),
+        "overdue": Count("pk", filter=Q(closed_on__isnull=True, due_on__lt=today)),
+        "upcoming": Count("pk", filter=Q(closed_on__isnull=True, due_on__gte=today)),
+    }
+
+
+def programme_progress(
+    user: UserLike, programme: Programme, today: datetime.date
+) -> dict[str, list[Progress]]:
+    """The programme's execution by roadmap (school), by section and by executor: three
+    grouped queries whatever the number of schools and activities."""
+    qs = deadlines_visible(user).filter(roadmap__programme=programme).order_by()
+    counts = _progress_counts(today)
+    by_roadmap = [
+        _progress(
+            row["roadmap__school__short_name"] or row["roadmap__title"],
+            row,
+            key=row["roadmap_id"],
+        )
+        for row in qs.values("roadmap_id", "roadmap__title", "roadmap__school__short_name")
+        .annotate(**counts)
+        .order_by("roadmap__school__short_name", "roadmap__title")
+    ]
+    by_section = [
+        _progress(row["activity__section__title"], row)
+        for row in qs.values("activity__section__title")
+        .annotate(**counts)
+        .order_by("activity__section__title")
+    ]
+    by_executor = [
+        _progress(
+            " ".join(
+                filter(
+                    None,
+                    [row["activity__executor__last_name"], row["activity__executor__first_name"]],
+                )
+            )
+            or str(_("исполнитель не назначен")),
+            row,
+        )
+        for row in qs.values("activity__executor__last_name", "activity__executor__first_name")
+        .annotate(**counts)
+        .order_by("activity__executor__last_name")
+    ]
+    total = Progress(str(_("Всего")))
+    for item in by_roadmap:
+        for name in ("on_time", "late", "overdue", "upcoming"):
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+    return {
+        "total": [total],
+        "roadmaps": by_roadmap,
+        "sections": by_section,
+        "executors": by_executor,
+    }
+
+
+def school_progress(user: UserLike, school: Organization, today: datetime.date) -> list[Progress]:
+    """Each of the school's roadmaps under execution with its progress (one query)."""
+    qs = deadlines_visible(user).filter(roadmap__school=school).order_by()
+    counts = _progress_counts(today)
+    return [
+        _progress(row["roadmap__title"], row, key=row["roadmap_id"])
+        for row in qs.values("roadmap_id", "roadmap__title")
+        .annotate(**counts)
+        .order_by("roadmap__title")
+    ]

@@ -30,3 +30,11 @@ urlpatterns += [
     path("execution/", views.execution, name="execution"),
     path("calendar/", views.calendar_month, name="calendar"),
 ]
+
+urlpatterns += [
+    path(
+        "programmes/<int:programme_pk>/dashboard/",
+        views.programme_dashboard,
+        name="dashboard",
+    ),
+]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opora.core.access import Action, get_for_user
+from opora.core.access import Action, get_for_user, restrict
 from opora.core.cards import card_section
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
@@ -560,3 +560,37 @@ def _int(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+@login_required
+@require_GET
+def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    programme = registry_selectors.programme_get(request.user, programme_pk)
+    today = timezone.localdate()
+    title = _("Исполнение программы")
+    return render(
+        request,
+        "roadmaps/dashboard.html",
+        {
+            "programme": programme,
+            "progress": selectors.programme_progress(request.user, programme, today),
+            "today": today,
+            "title": title,
+            "breadcrumbs": _crumbs(programme, title),
+        },
+    )
+
+
+@card_section("school", order=30)
+def school_card(request: HttpRequest, school: Any) -> str:
+    """The school's roadmaps and how their execution goes, on the school card."""
+    roadmaps = list(
+        restrict(Roadmap.objects.filter(school=school), request.user).select_related("programme")
+    )
+    if not roadmaps:
+        return ""
+    progress = {
+        p.key: p for p in selectors.school_progress(request.user, school, timezone.localdate())
+    }
+    rows = [(r, progress.get(r.pk)) for r in roadmaps]
+    return render_to_string("roadmaps/_school_card.html", {"rows": rows}, request=request)

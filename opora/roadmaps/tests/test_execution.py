@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +19,8 @@ from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.execution import academic_years, deadlines_generate
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport
 from opora.roadmaps.reminders import REMINDER_HOUR, reminders_send
+from opora.roadmaps.seeds import seed_template_draft
+from opora.roadmaps.selectors import programme_progress
 from opora.roadmaps.services import roadmap_create
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +228,49 @@ def test_reminders_go_once_a_day_to_executors_or_the_director(
 def test_no_reminders_before_their_hour(world, roadmap, mailoutbox):
     assert periodic_run(timezone.localtime().replace(hour=REMINDER_HOUR - 1)) == []
     assert mailoutbox == []
+
+
+def test_programme_dashboard_and_school_card_show_progress(world, roadmap):
+    _activity, url = report_url(roadmap, "1")
+    world.client("director_a").post(
+        url,
+        {"outcome": "done", "done_on": datetime.date(AY, 9, 20).isoformat(), "text": "Проведён"},
+    )
+    past = Deadline.objects.filter(roadmap=roadmap, due_on__lt=TODAY).count()
+    dashboard = reverse("roadmaps:dashboard", args=[roadmap.programme_id])
+    response = world.client("coordinator").get(dashboard)
+    progress = response.context["progress"]
+    (total,) = progress["total"]
+    assert (total.on_time, total.late) == (1, 0)
+    assert total.overdue == past - 1
+    assert [p.label for p in progress["roadmaps"]] == [world.school_a.short_name]
+    assert [p.label for p in progress["sections"]] == ["Меры"]
+    assert [p.label for p in progress["executors"]] == ["исполнитель не назначен"]
+    assert world.client("outsider").get(dashboard).status_code == 404
+    card = world.client("director_a").get(world.school_a.get_absolute_url()).content.decode()
+    assert "Программы и дорожные карты школы" in card
+    assert f"в срок 1, с опозданием 0, просрочено {past - 1}" in card
+
+
+def test_dashboard_queries_do_not_grow_with_schools(world, roadmap):
+    user = world.user("coordinator")
+    programme_progress(user, roadmap.programme, TODAY)  # the user's reach is read once
+    with CaptureQueriesContext(connection) as one:
+        programme_progress(user, roadmap.programme, TODAY)
+    for school in (world.school_b, world.school_c):
+        ProgrammeSchool.objects.create(programme=roadmap.programme, school=school)
+        other = roadmap_create(
+            programme=roadmap.programme,
+            school=school,
+            kind=RoadmapKind.TRANSITION,
+            draft=seed_template_draft("novosibirsk-2020"),
+            user=world.user("director_b"),
+            source="тест",
+        )
+        other.status = RoadmapStatus.EXECUTION
+        other.save()
+        deadlines_generate(roadmap=other)
+    with CaptureQueriesContext(connection) as two:
+        result = programme_progress(user, roadmap.programme, TODAY)
+    assert len(result["roadmaps"]) == 2  # school C is outside the coordinator's city
+    assert len(one) == len(two)
