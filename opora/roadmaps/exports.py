@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -204,3 +206,94 @@ def export_xlsx(draft: DraftRoadmap) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+# PDF needs a font with Cyrillic; DejaVu is Debian's fonts-dejavu-core (README, .ci/run).
+PDF_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts/dejavu"),
+)
+
+
+class PdfFontMissing(RuntimeError):
+    pass
+
+
+def _pdf_fonts() -> tuple[Path, Path]:
+    for folder in PDF_FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            return regular, bold
+    raise PdfFontMissing(
+        _("Для PDF нужен шрифт DejaVu Sans (пакет fonts-dejavu-core); он не установлен.")
+    )
+
+
+def export_pdf(draft: DraftRoadmap) -> bytes:
+    """PDF: A4 landscape, the same stamp, title and table; the header repeats on each page."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    regular, bold = _pdf_fonts()
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_margins(12, 12, 12)
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_font("DejaVu", "", str(regular))
+    pdf.add_font("DejaVu", "B", str(bold))
+    pdf.set_title(draft.title[:200])
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    for line in header_lines(draft):
+        pdf.cell(0, 5, line, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "B", 12)
+    pdf.multi_cell(0, 6, draft.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    columns = export_columns(draft)
+    widths = [c.width_cm for c in columns]
+    pdf.set_font("DejaVu", size=8)
+    heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+    section_style = FontFace(emphasis="BOLD", fill_color=(245, 245, 245))
+    with pdf.table(
+        col_widths=widths,
+        headings_style=heading,
+        repeat_headings=1,
+        line_height=4,
+        text_align="LEFT",
+    ) as table:
+        head = table.row()
+        for column in columns:
+            head.cell(column.title)
+        for part in draft.sections:
+            row = table.row()
+            row.cell(
+                section_heading(part.number, part.title), colspan=len(columns), style=section_style
+            )
+            for activity in part.activities:
+                values = [cell_value(activity, column.key) for column in columns]
+                for chunk in _pdf_row_chunks(pdf, values, widths):
+                    row = table.row()
+                    for value in chunk:
+                        row.cell(value)
+    return bytes(pdf.output())
+
+
+# A table row cannot break across PDF pages; a longer one goes on in continuation rows,
+# the way Word breaks a long row at the page end.
+PDF_ROW_LINES = 30
+
+
+def _pdf_row_chunks(pdf: Any, values: list[str], widths: list[float]) -> list[list[str]]:
+    scale = pdf.epw / sum(widths)
+    lines = [
+        pdf.multi_cell(max(w * scale - 2, 5), 4, v, dry_run=True, output="LINES") if v else []
+        for v, w in zip(values, widths, strict=True)
+    ]
+    height = max((len(cell) for cell in lines), default=0)
+    if height <= PDF_ROW_LINES:
+        return [values]
+    return [
+        ["\n".join(cell[start : start + PDF_ROW_LINES]) for cell in lines]
+        for start in range(0, height, PDF_ROW_LINES)
+    ]

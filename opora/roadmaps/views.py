@@ -28,7 +28,7 @@ from opora.roadmaps.choices import EvidenceKind, ReportOutcome, RoadmapKind, Roa
 from opora.roadmaps.diff import roadmap_diff
 from opora.roadmaps.drafts import DraftRoadmap
 from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
-from opora.roadmaps.exports import export_docx, export_xlsx
+from opora.roadmaps.exports import export_docx, export_pdf, export_xlsx
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
@@ -61,6 +61,7 @@ EXPORTS = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
     "xlsx": (export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (export_pdf, "application/pdf"),
 }
 
 

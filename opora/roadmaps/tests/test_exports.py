@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from opora.roadmaps.drafts import DraftRoadmap
-from opora.roadmaps.exports import export_docx, export_xlsx
+from opora.roadmaps.exports import export_docx, export_pdf, export_xlsx
 from opora.roadmaps.readers import read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.seeds import SEED_TEMPLATES, seed_template_draft
@@ -82,3 +82,18 @@ def test_excel_export_of_seed_002_puts_key_results_under_their_years():
     first = rows[header + 3]
     assert first[1] == "Создание рабочей группы по вопросам повышения качества образования"
     assert first[2].startswith("Создана рабочая группа")
+
+
+@pytest.mark.parametrize("template", SEED_TEMPLATES, ids=lambda t: t.slug)
+def test_pdf_export_is_a_pdf_with_the_roadmap_text(template):
+    from pypdf import PdfReader
+
+    draft = seed_template_draft(template.slug)
+    data = export_pdf(draft)
+    assert data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    assert " ".join(draft.activities[0].text.split())[:40] in flat
+    assert " ".join(draft.activities[-1].text.split())[:40] in flat
+    assert "№ п/п" in flat

@@ -185,7 +185,7 @@ def test_bad_files_get_a_clear_message(world, programme, name, data, message):
 
 def test_exports_download_for_those_who_see_the_roadmap(world, roadmaps):
     own = roadmaps[0]
-    for fmt, magic in (("docx", b"PK"), ("xlsx", b"PK")):
+    for fmt, magic in (("docx", b"PK"), ("xlsx", b"PK"), ("pdf", b"%P")):
         url = reverse("roadmaps:export", args=[own.pk, fmt])
         response = world.client("director_a").get(url)
         assert response.status_code == 200
