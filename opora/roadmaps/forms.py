@@ -10,8 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from opora.core.access import Action, UserLike, can
 from opora.registry.models import Organization, Programme
 from opora.roadmaps import selectors
-from opora.roadmaps.choices import EvidenceKind, ReportOutcome, RoadmapKind
+from opora.roadmaps.choices import (
+    EvidenceKind,
+    MeasureTopic,
+    ReportOutcome,
+    RiskFactor,
+    RoadmapKind,
+)
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
+from opora.roadmaps.library import MEASURES, PROBLEM_TYPES
 from opora.roadmaps.models import Activity, Roadmap, Section
 from opora.roadmaps.schedule import parse_schedule
 from opora.roadmaps.seeds import SEED_TEMPLATES
@@ -232,3 +239,41 @@ class ReportForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Причина отмены"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConstructorForm(forms.Form):
+    """The school, the kind of programme and what it must answer: the constructor's input."""
+
+    school = forms.ModelChoiceField(label=_("Школа"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Вид программы"),
+        choices=[c for c in RoadmapKind.choices if c[0] != RoadmapKind.MUNICIPAL],
+        initial=RoadmapKind.ANTI_RISK,
+    )
+    title = forms.CharField(label=_("Название"), max_length=1000, required=False)
+    risk_factors = forms.MultipleChoiceField(
+        label=_("Факторы риска (500+)"),
+        choices=RiskFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    problem_types = forms.MultipleChoiceField(
+        label=_("Типы проблем (таблица 2)"),
+        choices=list(PROBLEM_TYPES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Направления"),
+        choices=MeasureTopic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    measures = forms.MultipleChoiceField(
+        required=False, choices=[(m.code, m.code) for m in MEASURES]
+    )
+
+    def __init__(self, *args: Any, user: UserLike, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["school"]
+        field.queryset = selectors.roadmap_schools(user, programme)

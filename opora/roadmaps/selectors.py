@@ -329,3 +329,17 @@ def school_progress(user: UserLike, school: Organization, today: datetime.date) 
         .annotate(**counts)
         .order_by("roadmap__title")
     ]
+
+
+def school_identification(user: UserLike, school: Organization) -> Any | None:
+    """The school's outcome in the latest approved identification list the user may see."""
+    from opora.identification.choices import RunStatus
+    from opora.identification.models import SchoolIdentification
+
+    return (
+        restrict(SchoolIdentification.objects.filter(school=school), user)
+        .filter(run__status=RunStatus.APPROVED)
+        .select_related("run")
+        .order_by("-run__year", "-run__pk")
+        .first()
+    )

@@ -38,3 +38,11 @@ urlpatterns += [
         name="dashboard",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "programmes/<int:programme_pk>/constructor/",
+        views.constructor,
+        name="constructor",
+    ),
+]

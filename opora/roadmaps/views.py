@@ -25,6 +25,13 @@ from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
 from opora.roadmaps.choices import EvidenceKind, ReportOutcome, RoadmapKind, RoadmapStatus
+from opora.roadmaps.constructor import (
+    Selection,
+    draft_from_measures,
+    propose,
+    selection_from_identification,
+    why,
+)
 from opora.roadmaps.diff import roadmap_diff
 from opora.roadmaps.drafts import DraftRoadmap
 from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
@@ -32,12 +39,14 @@ from opora.roadmaps.exports import export_docx, export_pdf, export_xlsx
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
+    ConstructorForm,
     ReportForm,
     RoadmapFromTemplateForm,
     RoadmapUploadForm,
     TransitionForm,
     draft_from_post,
 )
+from opora.roadmaps.library import SECTIONS
 from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 from opora.roadmaps.readers import ReadError
 from opora.roadmaps.seeds import seed_template_draft
@@ -595,3 +604,72 @@ def school_card(request: HttpRequest, school: Any) -> str:
     }
     rows = [(r, progress.get(r.pk)) for r in roadmaps]
     return render_to_string("roadmaps/_school_card.html", {"rows": rows}, request=request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    """Step 1: the school and what to answer (prefilled from its identification); step 2:
+    the proposed measures to keep or drop; then the draft programme is created."""
+    programme = _programme_for_creation(request, programme_pk)
+    schools = selectors.roadmap_schools(request.user, programme)
+    if not schools.exists():
+        raise Http404
+    school_id = _int(request.GET.get("school") or request.POST.get("school"))
+    school = schools.filter(pk=school_id).first() if school_id else None
+    outcome = selectors.school_identification(request.user, school) if school else None
+    selection = selection_from_identification(outcome)
+    initial = {
+        "school": school,
+        "risk_factors": selection.risk_factors,
+        "problem_types": selection.problem_types,
+        "topics": selection.topics,
+        "title": _("Антирисковая программа: %(s)s") % {"s": school.short_name} if school else "",
+    }
+    form = ConstructorForm(
+        request.POST or None, initial=initial, user=request.user, programme=programme
+    )
+    proposal: list[tuple[Any, list[str]]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = Selection(
+            risk_factors=data["risk_factors"],
+            problem_types=data["problem_types"],
+            topics=data["topics"],
+        )
+        measures = propose(chosen)
+        if request.POST.get("step") == "create":
+            keep = set(data["measures"])
+            picked = [m for m in measures if m.code in keep]
+            if not picked:
+                form.add_error(None, _("Не выбрано ни одной меры."))
+            else:
+                kind = RoadmapKind(data["kind"])
+                title = data["title"].strip() or str(kind.label)
+                roadmap = roadmap_create(
+                    programme=programme,
+                    school=data["school"],
+                    kind=kind,
+                    draft=draft_from_measures(title, picked),
+                    user=request.user,  # type: ignore[arg-type]
+                    source=_("конструктор программ: мер %(n)s") % {"n": len(picked)},
+                )
+                messages.success(request, _("Проект программы создан: проверьте и дополните."))
+                return redirect(roadmap.get_absolute_url())
+        proposal = [(m, why(m, chosen)) for m in measures]
+    title = _("Конструктор программы школы")
+    return render(
+        request,
+        "roadmaps/constructor.html",
+        {
+            "programme": programme,
+            "form": form,
+            "school": school,
+            "outcome": outcome,
+            "reasons": selection.reasons,
+            "proposal": proposal,
+            "sections": SECTIONS,
+            "title": title,
+            "breadcrumbs": _crumbs(programme, title),
+        },
+    )

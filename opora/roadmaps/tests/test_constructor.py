@@ -1,0 +1,141 @@
+"""The programme constructor: from the school's identification to a sensible draft programme."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from opora.identification.choices import RunStatus
+from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
+from opora.identification.services import base_methodology_install
+from opora.registry.models import Programme, ProgrammeSchool
+from opora.roadmaps.choices import MeasureTopic, RiskFactor, RoadmapKind
+from opora.roadmaps.constructor import (
+    Selection,
+    draft_from_measures,
+    propose,
+    selection_from_identification,
+)
+from opora.roadmaps.library import MEASURES
+from opora.roadmaps.models import Activity, Roadmap
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme(world):
+    programme = Programme.objects.create(
+        name="Программа поддержки",
+        owner=world.department,
+        starts_on=datetime.date(2024, 9, 1),
+        ends_on=datetime.date(2026, 8, 31),
+    )
+    ProgrammeSchool.objects.create(programme=programme, school=world.school_a)
+    return programme
+
+
+@pytest.fixture
+def identified(world):
+    base_methodology_install()
+    version = Methodology.objects.get(is_builtin=True).current
+    run = IdentificationRun.objects.create(
+        territory=world.city,
+        year=2024,
+        version=version,
+        status=RunStatus.APPROVED,
+        order_number="112-од",
+        order_date=datetime.date(2024, 8, 30),
+    )
+    return SchoolIdentification.objects.create(
+        run=run,
+        school=world.school_a,
+        low_results=True,
+        objectivity=True,
+        in_list=True,
+        problem_types=["low-staff-potential", "parental-deprivation"],
+    )
+
+
+def test_selection_follows_the_identification(identified):
+    selection = selection_from_identification(identified)
+    assert RiskFactor.ACADEMIC_FAILURE in selection.risk_factors
+    assert RiskFactor.TEACHER_COMPETENCE in selection.risk_factors
+    assert MeasureTopic.OBJECTIVITY in selection.topics
+    assert selection.problem_types == ["low-staff-potential", "parental-deprivation"]
+    assert any("2024" in r for r in selection.reasons)
+
+
+def test_a_proposal_answers_every_selected_factor_once_in_section_order():
+    selection = Selection(
+        risk_factors=[RiskFactor.SPECIAL_NEEDS, RiskFactor.EQUIPMENT],
+        problem_types=["high-deviation"],
+        topics=[MeasureTopic.PARENTS],
+    )
+    measures = propose(selection)
+    codes = [m.code for m in measures]
+    assert len(codes) == len(set(codes))
+    for factor in selection.risk_factors:
+        assert any(factor in m.risk_factors for m in measures)
+    assert any("high-deviation" in m.problem_types for m in measures)
+    assert all(m.baseline for m in propose(Selection()))
+    draft = draft_from_measures("Антирисковая программа", measures)
+    assert [s.number for s in draft.sections] == [str(i) for i in range(1, len(draft.sections) + 1)]
+    first = draft.sections[0].activities[0]
+    assert first.number == "1.1"
+    assert first.indicators and first.measure
+    assert len(draft.activities) == len(measures)
+
+
+def test_constructor_creates_the_schools_draft_programme(world, programme, identified):
+    client = world.client("director_a")
+    url = reverse("roadmaps:constructor", args=[programme.pk])
+    page = client.get(url + f"?school={world.school_a.pk}").content.decode()
+    assert "По утверждённому списку 2024 года" in page
+    assert 'value="objectivity" checked' in page or "checked" in page
+    form = {
+        "school": world.school_a.pk,
+        "kind": RoadmapKind.ANTI_RISK,
+        "title": "Антирисковая программа школы А",
+        "risk_factors": [RiskFactor.ACADEMIC_FAILURE],
+        "problem_types": ["low-staff-potential"],
+        "topics": [MeasureTopic.OBJECTIVITY],
+        "step": "propose",
+    }
+    response = client.post(url, form)
+    proposal = response.context["proposal"]
+    assert proposal
+    codes = [m.code for m, _why in proposal]
+    form |= {"step": "create", "measures": codes[:-1]}
+    response = client.post(url, form)
+    roadmap = Roadmap.objects.get()
+    assert response["Location"] == roadmap.get_absolute_url()
+    assert (roadmap.school, roadmap.kind) == (world.school_a, RoadmapKind.ANTI_RISK)
+    assert Activity.objects.filter(roadmap=roadmap).count() == len(codes) - 1
+    assert set(Activity.objects.values_list("measure", flat=True)) == set(codes[:-1])
+    # Nobody else builds school A's programme.
+    assert world.client("director_b").get(url).status_code == 404
+    assert world.client("curator").get(url).status_code == 404
+
+
+def test_every_measure_has_what_a_roadmap_activity_needs():
+    assert len(MEASURES) >= 60
+    for measure in MEASURES:
+        assert measure.text and measure.schedule and measure.responsible and measure.result
+        assert measure.indicators
+
+
+def test_the_library_covers_every_risk_factor_problem_type_and_topic():
+    from opora.roadmaps.library import PROBLEM_TYPES, SECTIONS
+
+    assert len({m.code for m in MEASURES}) == len(MEASURES)
+    assert len({m.text for m in MEASURES}) == len(MEASURES)
+    for factor in RiskFactor:
+        assert sum(factor in m.risk_factors for m in MEASURES) >= 4, factor
+    for code in PROBLEM_TYPES:
+        assert sum(code in m.problem_types for m in MEASURES) >= 3, code
+    for topic in (MeasureTopic.STAFF_DEVELOPMENT, MeasureTopic.PARENTS, MeasureTopic.OBJECTIVITY):
+        assert sum(topic in m.topics for m in MEASURES) >= 4, topic
+    assert all(m.section in SECTIONS for m in MEASURES)
+    assert 4 <= sum(m.baseline for m in MEASURES) <= 6
