@@ -8,6 +8,7 @@ same roadmap (a test checks it for every template).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,3 +298,13 @@ def _pdf_row_chunks(pdf: Any, values: list[str], widths: list[float]) -> list[li
         ["\n".join(cell[start : start + PDF_ROW_LINES]) for cell in lines]
         for start in range(0, height, PDF_ROW_LINES)
     ]
+
+
+EXPORTS: dict[str, tuple[Callable[[DraftRoadmap], bytes], str]] = {
+    "docx": (
+        export_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "xlsx": (export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (export_pdf, "application/pdf"),
+}

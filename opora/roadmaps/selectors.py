@@ -57,6 +57,18 @@ def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
     )
 
 
+def roadmap_export_draft(roadmap: Roadmap) -> DraftRoadmap:
+    """The text to export, with the approving order when there is one."""
+    draft = roadmap_draft(roadmap)
+    if roadmap.order_number and roadmap.order_date:
+        draft.approval = _("приказом от %(d)s № %(n)s") % {
+            "d": roadmap.order_date.strftime("%d.%m.%Y"),
+            "n": roadmap.order_number,
+        }
+        draft.authority = roadmap.programme.owner.name
+    return draft
+
+
 def programme_roadmaps(user: UserLike, programme: Programme) -> QuerySet[Roadmap]:
     """The programme's roadmaps `user` may see: its own first, then the schools'."""
     return (

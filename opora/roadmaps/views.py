@@ -35,7 +35,7 @@ from opora.roadmaps.constructor import (
 from opora.roadmaps.diff import roadmap_diff
 from opora.roadmaps.drafts import DraftRoadmap
 from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
-from opora.roadmaps.exports import export_docx, export_pdf, export_xlsx
+from opora.roadmaps.exports import EXPORTS, PdfFontMissing
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
@@ -63,15 +63,6 @@ from opora.roadmaps.services import (
     transitions_for,
     upload_draft,
 )
-
-EXPORTS = {
-    "docx": (
-        export_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "xlsx": (export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (export_pdf, "application/pdf"),
-}
 
 
 @card_section("programme", order=10)
@@ -414,14 +405,12 @@ def roadmap_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404
     export, content_type = EXPORTS[fmt]
-    draft = selectors.roadmap_draft(roadmap)
-    if roadmap.order_number and roadmap.order_date:
-        draft.approval = _("приказом от %(d)s № %(n)s") % {
-            "d": roadmap.order_date.strftime("%d.%m.%Y"),
-            "n": roadmap.order_number,
-        }
-        draft.authority = roadmap.programme.owner.name
-    response = HttpResponse(export(draft), content_type=content_type)
+    try:
+        data = export(selectors.roadmap_export_draft(roadmap))
+    except PdfFontMissing as exc:
+        messages.error(request, str(exc))
+        return redirect(roadmap.get_absolute_url())
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.pk}.{fmt}"'
     return response
 

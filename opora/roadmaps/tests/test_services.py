@@ -150,3 +150,23 @@ def test_cli_refuses_a_file_without_a_roadmap(tmp_path):
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(CommandError, match="PDF"):
         call_command("roadmap", "import", str(path))
+
+
+def test_cli_saves_into_a_programme_and_exports(tmp_path, capsys, world, programme):
+    path = tmp_path / "энск.docx"
+    path.write_bytes(foreign_roadmap_docx())
+    call_command("roadmap", "import", str(path), "--programme", str(programme.pk))
+    roadmap = Roadmap.objects.get()
+    assert roadmap.kind == RoadmapKind.MUNICIPAL
+    assert roadmap.activities.count() == 7
+    assert f"Сохранено: дорожная карта № {roadmap.pk}" in capsys.readouterr().out
+    call_command("roadmap", "import", str(path), "--dry-run", "--programme", str(programme.pk))
+    assert Roadmap.objects.count() == 1
+    for fmt, magic in (("docx", b"PK"), ("xlsx", b"PK"), ("pdf", b"%PDF")):
+        target = tmp_path / f"out.{fmt}"
+        call_command("roadmap", "export", str(roadmap.pk), "--format", fmt, "-o", str(target))
+        assert target.read_bytes().startswith(magic)
+    again = recognize(read_document((tmp_path / "out.docx").read_bytes(), "out.docx"))
+    assert [a.text for a in again.activities] == [a.text for a in roadmap_draft(roadmap).activities]
+    with pytest.raises(CommandError, match="Дорожной карты № 999"):
+        call_command("roadmap", "export", "999", "--format", "pdf", "-o", str(target))

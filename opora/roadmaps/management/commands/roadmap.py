@@ -1,4 +1,5 @@
-"""`opora roadmap import FILE [--dry-run] [--json]`: what Opora recognises in a roadmap file."""
+"""`opora roadmap import FILE [--dry-run] [--json]`: what Opora recognises in a roadmap file
+(saved into a programme with --programme); `opora roadmap export ID --format docx -o FILE`."""
 
 from __future__ import annotations
 
@@ -6,35 +7,109 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opora.core.choices import TimelineVerb
+from opora.registry.models import Organization, Programme
+from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftRoadmap
+from opora.roadmaps.exports import EXPORTS, PdfFontMissing
+from opora.roadmaps.models import Roadmap
 from opora.roadmaps.readers import ReadError, read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.schedule import describe, parse_schedule
+from opora.roadmaps.selectors import roadmap_export_draft
+from opora.roadmaps.services import roadmap_create
 
 
 class Command(BaseCommand):
-    help = "Дорожные карты: распознать файл Word/Excel (import)."
+    help = "Дорожные карты: распознать и загрузить файл Word/Excel (import), выгрузить (export)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         read = actions.add_parser("import", help="распознать дорожную карту из .docx/.xlsx/.txt")
         read.add_argument("file", type=Path)
         read.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="только показать распознанное (сейчас загрузка всегда идёт через браузер)",
+            "--dry-run", action="store_true", help="только показать распознанное, не сохранять"
         )
         read.add_argument(
             "--json", nargs="?", const="-", metavar="FILE", help="записать распознанное как JSON"
         )
+        read.add_argument("--programme", type=int, help="номер программы, в которую сохранить")
+        read.add_argument("--school", help="код школы (для программы школы)")
+        read.add_argument(
+            "--kind",
+            choices=RoadmapKind.values,
+            help="вид (по умолчанию municipal, для школы — transition)",
+        )
+        read.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
+        write = actions.add_parser("export", help="выгрузить дорожную карту в .docx/.pdf/.xlsx")
+        write.add_argument("id", type=int, help="номер дорожной карты")
+        write.add_argument("--format", choices=sorted(EXPORTS), required=True)
+        write.add_argument("-o", "--output", type=Path, required=True, help="файл")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "import":
-            self.recognize_file(options["file"], options["json"])
+        if options["action"] == "export":
+            self.export(options["id"], options["format"], options["output"])
+            return
+        draft = self.recognize_file(options["file"], options["json"])
+        if options["dry_run"] or not options["programme"]:
+            if not options["dry_run"] and not options["json"]:
+                self.stdout.write("Не сохранено: укажите --programme, чтобы сохранить.")
+            return
+        self.save(draft, options)
 
-    def recognize_file(self, path: Path, json_to: str | None) -> None:
+    def save(self, draft: DraftRoadmap, options: dict[str, Any]) -> None:
+        programme = Programme.objects.filter(pk=options["programme"]).first()
+        if programme is None:
+            raise CommandError(f"Программы № {options['programme']} нет.")
+        school = None
+        if options["school"]:
+            school = Organization.objects.filter(code=options["school"]).first()
+            if school is None:
+                raise CommandError(f"Школы с кодом {options['school']} нет.")
+        default = RoadmapKind.TRANSITION if school else RoadmapKind.MUNICIPAL
+        user = self._user(options["user"])
+        try:
+            roadmap = roadmap_create(
+                programme=programme,
+                school=school,
+                kind=RoadmapKind(options["kind"] or default),
+                draft=draft,
+                user=user,
+                source=f"файл «{options['file'].name}»",
+                verb=TimelineVerb.IMPORTED,
+            )
+        except ValidationError as exc:
+            raise CommandError("Не сохранено: " + "; ".join(exc.messages)) from exc
+        self.stdout.write(f"Сохранено: дорожная карта № {roadmap.pk} «{roadmap.title}»")
+
+    def _user(self, username: str | None) -> Any:
+        users = get_user_model().objects
+        user = (
+            users.filter(username=username).first()
+            if username
+            else users.filter(is_superuser=True).order_by("pk").first()
+        )
+        if user is None:
+            raise CommandError("Нет такого пользователя." if username else "Нет суперпользователя.")
+        return user
+
+    def export(self, pk: int, fmt: str, output: Path) -> None:
+        roadmap = Roadmap.objects.filter(pk=pk).select_related("programme__owner").first()
+        if roadmap is None:
+            raise CommandError(f"Дорожной карты № {pk} нет.")
+        export, _content_type = EXPORTS[fmt]
+        try:
+            data = export(roadmap_export_draft(roadmap))
+        except PdfFontMissing as exc:
+            raise CommandError(str(exc)) from exc
+        output.write_bytes(data)
+        self.stdout.write(f"Записано: {output} ({len(data)} байт)")
+
+    def recognize_file(self, path: Path, json_to: str | None) -> DraftRoadmap:
         if not path.exists():
             raise CommandError(f"Файла {path} нет.")
         try:
@@ -52,6 +127,7 @@ class Command(BaseCommand):
             self.print_draft(draft)
         if draft.errors:
             raise CommandError("Дорожная карта не распознана: " + "; ".join(map(str, draft.errors)))
+        return draft
 
     def print_draft(self, draft: DraftRoadmap) -> None:
         self.stdout.write(draft.title or "(название не найдено)")
