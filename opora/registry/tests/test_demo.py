@@ -52,7 +52,8 @@ def test_demo_territory_has_the_promised_shape(demo: None) -> None:
         for s in schools[:10]
     )
     programme = Programme.objects.get()
-    assert programme.schools.count() == 15 and len(programme.task_list) >= 3
+    # 15 from the registry, joined by the schools of the approved 2024 list (roadmaps demo).
+    assert programme.schools.count() >= 15 and len(programme.task_list) >= 3
 
 
 def test_every_demo_account_logs_in_and_sees_its_reach(demo: None) -> None:
