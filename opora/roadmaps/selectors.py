@@ -6,12 +6,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
 from opora.registry.models import Organization, Programme, ProgrammeSchool
-from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
+from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.models import (
     Activity,
@@ -145,15 +146,11 @@ DUE_SOON_DAYS = 14
 
 
 def deadlines_visible(user: UserLike) -> QuerySet[Deadline]:
-    """Due dates of activities in roadmaps under execution that `user` may see."""
-    return restrict(
-        Deadline.objects.filter(
-            roadmap__status=RoadmapStatus.EXECUTION,
-        ).exclude(activity__status=ActivityStatus.CANCELLED),
-        user,
-    ).select_related(
-        "activity__section", "activity__executor", "roadmap__school", "roadmap__programme"
-    )
+    """Due dates of activities in roadmaps under execution that `user` may see. Access is
+    decided once per roadmap (a subquery), not once per due date. A cancelled activity has
+    no open due dates (cancelling deletes them), so no join to activities is needed."""
+    running = restrict(Roadmap.objects.filter(status=RoadmapStatus.EXECUTION), user)
+    return Deadline.objects.filter(roadmap__in=running.values("pk"))
 
 
 def deadlines_filtered(
@@ -178,11 +175,11 @@ def deadlines_filtered(
             closed_on__isnull=True,
             due_on__gte=today,
             due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-        ).order_by("due_on", "activity__position")
+        ).order_by("due_on", "roadmap_id", "activity_id")
     if tab == "late":
         return qs.filter(closed_late=True).order_by("-due_on")
     return qs.filter(closed_on__isnull=True, due_on__lt=today).order_by(
-        "due_on", "activity__position"
+        "due_on", "roadmap_id", "activity_id"
     )
 
 
@@ -284,50 +281,53 @@ def _progress_counts(today: datetime.date) -> dict[str, Any]:
 def programme_progress(
     user: UserLike, programme: Programme, today: datetime.date
 ) -> dict[str, list[Progress]]:
-    """The programme's execution by roadmap (school), by section and by executor: three
-    grouped queries whatever the number of schools and activities."""
+    """The programme's execution by roadmap (school), by section and by executor: one grouped
+    query (roadmap × section × executor) whatever the number of schools and activities,
+    summed up three ways here."""
     qs = deadlines_visible(user).filter(roadmap__programme=programme).order_by()
-    counts = _progress_counts(today)
-    by_roadmap = [
-        _progress(
-            row["roadmap__school__short_name"] or row["roadmap__title"],
-            row,
-            key=row["roadmap_id"],
+    rows = (
+        qs.values(
+            "roadmap_id",
+            "roadmap__title",
+            "roadmap__school__short_name",
+            "activity__section__title",
+            "activity__executor__last_name",
+            "activity__executor__first_name",
         )
-        for row in qs.values("roadmap_id", "roadmap__title", "roadmap__school__short_name")
-        .annotate(**counts)
-        .order_by("roadmap__school__short_name", "roadmap__title")
-    ]
-    by_section = [
-        _progress(row["activity__section__title"], row)
-        for row in qs.values("activity__section__title")
-        .annotate(**counts)
-        .order_by("activity__section__title")
-    ]
-    by_executor = [
-        _progress(
-            " ".join(
-                filter(
-                    None,
-                    [row["activity__executor__last_name"], row["activity__executor__first_name"]],
-                )
-            )
-            or str(_("исполнитель не назначен")),
-            row,
-        )
-        for row in qs.values("activity__executor__last_name", "activity__executor__first_name")
-        .annotate(**counts)
-        .order_by("activity__executor__last_name")
-    ]
+        .annotate(**_progress_counts(today))
+        .order_by()
+    )
+    unassigned = str(_("исполнитель не назначен"))
+    groups: dict[str, dict[Any, Progress]] = {"roadmaps": {}, "sections": {}, "executors": {}}
     total = Progress(str(_("Всего")))
-    for item in by_roadmap:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
+        executor = " ".join(
+            filter(
+                None, [row["activity__executor__last_name"], row["activity__executor__first_name"]]
+            )
+        )
+        keys = {
+            "roadmaps": (
+                row["roadmap_id"],
+                row["roadmap__school__short_name"] or row["roadmap__title"],
+            ),
+            "sections": (row["activity__section__title"], row["activity__section__title"]),
+            "executors": (executor or unassigned, executor or unassigned),
+        }
+        for group, (key, label) in keys.items():
+            item = groups[group].setdefault(
+                key, Progress(label, key=key if group == "roadmaps" else None)
+            )
+            for name in ("on_time", "late", "overdue", "upcoming"):
+                setattr(item, name, getattr(item, name) + row[name])
         for name in ("on_time", "late", "overdue", "upcoming"):
-            setattr(total, name, getattr(total, name) + getattr(item, name))
+            setattr(total, name, getattr(total, name) + row[name])
     return {
         "total": [total],
-        "roadmaps": by_roadmap,
-        "sections": by_section,
-        "executors": by_executor,
+        "roadmaps": sorted(groups["roadmaps"].values(), key=lambda p: p.label),
+        "sections": sorted(groups["sections"].values(), key=lambda p: p.label),
+        "executors": sorted(groups["executors"].values(), key=lambda p: p.label),
     }
 
 
@@ -355,3 +355,17 @@ def school_identification(user: UserLike, school: Organization) -> Any | None:
         .order_by("-run__year", "-run__pk")
         .first()
     )
+
+
+def deadlines_page(deadlines: QuerySet[Deadline], number: str | None, per_page: int = 100) -> Any:
+    """One page of due dates. The ordering and the count run on the ids alone: sorting tens of
+    thousands of rows wide with the activity's and roadmap's text spilled to disk on
+    PostgreSQL; only the page's rows are then read in full."""
+    ids = deadlines.values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(number)
+    by_pk = deadlines.model.objects.select_related(
+        "activity__section", "activity__executor", "roadmap__school", "roadmap__programme"
+    ).in_bulk(list(page.object_list))
+    rows: Any = [by_pk[pk] for pk in page.object_list]
+    page.object_list = rows
+    return page

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -513,8 +512,7 @@ def execution(request: HttpRequest) -> HttpResponse:
         deadlines = selectors.deadlines_filtered(
             request.user, today=today, tab=tab, programme_id=programme_id, person_id=person_id
         )
-        page = Paginator(deadlines, 100).get_page(request.GET.get("page"))
-        context["page"] = page
+        context["page"] = selectors.deadlines_page(deadlines, request.GET.get("page"))
     return render(request, "roadmaps/execution.html", context)
 
 
@@ -533,6 +531,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         due_on__gte=weeks[0][0], due_on__lte=weeks[-1][-1]
     )
     by_day: dict[datetime.date, list[Any]] = {}
+    deadlines = deadlines.select_related("activity", "roadmap__school")
     for deadline in deadlines.order_by("due_on", "roadmap__school__short_name")[:2000]:
         by_day.setdefault(deadline.due_on, []).append(deadline)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
