@@ -3,8 +3,9 @@
 An app registers `@periodic(kind, title, hour)` next to the job handler of that kind. The
 scheduler (`opora scheduler`, started by `opora serve` beside the worker) calls
 `periodic_run()` every minute; a periodic job starts once a day, at or after its hour, and
-the job list shows it like any other. Several schedulers cannot start it twice a day: the
-check and the start happen in one transaction that locks the registry row.
+the job list shows it like any other. "Started today" is read from the job table, so a
+restarted scheduler does not start it again; one scheduler is expected (two started at the
+same second could both start the day's job).
 """
 
 from __future__ import annotations
@@ -47,10 +48,7 @@ def periodic_run(now: datetime.datetime | None = None) -> list[Job]:
     for job in _PERIODIC.values():
         if now.hour < job.hour:
             continue
-        already = (
-            Job.objects.select_for_update().filter(kind=job.kind, created_at__gte=midnight).exists()
-        )
-        if not already:
+        if not Job.objects.filter(kind=job.kind, created_at__gte=midnight).exists():
             started.append(
                 job_start(
                     kind=job.kind,

@@ -121,9 +121,6 @@ class Activity(models.Model):
         help_text=_("Для сроков «по отдельному графику» и нераспознанных."),
     )
     responsible = models.TextField(_("ответственные"), blank=True)
-    responsible_organizations = models.ManyToManyField(
-        Organization, verbose_name=_("ответственные организации"), blank=True, related_name="+"
-    )
     # The person who reports on the activity and gets the reminders.
     executor = models.ForeignKey(
         Person,

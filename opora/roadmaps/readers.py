@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+from opora.core.imports.readers import OLE_MAGIC, TableFileError, cell_text, decode_text
 
 
 class ReadError(ValueError):
@@ -80,12 +80,10 @@ def read_document(data: bytes, name: str) -> Document:
 
 
 def _decode(data: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError(_("Файл «%(name)s»: неизвестная кодировка текста.") % {"name": name})
+    try:
+        return decode_text(data, name)
+    except TableFileError as exc:
+        raise ReadError(str(exc)) from exc
 
 
 def _open_zip(data: bytes, name: str) -> None:
@@ -171,13 +169,10 @@ def _read_xlsx(data: bytes, name: str) -> Document:
 
 
 def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime | datetime.date):
+    # Dates the Russian way: the schedule parser reads «15.03.2025», as roadmaps write them.
+    if isinstance(value, datetime.date):
         return value.strftime("%d.%m.%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value)
 
 
 # Up to three digits: a lone «2020» is a year of the header, not activity 2020.

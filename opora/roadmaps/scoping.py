@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opora.core.access import Action, Reach, UserLike, scoped
 from opora.registry.models import ProgrammeSchool
-from opora.roadmaps.models import Activity, Deadline, Evidence, Roadmap, RoadmapUpload
+from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 
 
 def roadmap_q(r: Reach, prefix: str = "") -> Q:
@@ -33,6 +33,7 @@ def scope_roadmaps(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]
     return qs.filter(roadmap_q(r))
 
 
+# Activities have a history page (auditlog), which fetches them through this scoping.
 @scoped(Activity)
 def scope_activities(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     return qs.filter(roadmap_q(r, "roadmap__"))
@@ -42,11 +43,6 @@ def scope_activities(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[An
 def scope_uploads(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """A file being recognised is its uploader's until it is saved as a roadmap."""
     return qs.filter(created_by=user)
-
-
-@scoped(Deadline)
-def scope_deadlines(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    return qs.filter(roadmap_q(r, "roadmap__"))
 
 
 @scoped(Evidence)

@@ -105,10 +105,6 @@ def roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
     return restrict(Roadmap.objects.filter(pk=roadmap.pk), user, action).exists()
 
 
-def may_change_roadmap(user: UserLike, roadmap: Roadmap) -> bool:
-    return roadmap_may(user, roadmap, Action.CHANGE)
-
-
 def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[Activity]]]:
     """Sections with their activities, for the roadmap page: two queries whatever its size."""
     sections = list(Section.objects.filter(roadmap=roadmap))
@@ -130,7 +126,14 @@ def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
     return list(RoadmapVersion.objects.filter(roadmap=roadmap).order_by("number"))
 
 
-def may_comment(user: UserLike, roadmap: Roadmap) -> bool:
+def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
+    """What `user` may do with the roadmap (change, review, approve): read once per page."""
+    return frozenset(
+        a for a in (Action.CHANGE, Action.REVIEW, Action.APPROVE) if roadmap_may(user, roadmap, a)
+    )
+
+
+def may_comment(roadmap: Roadmap, actions: frozenset[Action]) -> bool:
     """Reviewers and authors discuss a roadmap while it is reviewed and while it runs (the
     curator comments on execution)."""
     if roadmap.status not in (
@@ -139,7 +142,7 @@ def may_comment(user: UserLike, roadmap: Roadmap) -> bool:
         RoadmapStatus.EXECUTION,
     ):
         return False
-    return roadmap_may(user, roadmap, Action.REVIEW) or roadmap_may(user, roadmap, Action.CHANGE)
+    return bool(actions & {Action.REVIEW, Action.CHANGE})
 
 
 DUE_SOON_DAYS = 14

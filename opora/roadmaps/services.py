@@ -113,19 +113,23 @@ def sections_write(roadmap: Roadmap, draft: DraftRoadmap) -> None:
     Activity.objects.bulk_create(activities)
 
 
+def schedule_apply(activity: Activity) -> None:
+    """Keep the understood schedule in step with its wording (see `schedule.py`)."""
+    schedule = parse_schedule(activity.schedule_text)
+    activity.schedule_kind = schedule.kind
+    activity.schedule_periods = [list(p) for p in schedule.periods]
+    activity.schedule_years = list(schedule.years)
+    activity.schedule_date = schedule.on
+
+
 def activity_from_draft(roadmap: Roadmap, section: Section, position: int, item: Any) -> Activity:
-    schedule = parse_schedule(item.schedule)
-    return Activity(
+    activity = Activity(
         roadmap=roadmap,
         section=section,
         position=position,
         number=item.number[:20],
         text=item.text.strip(),
         schedule_text=item.schedule[:1000],
-        schedule_kind=schedule.kind,
-        schedule_periods=[list(p) for p in schedule.periods],
-        schedule_years=list(schedule.years),
-        schedule_date=schedule.on,
         responsible=item.responsible,
         result=item.result,
         year_results=dict(item.year_results),
@@ -134,6 +138,8 @@ def activity_from_draft(roadmap: Roadmap, section: Section, position: int, item:
         indicators=list(item.indicators),
         measure=item.measure[:100],
     )
+    schedule_apply(activity)
+    return activity
 
 
 def roadmap_upload_create(
@@ -264,13 +270,12 @@ TRANSITIONS: dict[str, Transition] = {
 EDITABLE = frozenset({RoadmapStatus.DRAFT, RoadmapStatus.RETURNED})
 
 
-def transitions_for(user: UserLike, roadmap: Roadmap) -> list[tuple[str, Transition]]:
-    """The steps `user` may take with the roadmap now."""
-    allowed = {a: roadmap_may(user, roadmap, a) for a in {t.action for t in TRANSITIONS.values()}}
+def transitions_for(roadmap: Roadmap, actions: frozenset[Action]) -> list[tuple[str, Transition]]:
+    """The steps open now to a user who may take `actions` (see `selectors.roadmap_actions`)."""
     return [
         (name, t)
         for name, t in TRANSITIONS.items()
-        if roadmap.status in t.sources and allowed[t.action]
+        if roadmap.status in t.sources and t.action in actions
     ]
 
 
@@ -374,16 +379,11 @@ def activity_save(
     if activity is None:
         last = Activity.objects.filter(roadmap=roadmap).order_by("-position").first()
         activity = Activity(roadmap=roadmap, position=(last.position + 1) if last else 1)
-    schedule = parse_schedule(values.get("schedule_text", ""))
-    for name in ("section", "number", "text", "schedule_text", "responsible", "result"):
-        if name in values:
-            setattr(activity, name, values[name] or ("" if name != "section" else section))
-    activity.document = values.get("document") or ""
+    activity.section = section
+    for name in ("number", "text", "schedule_text", "responsible", "result", "document"):
+        setattr(activity, name, values.get(name) or "")
     activity.due_on = values.get("due_on")
-    activity.schedule_kind = schedule.kind
-    activity.schedule_periods = [list(p) for p in schedule.periods]
-    activity.schedule_years = list(schedule.years)
-    activity.schedule_date = schedule.on
+    schedule_apply(activity)
     activity.full_clean()
     activity.save()
     return activity

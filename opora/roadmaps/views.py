@@ -48,6 +48,7 @@ from opora.roadmaps.forms import (
 from opora.roadmaps.library import SECTIONS
 from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 from opora.roadmaps.readers import ReadError
+from opora.roadmaps.schedule import describe, parse_schedule
 from opora.roadmaps.seeds import seed_template_draft
 from opora.roadmaps.services import (
     EDITABLE,
@@ -185,7 +186,17 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     for s_index, section in enumerate(draft.sections):
         rows.append({"section": section, "index": s_index})
         for activity in section.activities:
-            rows.append({"activity": activity, "index": index, "empty": id(activity) in empty_text})
+            schedule = parse_schedule(activity.schedule) if activity.schedule else None
+            rows.append(
+                {
+                    "activity": activity,
+                    "index": index,
+                    "empty": id(activity) in empty_text,
+                    # Flagged for the user, who may reword it or set the date after saving.
+                    "schedule": schedule,
+                    "schedule_text": describe(schedule) if schedule else "",
+                }
+            )
             index += 1
     title = _("Проверка распознанной дорожной карты")
     return render(
@@ -197,6 +208,9 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "errors": errors,
             "warnings": [p for p in recognised.problems if not p.error],
+            "unparsed": sum(
+                1 for r in rows if r.get("schedule") and not r["schedule"].is_structured
+            ),
             "recognition_errors": [p for p in recognised.problems if p.error],
             "title": title,
             "breadcrumbs": _crumbs(upload.programme, title),
@@ -228,7 +242,8 @@ def _roadmap_page(
         )
         for section, activities in selectors.roadmap_sections(roadmap)
     ]
-    may_change = selectors.may_change_roadmap(request.user, roadmap)
+    actions = selectors.roadmap_actions(request.user, roadmap)
+    may_change = Action.CHANGE in actions
     person = getattr(request.user, "person", None)
     return render(
         request,
@@ -239,11 +254,11 @@ def _roadmap_page(
             "general_comments": by_activity.get(None, []),
             "may_change": may_change,
             "editable": may_change and roadmap.status in EDITABLE,
-            "may_comment": selectors.may_comment(request.user, roadmap),
+            "may_comment": selectors.may_comment(roadmap, actions),
             "executing": roadmap.status == RoadmapStatus.EXECUTION,
             "person_id": person.pk if person else None,
             "today": timezone.localdate(),
-            "transitions": transitions_for(request.user, roadmap),
+            "transitions": transitions_for(roadmap, actions),
             "transition_form": transition_form or TransitionForm(),
             "comment_form": comment_form or CommentForm(),
             "versions": selectors.roadmap_versions(roadmap),

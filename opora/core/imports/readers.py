@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 CSV_DELIMITERS = ";,\t"
 _XLSX_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and password-protected Office files
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls and password-protected Office files
 
 
 class TableFileError(ValueError):
@@ -49,7 +49,7 @@ def read_table(stream: IO[bytes], filename: str, *, max_rows: int | None = None)
     stream.seek(0)
     if not head:
         raise TableFileError(_("Файл «%(name)s» пуст.") % {"name": filename})
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         raise TableFileError(
             _(
                 "Файл «%(name)s» — документ старого формата Excel (.xls) или защищён паролем. "

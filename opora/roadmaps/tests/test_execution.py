@@ -194,6 +194,9 @@ def test_overdue_due_soon_and_who_has_not_reported(world, roadmap):
     month = soon.due_on.strftime("%Y-%m")
     calendar = client.get(reverse("roadmaps:calendar") + f"?month={month}").content.decode()
     assert f"#a{soon.pk}" in calendar
+    for persona in ("director_b", "outsider"):
+        other = world.client(persona).get(reverse("roadmaps:calendar") + f"?month={month}")
+        assert f"#a{soon.pk}" not in other.content.decode(), persona
 
 
 def test_reminders_go_once_a_day_to_executors_or_the_director(

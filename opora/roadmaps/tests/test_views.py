@@ -136,6 +136,9 @@ def test_upload_preview_fix_and_save(world, programme):
     assert not Roadmap.objects.exists()
     preview = client.get(response["Location"]).content.decode()
     assert "разделов 3, мероприятий 7" in preview
+    # Every schedule of this file is understood, and the preview says how.
+    assert "срок не распознан" not in preview
+    assert "до 15.09.2024" in preview and "раз в полугодие" in preview
     assert "Формирование муниципальной рабочей группы" in preview
     # Another user cannot see someone else's upload.
     assert world.client("analyst").get(response["Location"]).status_code == 404
@@ -146,6 +149,11 @@ def test_upload_preview_fix_and_save(world, programme):
     page = response.content.decode()
     assert response.status_code == 200
     assert "у мероприятия № 1.2 нет текста" in page
+    form["a-2-schedule"] = "когда получится"
+    page = client.post(reverse("roadmaps:upload", args=[saved.pk]), form).content.decode()
+    assert "Срок не распознан у 1 мероприятия" in page
+    assert 'value="когда получится"' in page
+    form["a-2-schedule"] = "октябрь–ноябрь ежегодно"
     assert 'value="до 20.09.2024"' in page  # what the user typed is kept
     assert not Roadmap.objects.exists()
     form["a-1-text"] = "Утверждение перечня школ"

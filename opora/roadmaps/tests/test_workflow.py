@@ -128,6 +128,9 @@ def test_review_return_recommend_approve_execute_correct(world, roadmap):
     assert changes.status_code == 200
     assert "сентябрь 2024" in page and "октябрь 2025" in page
     assert "изменено: 1" in page
+    for persona in ("director_b", "outsider"):
+        url_changes = reverse("roadmaps:changes", args=[roadmap.pk])
+        assert world.client(persona).get(url_changes).status_code == 404, persona
 
     verbs = list(
         TimelineEvent.objects.filter(object_id=str(roadmap.pk))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opora.core.commands import command_user
 from opora.core.imports.base import ImportOptions, UnknownSchools, get_importer, importers
 from opora.core.imports.readers import TableFileError, read_table
 from opora.core.imports.services import run_import_now
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Неизвестный вид загрузки «{options['kind']}». Есть: {known}"
             ) from exc
-        user = self._user(options["user"])
+        user = command_user(options["user"])
         if options["mapping"]:
             mapping = ImportMapping.objects.filter(
                 importer=key, source_name=options["mapping"]
@@ -147,15 +147,3 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {note[:2000]}")
         if failed:
             raise CommandError("В файлах есть ошибки.")
-
-    def _user(self, username: str | None) -> Any:
-        users = get_user_model().objects
-        if username:
-            user = users.filter(username=username, is_active=True).first()
-            if user is None:
-                raise CommandError(f"Пользователь «{username}» не найден.")
-            return user
-        user = users.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        if user is None:
-            raise CommandError("Нет суперпользователя; укажите --user.")
-        return user

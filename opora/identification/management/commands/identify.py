@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opora.core.commands import command_user
 from opora.core.jobs import JobError
 from opora.identification.exports import export_csv, export_xlsx
 from opora.identification.methodology import BASE_METHODOLOGY_NAME, MethodologyError
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         except MethodologyError as exc:
             raise CommandError("Методика не годится: " + "; ".join(exc.problems)) from exc
         territory = self._territory(options["territory"])
-        user = self._user(options["user"])
+        user = command_user(options["user"])
         run = IdentificationRun.objects.create(
             territory=territory, year=options["year"], version=version, created_by=user
         )
@@ -98,12 +98,3 @@ class Command(BaseCommand):
             names = ", ".join(f"{t.name} ({t.code})" for t in roots)
             raise CommandError(f"Укажите --territory: корневых территорий несколько: {names}")
         return roots[0]
-
-    def _user(self, username: str | None) -> Any:
-        users = get_user_model().objects
-        if username:
-            user = users.filter(username=username).first()
-            if user is None:
-                raise CommandError(f"Пользователь «{username}» не найден.")
-            return user
-        return users.filter(is_superuser=True).order_by("pk").first()

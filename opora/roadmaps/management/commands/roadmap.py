@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opora.core.choices import TimelineVerb
+from opora.core.commands import command_user
 from opora.registry.models import Organization, Programme
 from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftRoadmap
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             if school is None:
                 raise CommandError(f"Школы с кодом {options['school']} нет.")
         default = RoadmapKind.TRANSITION if school else RoadmapKind.MUNICIPAL
-        user = self._user(options["user"])
+        user = command_user(options["user"])
         try:
             roadmap = roadmap_create(
                 programme=programme,
@@ -85,17 +85,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("Не сохранено: " + "; ".join(exc.messages)) from exc
         self.stdout.write(f"Сохранено: дорожная карта № {roadmap.pk} «{roadmap.title}»")
-
-    def _user(self, username: str | None) -> Any:
-        users = get_user_model().objects
-        user = (
-            users.filter(username=username).first()
-            if username
-            else users.filter(is_superuser=True).order_by("pk").first()
-        )
-        if user is None:
-            raise CommandError("Нет такого пользователя." if username else "Нет суперпользователя.")
-        return user
 
     def export(self, pk: int, fmt: str, output: Path) -> None:
         roadmap = Roadmap.objects.filter(pk=pk).select_related("programme__owner").first()
