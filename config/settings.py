@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "opora.results",
     "opora.identification",
     "opora.roadmaps",
+    "opora.staff",
+    "opora.surveys",
+    "opora.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+
+# The cache counts anonymous survey answers per client (the flood limit). One process by
+# default; production with several web processes sets a shared one, e.g.
+# CACHE_URL=dbcache://opora_cache (after `opora createcachetable`) or a Redis URL.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,6 +170,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 OPORA_MAX_UPLOAD_MB = env.int("OPORA_MAX_UPLOAD_MB", default=50)
 # Evidence of executed activities (orders, minutes, photo reports): one file at most this.
 OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
+# Anonymous survey answers accepted per hour from one address for one link. A class answers
+# from its school's single public address, so the limit is generous; it only stops floods.
+OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", default=300)
 # Student-level result rows are aggregated on import; the rows themselves are kept only
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)

@@ -9,6 +9,11 @@ urlpatterns = [
     path("identification/data/", include("opora.results.urls")),
     path("identification/", include("opora.identification.urls")),
     path("roadmaps/", include("opora.roadmaps.urls")),
+    path("monitoring/surveys/", include("opora.surveys.urls")),
+    path("monitoring/staff/", include("opora.staff.urls")),
+    path("monitoring/", include("opora.monitoring.urls")),
+    # Survey links for respondents without an account: short, since they are sent out.
+    path("s/", include("opora.surveys.public_urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,9 @@ class Action(StrEnum):
     # Review a school's programme, comment on it, return or recommend it: the school's
     # curator and the territory's methodical staff.
     REVIEW = "review"
+    # Accept (or return) the figures a school submitted to a monitoring checkpoint: the
+    # territory's coordinators and analysts, not the school's own curator.
+    ACCEPT_DATA = "accept_data"
 
 
 TERRITORY_ROLES = frozenset(

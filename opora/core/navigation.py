@@ -59,14 +59,13 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "monitoring",
         _("Мониторинг"),
-        "core:upcoming",
-        "/upcoming/monitoring/",
+        "monitoring:index",
+        "/monitoring/",
         _(
             "Целевые показатели с базовыми и плановыми значениями, контрольные точки "
             "(входной, промежуточный, итоговый мониторинг), анкетирование и профиль рисков "
             "500+, профессиональные дефициты учителей и ИОМ."
         ),
-        ("monitoring",),
     ),
     Section(
         "support",

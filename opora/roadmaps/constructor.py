@@ -6,7 +6,9 @@ What the identification says becomes a starting selection the user can change:
 - low results (ШНОР) point to the risk factors «academic failure» and «teacher competence»;
 - unfavourable conditions (ШНСУ) to «parent involvement» and «school climate»;
 - objectivity warnings to the topic «objectivity of assessment»;
-- every school programme works on staff development.
+- every school programme works on staff development;
+- a 500+ risk profile of the school (`opora.surveys`) adds every factor whose level is
+  medium or high, whatever the identification found.
 """
 
 from __future__ import annotations
@@ -53,6 +55,39 @@ def selection_from_identification(outcome: Any | None) -> Selection:
             selection.problem_types.append(code)
             selection.reasons.append(_("тип проблем: %(t)s") % {"t": PROBLEM_TYPES[code].lower()})
     return selection
+
+
+# Levels of a risk profile that call for anti-risk measures («средний», «высокий»).
+PROFILE_LEVELS_SELECTED = ("medium", "high")
+
+
+def selection_add_risk_profile(selection: Selection, profile: Any | None) -> str:
+    """Add the factors the school's risk profile rates medium or high to the selection; the
+    notice for the page names the profile's year and source ("" without a profile)."""
+    if profile is None:
+        return ""
+    labels = dict(RiskFactor.choices)
+    chosen = [
+        factor
+        for factor in RiskFactor.values
+        if (profile.levels or {}).get(factor) in PROFILE_LEVELS_SELECTED
+    ]
+    for factor in chosen:
+        if factor not in selection.risk_factors:
+            selection.risk_factors.append(factor)
+    where = _("Профиль рисков %(year)s учебного года (%(source)s)") % {
+        "year": profile.year_name,
+        "source": profile.get_source_display(),
+    }
+    if not chosen:
+        return _("%(where)s: ни один фактор не имеет среднего или высокого уровня.") % {
+            "where": where
+        }
+    selection.reasons.append(where)
+    return _("%(where)s: выбраны факторы со средним и высоким уровнем — %(list)s.") % {
+        "where": where,
+        "list": "; ".join(str(labels[f]).lower() for f in chosen),
+    }
 
 
 def why(measure: Measure, selection: Selection) -> list[str]:

@@ -28,6 +28,7 @@ from opora.roadmaps.constructor import (
     Selection,
     draft_from_measures,
     propose,
+    selection_add_risk_profile,
     selection_from_identification,
     why,
 )
@@ -63,6 +64,7 @@ from opora.roadmaps.services import (
     transitions_for,
     upload_draft,
 )
+from opora.surveys.selectors import risk_profile_latest
 
 
 @card_section("programme", order=10)
@@ -622,6 +624,10 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
     school = schools.filter(pk=school_id).first() if school_id else None
     outcome = selectors.school_identification(request.user, school) if school else None
     selection = selection_from_identification(outcome)
+    # The school's 500+ risk profile adds its medium and high factors (the school is in the
+    # user's change reach, checked above).
+    profile = risk_profile_latest(school=school) if school else None
+    profile_notice = selection_add_risk_profile(selection, profile)
     initial = {
         "school": school,
         "risk_factors": selection.risk_factors,
@@ -660,6 +666,8 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
                 messages.success(request, _("Проект программы создан: проверьте и дополните."))
                 return redirect(roadmap.get_absolute_url())
         proposal = [(m, why(m, chosen)) for m in measures]
+    if profile_notice:
+        messages.info(request, profile_notice)
     title = _("Конструктор программы школы")
     return render(
         request,

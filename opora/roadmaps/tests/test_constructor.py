@@ -139,3 +139,56 @@ def test_the_library_covers_every_risk_factor_problem_type_and_topic():
         assert sum(topic in m.topics for m in MEASURES) >= 4, topic
     assert all(m.section in SECTIONS for m in MEASURES)
     assert 4 <= sum(m.baseline for m in MEASURES) <= 6
+
+
+def _profile(school, levels, source="questionnaires", year=2024):
+    from opora.surveys.models import RiskProfile
+
+    return RiskProfile.objects.create(school=school, year=year, source=source, levels=levels)
+
+
+def test_a_risk_profile_adds_its_medium_and_high_factors(world, identified):
+    from opora.roadmaps.constructor import selection_add_risk_profile
+
+    profile = _profile(
+        world.school_a,
+        {
+            RiskFactor.EQUIPMENT: "high",
+            RiskFactor.SPECIAL_NEEDS: "medium",
+            RiskFactor.PARENT_INVOLVEMENT: "low",
+            RiskFactor.ACADEMIC_FAILURE: "high",
+        },
+    )
+    selection = selection_from_identification(identified)
+    notice = selection_add_risk_profile(selection, profile)
+    # Identification's factors stay, the profile's medium and high ones join, once each.
+    assert selection.risk_factors == [
+        RiskFactor.ACADEMIC_FAILURE,
+        RiskFactor.TEACHER_COMPETENCE,
+        RiskFactor.EQUIPMENT,
+        RiskFactor.SPECIAL_NEEDS,
+    ]
+    assert RiskFactor.PARENT_INVOLVEMENT not in selection.risk_factors
+    assert "Профиль рисков 2024/25 учебного года (по анкетам 500+)" in notice
+    assert "низкий уровень оснащения школы" in notice
+    assert selection_add_risk_profile(selection, None) == ""
+    calm = _profile(world.school_b, {RiskFactor.EQUIPMENT: "low"}, source="analyst", year=2025)
+    fresh = selection_from_identification(None)
+    notice = selection_add_risk_profile(fresh, calm)
+    assert fresh.risk_factors == [] and "2025/26" in notice and "введён аналитиком" in notice
+
+
+def test_the_constructor_preselects_the_profiles_factors(world, programme):
+    _profile(world.school_a, {RiskFactor.SPECIAL_NEEDS: "high", RiskFactor.EQUIPMENT: "low"})
+    url = reverse("roadmaps:constructor", args=[programme.pk])
+    response = world.client("director_a").get(url + f"?school={world.school_a.pk}")
+    page = response.content.decode()
+    assert response.context["form"].initial["risk_factors"] == [RiskFactor.SPECIAL_NEEDS]
+    assert 'value="special-needs" id="id_risk_factors_8" checked' in page
+    assert 'value="equipment" id="id_risk_factors_0">' in page
+    assert "Профиль рисков 2024/25 учебного года (по анкетам 500+)" in page
+    # The newest profile is the one used: an analyst's correction wins.
+    _profile(world.school_a, {RiskFactor.EQUIPMENT: "medium"}, source="analyst")
+    response = world.client("director_a").get(url + f"?school={world.school_a.pk}")
+    assert response.context["form"].initial["risk_factors"] == [RiskFactor.EQUIPMENT]
+    assert "введён аналитиком" in response.content.decode()

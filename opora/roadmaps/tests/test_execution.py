@@ -215,7 +215,8 @@ def test_reminders_go_once_a_day_to_executors_or_the_director(
     deadlines_generate(roadmap=roadmap)
     with django_capture_on_commit_callbacks(execute=True):
         jobs = periodic_run(timezone.localtime().replace(hour=REMINDER_HOUR + 1))
-    assert [j.kind for j in jobs] == ["roadmaps.reminders"]
+    # Every daily job starts (monitoring reminders too); these letters are the roadmaps' own.
+    assert "roadmaps.reminders" in [j.kind for j in jobs]
     by_address = {m.to[0]: m.body for m in mailoutbox}
     assert set(by_address) == {"director@school-a.example", "teacher@school-a.example"}
     assert "Аудит" in by_address["teacher@school-a.example"]

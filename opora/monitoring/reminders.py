@@ -1,0 +1,94 @@
+"""E-mail reminders about monitoring forms: each school whose form is not submitted gets a
+letter three days before the deadline and each day after it, through the same daily job
+mechanism as the roadmap reminders (core.periodic)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opora.core.jobs import JobReporter, job_handler
+from opora.core.models import Job
+from opora.core.periodic import periodic
+from opora.monitoring.choices import CheckpointStatus, SubmissionStatus
+from opora.monitoring.models import Submission, SubmissionReminder
+from opora.registry.choices import Role
+from opora.registry.models import Membership
+
+REMIND_DAYS_AHEAD = 3
+REMINDER_HOUR = 8
+
+
+def reminders_send(today: datetime.date) -> dict[str, int]:
+    """Write to the directors of schools with forms still due; once a day per form."""
+    forms = list(
+        Submission.objects.filter(
+            checkpoint__status=CheckpointStatus.OPEN,
+            status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+            checkpoint__due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_AHEAD),
+        )
+        .exclude(pk__in=SubmissionReminder.objects.filter(sent_on=today).values("submission"))
+        .select_related("checkpoint", "school")
+    )
+    directors: dict[int, list[str]] = defaultdict(list)
+    for m in Membership.objects.filter(
+        organization_id__in={f.school_id for f in forms},
+        role=Role.SCHOOL_DIRECTOR,
+        is_active=True,
+    ).select_related("person"):
+        if m.person.email:
+            directors[m.organization_id].append(m.person.email)
+    by_school: dict[int, list[Submission]] = defaultdict(list)
+    for form in forms:
+        if directors.get(form.school_id):
+            by_school[form.school_id].append(form)
+    for school_id, items in by_school.items():
+        send_mail(
+            subject=_("«Опора»: формы мониторинга ждут заполнения"),
+            message=letter(items, today),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=directors[school_id],
+        )
+    SubmissionReminder.objects.bulk_create(
+        [
+            SubmissionReminder(submission=f, sent_on=today)
+            for items in by_school.values()
+            for f in items
+        ]
+    )
+    return {"letters": len(by_school), "forms": len(forms)}
+
+
+def letter(forms: list[Submission], today: datetime.date) -> str:
+    school = forms[0].school
+    lines = [_("Здравствуйте!"), "", _("Школа: %(name)s.") % {"name": school.name}, ""]
+    for form in forms:
+        due = form.checkpoint.due_on
+        state = (
+            _("срок прошёл %(d)s") % {"d": f"{due:%d.%m.%Y}"}
+            if due < today
+            else _("срок %(d)s") % {"d": f"{due:%d.%m.%Y}"}
+        )
+        returned = (
+            _(" (возвращена на доработку)") if form.status == SubmissionStatus.RETURNED else ""
+        )
+        lines.append(f"  {form.checkpoint.name} — {state}{returned}")
+    lines += ["", _("Заполнить и представить форму можно в «Опоре», раздел «Мониторинг».")]
+    return "\n".join(lines)
+
+
+@job_handler("monitoring.reminders")
+def reminders_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    reporter.progress(0, _("Отбор форм"))
+    result = reminders_send(timezone.localdate())
+    reporter.log(_("Отправлено писем: %(n)s") % {"n": result["letters"]})
+    return result
+
+
+periodic("monitoring.reminders", _("Напоминания о формах мониторинга"), REMINDER_HOUR)

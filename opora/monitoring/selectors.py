@@ -1,0 +1,410 @@
+"""Readers of monitoring for views, exports and the API; each goes through opora.core.access.
+
+The programme's figures come from the precomputed roll-ups (a few rows per checkpoint), so
+the programme page costs the same number of queries for 20 schools or 2,000."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from opora.core.access import Action, UserLike, can, get_for_user, restrict
+from opora.monitoring.choices import (
+    CheckpointKind,
+    IndicatorDirection,
+    IndicatorUnit,
+    Light,
+    SubmissionStatus,
+)
+from opora.monitoring.models import (
+    Checkpoint,
+    Confirmation,
+    ProgrammeIndicator,
+    Rollup,
+    Submission,
+    Target,
+    Value,
+)
+from opora.monitoring.services import reaches, target_for
+from opora.registry.models import Organization, Programme
+
+
+def may_manage(user: UserLike, programme: Programme) -> bool:
+    """Set up indicators, targets and checkpoints: those who may change the programme's owner."""
+    return can(user, Action.CHANGE, programme.owner)
+
+
+def programmes_visible(user: UserLike) -> QuerySet[Programme]:
+    return restrict(Programme.objects.select_related("owner__territory"), user, Action.VIEW)
+
+
+def checkpoint_get(user: UserLike, pk: Any) -> Checkpoint:
+    qs = Checkpoint.objects.select_related("programme__owner__territory")
+    return get_for_user(qs, user, pk, Action.VIEW)
+
+
+def submission_get(user: UserLike, checkpoint: Checkpoint, school_pk: Any) -> Submission:
+    """The school's form at the checkpoint if the user may see it; 404 otherwise."""
+    qs = restrict(
+        Submission.objects.filter(checkpoint=checkpoint).select_related(
+            "school__territory", "checkpoint__programme__owner"
+        ),
+        user,
+        Action.VIEW,
+    )
+    try:
+        return qs.get(school_id=int(school_pk))
+    except (Submission.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def submission_actions(user: UserLike, submission: Submission) -> frozenset[Action]:
+    """Fill the form (change) and accept or return it (accept data): read once per page."""
+    school = submission.school
+    return frozenset(a for a in (Action.CHANGE, Action.ACCEPT_DATA) if can(user, a, school))
+
+
+def confirmation_get(user: UserLike, pk: Any) -> Confirmation:
+    return get_for_user(Confirmation.objects.all(), user, pk, Action.VIEW)
+
+
+def programme_indicators(programme: Programme) -> list[ProgrammeIndicator]:
+    """The programme's indicators with their targets (two queries)."""
+    return list(
+        ProgrammeIndicator.objects.filter(programme=programme)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
+        .order_by("position")
+    )
+
+
+def programme_years(programme: Programme) -> list[int]:
+    """The academic years the programme runs through (start years)."""
+    first = (
+        programme.starts_on.year if programme.starts_on.month >= 9 else programme.starts_on.year - 1
+    )
+    last = programme.ends_on.year if programme.ends_on.month >= 9 else programme.ends_on.year - 1
+    return list(range(first, max(first, last) + 1))
+
+
+def light(
+    value: Decimal | None,
+    target: Decimal | None,
+    *,
+    direction: str,
+    close_within: Decimal,
+    flag: bool = False,
+) -> Light:
+    """Reached, close or far from the target; a school's yes/no is reached or far."""
+    if value is None:
+        return Light.NONE
+    if flag:
+        return Light.REACHED if value == 1 else Light.FAR
+    if target is None:
+        return Light.NONE
+    if reaches(value, target, direction):
+        return Light.REACHED
+    gap = target - value if direction == IndicatorDirection.UP else value - target
+    return Light.CLOSE if gap <= close_within else Light.FAR
+
+
+def programme_light(item: ProgrammeIndicator, value: Decimal | None, year: int) -> Light:
+    """The light of the programme's figure: for flags, the share of schools against the target."""
+    target = target_for({t.year: t.value for t in item.targets.all()}, year)
+    indicator = item.indicator
+    return light(value, target, direction=indicator.direction, close_within=indicator.close_within)
+
+
+@dataclass
+class RollupRow:
+    item: ProgrammeIndicator
+    target: Decimal | None
+    rollup: Rollup | None
+    light: Light
+    history: list[tuple[Checkpoint, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def reached_share(self) -> Decimal | None:
+        if not self.rollup or not self.rollup.schools:
+            return None
+        return (Decimal(self.rollup.reached) * 100 / self.rollup.schools).quantize(Decimal("1"))
+
+
+def checkpoint_rollup(checkpoint: Checkpoint) -> list[RollupRow]:
+    """Each indicator of the checkpoint against its target, with the share of schools that
+    reached it and the programme's figure at every checkpoint so far (four queries)."""
+    items = list(
+        checkpoint.indicators.select_related("indicator")
+        .prefetch_related("targets")
+        .order_by("position")
+    )
+    checkpoints = list(
+        Checkpoint.objects.filter(
+            programme_id=checkpoint.programme_id, held_on__lte=checkpoint.held_on
+        ).order_by("held_on", "pk")
+    )
+    rollups: dict[tuple[int, int], Rollup] = {
+        (r.checkpoint_id, r.programme_indicator_id): r
+        for r in Rollup.objects.filter(checkpoint__in=checkpoints, programme_indicator__in=items)
+    }
+    rows = []
+    for item in items:
+        rollup = rollups.get((checkpoint.pk, item.pk))
+        value = rollup.value if rollup else None
+        rows.append(
+            RollupRow(
+                item=item,
+                target=target_for({t.year: t.value for t in item.targets.all()}, checkpoint.year),
+                rollup=rollup,
+                light=programme_light(item, value, checkpoint.year),
+                history=[
+                    (c, r.value if (r := rollups.get((c.pk, item.pk))) else None)
+                    for c in checkpoints
+                ],
+            )
+        )
+    return rows
+
+
+def programme_dynamics(programme: Programme) -> dict[str, Any]:
+    """The programme's figures at every checkpoint, with targets, for the chart (3 queries)."""
+    items = programme_indicators(programme)
+    checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on", "pk"))
+    rollups = {
+        (r.checkpoint_id, r.programme_indicator_id): r.value
+        for r in Rollup.objects.filter(checkpoint__programme=programme)
+    }
+    return {
+        "labels": [c.name for c in checkpoints],
+        "series": [
+            {
+                "id": item.pk,
+                "label": f"{item.number}. {item.indicator.name}",
+                "unit": "%"
+                if item.indicator.unit in (IndicatorUnit.PERCENT, IndicatorUnit.FLAG)
+                else item.indicator.get_unit_display(),
+                "values": [_float(rollups.get((c.pk, item.pk))) for c in checkpoints],
+                "targets": [
+                    _float(target_for({t.year: t.value for t in item.targets.all()}, c.year))
+                    for c in checkpoints
+                ],
+            }
+            for item in items
+        ],
+    }
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+FORMS_PER_PAGE = 100
+
+
+@dataclass
+class SubmissionList:
+    """A page of the forms of a checkpoint the user may see, and the counts over all schools."""
+
+    rows: list[Submission]
+    counts: dict[str, int]
+    total: int
+    page: Any = None
+
+    @property
+    def not_submitted(self) -> int:
+        return self.counts.get(SubmissionStatus.DRAFT, 0) + self.counts.get(
+            SubmissionStatus.RETURNED, 0
+        )
+
+
+def checkpoint_submissions(
+    user: UserLike, checkpoint: Checkpoint, status: str = "", page: Any = None
+) -> SubmissionList:
+    """Paged when `page` is given (the checkpoint page); whole for the export."""
+    counts = Counter(
+        dict(
+            checkpoint.submissions.values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+            .order_by()
+        )
+    )
+    qs = restrict(
+        checkpoint.submissions.select_related("school__territory", "submitted_by", "approved_by"),
+        user,
+        Action.VIEW,
+    )
+    if status == "missing":
+        qs = qs.filter(status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
+    elif status:
+        qs = qs.filter(status=status)
+    qs = qs.order_by("school__short_name", "school__name", "pk")
+    if page is None:
+        return SubmissionList(rows=list(qs), counts=dict(counts), total=sum(counts.values()))
+    current = Paginator(qs, FORMS_PER_PAGE).get_page(page)
+    return SubmissionList(
+        rows=list(current.object_list),
+        counts=dict(counts),
+        total=sum(counts.values()),
+        page=current,
+    )
+
+
+@dataclass
+class FormRow:
+    item: ProgrammeIndicator
+    value: Value | None
+    target: Decimal | None
+    light: Light
+    confirmations: list[Confirmation]
+
+
+def submission_rows(submission: Submission) -> list[FormRow]:
+    """The form's indicators with the school's values, targets and lights (four queries)."""
+    checkpoint = submission.checkpoint
+    items = list(
+        submission.items()
+        .select_related("indicator")
+        .prefetch_related("targets")
+        .order_by("position")
+    )
+    values = {v.programme_indicator_id: v for v in submission.values.all()}
+    files: dict[int, list[Confirmation]] = {}
+    for c in submission.confirmations.order_by("uploaded_at"):
+        files.setdefault(c.programme_indicator_id, []).append(c)
+    rows = []
+    for item in items:
+        value = values.get(item.pk)
+        target = target_for({t.year: t.value for t in item.targets.all()}, checkpoint.year)
+        rows.append(
+            FormRow(
+                item=item,
+                value=value,
+                target=target,
+                light=light(
+                    value.value if value else None,
+                    target,
+                    direction=item.indicator.direction,
+                    close_within=item.indicator.close_within,
+                    flag=item.indicator.unit == IndicatorUnit.FLAG,
+                ),
+                confirmations=files.get(item.pk, []),
+            )
+        )
+    return rows
+
+
+@dataclass
+class SchoolRow:
+    item: ProgrammeIndicator
+    values: list[Decimal | None]
+    target: Decimal | None
+    light: Light
+    change: str  # "better", "worse", "same" or "" (since the entry checkpoint)
+
+
+def school_monitoring(
+    user: UserLike, programme: Programme, school: Organization
+) -> tuple[list[Checkpoint], list[SchoolRow]]:
+    """The school's approved values at every checkpoint, its lights against the targets of
+    the latest one, and the change since the entry checkpoint («позитивные изменения»)."""
+    checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on", "pk"))
+    approved = {
+        (v.submission.checkpoint_id, v.programme_indicator_id): v.value
+        for v in Value.objects.filter(
+            submission__checkpoint__in=checkpoints,
+            submission__school=school,
+            submission__status=SubmissionStatus.APPROVED,
+        ).select_related("submission")
+    }
+    reported = [c for c in checkpoints if any(k[0] == c.pk for k in approved)]
+    latest = reported[-1] if reported else None
+    entry = next((c for c in reported if c.kind == CheckpointKind.ENTRY), None)
+    entry = entry or (reported[0] if reported else None)
+    rows = []
+    for item in programme_indicators(programme):
+        values = [approved.get((c.pk, item.pk)) for c in checkpoints]
+        now = approved.get((latest.pk, item.pk)) if latest else None
+        before = approved.get((entry.pk, item.pk)) if entry and entry != latest else None
+        target = (
+            target_for({t.year: t.value for t in item.targets.all()}, latest.year)
+            if latest
+            else None
+        )
+        rows.append(
+            SchoolRow(
+                item=item,
+                values=values,
+                target=target,
+                light=light(
+                    now,
+                    target,
+                    direction=item.indicator.direction,
+                    close_within=item.indicator.close_within,
+                    flag=item.indicator.unit == IndicatorUnit.FLAG,
+                ),
+                change=_change(before, now, item.indicator.direction),
+            )
+        )
+    return checkpoints, rows
+
+
+def _change(before: Decimal | None, now: Decimal | None, direction: str) -> str:
+    if before is None or now is None:
+        return ""
+    if now == before:
+        return "same"
+    better = now > before if direction == IndicatorDirection.UP else now < before
+    return "better" if better else "worse"
+
+
+def positive_changes(rows: list[SchoolRow]) -> dict[str, int]:
+    """How many indicators improved, worsened or stayed since the entry checkpoint."""
+    counts = Counter(r.change for r in rows if r.change)
+    return {k: counts.get(k, 0) for k in ("better", "same", "worse")}
+
+
+def programme_positive_changes(
+    programme: Programme,
+) -> tuple[Checkpoint | None, list[tuple[ProgrammeIndicator, int, int]]]:
+    """Per indicator, at the latest checkpoint with accepted forms: schools whose value is
+    better than at the entry checkpoint, of the schools compared (from the roll-ups)."""
+    latest = (
+        Checkpoint.objects.filter(programme=programme, rollups__compared__gt=0)
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None, []
+    rollups = {
+        r.programme_indicator_id: r
+        for r in Rollup.objects.filter(checkpoint=latest).select_related(
+            "programme_indicator__indicator"
+        )
+    }
+    rows = [
+        (r.programme_indicator, r.improved, r.compared)
+        for r in sorted(rollups.values(), key=lambda r: r.programme_indicator.position)
+        if r.compared
+    ]
+    return latest, rows
+
+
+def school_programmes(
+    user: UserLike, school: Organization
+) -> list[tuple[Programme, Submission | None]]:
+    """The programmes the school takes part in with monitoring, each with its latest form."""
+    latest: dict[int, Submission] = {}
+    for submission in (
+        Submission.objects.filter(school=school)
+        .select_related("checkpoint__programme")
+        .order_by("checkpoint__held_on", "pk")
+    ):
+        latest[submission.checkpoint.programme_id] = submission
+    return [(s.checkpoint.programme, s) for s in latest.values()]

@@ -1,0 +1,532 @@
+"""Monitoring pages: the hub, a programme's indicators and dynamics, a checkpoint's roll-up
+and who has submitted, a school's form, a school's dynamics, and the card sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opora.core.access import Action, can, get_for_user, has_any
+from opora.core.cards import card_section
+from opora.monitoring import selectors, services
+from opora.monitoring.choices import CheckpointKind, SubmissionStatus
+from opora.monitoring.exports import checkpoint_xlsx
+from opora.monitoring.forms import (
+    CheckpointForm,
+    IndicatorAddForm,
+    IndicatorForm,
+    ProgrammeIndicatorForm,
+    ReturnForm,
+    SubmissionForm,
+    TemplateForm,
+)
+from opora.monitoring.models import Checkpoint, Indicator, ProgrammeIndicator
+from opora.registry import selectors as registry_selectors
+from opora.registry.models import Organization, Programme
+
+LIGHT_CLASSES = {"reached": "success", "close": "warning", "far": "danger", "none": "secondary"}
+
+
+def _crumbs(programme: Programme, *titles: tuple[str, str]) -> list[dict[str, str]]:
+    crumbs = [
+        {"title": _("Мониторинг"), "url": reverse("monitoring:index")},
+        {"title": programme.name, "url": reverse("monitoring:programme", args=[programme.pk])},
+    ]
+    crumbs += [{"title": t, "url": u} for t, u in titles]
+    return crumbs
+
+
+def _managed(request: HttpRequest, programme_pk: Any) -> Programme:
+    programme = registry_selectors.programme_get(request.user, programme_pk)
+    if not selectors.may_manage(request.user, programme):
+        raise Http404
+    return programme
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    programmes = list(selectors.programmes_visible(request.user).order_by("-starts_on", "name"))
+    return render(
+        request,
+        "monitoring/index.html",
+        {"programmes": programmes, "title": _("Мониторинг")},
+    )
+
+
+@card_section("programme", order=30)
+def programme_card(request: HttpRequest, programme: Programme) -> str:
+    checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on"))
+    return render_to_string(
+        "monitoring/_programme_card.html",
+        {
+            "programme": programme,
+            "checkpoints": checkpoints,
+            "indicators": ProgrammeIndicator.objects.filter(programme=programme).count(),
+        },
+        request=request,
+    )
+
+
+@card_section("school", order=60)
+def school_card(request: HttpRequest, school: Organization) -> str:
+    programmes = selectors.school_programmes(request.user, school)
+    if not programmes:
+        return ""
+    return render_to_string(
+        "monitoring/_school_card.html",
+        {"school": school, "programmes": programmes},
+        request=request,
+    )
+
+
+@login_required
+@require_GET
+def programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = registry_selectors.programme_get(request.user, pk)
+    items = selectors.programme_indicators(programme)
+    years = selectors.programme_years(programme)
+    checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on", "pk"))
+    for item in items:
+        item.target_by_year = {t.year: t.value for t in item.targets.all()}  # type: ignore[attr-defined]
+    return render(
+        request,
+        "monitoring/programme.html",
+        {
+            "programme": programme,
+            "items": items,
+            "years": years,
+            "checkpoints": checkpoints,
+            "dynamics": selectors.programme_dynamics(programme),
+            "changes": selectors.programme_positive_changes(programme),
+            "may_manage": selectors.may_manage(request.user, programme),
+            "template_form": TemplateForm(),
+            "title": _("Мониторинг: %(name)s") % {"name": programme.name},
+            "breadcrumbs": [*_crumbs(programme)[:1], {"title": programme.name}],
+        },
+    )
+
+
+@login_required
+@require_POST
+def template_install(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _managed(request, pk)
+    form = TemplateForm(request.POST)
+    if form.is_valid():
+        added = services.programme_template_install(
+            programme=programme, template=form.cleaned_data["template"], user=request.user
+        )
+        messages.success(request, _("Добавлено показателей из шаблона: %(n)s.") % {"n": len(added)})
+    return redirect("monitoring:programme", pk=programme.pk)
+
+
+def _catalogue(user: Any) -> Any:
+    """Built-in indicators and those of the organisations the user may change."""
+    from opora.core.access import restrict
+
+    own = restrict(Organization.objects.all(), user, Action.CHANGE)
+    return Indicator.objects.filter(Q(owner__isnull=True) | Q(owner__in=own)).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _managed(request, pk)
+    catalogue = _catalogue(request.user).exclude(
+        pk__in=ProgrammeIndicator.objects.filter(programme=programme).values("indicator")
+    )
+    add_form = IndicatorAddForm(
+        request.POST if "add" in request.POST else None, indicators=catalogue
+    )
+    new_form = IndicatorForm(
+        request.POST if "create" in request.POST else None, parts=_catalogue(request.user)
+    )
+    if request.method == "POST":
+        try:
+            if "add" in request.POST and add_form.is_valid():
+                services.programme_indicator_add(
+                    programme=programme,
+                    indicator=add_form.cleaned_data["indicator"],
+                    number=add_form.cleaned_data["number"],
+                )
+                messages.success(request, _("Показатель добавлен в программу."))
+                return redirect("monitoring:programme", pk=programme.pk)
+            if "create" in request.POST and new_form.is_valid():
+                indicator = new_form.save(commit=False)
+                indicator.owner = programme.owner
+                indicator.full_clean()
+                indicator.save()
+                services.programme_indicator_add(programme=programme, indicator=indicator)
+                messages.success(request, _("Показатель создан и добавлен в программу."))
+                return redirect("monitoring:programme", pk=programme.pk)
+        except ValidationError as error:
+            (add_form if "add" in request.POST else new_form).add_error(None, error)
+    title = _("Добавить показатель")
+    return render(
+        request,
+        "monitoring/indicator_add.html",
+        {
+            "programme": programme,
+            "add_form": add_form,
+            "new_form": new_form,
+            "title": title,
+            "breadcrumbs": _crumbs(programme, (title, "")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = (
+        ProgrammeIndicator.objects.select_related("indicator", "programme__owner__territory")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    programme = _managed(request, item.programme_id)
+    years = selectors.programme_years(programme)
+    initial: dict[str, Any] = {
+        "number": item.number,
+        "baseline": item.baseline,
+        "baseline_year": item.baseline_year,
+    }
+    initial.update({f"target_{t.year}": t.value for t in item.targets.all()})
+    form = ProgrammeIndicatorForm(request.POST or None, item=item, years=years, initial=initial)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.programme_indicator_remove(item=item)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("monitoring:indicator", pk=item.pk)
+            messages.success(request, _("Показатель исключён из программы."))
+            return redirect("monitoring:programme", pk=programme.pk)
+        if form.is_valid():
+            try:
+                services.programme_indicator_save(
+                    item=item,
+                    number=form.cleaned_data["number"],
+                    baseline=form.cleaned_data["baseline"],
+                    baseline_year=form.cleaned_data["baseline_year"],
+                    targets=form.targets(),
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Базовое и целевые значения сохранены."))
+                return redirect("monitoring:programme", pk=programme.pk)
+    title = item.indicator.name
+    return render(
+        request,
+        "monitoring/indicator_edit.html",
+        {
+            "programme": programme,
+            "item": item,
+            "form": form,
+            "years": years,
+            "title": title,
+            "breadcrumbs": _crumbs(programme, (_("Показатель %(n)s") % {"n": item.number}, "")),
+        },
+    )
+
+
+def _errors_to_form(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkpoint_new(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _managed(request, pk)
+    items = ProgrammeIndicator.objects.filter(programme=programme).select_related("indicator")
+    form = CheckpointForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkpoint = services.checkpoint_open(
+                programme=programme,
+                name=form.cleaned_data["name"],
+                kind=CheckpointKind(form.cleaned_data["kind"]),
+                held_on=form.cleaned_data["held_on"],
+                due_on=form.cleaned_data["due_on"],
+                indicators=form.cleaned_data["indicators"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Контрольная точка открыта: школы получили формы."))
+            return redirect(checkpoint.get_absolute_url())
+    title = _("Новая контрольная точка")
+    return render(
+        request,
+        "monitoring/checkpoint_new.html",
+        {
+            "programme": programme,
+            "form": form,
+            "title": title,
+            "breadcrumbs": _crumbs(programme, (title, "")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    checkpoint = selectors.checkpoint_get(request.user, pk)
+    status = request.GET.get("status", "")
+    if status not in ("", "missing", *SubmissionStatus.values):
+        status = ""
+    programme = checkpoint.programme
+    return render(
+        request,
+        "monitoring/checkpoint.html",
+        {
+            "checkpoint": checkpoint,
+            "programme": programme,
+            "rows": selectors.checkpoint_rollup(checkpoint),
+            "forms": selectors.checkpoint_submissions(
+                request.user, checkpoint, status, page=request.GET.get("page") or 1
+            ),
+            "status": status,
+            "statuses": SubmissionStatus.choices,
+            "may_manage": selectors.may_manage(request.user, programme),
+            "may_accept_any": has_any(request.user, Action.ACCEPT_DATA),
+            "title": checkpoint.name,
+            "breadcrumbs": _crumbs(programme, (checkpoint.name, "")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def checkpoint_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add forms for schools that joined later and recompute the computed values."""
+    checkpoint = selectors.checkpoint_get(request.user, pk)
+    if not selectors.may_manage(request.user, checkpoint.programme):
+        raise Http404
+    added = services.checkpoint_schools_add(checkpoint=checkpoint)
+    services.values_compute(checkpoint=checkpoint)
+    if "baselines" in request.POST:
+        n = services.baselines_from_checkpoint(checkpoint=checkpoint)
+        messages.success(
+            request, _("Базовые значения взяты из контрольной точки: %(n)s.") % {"n": n}
+        )
+    else:
+        messages.success(
+            request,
+            _("Расчётные значения обновлены; новых школ: %(n)s.") % {"n": added},
+        )
+    return redirect(checkpoint.get_absolute_url())
+
+
+@login_required
+@require_GET
+def checkpoint_export(request: HttpRequest, pk: int) -> HttpResponse:
+    checkpoint = selectors.checkpoint_get(request.user, pk)
+    data = checkpoint_xlsx(request.user, checkpoint)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="monitoring-{checkpoint.pk}-{checkpoint.held_on:%Y-%m-%d}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
+    checkpoint = selectors.checkpoint_get(request.user, pk)
+    form_record = selectors.submission_get(request.user, checkpoint, school_pk)
+    actions = selectors.submission_actions(request.user, form_record)
+    may_fill = Action.CHANGE in actions
+    if request.method == "POST" and not may_fill:
+        raise Http404
+    rows = selectors.submission_rows(form_record)
+    editable = may_fill and not form_record.is_locked
+    form = SubmissionForm(request.POST or None, request.FILES or None, rows=rows, editable=editable)
+    status_code = 200
+    if request.method == "POST":
+        if form_record.is_locked:
+            # Someone kept an old page open: say why, keep nothing half-saved.
+            form.add_error(None, services.locked_message(form_record))
+            status_code = 409
+        elif form.is_valid():
+            try:
+                services.submission_save(
+                    submission=form_record,
+                    entries=form.entries(),
+                    files=form.files_by_indicator(),
+                    user=request.user,
+                )
+                if "submit" in request.POST:
+                    services.submission_submit(submission=form_record, user=request.user)
+            except ValidationError as error:
+                _errors_to_form(form, error)
+                status_code = 400
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("Форма представлена на проверку."))
+                else:
+                    messages.success(request, _("Черновик сохранён."))
+                return redirect(form_record.get_absolute_url())
+        else:
+            status_code = 400
+    return render(
+        request,
+        "monitoring/submission.html",
+        _submission_context(request, form_record, form, rows, actions),
+        status=status_code,
+    )
+
+
+def _submission_context(
+    request: HttpRequest,
+    form_record: Any,
+    form: SubmissionForm,
+    rows: list[Any],
+    actions: frozenset[Action],
+    return_form: ReturnForm | None = None,
+) -> dict[str, Any]:
+    checkpoint = form_record.checkpoint
+    title = _("%(school)s: %(checkpoint)s") % {
+        "school": form_record.school.short_name or form_record.school.name,
+        "checkpoint": checkpoint.name,
+    }
+    return {
+        "record": form_record,
+        "checkpoint": checkpoint,
+        "programme": checkpoint.programme,
+        "form": form,
+        "rows": [
+            {
+                "row": row,
+                "fields": [
+                    form[name]
+                    for name in (
+                        f"v{row.item.pk}",
+                        f"n{row.item.pk}",
+                        f"d{row.item.pk}",
+                        f"note{row.item.pk}",
+                        f"f{row.item.pk}",
+                    )
+                    if name in form.fields
+                ],
+                "light_class": LIGHT_CLASSES[row.light],
+            }
+            for row in rows
+        ],
+        "may_fill": Action.CHANGE in actions and not form_record.is_locked,
+        "may_accept": Action.ACCEPT_DATA in actions
+        and form_record.status == SubmissionStatus.SUBMITTED,
+        "return_form": return_form or ReturnForm(),
+        "title": title,
+        "breadcrumbs": _crumbs(
+            checkpoint.programme,
+            (checkpoint.name, checkpoint.get_absolute_url()),
+            (form_record.school.short_name or form_record.school.name, ""),
+        ),
+    }
+
+
+@login_required
+@require_POST
+def submission_do(request: HttpRequest, pk: int, school_pk: int, name: str) -> HttpResponse:
+    checkpoint = selectors.checkpoint_get(request.user, pk)
+    form_record = selectors.submission_get(request.user, checkpoint, school_pk)
+    actions = selectors.submission_actions(request.user, form_record)
+    if Action.ACCEPT_DATA not in actions or name not in ("approve", "return"):
+        raise Http404
+    return_form = ReturnForm(request.POST)
+    return_form.is_valid()
+    try:
+        if name == "approve":
+            services.submission_approve(submission=form_record, user=request.user)
+            messages.success(request, _("Форма принята, значения утверждены."))
+        else:
+            services.submission_return(
+                submission=form_record,
+                user=request.user,
+                comment=return_form.cleaned_data.get("comment", ""),
+            )
+            messages.success(request, _("Форма возвращена школе на доработку."))
+    except ValidationError as error:
+        _errors_to_form(return_form, error)
+        form_record.refresh_from_db()
+        rows = selectors.submission_rows(form_record)
+        form = SubmissionForm(rows=rows, editable=False)
+        context = _submission_context(request, form_record, form, rows, actions, return_form)
+        return render(request, "monitoring/submission.html", context, status=400)
+    return redirect(checkpoint.get_absolute_url())
+
+
+@login_required
+@require_GET
+def confirmation_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The document, to those who may see its form; always as a download, never rendered."""
+    confirmation = selectors.confirmation_get(request.user, pk)
+    response = FileResponse(
+        confirmation.file.open("rb"),
+        as_attachment=True,
+        filename=confirmation.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
+    programme = registry_selectors.programme_get(request.user, pk)
+    school = get_for_user(
+        Organization.objects.select_related("territory").filter(programmes=programme),
+        request.user,
+        school_pk,
+    )
+    checkpoints, rows = selectors.school_monitoring(request.user, programme, school)
+    chart = {
+        "labels": [c.name for c in checkpoints],
+        "series": [
+            {
+                "id": r.item.pk,
+                "label": f"{r.item.number}. {r.item.indicator.name}",
+                "values": [None if v is None else float(v) for v in r.values],
+                "targets": [None if r.target is None else float(r.target)] * len(checkpoints),
+            }
+            for r in rows
+        ],
+    }
+    title = school.short_name or school.name
+    return render(
+        request,
+        "monitoring/school.html",
+        {
+            "programme": programme,
+            "school": school,
+            "checkpoints": checkpoints,
+            "rows": [(r, LIGHT_CLASSES[r.light]) for r in rows],
+            "changes": selectors.positive_changes(rows),
+            "chart": chart,
+            "may_see_forms": can(request.user, Action.VIEW, school),
+            "title": _("Мониторинг: %(school)s") % {"school": title},
+            "breadcrumbs": _crumbs(programme, (title, "")),
+        },
+    )

@@ -1,0 +1,49 @@
+"""Access to surveys.
+
+- Questionnaires: the built-in ones are seen by everyone with any reach and changed by
+  nobody (they are copied); an own questionnaire belongs to its owner organisation.
+- A round is changed by its owner organisation and seen through its schools: a link (and
+  so its aggregated results) is seen by whoever may see its school — a curator whose own
+  centre runs the round still sees only the assigned schools.
+- A risk profile is seen by whoever may see the school.
+- Responses and answers have no scoper on purpose: nothing ever lists them for a user;
+  they are read only aggregated, through the links a user may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from opora.core.access import Action, Reach, UserLike, organization_prefix_scoper, scoped
+from opora.surveys.models import Questionnaire, RiskProfile, SurveyLink, SurveyRound
+
+scoped(RiskProfile)(organization_prefix_scoper("school__"))
+
+
+@scoped(Questionnaire)
+def scope_questionnaires(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    own = Q(is_builtin=False) & r.organization_q("owner__")
+    if r.action == Action.VIEW:
+        return qs.filter(Q(is_builtin=True) | own)
+    return qs.filter(own)
+
+
+@scoped(SurveyRound)
+def scope_rounds(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    if r.action == Action.VIEW:
+        # Seen through its schools only: a curator's own organisation may run the round,
+        # but the curator sees no more than the assigned schools (every round has links).
+        schools = SurveyLink.objects.filter(round=OuterRef("pk")).filter(
+            r.organization_q("school__")
+        )
+        return qs.filter(Exists(schools))
+    return qs.filter(r.organization_q("owner__"))
+
+
+@scoped(SurveyLink)
+def scope_links(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    if r.action == Action.VIEW:
+        return qs.filter(r.organization_q("school__"))
+    return qs.filter(r.organization_q("round__owner__"))

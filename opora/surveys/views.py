@@ -1,0 +1,627 @@
+"""Survey pages for staff: questionnaires and their builder, rounds with links, results,
+risk profiles; the school card section. The respondents' pages are in `public.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opora.core.access import Action, can, reach
+from opora.core.cards import card_section
+from opora.registry import selectors as registry_selectors
+from opora.registry.models import AcademicYear, Organization
+from opora.surveys import exports, selectors, services
+from opora.surveys.choices import QuestionnaireKind, RiskFactor
+from opora.surveys.forms import (
+    CopyForm,
+    ProfileComputeForm,
+    QuestionForm,
+    QuestionnaireForm,
+    RiskProfileForm,
+    RoundDatesForm,
+    RoundForm,
+    ScoringForm,
+    SectionForm,
+)
+from opora.surveys.models import Question, QuestionSection
+from opora.surveys.scoring import ScoringError, parse_scoring
+
+
+def _home_crumb() -> dict[str, str]:
+    return {"title": _("Анкетирование"), "url": reverse("surveys:index")}
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def may_enter_profile(user: Any, school: Organization) -> bool:
+    """Analysts and coordinators of the school's territory (not the school's own staff) compute
+    and enter profiles: the profile is the authority's assessment of the school."""
+    r = reach(user, Action.CHANGE)
+    if r.everything:
+        return True
+    return any(school.territory.path.startswith(p) for p in r.territory_paths)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "surveys/index.html",
+        {
+            "questionnaires": selectors.questionnaire_list(user),
+            "rounds": selectors.round_list(user)[:50],
+            "may_run": selectors.may_run_surveys(user),
+            "breadcrumbs": [{"title": _("Анкетирование")}],
+        },
+    )
+
+
+# --- Questionnaires ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_run_surveys(request.user):
+        raise Http404
+    form = QuestionnaireForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        questionnaire = services.questionnaire_create(
+            title=data["title"],
+            description=data["description"],
+            group=data["group"],
+            kind=data["kind"],
+            owner=data["owner"],
+            min_respondents=data["min_respondents"],
+            user=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("Анкета создана: добавьте вопросы."))
+        return redirect(questionnaire.get_absolute_url())
+    title = _("Новая анкета")
+    return render(
+        request,
+        "surveys/form.html",
+        {"form": form, "title": title, "breadcrumbs": [_home_crumb(), {"title": title}]},
+    )
+
+
+@login_required
+@require_GET
+def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk)
+    structure = selectors.questionnaire_structure(questionnaire)
+    questions = {q.code: q for _s, qs in structure for q in qs}
+    try:
+        rules = parse_scoring(questionnaire.scoring, questions)
+        scoring_problems: list[str] = []
+    except ScoringError as exc:
+        rules, scoring_problems = {}, exc.problems
+    scored: dict[str, list[str]] = {}
+    for rule in rules.values():
+        for item in rule.items:
+            scored.setdefault(item.question, []).append(rule.factor)
+    return render(
+        request,
+        "surveys/questionnaire_detail.html",
+        {
+            "questionnaire": questionnaire,
+            "structure": structure,
+            "may_change": selectors.questionnaire_may_change(request.user, questionnaire),
+            "may_copy": selectors.may_run_surveys(request.user),
+            "responses": selectors.questionnaire_response_count(questionnaire),
+            "rules": rules,
+            "scored": scored,
+            "scoring_problems": scoring_problems,
+            "factor_labels": dict(RiskFactor.choices),
+            "section_form": SectionForm(),
+            "breadcrumbs": [_home_crumb(), {"title": questionnaire.title}],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
+    form = QuestionnaireForm(request.POST or None, instance=questionnaire, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A fresh instance: the form has already written the posted values into its own.
+            services.questionnaire_update(
+                questionnaire=selectors.questionnaire_get(request.user, pk, Action.CHANGE),
+                data=form.cleaned_data,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Анкета сохранена."))
+            return redirect(questionnaire.get_absolute_url())
+    title = _("Анкета: основные сведения")
+    return render(
+        request,
+        "surveys/form.html",
+        {
+            "form": form,
+            "title": title,
+            "breadcrumbs": [
+                _home_crumb(),
+                {"title": questionnaire.title, "url": questionnaire.get_absolute_url()},
+                {"title": title},
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.questionnaire_get(request.user, pk)
+    if not selectors.may_run_surveys(request.user):
+        raise Http404
+    form = CopyForm(
+        request.POST or None,
+        user=request.user,
+        initial={"title": _("%(t)s (копия)") % {"t": source.title}},
+    )
+    if request.method == "POST" and form.is_valid():
+        copy = services.questionnaire_copy(
+            source=source,
+            owner=form.cleaned_data["owner"],
+            title=form.cleaned_data["title"],
+            user=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("Копия создана: её можно изменять."))
+        return redirect(copy.get_absolute_url())
+    title = _("Копия анкеты")
+    return render(
+        request,
+        "surveys/form.html",
+        {
+            "form": form,
+            "title": title,
+            "breadcrumbs": [
+                _home_crumb(),
+                {"title": source.title, "url": source.get_absolute_url()},
+                {"title": title},
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_add(questionnaire=questionnaire, title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, _("Укажите название раздела."))
+    return redirect(questionnaire.get_absolute_url())
+
+
+@login_required
+@require_POST
+def section_delete(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
+    section = get_object_or_404(QuestionSection, pk=section_pk, questionnaire=questionnaire)
+    try:
+        services.section_delete(section=section)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect(questionnaire.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
+    question = (
+        get_object_or_404(Question, pk=question_pk, questionnaire=questionnaire)
+        if question_pk
+        else None
+    )
+    form = QuestionForm(request.POST or None, instance=question, questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_save(
+                questionnaire=questionnaire,
+                # A fresh instance: the form's one already carries the posted values.
+                question=Question.objects.get(pk=question.pk) if question else None,
+                data=form.question_data(),
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Вопрос сохранён."))
+            return redirect(questionnaire.get_absolute_url())
+    title = _("Вопрос анкеты") if question else _("Новый вопрос")
+    return render(
+        request,
+        "surveys/question_form.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "question": question,
+            "title": title,
+            "breadcrumbs": [
+                _home_crumb(),
+                {"title": questionnaire.title, "url": questionnaire.get_absolute_url()},
+                {"title": title},
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
+    question = get_object_or_404(Question, pk=question_pk, questionnaire=questionnaire)
+    try:
+        services.question_delete(question=question)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Вопрос удалён."))
+    return redirect(questionnaire.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
+    form = ScoringForm(request.POST or None, questionnaire=questionnaire)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scoring_save(
+                questionnaire=questionnaire,
+                scoring=form.cleaned_data["scoring"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Правила подсчёта рисков сохранены."))
+            return redirect(questionnaire.get_absolute_url())
+    title = _("Правила подсчёта рисков")
+    return render(
+        request,
+        "surveys/scoring_form.html",
+        {
+            "form": form,
+            "questionnaire": questionnaire,
+            "codes": [q for _s, qs in selectors.questionnaire_structure(questionnaire) for q in qs],
+            "title": title,
+            "breadcrumbs": [
+                _home_crumb(),
+                {"title": questionnaire.title, "url": questionnaire.get_absolute_url()},
+                {"title": title},
+            ],
+        },
+    )
+
+
+# --- Rounds --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_run_surveys(request.user):
+        raise Http404
+    initial: dict[str, Any] = {}
+    if request.GET.get("questionnaire"):
+        initial["questionnaires"] = [request.GET["questionnaire"]]
+    form = RoundForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey_round = services.round_create(
+                title=data["title"],
+                owner=data["owner"],
+                year=data["year"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                questionnaires=data["questionnaires"],
+                schools=data["school_list"],
+                programme=data["programme"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Анкетирование открыто: разошлите ссылки школам."))
+            return redirect(survey_round.get_absolute_url())
+    title = _("Новое анкетирование")
+    return render(
+        request,
+        "surveys/round_form.html",
+        {"form": form, "title": title, "breadcrumbs": [_home_crumb(), {"title": title}]},
+    )
+
+
+def _round_crumbs(survey_round: Any, title: str | None = None) -> list[dict[str, str]]:
+    crumbs = [_home_crumb(), {"title": survey_round.title, "url": survey_round.get_absolute_url()}]
+    if title:
+        crumbs.append({"title": title})
+    return crumbs
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The links to copy and send out, with response counts."""
+    survey_round = selectors.round_get(request.user, pk)
+    links = selectors.round_links(request.user, survey_round)
+    return render(
+        request,
+        "surveys/round_detail.html",
+        {
+            "round": survey_round,
+            "links": links,
+            "may_change": selectors.round_may_change(request.user, survey_round),
+            "dates_form": RoundDatesForm(
+                initial={"opens_on": survey_round.opens_on, "closes_on": survey_round.closes_on}
+            ),
+            "breadcrumbs": _round_crumbs(survey_round),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_get(request.user, pk, Action.CHANGE)
+    form = RoundDatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_dates_set(survey_round=survey_round, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Сроки анкетирования изменены."))
+    else:
+        messages.error(request, _("Укажите обе даты."))
+    return redirect(survey_round.get_absolute_url())
+
+
+@login_required
+@require_GET
+def round_links_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    survey_round = selectors.round_get(request.user, pk)
+    links = selectors.round_links(request.user, survey_round)
+    if fmt == "xlsx":
+        data, content_type = (
+            exports.links_xlsx(links, request.build_absolute_uri),
+            exports.XLSX,
+        )
+    elif fmt == "csv":
+        data, content_type = exports.links_csv(links, request.build_absolute_uri), "text/csv"
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey_round.pk}-links.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def round_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schools × questionnaires: counts, and the results where the minimum is reached."""
+    survey_round = selectors.round_get(request.user, pk)
+    links = selectors.round_links(request.user, survey_round)
+    questionnaires = sorted({link.questionnaire for link in links}, key=lambda q: (q.group, q.pk))
+    rows: dict[int, dict[str, Any]] = {}
+    for link in links:
+        row = rows.setdefault(link.school_id, {"school": link.school, "cells": {}})
+        row["cells"][link.questionnaire_id] = link
+    table = [
+        (row["school"], [row["cells"].get(q.pk) for q in questionnaires]) for row in rows.values()
+    ]
+    return render(
+        request,
+        "surveys/round_results.html",
+        {
+            "round": survey_round,
+            "questionnaires": questionnaires,
+            "table": table,
+            "may_change": selectors.round_may_change(request.user, survey_round),
+            "is_risk500": any(q.kind == QuestionnaireKind.RISK500 for q in questionnaires),
+            "breadcrumbs": _round_crumbs(survey_round, _("Результаты")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def round_rollup(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
+    survey_round = selectors.round_get(request.user, pk)
+    questionnaire = get_object_or_404(survey_round.questionnaires, pk=questionnaire_pk)
+    rollup = selectors.round_rollup(request.user, survey_round, questionnaire)
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "round": survey_round,
+            "questionnaire": questionnaire,
+            "rollup": rollup,
+            "results": rollup.results,
+            "breadcrumbs": _round_crumbs(survey_round, _("Сводно по школам")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_get(request.user, pk)
+    response = HttpResponse(
+        exports.results_xlsx(request.user, survey_round), content_type=exports.XLSX
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="survey-{survey_round.pk}-results.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def link_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """One school's aggregated answers to one questionnaire; never individual responses."""
+    link = selectors.link_get(request.user, pk)
+    results = selectors.link_results(link)
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "round": link.round,
+            "questionnaire": link.questionnaire,
+            "link": link,
+            "results": results,
+            "breadcrumbs": _round_crumbs(link.round, link.school.short_name),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_profiles(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compute the risk profiles of the round's schools from its year's 500+ answers."""
+    survey_round = selectors.round_get(request.user, pk, Action.CHANGE)
+    schools = [
+        link.school
+        for link in selectors.round_links(request.user, survey_round)
+        if may_enter_profile(request.user, link.school)
+    ]
+    unique = list({s.pk: s for s in schools}.values())
+    profiles = services.round_profiles_compute(
+        survey_round=survey_round,
+        schools=unique,
+        user=request.user,  # type: ignore[arg-type]
+    )
+    messages.success(
+        request,
+        _("Профили рисков рассчитаны: %(n)s из %(t)s школ (у остальных недостаточно ответов).")
+        % {"n": len(profiles), "t": len(unique)},
+    )
+    return redirect(reverse("surveys:round-results", args=[survey_round.pk]))
+
+
+# --- Risk profiles -------------------------------------------------------------------------
+
+
+def _school_for_profile(request: HttpRequest, school_pk: int) -> Organization:
+    school = registry_selectors.school_get(request.user, school_pk, Action.CHANGE)
+    if not may_enter_profile(request.user, school):
+        raise Http404
+    return school
+
+
+@login_required
+@require_POST
+def profile_compute(request: HttpRequest, school_pk: int) -> HttpResponse:
+    school = _school_for_profile(request, school_pk)
+    form = ProfileComputeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.risk_profile_compute(
+                school=school,
+                year=form.cleaned_data["year"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Профиль рисков рассчитан по анкетам."))
+    else:
+        messages.error(request, _("Укажите учебный год."))
+    return redirect(reverse("registry:school", args=[school.pk]) + "#risk-profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_enter(request: HttpRequest, school_pk: int) -> HttpResponse:
+    school = _school_for_profile(request, school_pk)
+    latest = selectors.risk_profile_latest(school=school, user=request.user)
+    form = RiskProfileForm(
+        request.POST or None,
+        initial_levels=latest.levels if latest else None,
+        initial={"year": latest.year} if latest else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_profile_enter(
+                school=school,
+                year=form.cleaned_data["year"],
+                levels=form.levels(),
+                comment=form.cleaned_data["comment"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Профиль рисков сохранён."))
+            return redirect(reverse("registry:school", args=[school.pk]) + "#risk-profile")
+    title = _("Профиль рисков: ввод и корректировка")
+    return render(
+        request,
+        "surveys/profile_form.html",
+        {
+            "form": form,
+            "school": school,
+            "latest": latest,
+            "title": title,
+            "breadcrumbs": [
+                {"title": school.short_name, "url": reverse("registry:school", args=[school.pk])},
+                {"title": title},
+            ],
+        },
+    )
+
+
+@card_section("school", order=70)
+def school_card(request: HttpRequest, school: Any) -> str:
+    """The school's risk profile and its survey links with counts, on the school card."""
+    profile = selectors.risk_profile_latest(school=school, user=request.user)
+    links = selectors.school_links(request.user, school)
+    may_enter = can(request.user, Action.CHANGE, school) and may_enter_profile(request.user, school)
+    if profile is None and not links and not may_enter:
+        return ""
+    return render_to_string(
+        "surveys/_school_card.html",
+        {
+            "school": school,
+            "profile": profile,
+            "links": links,
+            "may_enter": may_enter,
+            "current_year": profile.year
+            if profile
+            else AcademicYear.start_year_for(timezone.localdate()),
+        },
+        request=request,
+    )
