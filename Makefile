@@ -17,6 +17,9 @@ HOST ?= 127.0.0.1
 # or a local .env says (the PostgreSQL run sets its own DATABASE_URL).
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings_test DATABASE_URL=sqlite://:memory:
 SAY = @printf '\n== %s ==\n'
+# Two workers (the machines have two cores); tests of one module stay on one worker, so a
+# module's shared fixtures (the demo territory) are loaded once.
+PYTEST_PARALLEL ?= -n 2 --dist loadscope
 
 .PHONY: run test lint pytest test-postgres bench clean install
 
@@ -56,11 +59,11 @@ lint: install
 
 pytest: install
 	$(SAY) "Тесты на SQLite"
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-postgres: install
 	$(SAY) "Тесты на PostgreSQL"
-	scripts/test-postgres.sh
+	scripts/test-postgres.sh $(PYTEST_PARALLEL)
 
 bench: install
 	DEBUG=true $(BIN)/opora bench registry

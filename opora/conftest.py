@@ -164,6 +164,31 @@ def password() -> str:
     return PASSWORD
 
 
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo territory, loaded once for a module's tests and rolled back after them.
+
+    Loading it takes seconds; each test still runs in its own savepoint inside this outer
+    transaction (pytest-django's `db`), so what one test changes the next does not see."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("demo", verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_module: None, db: None) -> None:
+    """The demo territory for one test (shared by the module, see `demo_module`)."""
+
+
 # --- Real Chromium for the browser tests (marked `browser`) ---------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
 from opora.core.demo import DemoContext, demo_step
 from opora.monitoring import services
-from opora.monitoring.choices import CheckpointKind, IndicatorMethod, IndicatorUnit
+from opora.monitoring.choices import CheckpointKind, IndicatorLevel, IndicatorMethod, IndicatorUnit
 from opora.monitoring.models import (
     Checkpoint,
     Indicator,
@@ -70,7 +70,11 @@ def monitoring_demo(context: DemoContext) -> None:
                 year=year,
                 defaults={"value": (target.value * part).quantize(Decimal("1"))},
             )
-    items = list(ProgrammeIndicator.objects.filter(programme=programme).select_related("indicator"))
+    items = list(
+        ProgrammeIndicator.objects.filter(
+            programme=programme, indicator__level=IndicatorLevel.SCHOOL
+        ).select_related("indicator")
+    )
     schools = list(programme.schools.all().order_by("pk"))
     strength = {s.pk: rng.random() for s in schools}
     strength[home.pk] = 0.45
@@ -90,6 +94,7 @@ def monitoring_demo(context: DemoContext) -> None:
             user=coordinator,
         )
         forms = {f.school_id: f for f in checkpoint.submissions.select_related("school")}
+        accepted: list[Submission] = []
         for school in schools:
             form = forms[school.pk]
             last = step == len(CHECKPOINTS) - 1
@@ -112,8 +117,7 @@ def monitoring_demo(context: DemoContext) -> None:
                     counts["returned"] += 1
                     continue
                 services.submission_submit(submission=form, user=author)
-            services.submission_approve(submission=form, user=analyst)
-            counts["approved"] += 1
+            accepted.append(form)
         own = checkpoint.submissions.get(school=programme.owner)
         services.submission_save(
             submission=own,
@@ -121,7 +125,11 @@ def monitoring_demo(context: DemoContext) -> None:
             user=coordinator,
         )
         services.submission_submit(submission=own, user=coordinator)
-        services.submission_approve(submission=own, user=analyst)
+        # The analyst checks the forms and accepts them together (one roll-up refresh).
+        services.submissions_approve(
+            checkpoint=checkpoint, submissions=[*accepted, own], user=analyst
+        )
+        counts["approved"] += len(accepted)
     entry = Checkpoint.objects.get(programme=programme, kind=CheckpointKind.ENTRY)
     services.baselines_from_checkpoint(checkpoint=entry)
     context.summary.append(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,28 +24,16 @@ from opora.core.imports.base import (
     Validation,
     register_importer,
 )
+from opora.core.imports.cells import CellError, parse_decimal, parse_yes_no
 from opora.monitoring.choices import IndicatorMethod, IndicatorUnit, SubmissionStatus, ValueOrigin
 from opora.monitoring.models import Checkpoint, ProgrammeIndicator, Submission, Value
 from opora.monitoring.services import Entry, share, submission_save, value_check
-
-YES = {"да", "1", "yes", "+", "истина", "true"}
-NO = {"нет", "0", "no", "-", "ложь", "false"}
 
 
 @dataclass
 class FormValues:
     submission: Submission
     entries: dict[int, Entry]
-
-
-def parse_number(text: str) -> Decimal | None:
-    text = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".").rstrip("%")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
 
 
 @register_importer
@@ -198,8 +186,8 @@ class MonitoringValuesImporter(Importer):
         note = row.get("note")[:500]
         try:
             if indicator.has_parts:
-                numerator = parse_number(row.get("numerator"))
-                denominator = parse_number(row.get("denominator"))
+                numerator = parse_decimal(row.get("numerator"))
+                denominator = parse_decimal(row.get("denominator"))
                 if numerator is None or denominator is None:
                     outcome.errors.append(
                         row.error("numerator", _("для доли нужны числитель и знаменатель"))
@@ -218,24 +206,19 @@ class MonitoringValuesImporter(Importer):
                 return Entry(numerator=numerator, denominator=denominator, note=note)
             text = row.get("value")
             if indicator.unit == IndicatorUnit.FLAG:
-                if text.lower() in YES:
-                    return Entry(value=Decimal(1), note=note)
-                if text.lower() in NO:
-                    return Entry(value=Decimal(0), note=note)
-                outcome.errors.append(
-                    row.error("value", _("ожидается «да» или «нет», а не «%(v)s»") % {"v": text})
-                )
-                return None
-            value = parse_number(text)
+                answer = parse_yes_no(text)
+                if answer is None:
+                    outcome.errors.append(row.error("value", _("нет значения")))
+                    return None
+                return Entry(value=Decimal(1 if answer else 0), note=note)
+            value = parse_decimal(text)
             if value is None:
                 outcome.errors.append(row.error("value", _("нет значения")))
                 return None
             value_check(indicator, value, "value")
             return Entry(value=value, note=note)
-        except ValueError:
-            outcome.errors.append(
-                row.error("value", _("«%(v)s» — не число") % {"v": row.get("value")})
-            )
+        except CellError as error:
+            outcome.errors.append(row.error("value", str(error)))
         except ValidationError as error:
             outcome.errors.append(row.error("value", " ".join(error.messages)))
         return None

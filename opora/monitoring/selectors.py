@@ -256,6 +256,17 @@ def checkpoint_submissions(
     )
 
 
+def submissions_to_accept(user: UserLike, checkpoint: Checkpoint) -> list[Submission]:
+    """The submitted forms of the checkpoint that `user` may accept."""
+    return list(
+        restrict(
+            checkpoint.submissions.filter(status=SubmissionStatus.SUBMITTED),
+            user,
+            Action.ACCEPT_DATA,
+        )
+    )
+
+
 @dataclass
 class FormRow:
     item: ProgrammeIndicator

@@ -428,8 +428,11 @@ def submission_save(
                 errors.setdefault(f"f{pk}", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
-    for record in to_write:
-        record.save()
+    Value.objects.bulk_create([v for v in to_write if v.pk is None])
+    Value.objects.bulk_update(
+        [v for v in to_write if v.pk is not None],
+        ["value", "numerator", "denominator", "note", "origin"],
+    )
     _ratios_update(submission, items)
     for pk, upload in uploads.items():
         if pk in items:
@@ -558,13 +561,40 @@ def submission_approve(*, submission: Submission, user: User | None) -> Submissi
             _("Принять можно только представленную форму; эта — «%(s)s».")
             % {"s": submission.get_status_display()}
         )
+    _approve(submission, user)
+    _rollups_after_approval(submission.checkpoint)
+    return submission
+
+
+@transaction.atomic
+def submissions_approve(
+    *, checkpoint: Checkpoint, submissions: Iterable[Submission], user: User | None
+) -> int:
+    """Accept every given form that is submitted, and refresh the figures once."""
+    chosen = Submission.objects.select_for_update().filter(
+        checkpoint=checkpoint,
+        pk__in=[s.pk for s in submissions],
+        status=SubmissionStatus.SUBMITTED,
+    )
+    count = 0
+    for submission in chosen:
+        _approve(submission, user)
+        count += 1
+    if count:
+        _rollups_after_approval(checkpoint)
+    return count
+
+
+def _approve(submission: Submission, user: User | None) -> None:
     submission.status = SubmissionStatus.APPROVED
     submission.approved_by = user
     submission.approved_at = timezone.now()
     submission.comment = ""
     submission.save(update_fields=["status", "approved_by", "approved_at", "comment"])
     timeline_event_record(target=submission, verb=TimelineVerb.APPROVED, actor=user)
-    checkpoint = submission.checkpoint
+
+
+def _rollups_after_approval(checkpoint: Checkpoint) -> None:
     rollup_refresh(checkpoint=checkpoint)
     entry = entry_checkpoint(checkpoint.programme_id)
     if entry is not None and entry.pk == checkpoint.pk:
@@ -573,7 +603,6 @@ def submission_approve(*, submission: Submission, user: User | None) -> Submissi
             programme_id=checkpoint.programme_id, held_on__gt=checkpoint.held_on
         ):
             rollup_refresh(checkpoint=later)
-    return submission
 
 
 def target_for(targets: dict[int, Decimal], year: int) -> Decimal | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("indicators/<int:pk>/", views.indicator_edit, name="indicator"),
     path("checkpoints/<int:pk>/", views.checkpoint, name="checkpoint"),
     path("checkpoints/<int:pk>/refresh/", views.checkpoint_refresh, name="checkpoint-refresh"),
+    path("checkpoints/<int:pk>/accept/", views.checkpoint_accept, name="checkpoint-accept"),
     path("checkpoints/<int:pk>/export.xlsx", views.checkpoint_export, name="checkpoint-export"),
     path("checkpoints/<int:pk>/schools/<int:school_pk>/", views.submission, name="form"),
     path(

@@ -307,6 +307,7 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": SubmissionStatus.choices,
             "may_manage": selectors.may_manage(request.user, programme),
             "may_accept_any": has_any(request.user, Action.ACCEPT_DATA),
+            "to_accept": len(selectors.submissions_to_accept(request.user, checkpoint)),
             "title": checkpoint.name,
             "breadcrumbs": _crumbs(programme, (checkpoint.name, "")),
         },
@@ -332,6 +333,21 @@ def checkpoint_refresh(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Расчётные значения обновлены; новых школ: %(n)s.") % {"n": added},
         )
+    return redirect(checkpoint.get_absolute_url())
+
+
+@login_required
+@require_POST
+def checkpoint_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept every submitted form the user may accept (after looking through them)."""
+    checkpoint = selectors.checkpoint_get(request.user, pk)
+    forms = selectors.submissions_to_accept(request.user, checkpoint)
+    if not forms:
+        raise Http404
+    count = services.submissions_approve(
+        checkpoint=checkpoint, submissions=forms, user=request.user
+    )
+    messages.success(request, _("Принято форм: %(n)s.") % {"n": count})
     return redirect(checkpoint.get_absolute_url())
 
 

@@ -37,6 +37,7 @@ from opora.core.imports.base import (
     Validation,
     register_importer,
 )
+from opora.core.imports.cells import CellError, parse_number
 from opora.registry.choices import Locality, OrganizationKind, Ownership, TerritoryKind
 from opora.registry.models import AcademicYear, Organization, Territory
 from opora.registry.services import (
@@ -79,21 +80,6 @@ OWNERSHIP_WORDS: tuple[tuple[str, str], ...] = (
 
 
 # --- Cell parsing ---------------------------------------------------------------------------
-
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message is the Russian text for the user."""
-
-
-def parse_number(text: str) -> float | None:
-    """A number written the Russian or the English way («41,5», «41.5», «41 %»); blank → None."""
-    cleaned = text.strip().replace("\xa0", "").replace(" ", "").rstrip("%").replace(",", ".")
-    if cleaned in ("", "-", "—", "–"):
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise CellError(_("«%(value)s» — не число") % {"value": text.strip()}) from None
 
 
 def parse_count(text: str) -> int | None:

@@ -35,6 +35,13 @@ from opora.core.imports.base import (
     Validation,
     register_importer,
 )
+from opora.core.imports.cells import (
+    NO_WORDS,
+    YES_WORDS,
+    CellError,
+    parse_number,
+    parse_yes_no,
+)
 from opora.registry.choices import OrganizationKind, Role
 from opora.registry.models import Membership, Organization
 from opora.registry.services import name_key as subject_key
@@ -54,20 +61,6 @@ from opora.staff.models import (
 )
 from opora.staff.selectors import has_teacher_reach, may_import_diagnostics, may_manage_teachers
 from opora.staff.services import diagnostic_get_or_create, teacher_save
-
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message is the Russian text for the user."""
-
-
-def parse_number(text: str) -> float | None:
-    cleaned = text.strip().replace("\xa0", "").replace(" ", "").rstrip("%").replace(",", ".")
-    if cleaned in ("", "-", "—", "–"):
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise CellError(_("«%(value)s» — не число") % {"value": text.strip()}) from None
 
 
 def parse_percent(text: str, what: str) -> float | None:
@@ -177,17 +170,15 @@ def parse_category(text: str) -> Category:
     return found
 
 
-YES = {"да", "yes", "1", "работает", "+", "true"}
-NO = {"нет", "no", "0", "уволен", "уволена", "не работает", "-", "false"}
+# «Работает»: a registry file may answer in words of its own.
+ACTIVE_WORDS = YES_WORDS | {"работает"}
+LEFT_WORDS = NO_WORDS | {"уволен", "уволена", "не работает"}
 
 
 def parse_flag(text: str) -> bool:
-    key = text.strip().lower()
-    if not key or key in YES:
-        return True
-    if key in NO:
-        return False
-    raise CellError(_("«%(value)s» — ожидается «да» или «нет»") % {"value": text.strip()})
+    """Whether the teacher works at the school; a blank cell means yes."""
+    answer = parse_yes_no(text, yes=ACTIVE_WORDS, no=LEFT_WORDS)
+    return True if answer is None else answer
 
 
 def split_name(text: str) -> tuple[str, str, str]:

@@ -511,3 +511,36 @@ def test_an_indicator_of_the_municipality_level_is_reported_by_the_authority(wor
     assert world.client("analyst").post(do).status_code == 302
     row = next(r for r in checkpoint_rollup(checkpoint) if r.item == events)
     assert (row.rollup.value, row.light) == (Decimal(6), Light.REACHED)
+
+
+def test_submitted_forms_are_accepted_together(world, programme):
+    services.programme_template_install(programme=programme, template="novosibirsk-2020", user=None)
+    checkpoint = open_entry(programme)
+    for school in (world.school_a, world.school_b):
+        form = Submission.objects.get(checkpoint=checkpoint, school=school)
+        services.submission_save(submission=form, entries=_fill(programme, form), user=None)
+        _fill_missing(programme, form)
+        for pi in ProgrammeIndicator.objects.filter(programme=programme):
+            if pi.indicator.asks_evidence:
+                services.submission_save(
+                    submission=form,
+                    entries={},
+                    files={pi.pk: SimpleUploadedFile("d.pdf", b"%PDF-1.4 d")},
+                    user=None,
+                )
+        services.submission_submit(submission=form, user=None)
+    url = reverse("monitoring:checkpoint-accept", args=[checkpoint.pk])
+    page = world.client("analyst").get(checkpoint.get_absolute_url()).content.decode()
+    assert "Принять все представленные формы (2)" in page
+    for persona in ("curator", "director_a", "council"):
+        assert world.client(persona).post(url).status_code == 404, persona
+    assert world.client("analyst").post(url).status_code == 302
+    assert set(checkpoint.submissions.values_list("status", flat=True)) == {
+        SubmissionStatus.APPROVED
+    }
+    assert (
+        Rollup.objects.get(
+            checkpoint=checkpoint, programme_indicator__indicator__code="nsk-internet"
+        ).schools
+        == 2
+    )

@@ -4,7 +4,6 @@ accepted, returned and missing forms, and pages that show it."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -22,8 +21,7 @@ def login(username: str) -> Client:
     return client
 
 
-def test_demo_monitoring(db: None) -> None:
-    call_command("demo", verbosity=0)
+def test_demo_monitoring(demo: None) -> None:
     programme = ProgrammeIndicator.objects.first().programme
     assert ProgrammeIndicator.objects.filter(programme=programme).count() == 26
     checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on"))

@@ -107,7 +107,7 @@ def test_bad_rows_name_what_and_where_and_nothing_is_saved(world, checkpoint):
         m.startswith("Строка 8") and "не участвует в контрольной точке" in m for m in messages
     )
     assert any(m.startswith("Строка 9") and "не найдена или вам недоступна" in m for m in messages)
-    assert "Строка 2, столбец «Значение»: ожидается «да» или «нет», а не «может быть»" in messages
+    assert "Строка 2, столбец «Значение»: «может быть» — ожидается «да» или «нет»" in messages
     assert not Value.objects.filter(origin=ValueOrigin.IMPORTED).exists()
 
 

@@ -4,13 +4,11 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
 from django.test import Client
 
 from opora.core.access import restrict
 from opora.registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from opora.registry.models import (
-    CuratorAssignment,
     Membership,
     Organization,
     Person,
@@ -19,17 +17,6 @@ from opora.registry.models import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db: None) -> None:
-    # One load per test is ~0.1 s with the test settings' fast password hasher.
-    call_command("demo", verbosity=0)
-
-
-def _counts() -> dict[str, int]:
-    models = (Territory, Organization, Person, Membership, CuratorAssignment, Programme, User)
-    return {model.__name__: model.objects.count() for model in models}
 
 
 def test_demo_territory_has_the_promised_shape(demo: None) -> None:
@@ -74,14 +61,3 @@ def test_every_demo_account_logs_in_and_sees_its_reach(demo: None) -> None:
     curated = seen_by("curator")
     assert 2 <= len(curated) <= 4 and director_school in curated
     assert sum(1 for s in curated if s.programmes.exists()) >= 2
-
-
-def test_demo_if_empty_loads_once_and_a_second_load_is_refused(db: None) -> None:
-    call_command("demo", "--if-empty", verbosity=0)
-    counts = _counts()
-    assert counts["Organization"] > 150
-    call_command("demo", "--if-empty", verbosity=0)
-    assert _counts() == counts
-    with pytest.raises(CommandError, match="уже загружена"):
-        call_command("demo", verbosity=0)
-    assert _counts() == counts

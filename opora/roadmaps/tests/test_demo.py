@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +13,6 @@ from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.models import Activity, Deadline, Evidence, ReviewComment, Roadmap
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db: None) -> None:
-    call_command("demo", verbosity=0)
 
 
 def login(username: str) -> Client:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from opora.core.demo import DemoContext, demo_steps
 from opora.identification.models import SchoolIdentification
 from opora.registry.demo import DEMO_PASSWORD
 from opora.registry.models import AcademicYear, Membership
@@ -26,11 +22,6 @@ from opora.staff.models import (
 from opora.staff.selectors import staff_indicator_counts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db: None) -> None:
-    call_command("demo", verbosity=0)
 
 
 def login(username: str) -> Client:
@@ -95,25 +86,3 @@ def test_demo_accounts_see_what_their_role_allows(demo: None) -> None:
     assert coordinator.get(reverse("staff:map")).status_code == 200
     card = coordinator.get(reverse("registry:school", args=[own.school_id]))
     assert "Педагогические кадры" in card.content.decode()
-
-
-def test_demo_step_is_fast(demo: None) -> None:
-    """The staff step alone, run again on top of the demo, takes a few seconds."""
-    step = next(s for s in demo_steps() if s.name.startswith("Педагоги"))
-    import random
-
-    from opora.registry.models import Organization
-
-    context = DemoContext(random=random.Random(7), log=lambda _m: None)
-    context.objects["home_school"] = Organization.objects.get(
-        memberships__person__user__username="director"
-    )
-    context.objects["methodical_centres"] = [
-        Organization.objects.get(code="DEMO-GCRO"),
-    ]
-    Teacher.objects.all().delete()
-    Diagnostic.objects.all().delete()
-    started = time.monotonic()
-    step.func(context)
-    assert time.monotonic() - started < 8
-    assert Teacher.objects.count() > 200

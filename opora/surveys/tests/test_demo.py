@@ -4,7 +4,6 @@ profiles for the schools of the approved list."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -18,11 +17,6 @@ from opora.surveys.selectors import response_counts
 pytestmark = pytest.mark.django_db
 
 SCORE = {"low": 0, "medium": 1, "high": 2}
-
-
-@pytest.fixture
-def demo(db: None) -> None:
-    call_command("demo", verbosity=0)
 
 
 def login(username: str) -> Client:
