@@ -171,13 +171,19 @@ def demo_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     Loading it takes seconds; each test still runs in its own savepoint inside this outer
     transaction (pytest-django's `db`), so what one test changes the next does not see."""
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
             call_command("demo", verbosity=0)
+            if connection.vendor == "postgresql":
+                # The planner must know the tables are no longer empty (autovacuum may have
+                # analysed them empty, and never sees these uncommitted rows): without it a
+                # join over the demo's thousands of rows can run for minutes.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             yield
         finally:
             transaction.set_rollback(True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 
 from opora.core.demo import DemoContext, demo_step
 from opora.monitoring import services
@@ -130,6 +131,7 @@ def monitoring_demo(context: DemoContext) -> None:
             checkpoint=checkpoint, submissions=[*accepted, own], user=analyst
         )
         counts["approved"] += len(accepted)
+        _dates_of_the_time(checkpoint, rng)
     entry = Checkpoint.objects.get(programme=programme, kind=CheckpointKind.ENTRY)
     services.baselines_from_checkpoint(checkpoint=entry)
     context.summary.append(
@@ -162,7 +164,7 @@ def _fill(
             continue
         if indicator.has_parts:
             total = rng.randint(4, 60)
-            level = min(1.0, 0.45 + 0.12 * step + 0.35 * strength + rng.uniform(-0.1, 0.1))
+            level = min(1.0, 0.45 + 0.1 * step + 0.35 * strength + rng.uniform(-0.25, 0.25))
             entries[item.pk] = services.Entry(
                 numerator=Decimal(max(0, round(total * level))), denominator=Decimal(total)
             )
@@ -181,3 +183,19 @@ def _fill(
         else:
             entries[item.pk] = services.Entry(value=Decimal(rng.randint(1, 10)))
     services.submission_save(submission=form, entries=entries, files=files, user=None)
+
+
+def _dates_of_the_time(checkpoint: Checkpoint, rng: random.Random) -> None:
+    """The forms were filled when the checkpoint ran, not today: submitted in the days
+    before the deadline, accepted in the week after it."""
+    forms = list(checkpoint.submissions.exclude(submitted_at=None))
+    for form in forms:
+        submitted = datetime.datetime.combine(
+            checkpoint.due_on - datetime.timedelta(days=rng.randint(0, 6)),
+            datetime.time(rng.randint(9, 17), rng.randint(0, 59)),
+            tzinfo=timezone.get_current_timezone(),
+        )
+        form.submitted_at = submitted
+        if form.approved_at is not None:
+            form.approved_at = submitted + datetime.timedelta(days=rng.randint(1, 7))
+    Submission.objects.bulk_update(forms, ["submitted_at", "approved_at"])
