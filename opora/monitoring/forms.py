@@ -104,6 +104,13 @@ class ProgrammeIndicatorForm(forms.Form):
     baseline_year = forms.TypedChoiceField(
         label=_("Год базового значения"), coerce=int, required=False, empty_value=None
     )
+    close_within = number_field(
+        _("Допуск «близко к цели»"),
+        help_text=_(
+            "На сколько значение может не дотягивать до цели, чтобы светофор был жёлтым "
+            "(для долей — в процентных пунктах). Пусто — как у показателя."
+        ),
+    )
 
     def __init__(self, *args: Any, item: ProgrammeIndicator, years: list[int], **kwargs: Any):
         super().__init__(*args, **kwargs)

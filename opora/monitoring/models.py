@@ -150,6 +150,10 @@ class ProgrammeIndicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(
         _("год базового значения"), null=True, blank=True
     )
+    # The programme's own «close to target» margin; empty: the indicator's.
+    close_within = models.DecimalField(
+        _("допуск «близко к цели»"), null=True, blank=True, max_digits=14, decimal_places=4
+    )
 
     class Meta:
         verbose_name = _("показатель программы")
@@ -163,6 +167,11 @@ class ProgrammeIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.indicator}".strip()
+
+    @property
+    def light_margin(self) -> Decimal:
+        """How far from the target a value is still «close» (yellow), in the indicator's units."""
+        return self.indicator.close_within if self.close_within is None else self.close_within
 
 
 class Target(models.Model):

@@ -118,7 +118,7 @@ def programme_light(item: ProgrammeIndicator, value: Decimal | None, year: int) 
     """The light of the programme's figure: for flags, the share of schools against the target."""
     target = target_for({t.year: t.value for t in item.targets.all()}, year)
     indicator = item.indicator
-    return light(value, target, direction=indicator.direction, close_within=indicator.close_within)
+    return light(value, target, direction=indicator.direction, close_within=item.light_margin)
 
 
 @dataclass
@@ -302,7 +302,7 @@ def submission_rows(submission: Submission) -> list[FormRow]:
                     value.value if value else None,
                     target,
                     direction=item.indicator.direction,
-                    close_within=item.indicator.close_within,
+                    close_within=item.light_margin,
                     flag=item.indicator.unit == IndicatorUnit.FLAG,
                 ),
                 confirmations=files.get(item.pk, []),
@@ -357,7 +357,7 @@ def school_monitoring(
                     now,
                     target,
                     direction=item.indicator.direction,
-                    close_within=item.indicator.close_within,
+                    close_within=item.light_margin,
                     flag=item.indicator.unit == IndicatorUnit.FLAG,
                 ),
                 change=_change(before, now, item.indicator.direction),

@@ -177,9 +177,13 @@ def programme_indicator_save(
     baseline: Decimal | None,
     baseline_year: int | None,
     targets: dict[int, Decimal | None],
+    close_within: Decimal | None = None,
 ) -> ProgrammeIndicator:
-    """Set the baseline and the yearly targets; a changed target re-reads the roll-ups."""
+    """Set the baseline, the yearly targets and the light's margin; a changed target
+    re-reads the roll-ups."""
     value_check(item.indicator, baseline, "baseline")
+    if close_within is not None and close_within < 0:
+        raise ValidationError({"close_within": _("Допуск не может быть отрицательным.")})
     for year, value in targets.items():
         if item.indicator.unit == IndicatorUnit.FLAG:
             # A flag's target is a share of schools.
@@ -190,7 +194,8 @@ def programme_indicator_save(
     item.number = number
     item.baseline = baseline
     item.baseline_year = baseline_year
-    item.save(update_fields=["number", "baseline", "baseline_year"])
+    item.close_within = close_within
+    item.save(update_fields=["number", "baseline", "baseline_year", "close_within"])
     for year, value in targets.items():
         if value is None:
             Target.objects.filter(programme_indicator=item, year=year).delete()

@@ -201,6 +201,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "number": item.number,
         "baseline": item.baseline,
         "baseline_year": item.baseline_year,
+        "close_within": item.close_within,
     }
     initial.update({f"target_{t.year}": t.value for t in item.targets.all()})
     form = ProgrammeIndicatorForm(request.POST or None, item=item, years=years, initial=initial)
@@ -221,6 +222,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     baseline=form.cleaned_data["baseline"],
                     baseline_year=form.cleaned_data["baseline_year"],
                     targets=form.targets(),
+                    close_within=form.cleaned_data["close_within"],
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)

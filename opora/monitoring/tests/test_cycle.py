@@ -128,6 +128,13 @@ def test_targets_are_checked_and_saved_per_year(world, programme):
     assert share.baseline == Decimal("42.5")
     # An empty target field removes that year's target.
     assert dict(share.targets.values_list("year", "value")) == {2024: Decimal(55)}
+    # The light's margin is the programme's to set; empty means the indicator's own.
+    assert share.light_margin == Decimal(10)
+    response = client.post(url, {"number": "9", "target_2024": "55", "close_within": "-1"})
+    assert "Допуск не может быть отрицательным" in response.content.decode()
+    client.post(url, {"number": "9", "target_2024": "55", "close_within": "2,5"})
+    share.refresh_from_db()
+    assert share.light_margin == Decimal("2.5")
     assert world.client("analyst").get(url).status_code == 200
     for persona in ("director_a", "curator", "outsider"):
         assert world.client(persona).get(url).status_code == 404, persona
@@ -344,6 +351,17 @@ def test_roll_up_lights_and_dynamics(world, programme):
     network = rows["nsk-network"]  # target 80%
     assert (network.rollup.schools, network.rollup.yes, network.rollup.value) == (2, 1, Decimal(50))
     assert network.light == Light.FAR
+    # With a wider margin the same figure is «close».
+    services.programme_indicator_save(
+        item=item(programme, "nsk-network"),
+        number="20",
+        baseline=None,
+        baseline_year=None,
+        targets={2025: Decimal(80)},
+        close_within=Decimal(35),
+    )
+    widened = {r.item.indicator.code: r for r in checkpoint_rollup(entry)}
+    assert widened["nsk-network"].light == Light.CLOSE
     # A share with parts: pooled (8 + 3) / (10 + 10); schools at target (100%): none.
     help_row = rows["nsk-ovz-help"]
     assert help_row.rollup.value == Decimal("55.00")
