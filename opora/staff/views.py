@@ -51,7 +51,11 @@ def _int(value: Any) -> int | None:
 
 
 def _crumbs(*rest: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"title": _("Педагоги и ИОМ"), "url": reverse("staff:index")}, *rest]
+    return [
+        {"title": _("Мониторинг"), "url": reverse("monitoring:index")},
+        {"title": _("Педагоги и ИОМ"), "url": reverse("staff:index")},
+        *rest,
+    ]
 
 
 def _form_errors(form: Any, exc: ValidationError) -> None:
@@ -82,7 +86,10 @@ def index(request: HttpRequest) -> HttpResponse:
         if selectors.has_teacher_reach(user)
         else 0,
         "course_count": selectors.course_list(user, active_only=True).count(),
-        "breadcrumbs": [{"title": _("Педагоги и ИОМ")}],
+        "breadcrumbs": [
+            {"title": _("Мониторинг"), "url": reverse("monitoring:index")},
+            {"title": _("Педагоги и ИОМ")},
+        ],
     }
     return render(request, "staff/index.html", context)
 

@@ -37,8 +37,12 @@ from opora.surveys.models import Question, QuestionSection
 from opora.surveys.scoring import ScoringError, parse_scoring
 
 
-def _home_crumb() -> dict[str, str]:
-    return {"title": _("Анкетирование"), "url": reverse("surveys:index")}
+def _monitoring_crumb() -> dict[str, str]:
+    return {"title": _("Мониторинг"), "url": reverse("monitoring:index")}
+
+
+def _home_crumbs() -> list[dict[str, str]]:
+    return [_monitoring_crumb(), {"title": _("Анкетирование"), "url": reverse("surveys:index")}]
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -66,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "questionnaires": selectors.questionnaire_list(user),
             "rounds": selectors.round_list(user)[:50],
             "may_run": selectors.may_run_surveys(user),
-            "breadcrumbs": [{"title": _("Анкетирование")}],
+            "breadcrumbs": [_monitoring_crumb(), {"title": _("Анкетирование")}],
         },
     )
 
@@ -97,7 +101,7 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/form.html",
-        {"form": form, "title": title, "breadcrumbs": [_home_crumb(), {"title": title}]},
+        {"form": form, "title": title, "breadcrumbs": [*_home_crumbs(), {"title": title}]},
     )
 
 
@@ -130,7 +134,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scoring_problems": scoring_problems,
             "factor_labels": dict(RiskFactor.choices),
             "section_form": SectionForm(),
-            "breadcrumbs": [_home_crumb(), {"title": questionnaire.title}],
+            "breadcrumbs": [*_home_crumbs(), {"title": questionnaire.title}],
         },
     )
 
@@ -161,7 +165,7 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": title,
             "breadcrumbs": [
-                _home_crumb(),
+                *_home_crumbs(),
                 {"title": questionnaire.title, "url": questionnaire.get_absolute_url()},
                 {"title": title},
             ],
@@ -197,7 +201,7 @@ def questionnaire_copy(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": title,
             "breadcrumbs": [
-                _home_crumb(),
+                *_home_crumbs(),
                 {"title": source.title, "url": source.get_absolute_url()},
                 {"title": title},
             ],
@@ -266,7 +270,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
             "question": question,
             "title": title,
             "breadcrumbs": [
-                _home_crumb(),
+                *_home_crumbs(),
                 {"title": questionnaire.title, "url": questionnaire.get_absolute_url()},
                 {"title": title},
             ],
@@ -316,7 +320,7 @@ def scoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "codes": [q for _s, qs in selectors.questionnaire_structure(questionnaire) for q in qs],
             "title": title,
             "breadcrumbs": [
-                _home_crumb(),
+                *_home_crumbs(),
                 {"title": questionnaire.title, "url": questionnaire.get_absolute_url()},
                 {"title": title},
             ],
@@ -360,12 +364,15 @@ def round_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/round_form.html",
-        {"form": form, "title": title, "breadcrumbs": [_home_crumb(), {"title": title}]},
+        {"form": form, "title": title, "breadcrumbs": [*_home_crumbs(), {"title": title}]},
     )
 
 
 def _round_crumbs(survey_round: Any, title: str | None = None) -> list[dict[str, str]]:
-    crumbs = [_home_crumb(), {"title": survey_round.title, "url": survey_round.get_absolute_url()}]
+    crumbs = [
+        *_home_crumbs(),
+        {"title": survey_round.title, "url": survey_round.get_absolute_url()},
+    ]
     if title:
         crumbs.append({"title": title})
     return crumbs
