@@ -169,6 +169,19 @@ class ProgrammeIndicator(models.Model):
         return f"{self.number} {self.indicator}".strip()
 
     @property
+    def targets_by_year(self) -> dict[int, Decimal]:
+        """{academic year: target}; reads the prefetched targets when there are any."""
+        return {t.year: t.value for t in self.targets.all()}
+
+    def target_for(self, year: int) -> Decimal | None:
+        """The target of the year, else the next one set (what the school works towards)."""
+        targets = self.targets_by_year
+        if year in targets:
+            return targets[year]
+        later = sorted(y for y in targets if y > year)
+        return targets[later[0]] if later else None
+
+    @property
     def light_margin(self) -> Decimal:
         """How far from the target a value is still «close» (yellow), in the indicator's units."""
         return self.indicator.close_within if self.close_within is None else self.close_within

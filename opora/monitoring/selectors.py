@@ -31,7 +31,7 @@ from opora.monitoring.models import (
     Target,
     Value,
 )
-from opora.monitoring.services import reaches, target_for
+from opora.monitoring.services import reaches
 from opora.registry.models import Organization, Programme
 
 
@@ -116,7 +116,7 @@ def light(
 
 def programme_light(item: ProgrammeIndicator, value: Decimal | None, year: int) -> Light:
     """The light of the programme's figure: for flags, the share of schools against the target."""
-    target = target_for({t.year: t.value for t in item.targets.all()}, year)
+    target = item.target_for(year)
     indicator = item.indicator
     return light(value, target, direction=indicator.direction, close_within=item.light_margin)
 
@@ -160,7 +160,7 @@ def checkpoint_rollup(checkpoint: Checkpoint) -> list[RollupRow]:
         rows.append(
             RollupRow(
                 item=item,
-                target=target_for({t.year: t.value for t in item.targets.all()}, checkpoint.year),
+                target=item.target_for(checkpoint.year),
                 rollup=rollup,
                 light=programme_light(item, value, checkpoint.year),
                 history=[
@@ -190,10 +190,7 @@ def programme_dynamics(programme: Programme) -> dict[str, Any]:
                 if item.indicator.unit in (IndicatorUnit.PERCENT, IndicatorUnit.FLAG)
                 else item.indicator.get_unit_display(),
                 "values": [_float(rollups.get((c.pk, item.pk))) for c in checkpoints],
-                "targets": [
-                    _float(target_for({t.year: t.value for t in item.targets.all()}, c.year))
-                    for c in checkpoints
-                ],
+                "targets": [_float(item.target_for(c.year)) for c in checkpoints],
             }
             for item in items
         ],
@@ -256,14 +253,12 @@ def checkpoint_submissions(
     )
 
 
-def submissions_to_accept(user: UserLike, checkpoint: Checkpoint) -> list[Submission]:
+def submissions_to_accept(user: UserLike, checkpoint: Checkpoint) -> QuerySet[Submission]:
     """The submitted forms of the checkpoint that `user` may accept."""
-    return list(
-        restrict(
-            checkpoint.submissions.filter(status=SubmissionStatus.SUBMITTED),
-            user,
-            Action.ACCEPT_DATA,
-        )
+    return restrict(
+        checkpoint.submissions.filter(status=SubmissionStatus.SUBMITTED),
+        user,
+        Action.ACCEPT_DATA,
     )
 
 
@@ -292,7 +287,7 @@ def submission_rows(submission: Submission) -> list[FormRow]:
     rows = []
     for item in items:
         value = values.get(item.pk)
-        target = target_for({t.year: t.value for t in item.targets.all()}, checkpoint.year)
+        target = item.target_for(checkpoint.year)
         rows.append(
             FormRow(
                 item=item,
@@ -343,11 +338,7 @@ def school_monitoring(
         values = [approved.get((c.pk, item.pk)) for c in checkpoints]
         now = approved.get((latest.pk, item.pk)) if latest else None
         before = approved.get((entry.pk, item.pk)) if entry and entry != latest else None
-        target = (
-            target_for({t.year: t.value for t in item.targets.all()}, latest.year)
-            if latest
-            else None
-        )
+        target = item.target_for(latest.year) if latest else None
         rows.append(
             SchoolRow(
                 item=item,

@@ -399,7 +399,8 @@ def submission_save(
             continue  # Computed from Opora's data: not typed over.
         if indicator.method == IndicatorMethod.RATIO:
             continue
-        key = f"v{pk}"
+        # The form's field the message belongs to: the numerator for a share of people.
+        key = f"n{pk}" if indicator.has_parts else f"v{pk}"
         try:
             if indicator.has_parts:
                 _parts_check(entry, key)
@@ -610,14 +611,6 @@ def _rollups_after_approval(checkpoint: Checkpoint) -> None:
             rollup_refresh(checkpoint=later)
 
 
-def target_for(targets: dict[int, Decimal], year: int) -> Decimal | None:
-    """The target of the year, else the next one set (what the school works towards)."""
-    if year in targets:
-        return targets[year]
-    later = sorted(y for y in targets if y > year)
-    return targets[later[0]] if later else None
-
-
 def reaches(value: Decimal, target: Decimal, direction: str) -> bool:
     return value >= target if direction == IndicatorDirection.UP else value <= target
 
@@ -647,7 +640,7 @@ def rollup_refresh(*, checkpoint: Checkpoint) -> None:
     reached_q = Q(pk__in=[])
     targets: dict[int, Decimal | None] = {}
     for item in items:
-        target = target_for({t.year: t.value for t in item.targets.all()}, checkpoint.year)
+        target = item.target_for(checkpoint.year)
         targets[item.pk] = target
         if item.indicator.unit == IndicatorUnit.FLAG:
             reached_q |= Q(programme_indicator=item, value=1)

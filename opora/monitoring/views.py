@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, can, get_for_user, has_any
 from opora.core.cards import card_section
+from opora.core.web import attachment, errors_to_form
 from opora.monitoring import selectors, services
 from opora.monitoring.choices import CheckpointKind, SubmissionStatus
 from opora.monitoring.exports import checkpoint_xlsx
@@ -97,8 +98,6 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
     items = selectors.programme_indicators(programme)
     years = selectors.programme_years(programme)
     checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on", "pk"))
-    for item in items:
-        item.target_by_year = {t.year: t.value for t in item.targets.all()}  # type: ignore[attr-defined]
     return render(
         request,
         "monitoring/programme.html",
@@ -225,7 +224,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     close_within=form.cleaned_data["close_within"],
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Базовое и целевые значения сохранены."))
                 return redirect("monitoring:programme", pk=programme.pk)
@@ -242,14 +241,6 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(programme, (_("Показатель %(n)s") % {"n": item.number}, "")),
         },
     )
-
-
-def _errors_to_form(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -270,7 +261,7 @@ def checkpoint_new(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Контрольная точка открыта: школы получили формы."))
             return redirect(checkpoint.get_absolute_url())
@@ -309,7 +300,7 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": SubmissionStatus.choices,
             "may_manage": selectors.may_manage(request.user, programme),
             "may_accept_any": has_any(request.user, Action.ACCEPT_DATA),
-            "to_accept": len(selectors.submissions_to_accept(request.user, checkpoint)),
+            "to_accept": selectors.submissions_to_accept(request.user, checkpoint).count(),
             "title": checkpoint.name,
             "breadcrumbs": _crumbs(programme, (checkpoint.name, "")),
         },
@@ -343,7 +334,7 @@ def checkpoint_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 def checkpoint_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept every submitted form the user may accept (after looking through them)."""
     checkpoint = selectors.checkpoint_get(request.user, pk)
-    forms = selectors.submissions_to_accept(request.user, checkpoint)
+    forms = list(selectors.submissions_to_accept(request.user, checkpoint))
     if not forms:
         raise Http404
     count = services.submissions_approve(
@@ -396,7 +387,7 @@ def submission(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
                 if "submit" in request.POST:
                     services.submission_submit(submission=form_record, user=request.user)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                errors_to_form(form, error)
                 status_code = 400
             else:
                 if "submit" in request.POST:
@@ -485,7 +476,7 @@ def submission_do(request: HttpRequest, pk: int, school_pk: int, name: str) -> H
             )
             messages.success(request, _("Форма возвращена школе на доработку."))
     except ValidationError as error:
-        _errors_to_form(return_form, error)
+        errors_to_form(return_form, error)
         form_record.refresh_from_db()
         rows = selectors.submission_rows(form_record)
         form = SubmissionForm(rows=rows, editable=False)
@@ -499,15 +490,7 @@ def submission_do(request: HttpRequest, pk: int, school_pk: int, name: str) -> H
 def confirmation_download(request: HttpRequest, pk: int) -> FileResponse:
     """The document, to those who may see its form; always as a download, never rendered."""
     confirmation = selectors.confirmation_get(request.user, pk)
-    response = FileResponse(
-        confirmation.file.open("rb"),
-        as_attachment=True,
-        filename=confirmation.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return attachment(confirmation.file, confirmation.original_name)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, get_for_user, restrict
 from opora.core.cards import card_section
+from opora.core.web import attachment, errors_to_form
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
@@ -454,11 +455,7 @@ def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
                 uploads=[EvidenceUpload(kind, f) for f in form.cleaned_data["evidence"]],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error("evidence" if request.FILES else None, exc.messages)
+            errors_to_form(form, exc, "evidence" if request.FILES else None)
         else:
             messages.success(request, _("Отчёт принят."))
             return redirect(roadmap.get_absolute_url() + f"#a{activity.pk}")
@@ -486,15 +483,7 @@ def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, to those who may see its activity; always as a download, never rendered."""
     evidence = get_for_user(Evidence.objects.all(), request.user, pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return attachment(evidence.file, evidence.original_name)
 
 
 @login_required

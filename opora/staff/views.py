@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, has_any
 from opora.core.cards import card_section
+from opora.core.web import attachment, errors_to_form
 from opora.staff import selectors
 from opora.staff.choices import CompetencyArea, ItemKind, ItemStatus
 from opora.staff.forms import (
@@ -56,14 +57,6 @@ def _crumbs(*rest: dict[str, Any]) -> list[dict[str, Any]]:
         {"title": _("Педагоги и ИОМ"), "url": reverse("staff:index")},
         *rest,
     ]
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -152,7 +145,7 @@ def teacher_new(request: HttpRequest, school_pk: int) -> HttpResponse:
                 person=form.cleaned_data["person"] or "auto",
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Педагог добавлен в реестр."))
             return redirect(teacher.get_absolute_url())
@@ -192,7 +185,7 @@ def teacher_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 person=form.cleaned_data["person"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Сведения о педагоге сохранены."))
             return redirect(teacher.get_absolute_url())
@@ -365,7 +358,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 course=course, values=form.values(), subjects=form.cleaned_data["subjects"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Курс сохранён."))
             return redirect(course.get_absolute_url())
@@ -411,7 +404,7 @@ def plan_new(request: HttpRequest, teacher_pk: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("ИОМ создан."))
             return redirect(plan.get_absolute_url())
@@ -527,15 +520,7 @@ def certificate(request: HttpRequest, pk: int) -> FileResponse:
     item = selectors.item_get(request.user, pk)
     if not item.certificate:
         raise Http404
-    response = FileResponse(
-        item.certificate.open("rb"),
-        as_attachment=True,
-        filename=item.certificate_name or "certificate",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return attachment(item.certificate, item.certificate_name or "certificate")
 
 
 @login_required

@@ -19,6 +19,7 @@ from opora.monitoring.catalogue import NOVOSIBIRSK
 from opora.monitoring.choices import CheckpointKind, Light, SubmissionStatus, ValueOrigin
 from opora.monitoring.models import (
     Checkpoint,
+    Confirmation,
     Indicator,
     ProgrammeIndicator,
     Rollup,
@@ -254,6 +255,14 @@ def test_a_school_fills_submits_and_the_analyst_returns_then_approves(world, pro
     files[f"f{innovation.pk}"] = pdf
     response = client.post(url, as_posted(client, url, submit="1", **files))
     assert response.status_code == 302, errors(response)
+    # The confirmation is served to those who may see the form, as a download; not to others.
+    confirmation = Confirmation.objects.get(submission=form, programme_indicator=innovation)
+    download = reverse("monitoring:confirmation", args=[confirmation.pk])
+    response = world.client("curator").get(download)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    for persona in ("director_b", "outsider"):
+        assert world.client(persona).get(download).status_code == 404, persona
     form.refresh_from_db()
     assert form.status == SubmissionStatus.SUBMITTED
 
@@ -459,6 +468,11 @@ def test_who_sees_which_forms(world, programme):
     page = world.client("director_b").get(checkpoint.get_absolute_url()).content.decode()
     assert world.school_b.short_name in page and "СОШ № 1" not in page
     assert world.client("outsider").get(checkpoint.get_absolute_url()).status_code == 404
+    export = reverse("monitoring:checkpoint-export", args=[checkpoint.pk])
+    assert world.client("outsider").get(export).status_code == 404
+    new = reverse("monitoring:checkpoint-new", args=[programme.pk])
+    for persona in ("director_a", "curator", "council", "outsider"):
+        assert world.client(persona).get(new).status_code == 404, persona
     # Staff may read the form but not fill it.
     share = item(programme, "nsk-ovz-help")
     response = world.client("staff_a").post(url_a, {f"n{share.pk}": "1", f"d{share.pk}": "2"})
