@@ -1,5 +1,5 @@
-"""What every app's views share: a service's refusal shown on its form, and an uploaded
-file served back safely."""
+"""What every app's views share: a service's refusal shown on its form, an uploaded file
+served back safely, and a generated file (export, report) sent as a download."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
 
 
 def errors_to_form(form: Any, error: ValidationError, field: str | None = None) -> None:
@@ -31,4 +32,13 @@ def attachment(file: File, filename: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def download(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    """A file Opora generated (an export, a report) as a download under its Russian name
+    (`opora.core.exports.export_filename`); browsers get it as UTF-8 (RFC 6266)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
