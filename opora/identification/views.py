@@ -280,6 +280,8 @@ def methodology_list(request: HttpRequest) -> HttpResponse:
 def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
     methodology = selectors.methodology_get(request.user, pk)
     versions = selectors.methodology_versions(request.user, methodology)
+    if not versions:
+        raise Http404
     version = versions[0]
     number = request.GET.get("version", "")
     if number.isdigit():
