@@ -131,7 +131,7 @@ class MethodologyCopyForm(forms.Form):
                 choices=[(o.pk, o.short_name) for o in owners],
                 coerce=int,
                 help_text=_(
-                    "Копия принадлежит этой организации: её видят и меняют на её территории."
+                    "Копия принадлежит этой организации: её видят и меняют на её территории и выше."
                 ),
             )
 
