@@ -16,7 +16,9 @@ from opora.identification.choices import RunStatus
 from opora.identification.models import IdentificationRun, Methodology, MethodologyVersion
 from opora.identification.services import methodology_copy, run_approve, run_compute, run_send
 from opora.identification.tests.test_runs import fill
+from opora.registry.choices import Role
 from opora.registry.models import AcademicYear
+from opora.registry.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +298,21 @@ def test_data_migration_gives_old_methodologies_their_authors_organisation(world
         item.refresh_from_db()
     assert by_analyst.owner == world.methodical_centre
     assert by_director.owner is None and base.owner is None
+
+
+def test_with_two_own_organisations_the_copy_form_asks_whose(world, base):
+    MembershipFactory(
+        person=world.user("analyst").person, organization=world.department, role=Role.ANALYST
+    )
+    client = world.client("analyst")
+    form = client.get(url(base)).context["copy_form"]
+    assert {value for value, _label in form.fields["owner"].choices} == {
+        world.department.pk,
+        world.methodical_centre.pk,
+    }
+    response = client.post(url(base), {"name": "Департаментская", "owner": world.department.pk})
+    assert response.status_code == 302
+    assert Methodology.objects.get(name="Департаментская").owner == world.department
+    # An organisation that is not the user's own is not a choice.
+    response = client.post(url(base), {"name": "Чужая", "owner": world.other_department.pk})
+    assert response.status_code == 200 and "owner" in response.context["copy_form"].errors
