@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from opora.identification.api import IdentificationRunViewSet
+from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
     OrganizationViewSet,
     ProgrammeViewSet,
@@ -19,6 +19,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("schools", SchoolViewSet, basename="school")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("identification-runs", IdentificationRunViewSet, basename="identification-run")
+router.register("methodologies", MethodologyViewSet, basename="methodology")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", obtain_auth_token, name="api-token"),

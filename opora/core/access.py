@@ -159,6 +159,27 @@ def can(user: UserLike, action: Action | str, organization: Any) -> bool:
     return any(path.startswith(p) for p in r.territory_paths)
 
 
+def own_organizations(
+    user: UserLike, action: Action | str, *, territory_roles: bool = False
+) -> list[Any]:
+    """The organisations through whose memberships `user` holds `action` (not their reach);
+    with `territory_roles`, only memberships in a territory role (coordinator, analyst…).
+
+    What a user saves for their organisation (a column mapping, a methodology) is owned by
+    one of these, never by an organisation they merely reach.
+    """
+    action = Action(action)
+    if not user.is_authenticated or not user.is_active:
+        return []
+    found: dict[int, Any] = {}
+    for membership in _memberships(user):
+        if action not in ROLE_ACTIONS.get(membership.role, frozenset()):
+            continue
+        if not territory_roles or membership.role in TERRITORY_ROLES:
+            found.setdefault(membership.organization_id, membership.organization)
+    return sorted(found.values(), key=lambda o: (o.territory.path, o.short_name or o.name))
+
+
 def has_any(user: UserLike, action: Action | str) -> bool:
     """Whether `user` may perform `action` anywhere at all (e.g. to show a menu item)."""
     return not reach(user, action).is_empty

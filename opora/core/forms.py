@@ -12,6 +12,15 @@ from opora.core.imports.services import check_upload_size
 from opora.core.models import ImportMapping
 
 
+def mapping_label(mapping: ImportMapping) -> str:
+    """A preset says it is shipped; a saved mapping names its organisation."""
+    if mapping.preset:
+        return _("%(name)s (поставляется с Опорой)") % {"name": mapping.source_name}
+    if mapping.owner is not None:
+        return f"{mapping.source_name} ({mapping.owner.short_name})"
+    return mapping.source_name
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Файл"),
@@ -24,11 +33,11 @@ class ImportUploadForm(forms.Form):
         empty_label=_("— определить по заголовкам —"),
     )
 
-    def __init__(self, *args: Any, importer: Importer, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, importer: Importer, mappings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].queryset = ImportMapping.objects.filter(  # type: ignore[attr-defined]
-            importer=importer.key
-        )
+        # Only the presets and the mappings of organisations in the user's reach.
+        self.fields["mapping"].queryset = mappings  # type: ignore[attr-defined]
+        self.fields["mapping"].label_from_instance = mapping_label  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         uploaded = self.cleaned_data["file"]
@@ -57,9 +66,23 @@ class ImportColumnsForm(forms.Form):
         initial_columns: dict[str, str],
         initial_options: dict[str, Any] | None = None,
         territories: Any = None,
+        owners: list[Any] | None = None,
+        initial_owner: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        owners = owners or []
+        if len(owners) > 1:
+            # Several own organisations with the import right: the user says whose it is.
+            self.fields["save_owner"] = forms.TypedChoiceField(
+                label=_("Для организации"),
+                choices=[(o.pk, o.short_name) for o in owners],
+                coerce=int,
+                required=False,
+                initial=initial_owner.pk if initial_owner is not None else owners[0].pk,
+                help_text=_("Сохранённое сопоставление видят сотрудники этой организации."),
+            )
+        self.owners = {o.pk: o for o in owners}
         initial_options = initial_options or {}
         defaults = initial_options.get("defaults") or {}
         choices = [("", _("— нет в файле —")), *((h, h) for h in headers if h)]
@@ -106,7 +129,7 @@ class ImportColumnsForm(forms.Form):
             [f"col_{c.key}" for c in importer.columns]
             + [f"default_{k}" for k in importer.defaultable]
             + option_fields
-            + ["save_as"]
+            + ["save_as", "save_owner"]
         )
 
     def columns(self) -> dict[str, str]:
@@ -127,6 +150,10 @@ class ImportColumnsForm(forms.Form):
             territory = data.get("territory")
             options["territory_id"] = territory.pk if territory is not None else None
         return options
+
+    def owner_choice(self) -> Any:
+        """The own organisation the mapping is saved for (None: the only one, if any)."""
+        return self.owners.get(self.cleaned_data.get("save_owner") or 0)
 
     def default_fields(self) -> list[Any]:
         return [self[f"default_{k}"] for k in self.importer.defaultable]

@@ -95,7 +95,11 @@ class Job(models.Model):
 
 
 class ImportMapping(models.Model):
-    """A saved column mapping for one data source (источник данных), reused on the next import."""
+    """A saved column mapping for one data source (источник данных), reused on the next import.
+
+    Two kinds: the presets Opora ships (`preset` set, no owner, read-only everywhere) and the
+    mappings users save, each owned by one organisation and seen only within reach of it.
+    """
 
     importer = models.CharField(_("вид загрузки"), max_length=64)
     source_name = models.CharField(_("источник данных"), max_length=255)
@@ -104,6 +108,16 @@ class ImportMapping(models.Model):
     options = models.JSONField(_("параметры загрузки"), default=dict, blank=True)
     # Set for the mappings Opora ships (e.g. "simce"); the command line finds them by it.
     preset = models.SlugField(_("предустановка"), max_length=64, blank=True)
+    # Empty only for presets (and for mappings saved before owners existed whose author had
+    # no organisation with the import right: those are seen by superusers only).
+    owner = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("организация"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -118,13 +132,26 @@ class ImportMapping(models.Model):
         verbose_name_plural = _("сопоставления столбцов")
         ordering = ["source_name"]
         constraints = [
+            # One name per organisation: another organisation's mapping (or a preset) of the
+            # same name is a different row, never overwritten.
             models.UniqueConstraint(
-                fields=["importer", "source_name"], name="unique_mapping_per_source"
-            )
+                fields=["importer", "owner", "source_name"], name="unique_mapping_per_owner"
+            ),
+            models.UniqueConstraint(
+                fields=["preset"], condition=~models.Q(preset=""), name="unique_preset_slug"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(preset="") | models.Q(owner__isnull=True),
+                name="preset_has_no_owner",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.source_name
+
+    @property
+    def is_preset(self) -> bool:
+        return bool(self.preset)
 
 
 def import_upload_path(instance: ImportUpload, filename: str) -> str:

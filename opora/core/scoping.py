@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from opora.core.access import Reach, UserLike, scoped
-from opora.core.models import ImportUpload, Job
+from opora.core.access import Action, Reach, UserLike, scoped
+from opora.core.models import ImportMapping, ImportUpload, Job
 
 
 @scoped(Job)
@@ -22,3 +22,15 @@ def scope_jobs(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
 def scope_uploads(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """An upload is its uploader's until it is saved."""
     return qs.filter(uploaded_by=user)
+
+
+@scoped(ImportMapping)
+def scope_mappings(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """The shipped presets (read-only) plus the mappings of organisations in reach.
+
+    Reading (`view`, `import`) includes the presets; any other action (changing) never does.
+    """
+    owned = Q(preset="", owner__isnull=False) & r.organization_q("owner__")
+    if r.action in (Action.VIEW, Action.IMPORT):
+        return qs.filter(~Q(preset="") | owned)
+    return qs.filter(owned)

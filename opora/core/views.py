@@ -19,10 +19,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from opora.core.access import Action, get_for_user, is_scoped, restrict
+from opora.core.access import Action, get_for_user, is_scoped, own_organizations, restrict
 from opora.core.audit import object_history
 from opora.core.forms import ImportColumnsForm, ImportUploadForm
 from opora.core.imports.base import Importer, get_importer
+from opora.core.imports.selectors import import_mapping_list
 from opora.core.imports.services import (
     import_preview,
     import_upload_commit,
@@ -31,6 +32,7 @@ from opora.core.imports.services import (
 )
 from opora.core.models import ImportUpload, Job
 from opora.core.navigation import SECTIONS, section
+from opora.core.web import errors_to_form
 from opora.registry.models import Territory
 from opora.registry.selectors import home_summary
 
@@ -136,7 +138,12 @@ def _import_crumbs(importer: Importer, *rest: dict[str, Any]) -> list[dict[str, 
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest, key: str) -> HttpResponse:
     importer = _importer_for(request, key)
-    form = ImportUploadForm(request.POST or None, request.FILES or None, importer=importer)
+    form = ImportUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        importer=importer,
+        mappings=import_mapping_list(request.user, importer.key),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             upload = import_upload_create(
@@ -195,6 +202,8 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         initial_columns=upload.columns,
         initial_options=upload.options,
         territories=restrict(Territory.objects.all(), request.user, Action.IMPORT),
+        owners=own_organizations(request.user, Action.IMPORT),
+        initial_owner=upload.mapping.owner if upload.mapping is not None else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,10 +213,10 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 save_as=form.cleaned_data["save_as"],
                 options=form.options(),
+                owner=form.owner_choice(),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             return redirect("core:import-preview", upload.pk)
     return render(

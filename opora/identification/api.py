@@ -1,5 +1,6 @@
 """REST API of identification, read-only: runs with their summary and each school's outcome
-with its reasons — what an analyst scripts around the yearly list. Same reach as the UI."""
+with its reasons, and the methodologies with their versions — what an analyst scripts
+around the yearly list. Same reach as the UI."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from opora.identification import selectors
-from opora.identification.models import IdentificationRun, SchoolIdentification
+from opora.identification.models import (
+    IdentificationRun,
+    Methodology,
+    MethodologyVersion,
+    SchoolIdentification,
+)
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -91,3 +97,44 @@ class IdentificationRunViewSet(viewsets.ReadOnlyModelViewSet):
         if page is not None:
             return self.get_paginated_response(serializer.data)
         return Response(serializer.data)
+
+
+class MethodologySerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.short_name", read_only=True, default=None)
+    current_version = serializers.IntegerField(source="current_number", read_only=True)
+
+    class Meta:
+        model = Methodology
+        fields = (
+            "id",
+            "name",
+            "description",
+            "is_builtin",
+            "owner",
+            "owner_name",
+            "current_version",
+        )
+
+
+class MethodologyVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MethodologyVersion
+        fields = ("number", "comment", "created_at", "params")
+
+
+class MethodologyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Methodologies the user may see: the built-in one (territory roles), those of
+    organisations in reach and those of runs the user sees; `versions` lists the parameters
+    of each version, newest first."""
+
+    serializer_class = MethodologySerializer
+
+    def get_queryset(self) -> QuerySet[Methodology]:
+        return selectors.methodology_list(self.request.user)
+
+    @extend_schema(responses=MethodologyVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, pk: Any = None) -> Response:
+        methodology = self.get_object()
+        items = selectors.methodology_versions(request.user, methodology)
+        return Response(MethodologyVersionSerializer(items, many=True).data)

@@ -428,7 +428,6 @@ def _store_in_database(schools: int) -> tuple[int, int]:
 @benchmark("identify-db")
 def bench_identify_database(report: BenchReport) -> None:
     """The region's run as the job does it: read from the database, compute, write reasons."""
-    from opora.identification.methodology import BASE_METHODOLOGY_NAME
     from opora.identification.models import IdentificationRun, Methodology
     from opora.identification.services import load_frames, run_compute
     from opora.registry.models import Territory
@@ -438,7 +437,7 @@ def bench_identify_database(report: BenchReport) -> None:
     started = time.perf_counter()
     territory_pk, rows = _store_in_database(schools)
     report.log(f"  записано {rows} строк за {time.perf_counter() - started:.0f} s")
-    version = Methodology.objects.get(name=BASE_METHODOLOGY_NAME).current
+    version = Methodology.objects.get(is_builtin=True).current
     territory = Territory.objects.get(pk=territory_pk)
     run = IdentificationRun.objects.create(territory=territory, year=YEARS[-1], version=version)
     started = time.perf_counter()

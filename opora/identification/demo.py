@@ -7,7 +7,6 @@ import datetime
 from django.contrib.auth.models import User
 
 from opora.core.demo import DemoContext, demo_step
-from opora.identification.methodology import BASE_METHODOLOGY_NAME
 from opora.identification.models import IdentificationRun, Methodology
 from opora.identification.services import run_approve, run_compute, run_send
 from opora.registry.demo import DEMO_TERRITORY_CODE
@@ -17,7 +16,7 @@ from opora.registry.models import Territory
 @demo_step(order=40, name="Выявление: списки 2024 (утверждён) и 2025 (проект)")
 def identification_demo(context: DemoContext) -> None:
     city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
-    version = Methodology.objects.get(name=BASE_METHODOLOGY_NAME).current
+    version = Methodology.objects.get(is_builtin=True).current
     analyst = User.objects.filter(username="analyst").first()
     coordinator = User.objects.filter(username="coordinator").first() or analyst
     for year in (2024, 2025):

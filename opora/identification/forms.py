@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opora.identification.methodology import PARAM_DOCS, SCALARS
 from opora.identification.models import IdentificationRun, MethodologyVersion
 from opora.registry.choices import Ownership
-from opora.registry.models import Territory
+from opora.registry.models import Organization, Territory
 
 
 class RunForm(forms.Form):
@@ -28,18 +28,26 @@ class RunForm(forms.Form):
         *args: Any,
         territories: Any,
         years: list[int],
-        versions: list[MethodologyVersion],
+        versions: Any,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["territory"].queryset = territories  # type: ignore[attr-defined]
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
-        self.fields["version"].queryset = MethodologyVersion.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[v.pk for v in versions]
-        ).select_related("methodology")
-        self.fields["version"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda v: f"{v.methodology.name} (версия {v.number})"
-        )
+        # Only the current versions of methodologies the user may see.
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]
+        self.fields["version"].label_from_instance = version_label  # type: ignore[attr-defined]
+
+
+def version_label(version: MethodologyVersion) -> str:
+    """«Методика 2025 — ДО Города N (версия 2)»: names are unique only per organisation."""
+    methodology = version.methodology
+    owner = f" — {methodology.owner.short_name}" if methodology.owner is not None else ""
+    return _("%(name)s%(owner)s (версия %(n)s)") % {
+        "name": methodology.name,
+        "owner": owner,
+        "n": version.number,
+    }
 
 
 class RunFilterForm(forms.Form):
@@ -112,6 +120,26 @@ class MethodologyCopyForm(forms.Form):
     description = forms.CharField(
         label=_("Описание"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, owners: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = {o.pk: o for o in owners}
+        if len(owners) > 1:
+            # Several own organisations may own it: the user says whose copy it is.
+            self.fields["owner"] = forms.TypedChoiceField(
+                label=_("Чья методика"),
+                choices=[(o.pk, o.short_name) for o in owners],
+                coerce=int,
+                help_text=_(
+                    "Копия принадлежит этой организации: её видят и меняют на её территории и выше."
+                ),
+            )
+
+    def owner(self) -> Organization:
+        """The own organisation that owns the copy."""
+        if "owner" in self.fields:
+            return self.owners[self.cleaned_data["owner"]]
+        return next(iter(self.owners.values()))
 
 
 JSON_FIELDS = (

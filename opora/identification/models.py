@@ -11,11 +11,25 @@ from opora.identification.choices import Change, RunStatus
 
 
 class Methodology(models.Model):
-    """A named methodology (методика); its parameters live in versions, never edited in place."""
+    """A named methodology (методика); its parameters live in versions, never edited in place.
 
-    name = models.CharField(_("название"), max_length=255, unique=True)
+    Owned by one organisation and seen within reach of it (and by those who see a run that
+    used it); the shipped base methodology has no owner, is read-only and is copied.
+    """
+
+    name = models.CharField(_("название"), max_length=255)
     description = models.TextField(_("описание"), blank=True)
     is_builtin = models.BooleanField(_("поставляется с Опорой"), default=False)
+    # Empty only for the built-in one (and for methodologies made before owners existed
+    # whose author had no territory role: those are seen by superusers only).
+    owner = models.ForeignKey(
+        "registry.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("организация"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -25,6 +39,20 @@ class Methodology(models.Model):
         verbose_name = _("методика выявления")
         verbose_name_plural = _("методики выявления")
         ordering = ["-is_builtin", "name"]
+        constraints = [
+            # Names are unique within an organisation: another territory may call its own
+            # methodology the same, and a refused name must not reveal someone else's.
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_methodology_per_owner"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(owner__isnull=True),
+                name="unique_ownerless_methodology",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_builtin=False) | models.Q(owner__isnull=True),
+                name="builtin_methodology_has_no_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -2,7 +2,9 @@
 
 A run belongs to a territory: territory roles see the runs of territories in their reach and
 above them (a municipality sees the region's list, for its own schools). A school's outcome
-is seen by whoever may see the school. Methodologies are shared reference data.
+is seen by whoever may see the school. A methodology belongs to an organisation: it is seen
+within reach of its owner and by whoever sees a run that used it; the built-in one by every
+territory role; only the owner's reach changes it, and the built-in one never.
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ from opora.core.access import (
     Reach,
     UserLike,
     organization_prefix_scoper,
+    restrict,
     scoped,
     territory_ancestor_paths,
 )
-from opora.identification.models import IdentificationRun, SchoolIdentification
+from opora.identification.models import (
+    IdentificationRun,
+    Methodology,
+    MethodologyVersion,
+    SchoolIdentification,
+)
 from opora.registry.models import Territory
 
 scoped(SchoolIdentification)(organization_prefix_scoper("school__"))
@@ -35,3 +43,24 @@ def scope_runs(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
         ancestors = territory_ancestor_paths(r.territory_paths, Territory.steplen)
         q |= Q(territory__path__in=sorted(ancestors))
     return qs.filter(q)
+
+
+@scoped(Methodology)
+def scope_methodologies(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """Viewing: the owner in reach, a visible run used it, or built-in for territory roles.
+    Any other action: own methodologies of organisations in reach, never the built-in one."""
+    owned = Q(owner__isnull=False) & r.organization_q("owner__")
+    if r.action != Action.VIEW:
+        return qs.filter(owned, is_builtin=False)
+    q = owned | Q(
+        pk__in=restrict(IdentificationRun.objects.all(), user).values("version__methodology_id")
+    )
+    if r.territory_paths:
+        q |= Q(is_builtin=True)
+    return qs.filter(q)
+
+
+@scoped(MethodologyVersion)
+def scope_methodology_versions(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """A version goes with its methodology."""
+    return qs.filter(methodology__in=scope_methodologies(Methodology.objects.all(), r, user))

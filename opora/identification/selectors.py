@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
-from opora.core.access import Action, UserLike, reach, restrict
+from opora.core.access import (
+    Action,
+    UserLike,
+    get_for_user,
+    own_organizations,
+    reach,
+    restrict,
+)
 from opora.identification.choices import RunStatus
 from opora.identification.models import (
     IdentificationRun,
@@ -49,8 +56,63 @@ def run_years() -> list[int]:
     return sorted(SchoolResult.objects.values_list("year", flat=True).distinct(), reverse=True)
 
 
-def current_versions() -> list[MethodologyVersion]:
-    return [m.current for m in Methodology.objects.prefetch_related("versions") if m.current]
+def runnable_versions(user: UserLike) -> QuerySet[MethodologyVersion]:
+    """The current version of every methodology the user may see: what a run may use."""
+    latest = (
+        MethodologyVersion.objects.filter(methodology=OuterRef("methodology"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return (
+        restrict(MethodologyVersion.objects.all(), user)
+        .filter(number=Subquery(latest))
+        .select_related("methodology__owner")
+        .order_by("-methodology__is_builtin", "methodology__name", "methodology__pk")
+    )
+
+
+# --- Methodologies ---------------------------------------------------------------------------
+
+
+def methodology_list(user: UserLike) -> QuerySet[Methodology]:
+    """The methodologies the user may see, with their current version number (one query)."""
+    return (
+        restrict(Methodology.objects.all(), user)
+        .select_related("owner")
+        .annotate(current_number=Max("versions__number"))
+        .order_by("-is_builtin", "name", "pk")
+    )
+
+
+def methodology_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Methodology:
+    """A methodology the user may `action` (404 for missing and forbidden alike); the
+    built-in one is only ever viewed, whoever asks (superusers included)."""
+    qs = Methodology.objects.select_related("owner")
+    if action != Action.VIEW:
+        qs = qs.filter(is_builtin=False)
+    return get_for_user(qs, user, pk, action)
+
+
+def methodology_versions(user: UserLike, methodology: Methodology) -> list[MethodologyVersion]:
+    """The methodology's versions the user may see, newest first."""
+    return list(
+        restrict(MethodologyVersion.objects.filter(methodology=methodology), user)
+        .select_related("created_by")
+        .order_by("-number")
+    )
+
+
+def methodology_owners(user: UserLike) -> list[Organization]:
+    """The user's own organisations that may own a methodology (copy one, run one): those
+    where they hold a territory role that changes data."""
+    return own_organizations(user, Action.CHANGE, territory_roles=True)
+
+
+def methodology_may_change(user: UserLike, methodology: Methodology) -> bool:
+    """Whether the user may add versions (its owner in their reach; never the built-in)."""
+    if methodology.is_builtin:
+        return False
+    return restrict(Methodology.objects.filter(pk=methodology.pk), user, Action.CHANGE).exists()
 
 
 def run_schools(

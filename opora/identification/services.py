@@ -49,6 +49,7 @@ def base_methodology_install(**kwargs: Any) -> None:
     """The shipped «Базовая методика» with its first version (kept as users left it)."""
     methodology, created = Methodology.objects.get_or_create(
         name=BASE_METHODOLOGY_NAME,
+        owner=None,
         defaults={"description": BASE_METHODOLOGY_DESCRIPTION, "is_builtin": True},
     )
     if created or not methodology.versions.exists():
@@ -77,14 +78,25 @@ def _check(params: dict[str, Any]) -> None:
 
 @transaction.atomic
 def methodology_copy(
-    *, source: Methodology, name: str, user: User, description: str = ""
+    *, source: Methodology, name: str, user: User, owner: Organization, description: str = ""
 ) -> Methodology:
-    """A new methodology starting from `source`'s current parameters."""
-    if Methodology.objects.filter(name=name).exists():
-        raise ValidationError(_("Методика «%(name)s» уже есть.") % {"name": name})
+    """A new methodology of `owner` starting from `source`'s current parameters.
+
+    The caller checked that the user sees `source` and that `owner` is their organisation.
+    """
+    name = name.strip()
+    # Only the owner's own names are checked: another organisation's are not revealed.
+    if Methodology.objects.filter(owner=owner, name=name).exists():
+        raise ValidationError(
+            {
+                "name": _("У организации «%(owner)s» уже есть методика «%(name)s».")
+                % {"owner": owner.short_name, "name": name}
+            }
+        )
     copy = Methodology.objects.create(
         name=name,
         description=description or _("Копия методики «%(name)s».") % {"name": source.name},
+        owner=owner,
         created_by=user,
     )
     MethodologyVersion.objects.create(

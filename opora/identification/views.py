@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core.access import Action, get_for_user, has_any
 from opora.core.cards import card_section
+from opora.core.web import errors_to_form
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
 from opora.identification.exports import export_csv, export_xlsx
@@ -37,7 +38,7 @@ from opora.identification.methodology import (
     parse_params,
     problem_type_names,
 )
-from opora.identification.models import IdentificationRun, Methodology
+from opora.identification.models import IdentificationRun
 from opora.results.models import Assessment, ContextIndicator, Subject
 
 PAGE_SIZE = 50
@@ -65,7 +66,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             request.POST or None,
             territories=territories,
             years=selectors.run_years(),
-            versions=selectors.current_versions(),
+            versions=selectors.runnable_versions(request.user),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -268,39 +269,42 @@ def methodology_list(request: HttpRequest) -> HttpResponse:
         request,
         "identification/methodology_list.html",
         {
-            "methodologies": Methodology.objects.prefetch_related("versions"),
-            "may_edit": has_any(request.user, Action.CHANGE)
-            and bool(selectors.run_territories(request.user).exists()),
+            "methodologies": selectors.methodology_list(request.user),
             "breadcrumbs": _crumbs({"title": _("Методики")}),
         },
     )
 
 
-def _may_edit_methodologies(request: HttpRequest) -> bool:
-    return selectors.run_territories(request.user).exists()
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    methodology = get_object_or_404(Methodology, pk=pk)
-    version = methodology.current
+    methodology = selectors.methodology_get(request.user, pk)
+    versions = selectors.methodology_versions(request.user, methodology)
+    if not versions:
+        raise Http404
+    version = versions[0]
     number = request.GET.get("version", "")
     if number.isdigit():
-        version = get_object_or_404(methodology.versions, number=int(number))
-    copy_form = MethodologyCopyForm(request.POST or None)
+        version = next((v for v in versions if v.number == int(number)), None)  # type: ignore[assignment]
+        if version is None:
+            raise Http404
+    owners = selectors.methodology_owners(request.user)
+    copy_form = MethodologyCopyForm(request.POST or None, owners=owners)
     if request.method == "POST":
-        if not _may_edit_methodologies(request):
+        # A copy belongs to one of the user's own organisations: without one, nothing to do.
+        if not owners:
             raise Http404
         if copy_form.is_valid():
             try:
                 copy = services.methodology_copy(
                     source=methodology,
                     user=request.user,  # type: ignore[arg-type]
-                    **copy_form.cleaned_data,
+                    owner=copy_form.owner(),
+                    name=copy_form.cleaned_data["name"],
+                    description=copy_form.cleaned_data["description"],
                 )
             except ValidationError as exc:
-                copy_form.add_error("name", exc)
+                errors_to_form(copy_form, exc, "name")
             else:
                 messages.success(request, _("Копия создана; теперь её можно изменить."))
                 return redirect(copy.get_absolute_url())
@@ -315,14 +319,15 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "methodology": methodology,
             "version": version,
-            "versions": methodology.versions.all(),
+            "versions": versions,
             "params": params,
             "problems": problems,
             "scalars": [(d, version.params.get(d.name)) for d in PARAM_DOCS],
             "measure_label": measure_label,
             **_named_components(version.params),
             "copy_form": copy_form,
-            "may_edit": _may_edit_methodologies(request),
+            "may_copy": bool(owners),
+            "may_edit": selectors.methodology_may_change(request.user, methodology),
             "breadcrumbs": _crumbs(
                 {"title": _("Методики"), "url": reverse("identification:methodologies")},
                 {"title": methodology.name},
@@ -370,9 +375,8 @@ def _named_components(params: dict[str, Any]) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    methodology = get_object_or_404(Methodology, pk=pk, is_builtin=False)
-    if not _may_edit_methodologies(request):
-        raise Http404
+    # Only a methodology whose owner is in the user's reach for changes; never the built-in.
+    methodology = selectors.methodology_get(request.user, pk, Action.CHANGE)
     form = MethodologyEditForm(request.POST or None, params=methodology.current.params)
     if request.method == "POST" and form.is_valid():
         try:
@@ -383,8 +387,7 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Сохранена новая версия методики."))
             return redirect(methodology.get_absolute_url())

@@ -327,13 +327,17 @@ def presets_install(**kwargs: Any) -> None:
     for model, items in catalogue:
         known = set(model.objects.values_list("code", flat=True))
         model.objects.bulk_create([model(**item) for item in items if item["code"] not in known])
+    # Each migrate puts the shipped presets back as shipped: ownerless, read-only, and with
+    # Opora's own columns even if a database was edited by hand.
     for preset in PRESETS:
         ImportMapping.objects.update_or_create(
-            importer=preset.importer,
             preset=preset.slug,
             defaults={
+                "importer": preset.importer,
+                "owner": None,
                 "source_name": preset.title,
                 "columns": preset.columns,
                 "options": {"defaults": preset.defaults} if preset.defaults else {},
+                "created_by": None,
             },
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 
 from opora.core.access import UserLike, restrict
+from opora.core.imports.selectors import import_presets
 from opora.core.models import ImportMapping
 from opora.results.models import Assessment, ContextIndicator, ContextValue, SchoolResult, Subject
 
@@ -33,7 +34,7 @@ def context_overview(user: UserLike) -> list[dict[str, Any]]:
 
 
 def presets() -> QuerySet[ImportMapping]:
-    return ImportMapping.objects.exclude(preset="").order_by("importer", "source_name")
+    return import_presets()
 
 
 def catalogue() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from opora.core.access import Action, own_organizations
 from opora.core.audit import timeline_event_record
 from opora.core.choices import ImportStatus, TimelineVerb
 from opora.core.imports.base import (
@@ -29,6 +30,9 @@ from opora.core.imports.base import (
 from opora.core.imports.readers import Table, TableFileError, read_table
 from opora.core.jobs import JobError, JobReporter, job_handler, job_start
 from opora.core.models import ImportMapping, ImportUpload, Job
+
+if TYPE_CHECKING:
+    from opora.registry.models import Organization
 
 PREVIEW_ROWS = 20
 # Above this many rows the check of every row runs in the background job (with progress)
@@ -99,8 +103,10 @@ def import_upload_set_columns(
     user: UserLike,
     save_as: str = "",
     options: dict[str, Any] | None = None,
+    owner: Organization | None = None,
 ) -> ImportUpload:
-    """Set the column mapping (and the options); optionally save both for next time."""
+    """Set the column mapping (and the options); optionally save both for next time as a
+    mapping of `owner`, one of the organisations through which the user may import."""
     importer = get_importer(upload.importer)
     columns = {k: v for k, v in columns.items() if v}
     options = options if options is not None else upload.options
@@ -113,15 +119,57 @@ def import_upload_set_columns(
     upload.options = options
     upload.status = ImportStatus.MAPPED
     if save_as.strip():
-        # The territory for new schools belongs to this upload, not to the data source.
-        kept = {k: v for k, v in options.items() if k != "territory_id"}
-        upload.mapping, _created = ImportMapping.objects.update_or_create(
-            importer=importer.key,
-            source_name=save_as.strip()[:255],
-            defaults={"columns": columns, "options": kept, "created_by_id": user.pk},
+        upload.mapping = _mapping_save(
+            importer=importer,
+            name=save_as,
+            columns=columns,
+            options=options,
+            user=user,
+            owner=owner,
         )
     upload.save()
     return upload
+
+
+def _mapping_save(
+    *,
+    importer: Importer,
+    name: str,
+    columns: dict[str, str],
+    options: dict[str, Any],
+    user: UserLike,
+    owner: Organization | None,
+) -> ImportMapping:
+    """Create or update the organisation's own mapping of that name.
+
+    Never a preset and never another organisation's: the same name as a preset or as a
+    mapping of another organisation makes a new row, and the others read files as before.
+    """
+    own = own_organizations(user, Action.IMPORT)
+    if owner is None and len(own) == 1:
+        owner = own[0]
+    if not own:
+        raise ValidationError(
+            {
+                "save_as": _(
+                    "Сохранить сопоставление может только сотрудник организации с правом "
+                    "загрузки данных."
+                )
+            }
+        )
+    if owner is None or owner.pk not in {o.pk for o in own}:
+        raise ValidationError(
+            {"save_owner": _("Выберите, для какой из ваших организаций сохранить сопоставление.")}
+        )
+    # The territory for new schools belongs to this upload, not to the data source.
+    kept = {k: v for k, v in options.items() if k != "territory_id"}
+    mapping, _created = ImportMapping.objects.update_or_create(
+        importer=importer.key,
+        owner=owner,
+        source_name=name.strip()[:255],
+        defaults={"columns": columns, "options": kept, "created_by_id": user.pk},
+    )
+    return mapping
 
 
 def upload_options(upload: ImportUpload) -> ImportOptions:

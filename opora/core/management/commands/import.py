@@ -8,11 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opora.core.access import Action, own_organizations
 from opora.core.commands import command_user
 from opora.core.imports.base import ImportOptions, UnknownSchools, get_importer, importers
 from opora.core.imports.readers import TableFileError, read_table
+from opora.core.imports.selectors import import_mappings_by_source, import_presets
 from opora.core.imports.services import run_import_now
-from opora.core.models import ImportMapping
 from opora.registry.models import Territory
 
 # Short names for the command line; the key is what the web wizard uses.
@@ -63,11 +64,10 @@ class Command(BaseCommand):
         mapping_options: dict[str, Any] = {}
         columns = None
         if options["preset"]:
-            preset = ImportMapping.objects.filter(preset=options["preset"]).first()
+            # Only what Opora ships: a mapping someone saved is never taken for a preset.
+            preset = import_presets().filter(preset=options["preset"]).first()
             if preset is None:
-                known = ", ".join(
-                    ImportMapping.objects.exclude(preset="").values_list("preset", flat=True)
-                )
+                known = ", ".join(import_presets().values_list("preset", flat=True))
                 raise CommandError(
                     f"Нет готового сопоставления «{options['preset']}». Есть: {known}"
                 )
@@ -87,12 +87,7 @@ class Command(BaseCommand):
             ) from exc
         user = command_user(options["user"])
         if options["mapping"]:
-            mapping = ImportMapping.objects.filter(
-                importer=key, source_name=options["mapping"]
-            ).first()
-            if mapping is None:
-                raise CommandError(f"Сопоставление «{options['mapping']}» не найдено.")
-            columns, mapping_options = mapping.columns, mapping.options
+            columns, mapping_options = self._saved_mapping(user, key, options["mapping"])
         unknown = UnknownSchools.ERROR
         if options["create_missing"]:
             unknown = UnknownSchools.CREATE
@@ -147,3 +142,24 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {note[:2000]}")
         if failed:
             raise CommandError("В файлах есть ошибки.")
+
+    def _saved_mapping(
+        self, user: Any, key: str, source_name: str
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """The user's organisation's mapping of that name (or one in their reach)."""
+        found = import_mappings_by_source(user, key, source_name)
+        if not found:
+            raise CommandError(
+                f"Сопоставление «{source_name}» не найдено среди доступных пользователю "
+                f"«{user.username}»."
+            )
+        own = {o.pk for o in own_organizations(user, Action.IMPORT)}
+        first = found[0]
+        rivals = [m for m in found[1:] if (m.owner_id in own) == (first.owner_id in own)]
+        if rivals:
+            owners = ", ".join(str(m.owner) for m in [first, *rivals])
+            raise CommandError(
+                f"Сопоставлений «{source_name}» несколько ({owners}); укажите --user "
+                "сотрудника нужной организации."
+            )
+        return first.columns, first.options

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opora.core.commands import command_user
 from opora.core.jobs import JobError
+from opora.identification import selectors
 from opora.identification.exports import export_csv, export_xlsx
+from opora.identification.forms import version_label
 from opora.identification.methodology import BASE_METHODOLOGY_NAME, MethodologyError
-from opora.identification.models import IdentificationRun, Methodology
+from opora.identification.models import IdentificationRun, MethodologyVersion
 from opora.identification.services import methodology_params, run_compute
 from opora.registry.models import Territory
 
@@ -35,17 +38,15 @@ class Command(BaseCommand):
         export = options["export"]
         if export is not None and export.suffix.lower() not in (".csv", ".xlsx"):
             raise CommandError("Выгрузка бывает только в .csv или .xlsx.")
-        methodology = Methodology.objects.filter(name=options["methodology"]).first()
-        if methodology is None:
-            known = "; ".join(Methodology.objects.values_list("name", flat=True))
-            raise CommandError(f"Методики «{options['methodology']}» нет. Есть: {known}")
-        version = methodology.current
+        user = command_user(options["user"])
+        # Only what the user may see and run, as in the web form.
+        version = self._version(user, options["methodology"])
+        methodology = version.methodology
         try:
             methodology_params(version)
         except MethodologyError as exc:
             raise CommandError("Методика не годится: " + "; ".join(exc.problems)) from exc
-        territory = self._territory(options["territory"])
-        user = command_user(options["user"])
+        territory = self._territory(user, options["territory"])
         run = IdentificationRun.objects.create(
             territory=territory, year=options["year"], version=version, created_by=user
         )
@@ -87,14 +88,44 @@ class Command(BaseCommand):
                 export.write_text(export_csv(run, items), encoding="utf-8-sig")
             self.stdout.write(f"  выгружено: {export}")
 
-    def _territory(self, code: str | None) -> Territory:
+    def _version(self, user: User, name: str) -> MethodologyVersion:
+        """The current version of the methodology of that name (or number) the user sees."""
+        versions = selectors.runnable_versions(user)
+        found = list(versions.filter(methodology__name=name))
+        if not found and name.isdigit():
+            found = list(versions.filter(methodology__pk=int(name)))
+        if not found:
+            known = "; ".join(f"{version_label(v)}, № {v.methodology_id}" for v in versions)
+            raise CommandError(
+                f"Методики «{name}» нет среди доступных пользователю «{user.username}». "
+                f"Есть: {known}"
+            )
+        if len(found) > 1:
+            known = "; ".join(f"{version_label(v)}, № {v.methodology_id}" for v in found)
+            raise CommandError(
+                f"Методик «{name}» несколько: {known}. Укажите --methodology номером."
+            )
+        return found[0]
+
+    def _territory(self, user: User, code: str | None) -> Territory:
+        territories = selectors.run_territories(user)
         if code:
-            territory = Territory.objects.filter(code=code).first()
+            territory = territories.filter(code=code).first()
             if territory is None:
-                raise CommandError(f"Территории с кодом «{code}» нет.")
+                raise CommandError(
+                    f"Территории с кодом «{code}» нет среди тех, где пользователь "
+                    f"«{user.username}» может вести выявление."
+                )
             return territory
-        roots = list(Territory.objects.get_root_nodes())
+        depth = min((t.depth for t in territories), default=0)
+        roots = [t for t in territories if t.depth == depth]
+        if not roots:
+            raise CommandError(
+                f"Пользователь «{user.username}» не может вести выявление ни на одной территории."
+            )
         if len(roots) != 1:
             names = ", ".join(f"{t.name} ({t.code})" for t in roots)
-            raise CommandError(f"Укажите --territory: корневых территорий несколько: {names}")
+            raise CommandError(
+                f"Укажите --territory: территорий верхнего уровня несколько: {names}"
+            )
         return roots[0]
