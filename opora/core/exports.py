@@ -5,19 +5,27 @@ the one place where user text is kept from turning into a live formula (OWASP «
 injection»). A school name, an activity text or an imported cell that begins with `=`, `+`,
 `-`, `@`, a tab or a carriage return would otherwise run as a formula (`=HYPERLINK(…)`,
 `=cmd|' /C calc'!A0`) when the file is opened. In XLSX such text is stored as a string cell
-with Excel's «quote prefix» (shown exactly as typed, and still text when the cell is edited);
-in CSV it gets a leading apostrophe, which is how spreadsheet programs mark text.
+with Excel's «quote prefix» (shown exactly as typed, read back unchanged by openpyxl and by
+Opora's importers, and still text when the cell is edited); in CSV it gets a leading
+apostrophe, which is how spreadsheet programs mark text. A test (`core/tests/test_exports.py`)
+fails if a module outside `core` writes a workbook, a CSV or a download response itself.
+
+Rows go into a sheet through `sheet_append` (or `sheet_header`): it drops the control
+characters an XLSX cannot hold (a vertical tab pasted from Word would otherwise stop the
+export with an error). Word and PDF documents are in `opora.core.documents`.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
@@ -30,6 +38,10 @@ DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessin
 PDF_CONTENT_TYPE = "application/pdf"
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 (and so XLSX and DOCX) cannot hold; a vertical tab or a form feed is a
+# line or page break pasted from Word and becomes a line break, the rest is dropped.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 # Text that is a plain number («-5», «+7,5») is a value, not a formula: it stays as it is.
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?%?$")
 # Characters no file system or browser accepts in a file name.
@@ -49,11 +61,19 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
+def xml_text(text: str) -> str:
+    """`text` without the control characters XML files cannot hold (line breaks kept)."""
+    return _NOT_IN_XML.sub("", text.translate(_BREAKS))
+
+
 def _neutralise(cell: Cell) -> None:
     value = cell.value
-    # openpyxl turns any string starting with «=» into a formula cell (data type «f»); no
-    # export of Opora writes real formulas, so every such cell is user text.
-    if isinstance(value, str) and (cell.data_type == "f" or looks_like_formula(value)):
+    if not isinstance(value, str):
+        return
+    # openpyxl turns any string starting with «=» into a formula cell (data type «f») and
+    # «#N/A» and the like into error cells («e»); no export of Opora writes real formulas
+    # or errors, so every such cell is user text.
+    if cell.data_type in ("f", "e") or looks_like_formula(value):
         cell.data_type = "s"
         cell.quotePrefix = True
 
@@ -73,9 +93,22 @@ def sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
+def sheet_append(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """Append a row; text loses the control characters a workbook cannot hold."""
+    sheet.append([_sheet_value(value) for value in values])
+
+
+def _sheet_value(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazy translation
+        value = str(value)
+    if isinstance(value, str):
+        return xml_text(value)
+    return value
+
+
 def sheet_header(sheet: Worksheet, titles: Sequence[str], widths: Sequence[float] = ()) -> None:
     """Append a bold, wrapped header row, freeze the rows above the data and set widths."""
-    sheet.append(list(titles))
+    sheet_append(sheet, titles)
     row = sheet.max_row
     for cell in sheet[row]:
         cell.font = Font(bold=True)
@@ -86,8 +119,14 @@ def sheet_header(sheet: Worksheet, titles: Sequence[str], widths: Sequence[float
 
 
 def workbook_bytes(book: Workbook) -> bytes:
-    """The workbook as an XLSX file, with every formula-looking text cell made plain text."""
+    """The workbook as an XLSX file, with every formula-looking text cell made plain text
+    and every sheet printed on A4 (Excel's default is the printer's, often US Letter)."""
+    if book.write_only:
+        # Cells of a write-only sheet are gone once written: they cannot be checked here.
+        raise TypeError("workbook_bytes needs a normal workbook (workbook_new), not write-only")
     for sheet in book.worksheets:
+        if not sheet.page_setup.paperSize:
+            sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell, Cell):
@@ -102,10 +141,15 @@ def _csv_value(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "да" if value else "нет"
+    if isinstance(value, int):
+        return value
     if isinstance(value, float | Decimal):
         # A «;»-separated file is for Russian Excel, which reads «1,25» as a number.
         return str(value).replace(".", ",")
-    return csv_safe(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    # Anything else (a lazy translation, a choice) is written as its text: checked as text.
+    return csv_safe(str(value))
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]], *, delimiter: str = ";") -> bytes:
