@@ -212,3 +212,23 @@ def test_no_module_writes_a_file_for_users_outside_the_one_place() -> None:
             continue
         problems += export_violations(file.read_text(encoding="utf-8"), relative)
     assert problems == []
+
+
+# --- The import wizard's template -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("analyst", 200), ("coordinator", 200), ("director_a", 404), ("anonymous", 302)],
+)
+def test_import_template_is_named_for_what_it_loads(world, persona, status) -> None:
+    from opora.core.tests.helpers import download_name
+
+    response = world.client(persona).get("/imports/registry.schools/template.xlsx")
+    assert response.status_code == status
+    if status == 200:
+        assert download_name(response) == "Шаблон загрузки — Реестр школ.xlsx"
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet.title == "Реестр школ"
+        assert sheet["A1"].value and sheet["A1"].font.bold
+        assert int(sheet.page_setup.paperSize) == 9
