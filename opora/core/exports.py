@@ -47,6 +47,9 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?%?$")
 # Characters no file system or browser accepts in a file name.
 _UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 MAX_FILENAME_CHARS = 120
+# Linux and macOS allow 255 bytes per name; Cyrillic takes two bytes in UTF-8 and «—», «№»
+# three, and a browser may add « (2)»: the name is cut by bytes, with room to spare.
+MAX_FILENAME_BYTES = 200
 
 
 def looks_like_formula(text: str) -> bool:
@@ -171,4 +174,8 @@ def export_filename(*parts: Any, extension: str) -> str:
     words = [" ".join(str(p).split()) for p in parts if p not in (None, "")]
     name = _UNSAFE_IN_FILENAME.sub(" ", " — ".join(words))
     name = " ".join(name.split()).strip(" .") or "Опора"
-    return f"{name[:MAX_FILENAME_CHARS].rstrip(' .')}.{extension.lstrip('.')}"
+    suffix = "." + extension.lstrip(".")
+    name = name[:MAX_FILENAME_CHARS]
+    while len((name + suffix).encode()) > MAX_FILENAME_BYTES:
+        name = name[:-1]
+    return name.rstrip(" .—") + suffix

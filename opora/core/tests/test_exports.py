@@ -67,6 +67,9 @@ def test_export_file_names_are_russian_and_safe() -> None:
     assert name == "Дорожная карта — МБОУ СОШ № 5 филиал.docx"
     assert export_filename("", extension=".xlsx") == "Опора.xlsx"
     assert len(export_filename("Я" * 500, extension="pdf")) <= 124
+    # Cut by bytes: «№» and «—» take three bytes each, and file systems count bytes.
+    long = export_filename(*["№ 5"] * 60, extension="docx")
+    assert len(long.encode()) <= 200 and long.endswith("№ 5.docx")
 
 
 def test_control_characters_pasted_from_word_do_not_stop_a_workbook() -> None:
