@@ -66,6 +66,8 @@ def csv_safe(value: Any) -> Any:
 
 def xml_text(text: str) -> str:
     """`text` without the control characters XML files cannot hold (line breaks kept)."""
+    if _NOT_IN_XML.search(text) is None:  # nearly always: no copy made
+        return text
     return _NOT_IN_XML.sub("", text.translate(_BREAKS))
 
 
@@ -102,10 +104,10 @@ def sheet_append(sheet: Worksheet, values: Iterable[Any]) -> None:
 
 
 def _sheet_value(value: Any) -> Any:
-    if isinstance(value, Promise):  # a lazy translation
-        value = str(value)
     if isinstance(value, str):
         return xml_text(value)
+    if isinstance(value, Promise):  # a lazy translation
+        return xml_text(str(value))
     return value
 
 
@@ -130,10 +132,11 @@ def workbook_bytes(book: Workbook) -> bytes:
     for sheet in book.worksheets:
         if not sheet.page_setup.paperSize:
             sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell, Cell):
-                    _neutralise(cell)
+        # The cells that exist, without iter_rows' filling of every gap with an empty cell
+        # (which would also write those empty cells into the file).
+        for cell in list(sheet._cells.values()):
+            if isinstance(cell, Cell):
+                _neutralise(cell)
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
