@@ -93,9 +93,10 @@ def workbook_new(title: str) -> tuple[Workbook, Worksheet]:
 
 
 def sheet_title(title: str) -> str:
-    """A sheet name Excel accepts: no []:*?/\\ and at most 31 characters."""
-    cleaned = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split()) or "Лист"
-    return cleaned[:31]
+    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, at most 31
+    characters."""
+    cleaned = " ".join(re.sub(r"[\[\]:*?/\\]", " ", title).split())[:31].strip(" '")
+    return cleaned or "Лист"
 
 
 def sheet_append(sheet: Worksheet, values: Iterable[Any]) -> None:

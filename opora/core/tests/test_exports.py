@@ -113,6 +113,7 @@ def test_csv_checks_any_value_as_the_text_it_is_written_as() -> None:
 def test_sheet_titles_excel_refuses_are_mended() -> None:
     assert sheet_title("1. Родители [5–9]: итог/сводка?") == "1. Родители 5–9 итог сводка"
     assert sheet_title("") == "Лист"
+    assert sheet_title("'Итоги'") == "Итоги"
     assert len(sheet_title("Я" * 40)) == 31
 
 
