@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +14,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from opora.core.access import Action, get_for_user, is_scoped, own_organizations, restrict
 from opora.core.audit import object_history
+from opora.core.exports import (
+    XLSX_CONTENT_TYPE,
+    export_filename,
+    sheet_header,
+    workbook_bytes,
+    workbook_new,
+)
 from opora.core.forms import ImportColumnsForm, ImportUploadForm
 from opora.core.imports.base import Importer, get_importer
 from opora.core.imports.selectors import import_mapping_list
@@ -32,7 +35,7 @@ from opora.core.imports.services import (
 )
 from opora.core.models import ImportUpload, Job
 from opora.core.navigation import SECTIONS, section
-from opora.core.web import errors_to_form
+from opora.core.web import download, errors_to_form
 from opora.registry.models import Territory
 from opora.registry.selectors import home_summary
 
@@ -173,22 +176,11 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
 def import_template(request: HttpRequest, key: str) -> HttpResponse:
     """An empty XLSX with the importer's columns as headers: a file the wizard recognises."""
     importer = _importer_for(request, key)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append([str(column.label) for column in importer.columns])
-    for index, column in enumerate(importer.columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.label) + 2)
-    stream = io.BytesIO()
-    book.save(stream)
-    response = HttpResponse(
-        stream.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{importer.key}-template.xlsx"'
-    return response
+    book, sheet = workbook_new(str(importer.title))
+    labels = [str(column.label) for column in importer.columns]
+    sheet_header(sheet, labels, widths=[max(14, len(label) + 2) for label in labels])
+    name = export_filename(_("Шаблон загрузки"), importer.title, extension="xlsx")
+    return download(workbook_bytes(book), name, XLSX_CONTENT_TYPE)
 
 
 @login_required

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from opora.core.dates import date_ru
+from opora.core.exports import (
+    csv_bytes,
+    export_filename,
+    sheet_append,
+    sheet_header,
+    workbook_bytes,
+    workbook_new,
+)
 from opora.identification.choices import Change
 from opora.identification.methodology import parse_params, problem_type_names
 from opora.identification.models import IdentificationRun, SchoolIdentification
@@ -71,39 +76,34 @@ def export_rows(run: IdentificationRun, items: Iterable[SchoolIdentification]) -
     return rows
 
 
+def export_name(run: IdentificationRun, extension: str) -> str:
+    """«Список ШНОР и ШНСУ 2024 — Демо-город — расчёт № 12.xlsx»."""
+    return export_filename(
+        _("Список ШНОР и ШНСУ %(year)s") % {"year": run.year},
+        run.territory.name,
+        _("расчёт № %(n)s") % {"n": run.pk},
+        extension=extension,
+    )
+
+
 def export_xlsx(run: IdentificationRun, items: Iterable[SchoolIdentification]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Список %(year)s") % {"year": run.year}
-    sheet.append([str(run)])
+    book, sheet = workbook_new(_("Список %(year)s") % {"year": run.year})
+    sheet_append(sheet, [str(run)])
     status = run.get_status_display()
     if run.order_number:
         status += _(", приказ № %(n)s от %(d)s") % {
             "n": run.order_number,
-            "d": run.order_date.strftime("%d.%m.%Y") if run.order_date else "",
+            "d": date_ru(run.order_date),
         }
-    sheet.append([_("Состояние: %(s)s") % {"s": status}])
-    sheet.append([title for _key, title in export_columns()])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet_append(sheet, [_("Состояние: %(s)s") % {"s": status}])
+    sheet_header(sheet, [title for _key, title in export_columns()], widths=(14, 48, 24))
     for row in export_rows(run, items):
-        sheet.append(row)
+        sheet_append(sheet, row)
     sheet.freeze_panes = "C4"
-    for letter, width in (("A", 14), ("B", 48), ("C", 24)):
-        sheet.column_dimensions[letter].width = width
     sheet.column_dimensions["W"].width = 120
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+    return workbook_bytes(book)
 
 
-def export_csv(run: IdentificationRun, items: Iterable[SchoolIdentification]) -> str:
-    stream = io.StringIO()
-    writer = csv.writer(stream, delimiter=";")
-    writer.writerow([title for _key, title in export_columns()])
-    for row in export_rows(run, items):
-        # A «;»-separated file is for Russian Excel, which reads «1,25» as a number.
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-    return stream.getvalue()
+def export_csv(run: IdentificationRun, items: Iterable[SchoolIdentification]) -> bytes:
+    header = [title for _key, title in export_columns()]
+    return csv_bytes([header, *export_rows(run, items)])

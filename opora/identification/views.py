@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core.access import Action, get_for_user, has_any
 from opora.core.cards import card_section
-from opora.core.web import errors_to_form
+from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from opora.core.web import download, errors_to_form
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
-from opora.identification.exports import export_csv, export_xlsx
+from opora.identification.exports import export_csv, export_name, export_xlsx
 from opora.identification.forms import (
     ApproveForm,
     CompareForm,
@@ -150,20 +151,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     run = _run_for(request, pk)
     items = _filtered(request, run, _filters(request, run))
-    name = f"spisok-{run.year}-{run.pk}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            export_xlsx(run, items),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    elif fmt == "csv":
-        response = HttpResponse(
-            "\ufeff" + export_csv(run, items), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return download(export_xlsx(run, items), export_name(run, fmt), XLSX_CONTENT_TYPE)
+    if fmt == "csv":
+        return download(export_csv(run, items), export_name(run, fmt), CSV_CONTENT_TYPE)
+    raise Http404
 
 
 @login_required

@@ -3,12 +3,19 @@ values (only the schools the user may see)."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from opora.core.access import UserLike
+from opora.core.dates import date_ru
+from opora.core.exports import (
+    export_filename,
+    sheet_append,
+    sheet_header,
+    workbook_bytes,
+    workbook_new,
+)
 from opora.monitoring.choices import IndicatorUnit, Light
 from opora.monitoring.models import Checkpoint, Value
 from opora.monitoring.selectors import checkpoint_rollup, checkpoint_submissions
@@ -24,17 +31,20 @@ def _cell(value: Decimal | None, unit: str) -> float | str | None:
     return float(value)
 
 
-def checkpoint_xlsx(user: UserLike, checkpoint: Checkpoint) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+def checkpoint_export_name(checkpoint: Checkpoint) -> str:
+    """«Мониторинг — Входной мониторинг — 01.09.2024.xlsx»."""
+    return export_filename(
+        _("Мониторинг"), checkpoint.name, date_ru(checkpoint.held_on), extension="xlsx"
+    )
 
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = _("Сводка")
-    summary.append([checkpoint.programme.name])
-    summary.append([f"{checkpoint.name} ({checkpoint.held_on:%d.%m.%Y})"])
-    summary.append([])
+
+def checkpoint_xlsx(user: UserLike, checkpoint: Checkpoint) -> bytes:
+    from openpyxl.styles import Alignment, PatternFill
+
+    book, summary = workbook_new(_("Сводка"))
+    sheet_append(summary, [checkpoint.programme.name])
+    sheet_append(summary, [f"{checkpoint.name} ({date_ru(checkpoint.held_on)})"])
+    sheet_append(summary, [])
     header = [
         _("№"),
         _("Показатель"),
@@ -46,13 +56,12 @@ def checkpoint_xlsx(user: UserLike, checkpoint: Checkpoint) -> bytes:
         _("Достигли цели, школ"),
         _("Оценка"),
     ]
-    summary.append(header)
-    for cell in summary[4]:
-        cell.font = Font(bold=True)
+    sheet_header(summary, header)
     for row in checkpoint_rollup(checkpoint):
         indicator = row.item.indicator
         rollup = row.rollup
-        summary.append(
+        sheet_append(
+            summary,
             [
                 row.item.number,
                 indicator.name,
@@ -65,7 +74,7 @@ def checkpoint_xlsx(user: UserLike, checkpoint: Checkpoint) -> bytes:
                 rollup.schools if rollup else 0,
                 rollup.reached if rollup else 0,
                 str(row.light.label),
-            ]
+            ],
         )
         if row.light in FILLS:
             summary.cell(summary.max_row, 9).fill = PatternFill("solid", fgColor=FILLS[row.light])
@@ -77,22 +86,20 @@ def checkpoint_xlsx(user: UserLike, checkpoint: Checkpoint) -> bytes:
     schools = book.create_sheet(_("Школы"))
     forms = checkpoint_submissions(user, checkpoint).rows
     items = list(checkpoint.indicators.select_related("indicator").order_by("position"))
-    schools.append(
+    sheet_header(
+        schools,
         [_("Код"), _("Школа"), _("Состояние формы")]
-        + [f"{i.number}. {i.indicator.name[:60]}" for i in items]
+        + [f"{i.number}. {i.indicator.name[:60]}" for i in items],
     )
-    for cell in schools[1]:
-        cell.font = Font(bold=True)
     values = {
         (v.submission_id, v.programme_indicator_id): v.value
         for v in Value.objects.filter(submission__in=forms)
     }
     by_item = {i.pk: i.indicator.unit for i in items}
     for form in forms:
-        schools.append(
+        sheet_append(
+            schools,
             [form.school.code, form.school.name, str(form.get_status_display())]
-            + [_cell(values.get((form.pk, i.pk)), by_item[i.pk]) for i in items]
+            + [_cell(values.get((form.pk, i.pk)), by_item[i.pk]) for i in items],
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, can, get_for_user, has_any
 from opora.core.cards import card_section
-from opora.core.web import attachment, errors_to_form
+from opora.core.exports import XLSX_CONTENT_TYPE
+from opora.core.web import attachment, download, errors_to_form
 from opora.monitoring import selectors, services
 from opora.monitoring.choices import CheckpointKind, SubmissionStatus
-from opora.monitoring.exports import checkpoint_xlsx
+from opora.monitoring.exports import checkpoint_export_name, checkpoint_xlsx
 from opora.monitoring.forms import (
     CheckpointForm,
     IndicatorAddForm,
@@ -349,13 +350,7 @@ def checkpoint_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def checkpoint_export(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = selectors.checkpoint_get(request.user, pk)
     data = checkpoint_xlsx(request.user, checkpoint)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="monitoring-{checkpoint.pk}-{checkpoint.held_on:%Y-%m-%d}.xlsx"'
-    )
-    return response
+    return download(data, checkpoint_export_name(checkpoint), XLSX_CONTENT_TYPE)
 
 
 @login_required

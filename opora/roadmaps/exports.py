@@ -7,16 +7,38 @@ same roadmap (a test checks it for every template).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from opora.core.documents import (
+    PDF_FONT,
+    PdfFontMissing,
+    docx_bytes,
+    docx_new,
+    pdf_new,
+    text_width_mm,
+)
+from opora.core.exports import (
+    DOCX_CONTENT_TYPE,
+    PDF_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    export_filename,
+    sheet_append,
+    workbook_bytes,
+    workbook_new,
+    xml_text,
+)
 from opora.roadmaps.choices import Level
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap
+
+if TYPE_CHECKING:
+    from opora.roadmaps.models import Roadmap
+
+# PdfFontMissing is raised by export_pdf; views and the command catch it from here.
+__all__ = ["EXPORTS", "PdfFontMissing", "export_docx", "export_pdf", "export_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -47,16 +69,24 @@ def export_columns(draft: DraftRoadmap) -> list[Column]:
 
 
 def cell_value(activity: DraftActivity, key: str) -> str:
+    """The text of one cell, without control characters Word and Excel cannot hold."""
     if key.startswith("year:"):
-        return activity.year_results.get(key[5:], "")
+        return xml_text(activity.year_results.get(key[5:], ""))
     if key == "levels":
         return ", ".join(str(Level(level).label) for level in activity.levels)
-    value = getattr(activity, key)
-    return str(value)
+    return xml_text(str(getattr(activity, key)))
+
+
+def fitted_widths_mm(columns: list[Column], available_mm: float) -> list[float]:
+    """The columns' widths in millimetres, narrowed in proportion when the table would be
+    wider than the page's text area (a roadmap with many year columns)."""
+    total = sum(c.width_cm for c in columns) * 10
+    scale = min(1.0, available_mm / total) if total else 1.0
+    return [c.width_cm * 10 * scale for c in columns]
 
 
 def section_heading(number: str, title: str) -> str:
-    return f"{number}. {title}" if number else title
+    return xml_text(f"{number}. {title}" if number else title)
 
 
 def header_lines(draft: DraftRoadmap) -> list[str]:
@@ -67,25 +97,18 @@ def header_lines(draft: DraftRoadmap) -> list[str]:
     lines += [draft.approval]
     if draft.authority:
         lines.append(draft.authority)
-    return lines
+    return [xml_text(line) for line in lines]
 
 
 def export_docx(draft: DraftRoadmap) -> bytes:
     """Word (.docx): landscape A4, Times New Roman, the header row repeated on every page."""
-    import docx
-    from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Mm, Pt
 
-    document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+    document = docx_new(title=draft.title, landscape=True)
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(11)
@@ -96,7 +119,7 @@ def export_docx(draft: DraftRoadmap) -> bytes:
         paragraph.paragraph_format.space_after = Pt(0)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title_run = title.add_run(draft.title)
+    title_run = title.add_run(xml_text(draft.title))
     title_run.bold = True
     title_run.font.size = Pt(13)
 
@@ -143,35 +166,34 @@ def export_docx(draft: DraftRoadmap) -> bytes:
             cells = table.add_row().cells
             for cell, column in zip(cells, columns, strict=True):
                 cell.text = cell_value(activity, column.key)
+    widths = fitted_widths_mm(columns, text_width_mm(landscape=True))
+    # Word reads the cells' widths, LibreOffice the table grid: both are set.
+    for grid_column, width in zip(table.columns, widths, strict=True):
+        grid_column.width = Mm(width)
     for row in table.rows:
-        for cell, column in zip(row.cells, columns, strict=True):
-            cell.width = Cm(column.width_cm)
-    stream = io.BytesIO()
-    document.save(stream)
-    return stream.getvalue()
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    return docx_bytes(document)
 
 
 def export_xlsx(draft: DraftRoadmap) -> bytes:
     """Excel (.xlsx): the same table, section rows merged, the header frozen."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Дорожная карта")
+    book, sheet = workbook_new(_("Дорожная карта"))
     columns = export_columns(draft)
     width = len(columns)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
     for line in header_lines(draft):
-        sheet.append([line])
-    sheet.append([draft.title])
+        sheet_append(sheet, [line])
+    sheet_append(sheet, [draft.title])
     sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=13)
     years = [c for c in columns if c.key.startswith("year:")]
-    sheet.append([c.title for c in columns])
+    sheet_append(sheet, [c.title for c in columns])
     header_row = sheet.max_row
     if years:
         first = columns.index(years[0]) + 1
@@ -182,7 +204,7 @@ def export_xlsx(draft: DraftRoadmap) -> bytes:
             end_row=header_row,
             end_column=first + len(years) - 1,
         )
-        sheet.append([c.title if c in years else "" for c in columns])
+        sheet_append(sheet, [c.title if c in years else "" for c in columns])
     last_header = sheet.max_row
     for row in sheet.iter_rows(min_row=header_row, max_row=last_header, max_col=width):
         for cell in row:
@@ -190,12 +212,12 @@ def export_xlsx(draft: DraftRoadmap) -> bytes:
             cell.alignment = wrap
             cell.border = border
     for part in draft.sections:
-        sheet.append([section_heading(part.number, part.title)])
+        sheet_append(sheet, [section_heading(part.number, part.title)])
         index = sheet.max_row
         sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=width)
         sheet.cell(index, 1).font = Font(bold=True)
         for activity in part.activities:
-            sheet.append([cell_value(activity, c.key) for c in columns])
+            sheet_append(sheet, [cell_value(activity, c.key) for c in columns])
             for cell in sheet[sheet.max_row][:width]:
                 cell.alignment = wrap
                 cell.border = border
@@ -204,56 +226,28 @@ def export_xlsx(draft: DraftRoadmap) -> bytes:
     sheet.freeze_panes = f"A{last_header + 1}"
     sheet.print_title_rows = f"{header_row}:{last_header}"
     sheet.page_setup.orientation = "landscape"
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
-
-
-# PDF needs a font with Cyrillic; DejaVu is Debian's fonts-dejavu-core (README, .ci/run).
-PDF_FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/local/share/fonts/dejavu"),
-)
-
-
-class PdfFontMissing(RuntimeError):
-    pass
-
-
-def _pdf_fonts() -> tuple[Path, Path]:
-    for folder in PDF_FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            return regular, bold
-    raise PdfFontMissing(
-        _("Для PDF нужен шрифт DejaVu Sans (пакет fonts-dejavu-core); он не установлен.")
-    )
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    return workbook_bytes(book)
 
 
 def export_pdf(draft: DraftRoadmap) -> bytes:
     """PDF: A4 landscape, the same stamp, title and table; the header repeats on each page."""
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    regular, bold = _pdf_fonts()
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_margins(12, 12, 12)
-    pdf.set_auto_page_break(auto=True, margin=12)
-    pdf.add_font("DejaVu", "", str(regular))
-    pdf.add_font("DejaVu", "B", str(bold))
-    pdf.set_title(draft.title[:200])
+    pdf = pdf_new(title=draft.title, landscape=True)
     pdf.add_page()
-    pdf.set_font("DejaVu", size=10)
+    pdf.set_font(PDF_FONT, size=10)
     for line in header_lines(draft):
         pdf.cell(0, 5, line, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font("DejaVu", "B", 12)
-    pdf.multi_cell(0, 6, draft.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(PDF_FONT, "B", 12)
+    pdf.multi_cell(0, 6, xml_text(draft.title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     columns = export_columns(draft)
     widths = [c.width_cm for c in columns]
-    pdf.set_font("DejaVu", size=8)
+    pdf.set_font(PDF_FONT, size=8)
     heading = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
     section_style = FontFace(emphasis="BOLD", fill_color=(245, 245, 245))
     with pdf.table(
@@ -300,11 +294,19 @@ def _pdf_row_chunks(pdf: Any, values: list[str], widths: list[float]) -> list[li
     ]
 
 
+def export_name(roadmap: Roadmap, extension: str) -> str:
+    """«Дорожная карта — МБОУ СОШ № 5 — 2024-2025.docx»: whose roadmap and for which years
+    (a later version says so: «… — версия 2»)."""
+    whose = roadmap.school.short_name if roadmap.school else roadmap.programme.owner.short_name
+    starts = roadmap.starts_on or roadmap.programme.starts_on
+    ends = roadmap.ends_on or roadmap.programme.ends_on
+    years = f"{starts.year}-{ends.year}" if ends.year != starts.year else str(starts.year)
+    version = _("версия %(n)s") % {"n": roadmap.version} if roadmap.version > 1 else ""
+    return export_filename(_("Дорожная карта"), whose, years, version, extension=extension)
+
+
 EXPORTS: dict[str, tuple[Callable[[DraftRoadmap], bytes], str]] = {
-    "docx": (
-        export_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "xlsx": (export_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (export_pdf, "application/pdf"),
+    "docx": (export_docx, DOCX_CONTENT_TYPE),
+    "xlsx": (export_xlsx, XLSX_CONTENT_TYPE),
+    "pdf": (export_pdf, PDF_CONTENT_TYPE),
 }

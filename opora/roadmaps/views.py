@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, get_for_user, restrict
 from opora.core.cards import card_section
-from opora.core.web import attachment, errors_to_form
+from opora.core.web import attachment, download, errors_to_form
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
@@ -36,7 +36,7 @@ from opora.roadmaps.constructor import (
 from opora.roadmaps.diff import roadmap_diff
 from opora.roadmaps.drafts import DraftRoadmap
 from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
-from opora.roadmaps.exports import EXPORTS, PdfFontMissing
+from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
@@ -427,9 +427,7 @@ def roadmap_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except PdfFontMissing as exc:
         messages.error(request, str(exc))
         return redirect(roadmap.get_absolute_url())
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.pk}.{fmt}"'
-    return response
+    return download(data, export_name(roadmap, fmt), content_type)
 
 
 @login_required

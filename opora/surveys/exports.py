@@ -6,20 +6,34 @@ appear with their count and no answers; free-text answers are counted, not liste
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from opora.core.access import UserLike
+from opora.core.exports import (
+    csv_bytes,
+    export_filename,
+    sheet_append,
+    sheet_header,
+    sheet_title,
+    workbook_bytes,
+    workbook_new,
+)
 from opora.surveys.choices import QuestionKind
 from opora.surveys.models import SurveyLink, SurveyRound
 from opora.surveys.selectors import Results, results_per_link, round_links, round_rollup
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+def links_export_name(survey_round: SurveyRound, extension: str) -> str:
+    """«Ссылки анкетирования — Анкетирование весна 2025.xlsx»."""
+    return export_filename(_("Ссылки анкетирования"), survey_round.title, extension=extension)
+
+
+def results_export_name(survey_round: SurveyRound) -> str:
+    """«Результаты анкетирования — Анкетирование весна 2025.xlsx»."""
+    return export_filename(_("Результаты анкетирования"), survey_round.title, extension="xlsx")
 
 
 def _link_rows(
@@ -51,30 +65,16 @@ def _link_rows(
 
 def links_xlsx(links: list[SurveyLink], absolute: Callable[[str], str]) -> bytes:
     header, rows = _link_rows(links, absolute)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Ссылки")
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book, sheet = workbook_new(_("Ссылки"))
+    sheet_header(sheet, header, widths=(12, 30, 14, 40, 60, 10, 10))
     for row in rows:
-        sheet.append(row)
-    for column, width in zip("ABCDEFG", (12, 30, 14, 40, 60, 10, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+        sheet_append(sheet, row)
+    return workbook_bytes(book)
 
 
 def links_csv(links: list[SurveyLink], absolute: Callable[[str], str]) -> bytes:
     header, rows = _link_rows(links, absolute)
-    stream = io.StringIO()
-    writer = csv.writer(stream, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    # BOM and semicolons: Excel in a Russian locale opens the file as it is.
-    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+    return csv_bytes([header, *rows])
 
 
 def _result_rows(school: str, results: Results) -> list[list[object]]:
@@ -135,16 +135,15 @@ def results_xlsx(user: UserLike, survey_round: SurveyRound) -> bytes:
     """One sheet with the response counts, then one sheet per questionnaire: the territory
     roll-up and each school that reached the minimum, one row per answer option."""
     links = round_links(user, survey_round)
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = _("Число ответов")
-    summary.append(
-        [_("Код ОО"), _("Школа"), _("Анкета"), _("Ответов"), _("Минимум"), _("Результаты")]
+    book, summary = workbook_new(_("Число ответов"))
+    sheet_header(
+        summary,
+        [_("Код ОО"), _("Школа"), _("Анкета"), _("Ответов"), _("Минимум"), _("Результаты")],
     )
     for link in links:
         enough = link.response_count >= link.questionnaire.min_respondents  # type: ignore[attr-defined]
-        summary.append(
+        sheet_append(
+            summary,
             [
                 link.school.code,
                 link.school.short_name,
@@ -152,7 +151,7 @@ def results_xlsx(user: UserLike, survey_round: SurveyRound) -> bytes:
                 link.response_count,  # type: ignore[attr-defined]
                 link.questionnaire.min_respondents,
                 _("показаны") if enough else _("недостаточно ответов — не показываются"),
-            ]
+            ],
         )
     header = [
         _("Школа"),
@@ -167,17 +166,15 @@ def results_xlsx(user: UserLike, survey_round: SurveyRound) -> bytes:
     ]
     questionnaires = sorted({link.questionnaire for link in links}, key=lambda q: q.pk)
     for index, questionnaire in enumerate(questionnaires, start=1):
-        sheet = book.create_sheet(f"{index}. {questionnaire.get_group_display()}"[:31])
-        sheet.append([questionnaire.title])
+        sheet = book.create_sheet(sheet_title(f"{index}. {questionnaire.get_group_display()}"))
+        sheet_append(sheet, [questionnaire.title])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(header)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        sheet_header(sheet, header)
         rollup = round_rollup(user, survey_round, questionnaire)
         if rollup.results is not None:
             label = _("Все школы (%(n)s)") % {"n": rollup.schools_counted}
             for row in _result_rows(label, rollup.results):
-                sheet.append(row)
+                sheet_append(sheet, row)
         mine = [link for link in links if link.questionnaire_id == questionnaire.pk]
         counts = {
             link.pk: link.response_count  # type: ignore[attr-defined]
@@ -188,10 +185,8 @@ def results_xlsx(user: UserLike, survey_round: SurveyRound) -> bytes:
         for link in mine:
             if link.pk in per_link:
                 for row in _result_rows(link.school.short_name, per_link[link.pk]):
-                    sheet.append(row)
+                    sheet_append(sheet, row)
         sheet.column_dimensions["A"].width = 28
         sheet.column_dimensions["E"].width = 60
         sheet.column_dimensions["F"].width = 36
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+    return workbook_bytes(book)

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, can, reach
 from opora.core.cards import card_section
+from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from opora.core.web import download
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import AcademicYear, Organization
 from opora.surveys import exports, selectors, services
@@ -424,15 +426,13 @@ def round_links_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         data, content_type = (
             exports.links_xlsx(links, request.build_absolute_uri),
-            exports.XLSX,
+            XLSX_CONTENT_TYPE,
         )
     elif fmt == "csv":
-        data, content_type = exports.links_csv(links, request.build_absolute_uri), "text/csv"
+        data, content_type = exports.links_csv(links, request.build_absolute_uri), CSV_CONTENT_TYPE
     else:
         raise Http404
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey_round.pk}-links.{fmt}"'
-    return response
+    return download(data, exports.links_export_name(survey_round, fmt), content_type)
 
 
 @login_required
@@ -486,13 +486,8 @@ def round_rollup(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpRe
 @require_GET
 def round_export(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_get(request.user, pk)
-    response = HttpResponse(
-        exports.results_xlsx(request.user, survey_round), content_type=exports.XLSX
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="survey-{survey_round.pk}-results.xlsx"'
-    )
-    return response
+    data = exports.results_xlsx(request.user, survey_round)
+    return download(data, exports.results_export_name(survey_round), XLSX_CONTENT_TYPE)
 
 
 @login_required

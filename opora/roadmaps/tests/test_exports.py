@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import docx
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
+from opora.core.tests.helpers import (
+    ATTACKS,
+    assert_docx_a4,
+    assert_xlsx_keeps_as_text,
+    download_name,
+)
+from opora.registry.models import Programme, ProgrammeSchool
+from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftRoadmap
-from opora.roadmaps.exports import export_docx, export_pdf, export_xlsx
+from opora.roadmaps.exports import export_columns, export_docx, export_pdf, export_xlsx
 from opora.roadmaps.readers import read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.seeds import SEED_TEMPLATES, seed_template_draft
+from opora.roadmaps.services import roadmap_create
 
 
 def comparable(draft: DraftRoadmap) -> list[object]:
@@ -97,3 +109,91 @@ def test_pdf_export_is_a_pdf_with_the_roadmap_text(template):
     assert " ".join(draft.activities[0].text.split())[:40] in flat
     assert " ".join(draft.activities[-1].text.split())[:40] in flat
     assert "№ п/п" in flat
+
+
+# --- Downloads: formula-looking text stays text, Russian names, A4 ----------------------------
+
+
+@pytest.fixture
+def attacked(world):
+    """A school's roadmap whose activities a user filled with formula-looking text."""
+    programme = Programme.objects.create(
+        name="Программа поддержки",
+        owner=world.department,
+        starts_on=datetime.date(2024, 9, 1),
+        ends_on=datetime.date(2025, 8, 31),
+    )
+    ProgrammeSchool.objects.create(programme=programme, school=world.school_a)
+    roadmap = roadmap_create(
+        programme=programme,
+        school=world.school_a,
+        kind=RoadmapKind.TRANSITION,
+        draft=seed_template_draft("novosibirsk-2020"),
+        user=world.user("coordinator"),
+        source="шаблон",
+    )
+    activities = list(roadmap.activities.order_by("position"))
+    for activity, text in zip(activities, ATTACKS, strict=False):
+        activity.text = text
+        activity.save(update_fields=["text"])
+    # A line break pasted from Word arrives as a vertical tab: XML cannot hold it.
+    activities[-1].responsible = "Директор\x0bзаместитель"
+    activities[-1].save(update_fields=["responsible"])
+    return roadmap
+
+
+def test_formula_looking_activities_download_as_text_and_import_back_unchanged(world, attacked):
+    client = world.client("director_a")
+    response = client.get(reverse("roadmaps:export", args=[attacked.pk, "xlsx"]))
+    assert response.status_code == 200
+    assert download_name(response) == "Дорожная карта — СОШ № 1 — 2024-2025.xlsx"
+    assert_xlsx_keeps_as_text(response.content)
+    # The quote prefix is invisible to a reader: the file imports to the same roadmap (the
+    # recogniser trims the tab, as it trims every cell).
+    again = recognize(read_document(response.content, "карта.xlsx"))
+    assert [a.text for a in again.activities][: len(ATTACKS)] == [t.strip() for t in ATTACKS]
+    assert again.activities[-1].responsible == "Директор\nзаместитель"
+
+
+def test_word_and_pdf_downloads_are_a4_landscape_with_russian_names(world, attacked):
+    from pypdf import PdfReader
+
+    client = world.client("curator")
+    word = client.get(reverse("roadmaps:export", args=[attacked.pk, "docx"]))
+    assert word.status_code == 200
+    assert download_name(word) == "Дорожная карта — СОШ № 1 — 2024-2025.docx"
+    assert_docx_a4(word.content, landscape=True)
+    document = docx.Document(io.BytesIO(word.content))
+    (table,) = document.tables
+    # The table fits between the margins (257 mm of the landscape page).
+    assert sum(column.width.mm for column in table.columns) <= 257.5
+    assert any(ATTACKS[0] in cell.text for row in table.rows for cell in row.cells)
+    pdf = client.get(reverse("roadmaps:export", args=[attacked.pk, "pdf"]))
+    assert download_name(pdf).endswith("2024-2025.pdf")
+    page = PdfReader(io.BytesIO(pdf.content)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("director_a", 200), ("curator", 200), ("director_b", 404), ("outsider", 404)],
+)
+def test_who_may_download_a_schools_roadmap(world, attacked, persona, status):
+    url = reverse("roadmaps:export", args=[attacked.pk, "xlsx"])
+    assert world.client(persona).get(url).status_code == status
+    assert world.client("anonymous").get(url).status_code == 302
+
+
+def test_a_wide_roadmap_is_narrowed_to_the_page():
+    draft = seed_template_draft("mppko-2020")
+    columns = export_columns(draft)
+    assert sum(c.width_cm for c in columns) * 10 > 257
+    document = docx.Document(io.BytesIO(export_docx(draft)))
+    assert sum(column.width.mm for column in document.tables[0].columns) <= 257.5
+
+
+def test_cli_export_names_the_file_by_the_roadmap(world, attacked, tmp_path, capsys):
+    call_command("roadmap", "export", str(attacked.pk), "--format", "docx", "-o", str(tmp_path))
+    target = tmp_path / "Дорожная карта — СОШ № 1 — 2024-2025.docx"
+    assert_docx_a4(target.read_bytes(), landscape=True)
+    assert str(target) in capsys.readouterr().out

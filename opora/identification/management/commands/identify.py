@@ -82,10 +82,8 @@ class Command(BaseCommand):
             items = run.schools.select_related("school__territory").order_by(
                 "results_index", "school__short_name"
             )
-            if export.suffix.lower() == ".xlsx":
-                export.write_bytes(export_xlsx(run, items))
-            else:
-                export.write_text(export_csv(run, items), encoding="utf-8-sig")
+            writer = export_xlsx if export.suffix.lower() == ".xlsx" else export_csv
+            export.write_bytes(writer(run, items))
             self.stdout.write(f"  выгружено: {export}")
 
     def _version(self, user: User, name: str) -> MethodologyVersion:

@@ -1,5 +1,5 @@
 """`opora roadmap import FILE [--dry-run] [--json]`: what Opora recognises in a roadmap file
-(saved into a programme with --programme); `opora roadmap export ID --format docx -o FILE`."""
+(saved into a programme with --programme); `opora roadmap export ID --format docx [-o FILE]`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from opora.core.commands import command_user
 from opora.registry.models import Organization, Programme
 from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftRoadmap
-from opora.roadmaps.exports import EXPORTS, PdfFontMissing
+from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
 from opora.roadmaps.models import Roadmap
 from opora.roadmaps.readers import ReadError, read_document
 from opora.roadmaps.recognize import recognize
@@ -48,7 +48,12 @@ class Command(BaseCommand):
         write = actions.add_parser("export", help="выгрузить дорожную карту в .docx/.pdf/.xlsx")
         write.add_argument("id", type=int, help="номер дорожной карты")
         write.add_argument("--format", choices=sorted(EXPORTS), required=True)
-        write.add_argument("-o", "--output", type=Path, required=True, help="файл")
+        write.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            help="файл или папка (по умолчанию — текущая папка, имя файла по дорожной карте)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
@@ -86,7 +91,7 @@ class Command(BaseCommand):
             raise CommandError("Не сохранено: " + "; ".join(exc.messages)) from exc
         self.stdout.write(f"Сохранено: дорожная карта № {roadmap.pk} «{roadmap.title}»")
 
-    def export(self, pk: int, fmt: str, output: Path) -> None:
+    def export(self, pk: int, fmt: str, output: Path | None) -> None:
         roadmap = Roadmap.objects.filter(pk=pk).select_related("programme__owner").first()
         if roadmap is None:
             raise CommandError(f"Дорожной карты № {pk} нет.")
@@ -95,6 +100,8 @@ class Command(BaseCommand):
             data = export(roadmap_export_draft(roadmap))
         except PdfFontMissing as exc:
             raise CommandError(str(exc)) from exc
+        if output is None or output.is_dir():
+            output = (output or Path()) / export_name(roadmap, fmt)
         output.write_bytes(data)
         self.stdout.write(f"Записано: {output} ({len(data)} байт)")
 
