@@ -344,6 +344,17 @@ def jobs_reap(*, now: datetime.datetime | None = None) -> list[Job]:
     return reaped
 
 
+def jobs_reap_on_page() -> None:
+    """`jobs_reap` for a page view: a busy database only postpones it (the scheduler reaps
+    every minute too), it never turns the page into an error."""
+    try:
+        jobs_reap()
+    except Error as exc:
+        if not db_error_is_transient(exc):
+            raise
+        logger.info("Reaping dead jobs postponed: %s", exc)
+
+
 def _line(message: str) -> str:
     return f"[{timezone.localtime().strftime('%H:%M:%S')}] {message}\n"
 

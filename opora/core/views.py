@@ -30,7 +30,7 @@ from opora.core.imports.services import (
     import_upload_create,
     import_upload_set_columns,
 )
-from opora.core.jobs import job_restart, jobs_reap
+from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
 from opora.registry.models import Territory
@@ -57,7 +57,7 @@ def upcoming(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs_reap()  # nobody waits on a job whose worker died
+    jobs_reap_on_page()  # nobody waits on a job whose worker died
     page = Paginator(selectors.job_list(request.user), 30).get_page(request.GET.get("page"))
     return render(
         request,
@@ -67,7 +67,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 def _job_context(request: HttpRequest, pk: int) -> dict[str, Any]:
-    jobs_reap()
+    jobs_reap_on_page()
     job = selectors.job_get(request.user, pk)
     return {
         "job": job,

@@ -249,3 +249,11 @@ def test_a_late_worker_does_not_overwrite_the_failure(world, run, monkeypatch):
     job = run("tests.jobs.slow")
     assert job.status == JobStatus.FAILED and "Задача прервана" in job.error
     assert not Organization.objects.filter(name="Опоздавшая").exists()
+
+
+def test_a_busy_database_does_not_break_the_job_pages(world, monkeypatch):
+    def locked(**kwargs: Any) -> list[Job]:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(jobs, "jobs_reap", locked)
+    assert world.client("coordinator").get(reverse("core:jobs")).status_code == 200
