@@ -219,7 +219,7 @@ class JobReporter:
         if self._lines:
             fields["log"] = Concat(F("log"), Value("".join(self._lines)))
         try:
-            with self._guard.allow() if self._guard else _nothing():
+            with self._guard.allow() if self._guard else nullcontext():
                 Job.objects.filter(pk=self.job.pk).update(**fields)
         except Error as exc:
             # A busy database must not fail the work over a progress bar: keep the lines
@@ -247,11 +247,6 @@ class JobReporter:
             yield
         finally:
             self._holding = False
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 # --- Heartbeat and lease -------------------------------------------------------------------
