@@ -177,6 +177,10 @@ OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", def
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A running background job refreshes its heartbeat every few seconds; one silent for longer
+# than this has lost its worker and is marked failed (it can be started again). On SQLite
+# the heartbeat waits while a job saves, so the lease must exceed the longest save.
+OPORA_JOB_LEASE_SECONDS = env.int("OPORA_JOB_LEASE_SECONDS", default=300)
 
 TASKS = {
     "default": {

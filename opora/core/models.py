@@ -77,11 +77,16 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("создана"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("начата"), null=True, blank=True)
     finished_at = models.DateTimeField(_("завершена"), null=True, blank=True)
+    # Refreshed while the job runs; a running job silent for longer than the lease
+    # (OPORA_JOB_LEASE_SECONDS) has lost its worker and is marked failed (jobs_reap).
+    heartbeat_at = models.DateTimeField(_("последний признак работы"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("запусков"), default=0)
 
     class Meta:
         verbose_name = _("фоновая задача")
         verbose_name_plural = _("фоновые задачи")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="core_job_status_idx")]
 
     def __str__(self) -> str:
         return self.title

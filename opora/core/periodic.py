@@ -2,10 +2,11 @@
 
 An app registers `@periodic(kind, title, hour)` next to the job handler of that kind. The
 scheduler (`opora scheduler`, started by `opora serve` beside the worker) calls
-`periodic_run()` every minute; a periodic job starts once a day, at or after its hour, and
-the job list shows it like any other. "Started today" is read from the job table, so a
-restarted scheduler does not start it again; one scheduler is expected (two started at the
-same second could both start the day's job).
+`periodic_run()` every minute (and `jobs_reap()`, which marks failed the jobs whose worker
+died); a periodic job starts once a day, at or after its hour, and the job list shows it like
+any other. "Started today" is read from the job table, so a restarted scheduler does not
+start it again; one scheduler is expected (two started at the same second could both start
+the day's job).
 """
 
 from __future__ import annotations

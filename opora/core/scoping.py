@@ -12,7 +12,10 @@ from opora.core.models import ImportMapping, ImportUpload, Job
 
 @scoped(Job)
 def scope_jobs(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    """A user sees the jobs they started and those of organisations in their reach."""
+    """A user sees the jobs they started and those of organisations in their reach; only the
+    one who started a job may start it again (it runs with their rights)."""
+    if r.action != Action.VIEW:
+        return qs.filter(created_by=user)
     return qs.filter(
         Q(created_by=user) | (Q(organization__isnull=False) & r.organization_q("organization__"))
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/status/", views.job_status, name="job-status"),
+    path("jobs/<int:pk>/restart/", views.job_restart_view, name="job-restart"),
     path("history/<int:content_type_id>/<str:pk>/", views.history, name="history"),
     path("imports/<str:key>/", views.import_start, name="import"),
     path("imports/<str:key>/template.xlsx", views.import_template, name="import-template"),

@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from opora.core import selectors
 from opora.core.access import Action, get_for_user, is_scoped, own_organizations, restrict
 from opora.core.audit import object_history
 from opora.core.exports import (
@@ -33,7 +34,8 @@ from opora.core.imports.services import (
     import_upload_create,
     import_upload_set_columns,
 )
-from opora.core.models import ImportUpload, Job
+from opora.core.jobs import job_restart, jobs_reap_on_page
+from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
 from opora.core.web import download, errors_to_form
 from opora.registry.models import Territory
@@ -60,8 +62,8 @@ def upcoming(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    jobs = restrict(Job.objects.select_related("created_by"), request.user)
-    page = Paginator(jobs, 30).get_page(request.GET.get("page"))
+    jobs_reap_on_page()  # nobody waits on a job whose worker died
+    page = Paginator(selectors.job_list(request.user), 30).get_page(request.GET.get("page"))
     return render(
         request,
         "core/job_list.html",
@@ -70,9 +72,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 def _job_context(request: HttpRequest, pk: int) -> dict[str, Any]:
-    job = get_for_user(Job.objects.select_related("created_by"), request.user, pk)
-    upload = ImportUpload.objects.filter(job=job).first()
-    return {"job": job, "upload": upload}
+    jobs_reap_on_page()
+    job = selectors.job_get(request.user, pk)
+    return {
+        "job": job,
+        "upload": selectors.job_upload(job),
+        "may_restart": selectors.job_restart_allowed(request.user, job),
+    }
 
 
 @login_required
@@ -89,6 +95,20 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's live part, polled by HTMX until the job finishes."""
     return render(request, "core/_job_status.html", _job_context(request, pk))
+
+
+@login_required
+@require_POST
+def job_restart_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Запустить снова»: the same work with the same parameters, for the job's owner."""
+    job = selectors.job_get(request.user, pk, Action.CHANGE)
+    try:
+        job_restart(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Задача поставлена в очередь снова."))
+    return redirect("core:job", job.pk)
 
 
 @login_required

@@ -4,6 +4,7 @@ jobs), the way of a list to approval, and the reasons written for every flag."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
-from opora.core.jobs import JobError, JobReporter, job_handler, job_start
+from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start
 from opora.core.models import Job
 from opora.identification.choices import RunStatus
 from opora.identification.engine import CONTEXT_SCHEMA, RESULT_SCHEMA, Outcome, identify
@@ -212,8 +213,16 @@ def directions() -> dict[str, int]:
     }
 
 
-def run_compute(run: IdentificationRun, reporter: JobReporter | None = None) -> Outcome:
-    """Compute the run and store every school's outcome (replacing a draft's previous one)."""
+@dataclass
+class Computed:
+    """A run's outcome and the rows to store, computed without writing anything."""
+
+    outcome: Outcome
+    rows: list[SchoolIdentification]
+
+
+def run_prepare(run: IdentificationRun, reporter: JobReporter | None = None) -> Computed:
+    """Compute the run from the territory's data (reads only; `run_store` writes)."""
 
     def progress(percent: float, text: str) -> None:
         if reporter:
@@ -276,22 +285,33 @@ def run_compute(run: IdentificationRun, reporter: JobReporter | None = None) -> 
             )
         )
     progress(80, _("Сохранение"))
-    with transaction.atomic():
-        run.schools.all().delete()
-        SchoolIdentification.objects.bulk_create(rows, batch_size=1000)
-        run.summary = summary(outcome, rows)
-        run.status = RunStatus.DRAFT
-        run.computed_at = timezone.now()
-        run.save(update_fields=["summary", "status", "computed_at"])
-        timeline_event_record(
-            target=run,
-            verb=TimelineVerb.COMPUTED,
-            actor=run.job.created_by if run.job else None,
-            message=_("В списке %(n)s школ из %(t)s")
-            % {"n": run.summary["in_list"], "t": run.summary["schools"]},
-        )
-    progress(100, _("Готово"))
-    return outcome
+    return Computed(outcome, rows)
+
+
+@transaction.atomic
+def run_store(run: IdentificationRun, computed: Computed) -> None:
+    """Store every school's outcome of the run, replacing a draft's previous one."""
+    rows = computed.rows
+    run.schools.all().delete()
+    SchoolIdentification.objects.bulk_create(rows, batch_size=1000)
+    run.summary = summary(computed.outcome, rows)
+    run.status = RunStatus.DRAFT
+    run.computed_at = timezone.now()
+    run.save(update_fields=["summary", "status", "computed_at"])
+    timeline_event_record(
+        target=run,
+        verb=TimelineVerb.COMPUTED,
+        actor=run.job.created_by if run.job else None,
+        message=_("В списке %(n)s школ из %(t)s")
+        % {"n": run.summary["in_list"], "t": run.summary["schools"]},
+    )
+
+
+def run_compute(run: IdentificationRun, reporter: JobReporter | None = None) -> Outcome:
+    """Compute the run and store every school's outcome (the command line, the demo)."""
+    computed = run_prepare(run, reporter)
+    run_store(run, computed)
+    return computed.outcome
 
 
 def _round(value: float | None) -> float | None:
@@ -345,37 +365,58 @@ def summary(outcome: Outcome, rows: list[SchoolIdentification]) -> dict[str, Any
     }
 
 
-@job_handler(RUN_JOB_KIND)
-def run_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+def _run_failed(job: Job) -> None:
+    """A run whose computation failed (or whose worker died) says so instead of «queued»."""
+    IdentificationRun.objects.filter(job=job, status=RunStatus.QUEUED).update(
+        status=RunStatus.FAILED
+    )
+
+
+def _run_restart(job: Job) -> None:
+    """Only the run's latest computation is started again, and only while it is a draft."""
+    run = IdentificationRun.objects.filter(job=job).first()
+    if run is None:
+        raise ValidationError(
+            _("Этот список уже пересчитан другой задачей; откройте его страницу.")
+        )
+    if run.is_frozen:
+        raise ValidationError(
+            _("Список отправлен на утверждение или утверждён: он не пересчитывается.")
+        )
+    run.status = RunStatus.QUEUED
+    run.save(update_fields=["status"])
+
+
+@job_handler(RUN_JOB_KIND, on_failure=_run_failed, on_restart=_run_restart)
+def run_job(job: Job, reporter: JobReporter) -> JobSave:
+    """Compute the run (reads), then store it with the job's success (one transaction)."""
     run = IdentificationRun.objects.select_related("territory", "version__methodology", "job").get(
         pk=job.params["run_id"]
     )
-    try:
-        run_compute(run, reporter)
-    except Exception:
-        IdentificationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED
+    computed = run_prepare(run, reporter)
+
+    def save() -> dict[str, Any]:
+        run_store(run, computed)
+        reporter.log(
+            _(
+                "В списке %(n)s школ: ШНОР %(low)s, ШНСУ %(unf)s; "
+                "группа риска %(risk)s, устойчивых %(res)s."
+            )
+            % {
+                "n": run.summary["in_list"],
+                "low": run.summary["low_results"],
+                "unf": run.summary["unfavourable"],
+                "risk": run.summary["risk"],
+                "res": run.summary["resilient"],
+            }
         )
-        raise
-    run.refresh_from_db()
-    reporter.log(
-        _(
-            "В списке %(n)s школ: ШНОР %(low)s, ШНСУ %(unf)s; "
-            "группа риска %(risk)s, устойчивых %(res)s."
-        )
-        % {
-            "n": run.summary["in_list"],
-            "low": run.summary["low_results"],
-            "unf": run.summary["unfavourable"],
-            "risk": run.summary["risk"],
-            "res": run.summary["resilient"],
+        return {
+            "run": run.pk,
+            "url": run.get_absolute_url(),
+            **{k: run.summary[k] for k in ("in_list", "low_results", "unfavourable")},
         }
-    )
-    return {
-        "run": run.pk,
-        "url": run.get_absolute_url(),
-        **{k: run.summary[k] for k in ("in_list", "low_results", "unfavourable")},
-    }
+
+    return save
 
 
 @transaction.atomic

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opora.core.jobs import JobReporter, job_handler
+from opora.core import dates
+from opora.core.jobs import JobReporter, JobSave, job_handler
+from opora.core.mail import mail_on_commit
 from opora.core.models import Job
 from opora.core.periodic import periodic
 from opora.monitoring.choices import CheckpointStatus, SubmissionStatus
@@ -25,8 +26,17 @@ REMIND_DAYS_AHEAD = 3
 REMINDER_HOUR = 8
 
 
-def reminders_send(today: datetime.date) -> dict[str, int]:
-    """Write to the directors of schools with forms still due; once a day per form."""
+@dataclass
+class ReminderPlan:
+    """Today's reminders: the forms by school and the addresses of the schools' directors."""
+
+    by_school: dict[int, list[Submission]]
+    directors: dict[int, list[str]]
+    forms: int
+
+
+def reminders_plan(today: datetime.date) -> ReminderPlan:
+    """The forms to remind about today, by school, and the directors' addresses (reads only)."""
     forms = list(
         Submission.objects.filter(
             checkpoint__status=CheckpointStatus.OPEN,
@@ -48,21 +58,31 @@ def reminders_send(today: datetime.date) -> dict[str, int]:
     for form in forms:
         if directors.get(form.school_id):
             by_school[form.school_id].append(form)
-    for school_id, items in by_school.items():
-        send_mail(
+    return ReminderPlan(by_school, directors, len(forms))
+
+
+def reminders_record(plan: ReminderPlan, today: datetime.date) -> dict[str, int]:
+    """Record the reminded forms; the letters leave when the transaction commits."""
+    for school_id, items in plan.by_school.items():
+        mail_on_commit(
             subject=_("«Опора»: формы мониторинга ждут заполнения"),
             message=letter(items, today),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=directors[school_id],
+            recipient_list=plan.directors[school_id],
         )
     SubmissionReminder.objects.bulk_create(
         [
             SubmissionReminder(submission=f, sent_on=today)
-            for items in by_school.values()
+            for items in plan.by_school.values()
             for f in items
         ]
     )
-    return {"letters": len(by_school), "forms": len(forms)}
+    return {"letters": len(plan.by_school), "forms": plan.forms}
+
+
+@transaction.atomic
+def reminders_send(today: datetime.date) -> dict[str, int]:
+    """Write to the directors of schools with forms still due; once a day per form."""
+    return reminders_record(reminders_plan(today), today)
 
 
 def letter(forms: list[Submission], today: datetime.date) -> str:
@@ -84,11 +104,17 @@ def letter(forms: list[Submission], today: datetime.date) -> str:
 
 
 @job_handler("monitoring.reminders")
-def reminders_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+def reminders_job(job: Job, reporter: JobReporter) -> JobSave:
     reporter.progress(0, _("Отбор форм"))
-    result = reminders_send(timezone.localdate())
-    reporter.log(_("Отправлено писем: %(n)s") % {"n": result["letters"]})
-    return result
+    day = dates.today()
+    plan = reminders_plan(day)
+
+    def save() -> dict[str, Any]:
+        result = reminders_record(plan, day)
+        reporter.log(_("Отправлено писем: %(n)s") % {"n": result["letters"]})
+        return result
+
+    return save
 
 
 periodic("monitoring.reminders", _("Напоминания о формах мониторинга"), REMINDER_HOUR)

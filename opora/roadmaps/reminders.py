@@ -8,12 +8,12 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from opora.core.jobs import JobReporter, job_handler
+from opora.core import dates
+from opora.core.jobs import JobReporter, JobSave, job_handler
+from opora.core.mail import mail_on_commit
 from opora.core.models import Job
 from opora.core.periodic import periodic
 from opora.registry.choices import Role
@@ -42,8 +42,8 @@ def reminder_recipients(deadlines: list[Deadline]) -> dict[Person, list[Deadline
     return recipients
 
 
-def reminders_send(today: datetime.date) -> dict[str, int]:
-    """Send today's letters; a person already reminded today is not written to again."""
+def reminders_plan(today: datetime.date) -> tuple[list[tuple[Person, list[Deadline]]], int]:
+    """Who is to be written to today and about which deadlines (reads only)."""
     deadlines = list(
         Deadline.objects.filter(
             roadmap__status=RoadmapStatus.EXECUTION,
@@ -55,19 +55,34 @@ def reminders_send(today: datetime.date) -> dict[str, int]:
         .order_by("due_on")
     )
     already = set(ReminderSent.objects.filter(sent_on=today).values_list("person_id", flat=True))
-    sent = 0
-    for person, items in reminder_recipients(deadlines).items():
-        if person.pk in already:
-            continue
-        send_mail(
+    letters = [
+        (person, items)
+        for person, items in reminder_recipients(deadlines).items()
+        if person.pk not in already
+    ]
+    return letters, len(deadlines)
+
+
+def reminders_record(
+    letters: list[tuple[Person, list[Deadline]]], deadlines: int, today: datetime.date
+) -> dict[str, int]:
+    """Record the day's letters as sent; they leave when the transaction commits."""
+    for person, items in letters:
+        mail_on_commit(
             subject=_("«Опора»: сроки мероприятий дорожных карт"),
             message=letter(person, items, today),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[person.email],
         )
-        ReminderSent.objects.create(person=person, sent_on=today, items=len(items))
-        sent += 1
-    return {"letters": sent, "deadlines": len(deadlines)}
+    ReminderSent.objects.bulk_create(
+        [ReminderSent(person=person, sent_on=today, items=len(items)) for person, items in letters]
+    )
+    return {"letters": len(letters), "deadlines": deadlines}
+
+
+@transaction.atomic
+def reminders_send(today: datetime.date) -> dict[str, int]:
+    """Send today's letters; a person already reminded today is not written to again."""
+    return reminders_record(*reminders_plan(today), today)
 
 
 def letter(person: Person, deadlines: list[Deadline], today: datetime.date) -> str:
@@ -93,11 +108,17 @@ def letter(person: Person, deadlines: list[Deadline], today: datetime.date) -> s
 
 
 @job_handler("roadmaps.reminders")
-def reminders_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+def reminders_job(job: Job, reporter: JobReporter) -> JobSave:
     reporter.progress(0, _("Отбор сроков"))
-    result = reminders_send(timezone.localdate())
-    reporter.log(_("Отправлено писем: %(n)s") % {"n": result["letters"]})
-    return result
+    day = dates.today()
+    letters, deadlines = reminders_plan(day)
+
+    def save() -> dict[str, Any]:
+        result = reminders_record(letters, deadlines, day)
+        reporter.log(_("Отправлено писем: %(n)s") % {"n": result["letters"]})
+        return result
+
+    return save
 
 
 periodic("roadmaps.reminders", _("Напоминания о сроках мероприятий"), REMINDER_HOUR)

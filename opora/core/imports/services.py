@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.access import Action, own_organizations
 from opora.core.audit import timeline_event_record
-from opora.core.choices import ImportStatus, TimelineVerb
+from opora.core.choices import ImportStatus, JobStatus, TimelineVerb
 from opora.core.imports.base import (
     Importer,
     ImportOptions,
@@ -28,7 +28,7 @@ from opora.core.imports.base import (
     mapping_problems,
 )
 from opora.core.imports.readers import Table, TableFileError, read_table
-from opora.core.jobs import JobError, JobReporter, job_handler, job_start
+from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start, jobs_reap
 from opora.core.models import ImportMapping, ImportUpload, Job
 
 if TYPE_CHECKING:
@@ -221,10 +221,20 @@ def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
 
 @transaction.atomic
 def import_upload_commit(*, upload: ImportUpload, user: UserLike) -> Job:
-    """Queue the all-or-nothing save of the upload as a background job."""
-    if upload.status in (ImportStatus.QUEUED, ImportStatus.DONE) and upload.job_id:
-        assert upload.job is not None
-        return upload.job
+    """Queue the all-or-nothing save of the upload as a background job.
+
+    Confirming again leads to the job already saving (or done with) this file; a job that
+    failed, or whose worker died, is replaced by a new one.
+    """
+    jobs_reap()  # a dead job is marked failed (and its upload with it) before we decide
+    upload.refresh_from_db(fields=["status", "job"])
+    current = upload.job
+    if (
+        current is not None
+        and upload.status in (ImportStatus.QUEUED, ImportStatus.DONE)
+        and current.status != JobStatus.FAILED
+    ):
+        return current
     importer = get_importer(upload.importer)
     job = job_start(
         kind=IMPORT_JOB_KIND,
@@ -238,39 +248,58 @@ def import_upload_commit(*, upload: ImportUpload, user: UserLike) -> Job:
     return job
 
 
-@job_handler(IMPORT_JOB_KIND)
-def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
-    """Read, validate every row, then save all rows in one transaction or none of them."""
+def _import_failed(job: Job) -> None:
+    """The upload of a failed (or dead) import job is «not saved» and may be confirmed again."""
+    ImportUpload.objects.filter(job=job, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.FAILED
+    )
+
+
+def _import_restart(job: Job) -> None:
+    """Started again, the job reads the stored file anew; only the upload's latest job may."""
+    upload = ImportUpload.objects.filter(job=job).first()
+    if upload is None:
+        raise ValidationError(
+            _("Этот файл уже сохраняется другой задачей; откройте список фоновых задач.")
+        )
+    if upload.status == ImportStatus.DONE:
+        raise ValidationError(_("Файл «%(name)s» уже сохранён.") % {"name": upload.original_name})
+    upload.status = ImportStatus.QUEUED
+    upload.save(update_fields=["status"])
+
+
+@job_handler(IMPORT_JOB_KIND, on_failure=_import_failed, on_restart=_import_restart)
+def import_job(job: Job, reporter: JobReporter) -> JobSave:
+    """Read and validate every row; the save step writes all rows or, on any error, none."""
     upload = ImportUpload.objects.select_related("uploaded_by").get(pk=job.params["upload_id"])
     importer = get_importer(upload.importer)
     user = upload.uploaded_by
+    reporter.progress(2, _("Чтение файла"))
     try:
-        reporter.progress(2, _("Чтение файла"))
-        try:
-            table = _read_upload(upload)
-        except (TableFileError, OSError) as exc:
-            raise JobError(str(exc)) from exc
-        options = upload_options(upload)
-        rows = map_rows(table, upload.columns, options.defaults)
-        reporter.log(_("Прочитано строк: %(n)s") % {"n": len(rows)})
+        table = _read_upload(upload)
+    except (TableFileError, OSError) as exc:
+        raise JobError(str(exc)) from exc
+    options = upload_options(upload)
+    rows = map_rows(table, upload.columns, options.defaults)
+    reporter.log(_("Прочитано строк: %(n)s") % {"n": len(rows)})
 
-        def validation_progress(share: float, text: str) -> None:
-            reporter.progress(5 + share * 45, text)
+    def validation_progress(share: float, text: str) -> None:
+        reporter.progress(5 + share * 45, text)
 
-        validation = importer.validate(
-            rows, user=user, options=options, progress=validation_progress
+    validation = importer.validate(rows, user=user, options=options, progress=validation_progress)
+    if not validation.is_valid:
+        reporter.log("\n".join(str(error) for error in validation.errors[:1000]))
+        raise JobError(
+            _("В файле %(n)s ошибок; ничего не сохранено. Исправьте файл и загрузите снова.")
+            % {"n": len(validation.errors)}
         )
-        if not validation.is_valid:
-            reporter.log("\n".join(str(error) for error in validation.errors[:1000]))
-            raise JobError(
-                _("В файле %(n)s ошибок; ничего не сохранено. Исправьте файл и загрузите снова.")
-                % {"n": len(validation.errors)}
-            )
-        reporter.progress(50, _("Сохранение %(n)s строк") % {"n": len(rows)})
-        # Progress inside the transaction becomes visible only at commit; the save phase is
-        # reported as one step so the bar never shows work that may still be rolled back.
+    # The save step runs in the job's transaction: its progress would be invisible until the
+    # commit, so it is reported as one step.
+    reporter.progress(50, _("Сохранение %(n)s строк") % {"n": len(rows)})
+
+    def save() -> dict[str, Any]:
         # The worker has no request: the uploader is the actor of every audited change.
-        with transaction.atomic(), set_actor(user):
+        with set_actor(user):
             result = importer.save(validation, user=user)
             timeline_event_record(
                 target=upload,
@@ -279,23 +308,22 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
                 message=upload.original_name,
                 data={"job": job.pk},
             )
+        ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.DONE)
         reporter.log(
             _("Сохранено: создано %(c)s, обновлено %(u)s, без изменений %(s)s.")
             % {"c": validation.created, "u": validation.updated, "s": validation.unchanged}
         )
         for note in validation.notes:
             reporter.log(note)
-    except Exception:
-        ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.FAILED)
-        raise
-    ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.DONE)
-    return {
-        "created": validation.created,
-        "updated": validation.updated,
-        "unchanged": validation.unchanged,
-        "skipped": validation.skipped,
-        **result,
-    }
+        return {
+            "created": validation.created,
+            "updated": validation.updated,
+            "unchanged": validation.unchanged,
+            "skipped": validation.skipped,
+            **result,
+        }
+
+    return save
 
 
 def run_import_now(

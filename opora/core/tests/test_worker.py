@@ -9,42 +9,67 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django_tasks_db.management.commands import db_worker as library
 from django_tasks_db.models import DBTaskResult
 
+from opora.core import jobs
 from opora.core.choices import JobStatus
-from opora.core.jobs import JobError, JobReporter, job_handler, job_start
+from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start
+from opora.core.management.commands import db_worker
 from opora.core.models import Job
 from opora.registry.models import Organization
+from opora.registry.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @job_handler("tests.echo")
-def echo_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+def echo_job(job: Job, reporter: JobReporter) -> JobSave:
     reporter.progress(40, "Половина пути")
-    assert Job.objects.get(pk=job.pk).status == JobStatus.RUNNING
+    # Progress is written at once, outside any transaction: the job page sees it.
+    running = Job.objects.get(pk=job.pk)
+    assert running.status == JobStatus.RUNNING and running.progress == 40
     reporter.log("Эхо: " + job.params["text"])
-    return {"echo": job.params["text"]}
+    return lambda: {"echo": job.params["text"]}
 
 
 @job_handler("tests.refuse")
-def refusing_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
+def refusing_job(job: Job, reporter: JobReporter) -> JobSave:
     raise JobError("Строка 7, столбец «Код»: пусто")
 
 
 @job_handler("tests.crash")
-def crashing_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
-    # Handlers write in one transaction (docs/architecture.md, "Jobs"): the crash undoes it.
-    with transaction.atomic():
+def crashing_job(job: Job, reporter: JobReporter) -> JobSave:
+    def save() -> dict[str, Any]:
         Organization.objects.filter(kind="school").update(name="испорчено")
+        OrganizationFactory(name="Лишняя")
+        reporter.log("Записано, сейчас упадёт")
         raise ValueError("boom")
+
+    return save
+
+
+@job_handler("tests.write-early")
+def early_writing_job(job: Job, reporter: JobReporter) -> JobSave:
+    # Against the contract: a write before the save step is refused, not left behind.
+    Organization.objects.filter(kind="school").update(name="испорчено")
+    return lambda: {}
+
+
+@job_handler("tests.heartbeat")
+def slow_job(job: Job, reporter: JobReporter) -> JobSave:
+    started = Job.objects.get(pk=job.pk).heartbeat_at
+    time.sleep(0.5)
+    beat = Job.objects.get(pk=job.pk).heartbeat_at
+    return lambda: {"beat": bool(started and beat and beat > started)}
 
 
 @pytest.fixture(autouse=True)
@@ -108,5 +133,39 @@ def test_crash_fails_with_a_generic_message_and_data_unchanged(settings, world):
     assert "Внутренняя ошибка" in job.error and "Данные не изменены" in job.error
     assert str(job.pk) in job.error
     assert "boom" not in job.error
-    assert "ValueError" in job.log  # the traceback is kept for the administrator
+    # The log is the user's: Russian, no traceback (that goes to the server's log).
+    assert "Записано, сейчас упадёт" in job.log and "ValueError" not in job.log
     assert sorted(Organization.objects.values_list("name", flat=True)) == names
+
+
+def test_a_write_before_the_save_step_is_refused_and_undone(settings, world):
+    names = sorted(Organization.objects.values_list("name", flat=True))
+    job = _run("tests.write-early", settings)
+    assert job.status == JobStatus.FAILED and "Данные не изменены" in job.error
+    assert sorted(Organization.objects.values_list("name", flat=True)) == names
+
+
+def test_heartbeat_is_refreshed_while_the_handler_works(settings, monkeypatch):
+    monkeypatch.setattr(jobs, "heartbeat_interval", lambda: 0.05)
+    job = _run("tests.heartbeat", settings)
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result == {"beat": True}
+
+
+def test_worker_waits_out_a_locked_database_instead_of_exiting(settings, monkeypatch):
+    """The library's worker exits when opening its claim transaction meets a lock."""
+    real = library.exclusive_transaction
+    calls: list[int] = []
+
+    def locked_once(using: Any = None) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(using)
+
+    pauses: list[float] = []
+    monkeypatch.setattr(library, "exclusive_transaction", locked_once)
+    monkeypatch.setattr(db_worker, "_sleep", pauses.append)
+    job = _run("tests.echo", settings)
+    assert job.status == JobStatus.SUCCEEDED
+    assert pauses == [db_worker.PAUSE_FIRST]

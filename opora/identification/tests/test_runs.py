@@ -11,8 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from opora.core.choices import JobStatus
+from opora.core.jobs import job_lease
+from opora.core.models import Job
 from opora.identification.choices import RunStatus
 from opora.identification.methodology import BASE_METHODOLOGY_NAME
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
@@ -84,6 +89,27 @@ def test_run_as_a_job_and_the_weak_school_is_listed_with_reasons(
     texts = " ".join(r["text"] for r in item.reasons)
     assert "Индекс результатов" in texts and "в нижних 10 %" in texts
     assert [h["year"] for h in item.history] == [2023, 2024, 2025]
+
+
+def test_a_run_whose_worker_died_fails_and_restarts_to_a_draft(
+    world, data, version, django_capture_on_commit_callbacks
+):
+    # Queued without running (the capture is off), then taken by a worker that died.
+    run = run_start(territory=world.city, year=2025, version=version, user=world.user("analyst"))
+    assert run.job is not None
+    long_ago = timezone.now() - job_lease() - datetime.timedelta(minutes=1)
+    Job.objects.filter(pk=run.job.pk).update(status=JobStatus.RUNNING, heartbeat_at=long_ago)
+    client = world.client("analyst")
+    page = client.get(reverse("core:job", args=[run.job.pk])).content.decode()
+    assert "Задача прервана" in page and "Запустить снова" in page
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert not SchoolIdentification.objects.filter(run=run).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:job-restart", args=[run.job.pk]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT and run.job.status == JobStatus.SUCCEEDED
+    assert run.summary["schools"] == 22
 
 
 def test_same_version_same_data_same_result(world, data, version):

@@ -12,12 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from opora.core.choices import JobStatus
 from opora.core.periodic import periodic_run
 from opora.registry.models import Person, Programme, ProgrammeSchool
 from opora.roadmaps.choices import ActivityStatus, RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.execution import academic_years, deadlines_generate
-from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport
+from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, ReminderSent
 from opora.roadmaps.reminders import REMINDER_HOUR, reminders_send
 from opora.roadmaps.seeds import seed_template_draft
 from opora.roadmaps.selectors import programme_progress
@@ -227,6 +228,26 @@ def test_reminders_go_once_a_day_to_executors_or_the_director(
     assert periodic_run(timezone.localtime().replace(hour=REMINDER_HOUR + 2)) == []
     assert reminders_send(TODAY)["letters"] == 0
     assert len(mailoutbox) == 2
+
+
+def test_reminders_of_a_job_that_fails_are_not_sent(
+    world, roadmap, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    director = Person.objects.get(user=world.user("director_a"))
+    director.email = "director@school-a.example"
+    director.save()
+    deadlines_generate(roadmap=roadmap)
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(ReminderSent.objects, "bulk_create", disk_full)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = periodic_run(timezone.localtime().replace(hour=REMINDER_HOUR + 1))
+    job = next(j for j in jobs if j.kind == "roadmaps.reminders")
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "Данные не изменены" in job.error
+    assert mailoutbox == []
 
 
 def test_no_reminders_before_their_hour(world, roadmap, mailoutbox):

@@ -1,8 +1,9 @@
 """`opora serve`: migrate, load the demo on an empty database, run the web server and the worker.
 
-This is what `make run` starts. Ctrl-C (or SIGTERM) stops both processes and exits 0; if
-either dies, the other is stopped too and the command fails, so a broken worker never goes
-unnoticed.
+This is what `make run` starts. Ctrl-C (or SIGTERM) stops every process and exits 0. The
+worker and the scheduler are supervised: one that exits is reported and started again after
+a pause that grows while it keeps failing, and the web server stays up meanwhile. Only the
+web server's own exit stops Opora (and the command fails, so it never goes unnoticed).
 
 The children run in their own process group: Ctrl-C in the terminal reaches only this
 command, which then stops each child once, so the worker finishes the job it is running
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -52,6 +54,86 @@ def _die_with_parent() -> Callable[[], None] | None:
             os._exit(1)
 
     return hook
+
+
+WORKER = "обработчик задач"
+SCHEDULER = "расписание"
+WEB = "веб-сервер"
+# Pauses before a supervised process that exited is started again: from the first to the
+# longest, doubling while it keeps exiting; one that ran calmly this long starts afresh.
+RESTART_PAUSE_FIRST = 1.0
+RESTART_PAUSE_MAX = 60.0
+RESTART_CALM_SECONDS = 300.0
+
+
+@dataclass
+class Child:
+    """One supervised process: how to start it and whether its exit stops everything."""
+
+    name: str
+    command: list[str]
+    restart: bool
+    process: subprocess.Popen[bytes] | None = None
+    exits: int = 0
+    started_at: float = 0.0
+    restart_at: float | None = None
+
+
+def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, process_group=0, preexec_fn=_die_with_parent()
+    )
+
+
+class Supervisor:
+    """Keeps the worker and the scheduler running beside the web server."""
+
+    def __init__(
+        self,
+        children: list[Child],
+        *,
+        write: Callable[[str], None],
+        spawn: Callable[[list[str]], subprocess.Popen[bytes]] = _spawn,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.children = {child.name: child for child in children}
+        self.write = write
+        self.spawn = spawn
+        self.clock = clock
+
+    def start(self) -> None:
+        for child in self.children.values():
+            self._start(child)
+
+    def _start(self, child: Child) -> None:
+        child.process = self.spawn(child.command)
+        child.started_at = self.clock()
+        child.restart_at = None
+
+    def check(self) -> str:
+        """Restart the supervised children that exited; the name of a fatal one that exited."""
+        now = self.clock()
+        for child in self.children.values():
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self.write(f"Процесс «{child.name}» запускается снова.")
+                    self._start(child)
+                continue
+            if child.process is None or child.process.poll() is None:
+                continue
+            if not child.restart:
+                return child.name
+            child.exits = 1 if now - child.started_at > RESTART_CALM_SECONDS else child.exits + 1
+            pause = min(RESTART_PAUSE_FIRST * 2 ** (child.exits - 1), RESTART_PAUSE_MAX)
+            child.restart_at = now + pause
+            self.write(
+                f"Процесс «{child.name}» завершился (код {child.process.returncode}); "
+                f"перезапуск через {pause:g} с. Веб-сервер продолжает работать."
+            )
+        return ""
+
+    def processes(self) -> dict[str, subprocess.Popen[bytes]]:
+        return {c.name: c.process for c in self.children.values() if c.process is not None}
 
 
 class Command(BaseCommand):
@@ -91,9 +173,9 @@ class Command(BaseCommand):
 
         manage = [sys.executable, "-m", "opora.cli"]
         address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        commands = {"веб-сервер": [*manage, "runserver", "--noreload", address]}
+        children = [Child(WEB, [*manage, "runserver", "--noreload", address], restart=False)]
         if not options["no_worker"]:
-            commands["обработчик задач"] = [
+            worker = [
                 *manage,
                 "db_worker",
                 "--interval",
@@ -103,27 +185,22 @@ class Command(BaseCommand):
                 "--no-reload",
                 "--no-startup-delay",
             ]
-            commands["расписание"] = [*manage, "scheduler"]
-        children: dict[str, subprocess.Popen[bytes]] = {}
+            children.append(Child(WORKER, worker, restart=True))
+            children.append(Child(SCHEDULER, [*manage, "scheduler"], restart=True))
+        supervisor = Supervisor(children, write=self.stderr.write)
         failed = ""
         try:
-            for name, command in commands.items():
-                children[name] = subprocess.Popen(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    process_group=0,
-                    preexec_fn=_die_with_parent(),
-                )
-            failed = self._wait_until_listening(host, port, children, stop_signal)
+            supervisor.start()
+            failed = self._wait_until_listening(host, port, supervisor, stop_signal)
             if not failed and not stop_signal:
                 self._print_welcome(host, port)
             while not failed and not stop_signal:
-                failed = self._first_exited(children)
+                failed = supervisor.check()
                 time.sleep(0.2)
         finally:
-            self._stop(children)
+            self._stop(supervisor.processes())
         if failed:
-            code = children[failed].returncode
+            code = supervisor.processes()[failed].returncode
             raise CommandError(
                 f"Процесс «{failed}» завершился (код {code}); Опора остановлена.", returncode=1
             )
@@ -152,26 +229,19 @@ class Command(BaseCommand):
                     "программой? Укажите другой: opora serve --port 8080 (make run PORT=8080)."
                 ) from exc
 
-    @staticmethod
-    def _first_exited(children: dict[str, subprocess.Popen[bytes]]) -> str:
-        for name, process in children.items():
-            if process.poll() is not None:
-                return name
-        return ""
-
     def _wait_until_listening(
         self,
         host: str,
         port: int,
-        children: dict[str, subprocess.Popen[bytes]],
+        supervisor: Supervisor,
         stop_signal: list[int],
         timeout: float = 30,
     ) -> str:
-        """Wait for the web server's port; return the name of a child that died meanwhile."""
+        """Wait for the web server's port; return the web server's name if it died meanwhile."""
         probe = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not stop_signal:
-            failed = self._first_exited(children)
+            failed = supervisor.check()
             if failed:
                 return failed
             try:
@@ -189,7 +259,7 @@ class Command(BaseCommand):
             if process.poll() is None:
                 process.terminate()
         for name, process in children.items():
-            timeout = WORKER_STOP_TIMEOUT if name == "обработчик задач" else WEB_STOP_TIMEOUT
+            timeout = WORKER_STOP_TIMEOUT if name == WORKER else WEB_STOP_TIMEOUT
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

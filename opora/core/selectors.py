@@ -1,0 +1,34 @@
+"""Reads of the core's own records (background jobs), limited by `opora.core.access`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from opora.core.access import Action, UserLike, get_for_user, restrict
+from opora.core.jobs import job_may_restart
+from opora.core.models import ImportUpload, Job
+
+
+def job_list(user: UserLike) -> QuerySet[Job]:
+    """The jobs the user started and those of organisations in their reach, newest first."""
+    return restrict(Job.objects.select_related("created_by"), user)
+
+
+def job_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Job:
+    """A job the user may see (or, with CHANGE, start again: its owner); 404 otherwise."""
+    return get_for_user(Job.objects.select_related("created_by"), user, pk, action)
+
+
+def job_restart_allowed(user: UserLike, job: Job) -> bool:
+    """Whether the page offers «Запустить снова»: a failed job, to the one who may change it."""
+    return (
+        job_may_restart(job)
+        and restrict(Job.objects.filter(pk=job.pk), user, Action.CHANGE).exists()
+    )
+
+
+def job_upload(job: Job) -> ImportUpload | None:
+    """The file an import job saves (shown on the job page to whoever may see the job)."""
+    return ImportUpload.objects.filter(job=job).first()
