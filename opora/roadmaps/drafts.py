@@ -36,6 +36,8 @@ class DraftSection:
     # The number of the enclosing section, for sub-sections such as 2.1 in seed 003.
     parent: str = ""
     activities: list[DraftActivity] = field(default_factory=list)
+    # Where its heading is in the file, for messages; empty for a section the file implies.
+    source: str = ""
 
 
 @dataclass
@@ -77,6 +79,7 @@ class DraftRoadmap:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for section in data["sections"]:
+            section.pop("source", None)
             for activity in section["activities"]:
                 activity.pop("source", None)
         return data
@@ -107,3 +110,42 @@ class DraftRoadmap:
             problems=problems,
             columns=list(data.get("columns", [])),
         )
+
+
+ROMAN_UNITS = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+ROMAN_NUMERALS = {"X" * (n // 10) + ROMAN_UNITS[n % 10]: n for n in range(1, 40)}
+RUSSIAN_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+
+
+def roman_value(text: str) -> int | None:
+    """1–39 written in Roman numerals (or with the Cyrillic look-alikes «І», «Х»), else None."""
+    return ROMAN_NUMERALS.get(text.upper().replace("І", "I").replace("Х", "X"))
+
+
+def ordinal(number: str) -> int | None:
+    """The place of a top-level section numbered «3», «III» or «В»."""
+    if number.isdigit():
+        return int(number)
+    roman = roman_value(number)
+    if roman is not None:
+        return roman
+    letter = number.upper()
+    if len(letter) == 1 and letter in RUSSIAN_LETTERS:
+        return RUSSIAN_LETTERS.index(letter) + 1
+    if len(letter) == 1 and "A" <= letter <= "Z":
+        return ord(letter) - ord("A") + 1
+    return None
+
+
+def section_parent(number: str, sections: list[DraftSection]) -> str:
+    """The number of the section that sub-section «2.1» belongs to: section «2», or the
+    section above it numbered «II» or «Б» in a document that numbers sections so."""
+    if "." not in number:
+        return ""
+    prefix = number.rsplit(".", 1)[0]
+    if any(s.number == prefix for s in sections):
+        return prefix
+    top = next((s for s in reversed(sections) if not s.parent and s.number), None)
+    if top is not None and prefix.isdigit() and ordinal(top.number) == int(prefix):
+        return top.number
+    return ""
