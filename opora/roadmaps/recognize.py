@@ -350,6 +350,15 @@ class Recognizer:
             if found is not None and not values.get(ACTIVITY):
                 self.open_section(*found, source=block.where)
                 return
+        if number and not number_match and section_label(number) is not None:
+            self.problem(
+                block.where,
+                _(
+                    "номер «%(n)s» похож на номер раздела — если это заголовок, выберите "
+                    "«раздел» и впишите название"
+                )
+                % {"n": number},
+            )
         if not number and self.activity is not None:
             self.continue_activity(values)
             return
