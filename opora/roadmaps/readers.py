@@ -194,7 +194,11 @@ def _cell_text(value: object) -> str:
 
 # Up to three digits: a lone «2020» is a year of the header, not activity 2020.
 NUMBER_CELL_RE = re.compile(r"^\t\s*\.?\d{1,3}(\.\d+)*\.?\s*$")
-SECTION_CELL_RE = re.compile(r"^\t\s*(Направление|Раздел)\b", re.IGNORECASE)
+# A section cell: «Раздел 2», «Направление № 1», «II. Методическое…», «Б. Работа с…» (a
+# capital and a word, not the initials «А. С.» of a name).
+SECTION_CELL_RE = re.compile(
+    r"^\t\s*((?i:направление|раздел)\b|[IVXІХ]{1,7}[.)]\s*[А-ЯЁ«\"]|[А-ЯЁ][.)]\s+[А-ЯЁ«\"][а-яё])"
+)
 
 
 def read_text(text: str, name: str = "") -> Document:

@@ -331,3 +331,20 @@ def test_section_labels_numbers_and_parents():
     assert section_parent("1.1", sections) == ""
     assert section_parent("1", sections) == ""
     assert section_parent("2.1", [*sections, DraftSection(number="2")]) == "2"
+
+
+def test_a_text_export_with_a_cell_on_each_line_and_roman_sections():
+    # Seed 002's export: every cell on its own line after a tab; a row starts at its number
+    # or section cell, with no blank line between rows.
+    cells = [
+        ["№", "Мероприятие", "Сроки", "Ответственный"],
+        [f"I. {ORG}"],
+        ["1.1", ACTIVITY_TEXTS[0], "сентябрь 2024", "Управление образования"],
+        ["1.2", ACTIVITY_TEXTS[1], "сентябрь 2024", "Управление образования"],
+        [f"Б. {METHOD}"],
+        ["2.1", ACTIVITY_TEXTS[2], "сентябрь 2024", "Управление образования"],
+    ]
+    text = "План мероприятий\n" + "".join(f"\t{c}\n" for row in cells for c in row)
+    draft = read(text.encode(), "карта.txt")
+    assert not draft.problems
+    assert outline(draft) == [("I", ORG, "", ["1.1", "1.2"]), ("Б", METHOD, "", ["2.1"])]
