@@ -177,6 +177,9 @@ OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", def
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A roadmap's import preview posts about eight fields a row; Django's default of 1,000
+# refused a roadmap of some 120 activities. The memory bound above still caps a request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 TASKS = {
     "default": {

@@ -290,12 +290,23 @@ def rows_draft(rows: list[DraftRow], *, title: str, template: DraftRoadmap) -> D
     return draft
 
 
+def rows_movable(rows: list[DraftRow]) -> list[bool]:
+    """For each row, whether it is an activity with a previous section to move into (the
+    section above its own heading, or the activities above every heading); one pass."""
+    movable = []
+    content = False  # a section or an activity seen so far
+    before_heading = False  # ... above the heading of the current section
+    for row in rows:
+        if row.kind == PreviewRowKind.SECTION:
+            before_heading = content
+        movable.append(row.kind == PreviewRowKind.ACTIVITY and before_heading)
+        content = content or row.kind != PreviewRowKind.SKIP
+    return movable
+
+
 def row_may_move(rows: list[DraftRow], index: int) -> bool:
     """Whether the activity at `index` has a previous section to move into."""
-    if rows[index].kind != PreviewRowKind.ACTIVITY:
-        return False
-    headings = [i for i, r in enumerate(rows[:index]) if r.kind == PreviewRowKind.SECTION]
-    return bool(headings) and any(r.kind != PreviewRowKind.SKIP for r in rows[: headings[-1]])
+    return rows_movable(rows[: index + 1])[index]
 
 
 def rows_move(rows: list[DraftRow], indexes: list[int]) -> list[DraftRow]:

@@ -43,8 +43,8 @@ from opora.roadmaps.diff import roadmap_diff
 from opora.roadmaps.drafts import (
     DraftRoadmap,
     draft_rows,
-    row_may_move,
     rows_draft,
+    rows_movable,
     rows_move,
 )
 from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
@@ -213,6 +213,7 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
             remarks.setdefault(problem.where, []).append(problem.message)
     placed = {row.source for row in rows if row.source}
     table: list[dict[str, Any]] = []
+    movable = rows_movable(rows)
     for position, row in enumerate(rows):
         schedule = None
         if row.kind == PreviewRowKind.ACTIVITY and row.schedule:
@@ -223,7 +224,7 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 "position": position,
                 "errors": row.errors,
                 "remarks": remarks.get(row.source, []) if row.source else [],
-                "may_move": row_may_move(rows, position),
+                "may_move": movable[position],
                 # Flagged for the user, who may reword it or set the date after saving.
                 "schedule": schedule,
                 "schedule_text": describe(schedule) if schedule else "",

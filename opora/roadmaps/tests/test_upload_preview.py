@@ -365,3 +365,18 @@ def test_rows_make_sections_sub_sections_and_the_default_section():
         "строку как раздел и перенесите текст в название",
     ]
     assert DraftRow(kind="skip").errors == []
+
+
+def test_a_long_roadmap_is_saved_from_its_preview(world, programme):
+    # 10 sections of 15: about 1,300 posted fields, above Django's default limit of 1,000.
+    rows = []
+    for section in range(1, 11):
+        rows.append(Merged(f"{section}. Направление работы {section}"))
+        rows.extend(activity(f"{section}.{n}", n) for n in range(1, 16))
+    client = world.client("coordinator")
+    preview_url = upload(client, programme, word_roadmap(rows))
+    fields = form_of(client.get(preview_url).content.decode())
+    assert len(fields) > 1000
+    response = client.post(preview_url, fields | {"action": "save"})
+    assert response.status_code == 302
+    assert Roadmap.objects.get().activities.count() == 150
