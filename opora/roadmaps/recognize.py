@@ -354,8 +354,8 @@ class Recognizer:
             self.problem(
                 block.where,
                 _(
-                    "номер «%(n)s» похож на номер раздела — если это заголовок, выберите "
-                    "«раздел» и впишите название"
+                    "номер «%(n)s» похож на номер раздела — если это заголовок раздела, "
+                    "сделайте строку разделом"
                 )
                 % {"n": number},
             )
@@ -464,12 +464,6 @@ class Recognizer:
         assert self.section is not None
         activity = DraftActivity(number=number, source=block.where)
         self.fill(activity, values)
-        if not activity.text:
-            self.problem(
-                block.where,
-                _("у мероприятия № %(n)s нет текста") % {"n": number or "—"},
-                error=True,
-            )
         if number:
             key = f"{self.section.number}|{number}"
             if key in self.seen_numbers:
@@ -530,6 +524,14 @@ class Recognizer:
             draft.problems.append(
                 Problem("", _("Под заголовками таблицы нет ни одного мероприятия."), error=True)
             )
+        # Checked at the end: the text of an activity may come on the rows that continue it.
+        for activity in draft.activities:
+            if not activity.text:
+                self.problem(
+                    activity.source,
+                    _("у мероприятия № %(n)s нет текста") % {"n": activity.number or "—"},
+                    error=True,
+                )
         draft.sections = [s for s in draft.sections if s.activities or self.has_children(s)]
         return draft
 

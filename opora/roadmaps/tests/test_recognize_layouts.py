@@ -348,3 +348,15 @@ def test_a_text_export_with_a_cell_on_each_line_and_roman_sections():
     draft = read(text.encode(), "карта.txt")
     assert not draft.problems
     assert outline(draft) == [("I", ORG, "", ["1.1", "1.2"]), ("Б", METHOD, "", ["2.1"])]
+
+
+def test_a_text_that_comes_on_the_next_row_is_not_an_error():
+    # «II.» alone, its title on the next row: read as an activity the user will turn into a
+    # section in the preview; its text arrived, so nothing is missing, but it is remarked.
+    rows = [Merged(f"I. {ORG}"), activity("1.1", 0), ("II.", "", "", "", ""), ("", METHOD)]
+    draft = read(word_roadmap(rows))
+    assert not draft.errors
+    (remark,) = draft.problems
+    assert remark.where == "таблица 1, строка 4"
+    assert "номер «II.» похож на номер раздела" in remark.message
+    assert draft.activities[-1].text == METHOD
