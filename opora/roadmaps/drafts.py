@@ -263,9 +263,9 @@ def rows_draft(rows: list[DraftRow], *, title: str, template: DraftRoadmap) -> D
     for row in rows:
         if row.kind == PreviewRowKind.SECTION:
             parent = section_parent(row.number, draft.sections)
-            section = DraftSection(
-                number=row.number, title=row.text, parent=parent, source=row.source
-            )
+            # An activity's lines made a section's title are one line.
+            title = " ".join(row.text.split())
+            section = DraftSection(number=row.number, title=title, parent=parent, source=row.source)
             draft.sections.append(section)
         elif row.kind == PreviewRowKind.ACTIVITY:
             if section is None:

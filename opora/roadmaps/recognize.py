@@ -298,6 +298,8 @@ class Recognizer:
 
     def open_section(self, number: str, title: str, source: str = "") -> None:
         parent = section_parent(number, self.draft.sections)
+        # A heading broken over two lines of a merged cell is one title.
+        title = " ".join(title.split())
         self.section = DraftSection(number=number, title=title, parent=parent, source=source)
         self.draft.sections.append(self.section)
         self.activity = None

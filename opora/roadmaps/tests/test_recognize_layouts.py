@@ -360,3 +360,8 @@ def test_a_text_that_comes_on_the_next_row_is_not_an_error():
     assert remark.where == "таблица 1, строка 4"
     assert "номер «II.» похож на номер раздела" in remark.message
     assert draft.activities[-1].text == METHOD
+
+
+def test_a_heading_on_two_lines_of_a_merged_cell_is_one_title():
+    draft = read(word_roadmap([Merged("II. Методическое\nсопровождение"), activity("2.1", 0)]))
+    assert outline(draft) == [("II", METHOD, "", ["2.1"])]

@@ -359,6 +359,10 @@ def test_rows_make_sections_sub_sections_and_the_default_section():
         ("II", "текст", "", ["2.1"]),
     ]
     assert draft.title == "Карта" and draft.result_years == [2024]
+    made = rows_draft(
+        [DraftRow(kind="section", text="Кадровые\nусловия")], title="", template=draft
+    )
+    assert made.sections[0].title == "Кадровые условия"
     assert DraftRow(kind="section", number="x" * 21, text="").errors == [
         "у раздела № " + "x" * 21 + " нет названия",
         "номер «" + "x" * 21 + "» длиннее 20 знаков — если это заголовок раздела, отметьте "
