@@ -182,6 +182,7 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("roadmaps:roadmap", pk=upload.roadmap_id)
     recognised = upload_draft(upload)
     rows = draft_rows(recognised)
+    recognised_kinds = [row.kind for row in rows]
     title = recognised.title
     errors: list[str] = []
     if request.method == "POST":
@@ -223,7 +224,10 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 "row": row,
                 "position": position,
                 "errors": row.errors,
-                "remarks": remarks.get(row.source, []) if row.source else [],
+                # A remark on how the row was read is answered once the user changes that.
+                "remarks": remarks.get(row.source, [])
+                if row.source and row.kind == recognised_kinds[row.origin]
+                else [],
                 "may_move": movable[position],
                 # Flagged for the user, who may reword it or set the date after saving.
                 "schedule": schedule,

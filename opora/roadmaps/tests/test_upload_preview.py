@@ -204,6 +204,7 @@ def test_misread_rows_are_corrected_in_the_preview_instead_of_refusing_the_file(
         ("activity", "2.2"),
     ]
     assert fields[f"r-{position(fields, '2.1')}-responsible"] == "ИМЦ, кураторы"
+    assert "похож на номер раздела" not in page  # answered: the row is a section now
     assert "у мероприятия № 2.2 нет текста" in page  # still wrong, still marked
 
     # The activity with no text is left out; now it saves.
