@@ -181,6 +181,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # than this has lost its worker and is marked failed (it can be started again). On SQLite
 # the heartbeat waits while a job saves, so the lease must exceed the longest save.
 OPORA_JOB_LEASE_SECONDS = env.int("OPORA_JOB_LEASE_SECONDS", default=300)
+# A roadmap's import preview posts about eight fields a row; Django's default of 1,000
+# refused a roadmap of some 120 activities. The memory bound above still caps a request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 TASKS = {
     "default": {

@@ -116,3 +116,11 @@ class ReportOutcome(models.TextChoices):
     DONE = "done", _("выполнено")
     IN_PROGRESS = "in_progress", _("выполняется")
     NOT_DONE = "not_done", _("не выполнено")
+
+
+class PreviewRowKind(models.TextChoices):
+    """What a row of the import preview becomes when the roadmap is saved."""
+
+    SECTION = "section", _("раздел")
+    ACTIVITY = "activity", _("мероприятие")
+    SKIP = "skip", _("пропустить")

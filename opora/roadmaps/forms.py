@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -13,11 +14,12 @@ from opora.roadmaps import selectors
 from opora.roadmaps.choices import (
     EvidenceKind,
     MeasureTopic,
+    PreviewRowKind,
     ReportOutcome,
     RiskFactor,
     RoadmapKind,
 )
-from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
+from opora.roadmaps.drafts import ROW_FIELDS, DraftRow
 from opora.roadmaps.library import MEASURES, PROBLEM_TYPES
 from opora.roadmaps.models import Activity, Roadmap, Section
 from opora.roadmaps.schedule import parse_schedule
@@ -98,43 +100,45 @@ class RoadmapUploadForm(RoadmapTargetForm):
         return upload
 
 
-ACTIVITY_FIELDS = ("number", "text", "schedule", "responsible", "result", "document")
-
-
-def draft_from_post(data: QueryDict, template: DraftRoadmap) -> DraftRoadmap:
-    """The preview as the user corrected it: sections and activities in the order shown,
-    deleted rows left out; what the form does not edit is taken from the recognised draft."""
-    draft = DraftRoadmap(
-        title=data.get("title", "").strip(),
-        result_years=list(template.result_years),
-        columns=list(template.columns),
-    )
-    originals = template.activities
-    index = 0
-    for s_index, source in enumerate(template.sections):
-        prefix = f"s-{s_index}-"
-        section = DraftSection(
-            number=data.get(prefix + "number", source.number).strip(),
-            title=data.get(prefix + "title", source.title).strip(),
-            parent=source.parent,
+def preview_rows_from_post(
+    data: QueryDict, recognised: list[DraftRow]
+) -> tuple[list[DraftRow], list[int]]:
+    """The preview's rows as the user corrected them, in the order shown, and the rows to
+    move into the previous section. Each posted row names the recognised row it came from
+    (`r-N-origin`, by default the row in that place), which supplies what the preview does
+    not edit and what the post leaves out; a row named twice or from nowhere is ignored, and
+    a recognised row the post lacks is kept at the end, so that nothing from the file is
+    lost to a stale form."""
+    rows: list[DraftRow] = []
+    moves: list[int] = []
+    used: set[int] = set()
+    count = _int(data.get("rows"))
+    for position in range(min(len(recognised) if count is None else count, len(recognised))):
+        prefix = f"r-{position}-"
+        origin = _int(data.get(prefix + "origin", str(position)))
+        if origin is None or not 0 <= origin < len(recognised) or origin in used:
+            continue
+        used.add(origin)
+        source = recognised[origin]
+        kind = data.get(prefix + "kind", "")
+        edited = {name: data.get(prefix + name, getattr(source, name)) for name in ROW_FIELDS}
+        row = replace(
+            source,
+            kind=kind if kind in PreviewRowKind.values else source.kind,
+            **{name: value.strip() for name, value in edited.items()},
         )
-        for original in source.activities:
-            a_prefix = f"a-{index}-"
-            index += 1
-            if data.get(a_prefix + "delete"):
-                continue
-            activity = DraftActivity(
-                levels=list(original.levels),
-                year_results=dict(original.year_results),
-                source=original.source,
-            )
-            for name in ACTIVITY_FIELDS:
-                setattr(activity, name, data.get(a_prefix + name, getattr(original, name)).strip())
-            section.activities.append(activity)
-        if not data.get(prefix + "delete"):
-            draft.sections.append(section)
-    assert index == len(originals)
-    return draft
+        if data.get(prefix + "move"):
+            moves.append(len(rows))
+        rows.append(row)
+    rows.extend(r for r in recognised if r.origin not in used)
+    return rows, moves
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
 
 
 class TransitionForm(forms.Form):

@@ -36,6 +36,12 @@ class Row:
     where: str
     bold: bool = False
     table: int = 0
+    # How many grid columns the cell at each position spans (0 in the rest of its span): a
+    # section title merged across the table spans them all. Empty when the source cannot say.
+    spans: list[int] = field(default_factory=list)
+
+    def span(self, index: int) -> int:
+        return self.spans[index] if index < len(self.spans) else 1
 
 
 @dataclass
@@ -119,20 +125,27 @@ def _read_docx(data: bytes, name: str) -> Document:
             table_number += 1
             for index, row in enumerate(item.rows, start=1):
                 cells: list[str] = []
+                spans: list[int] = []
                 bold = True
                 seen: object = None
+                start = 0
                 for cell in row.cells:
                     # A horizontally merged cell comes back once per grid column it spans.
                     if cell._tc is seen:
                         cells.append("")
+                        spans.append(0)
+                        spans[start] += 1
                         continue
                     seen = cell._tc
+                    start = len(spans)
+                    spans.append(1)
                     cells.append("\n".join(p.text for p in cell.paragraphs).strip())
                     texts = [p for p in cell.paragraphs if p.text.strip()]
                     bold = bold and all(_all_bold(p) for p in texts)
                 where = _("таблица %(t)s, строка %(r)s") % {"t": table_number, "r": index}
                 if any(cells):
-                    document.blocks.append(Row(cells, where, bold=bold, table=table_number))
+                    row_block = Row(cells, where, bold=bold, table=table_number, spans=spans)
+                    document.blocks.append(row_block)
     return document
 
 
@@ -154,6 +167,9 @@ def _read_xlsx(data: bytes, name: str) -> Document:
         ) from None
     document = Document(name=name)
     for number, sheet in enumerate(book.worksheets, start=1):
+        merged = {
+            (m.min_row, m.min_col): m.max_col - m.min_col + 1 for m in sheet.merged_cells.ranges
+        }
         for index, row in enumerate(sheet.iter_rows(), start=1):
             cells = [_cell_text(c.value) for c in row]
             while cells and not cells[-1]:
@@ -164,7 +180,8 @@ def _read_xlsx(data: bytes, name: str) -> Document:
             where = _("лист «%(s)s», строка %(r)s") % {"s": sheet.title, "r": index}
             if len(book.worksheets) == 1:
                 where = _("строка %(r)s") % {"r": index}
-            document.blocks.append(Row(cells, where, bold=bold, table=number))
+            spans = [merged.get((index, column), 1) for column in range(1, len(cells) + 1)]
+            document.blocks.append(Row(cells, where, bold=bold, table=number, spans=spans))
     return document
 
 
@@ -177,7 +194,11 @@ def _cell_text(value: object) -> str:
 
 # Up to three digits: a lone «2020» is a year of the header, not activity 2020.
 NUMBER_CELL_RE = re.compile(r"^\t\s*\.?\d{1,3}(\.\d+)*\.?\s*$")
-SECTION_CELL_RE = re.compile(r"^\t\s*(Направление|Раздел)\b", re.IGNORECASE)
+# A section cell: «Раздел 2», «Направление № 1», «II. Методическое…», «Б. Работа с…» (a
+# capital and a word, not the initials «А. С.» of a name).
+SECTION_CELL_RE = re.compile(
+    r"^\t\s*((?i:направление|раздел)\b|[IVXІХ]{1,7}[.)]\s*[А-ЯЁ«\"]|[А-ЯЁ][.)]\s+[А-ЯЁ«\"][а-яё])"
+)
 
 
 def read_text(text: str, name: str = "") -> Document:

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from opora.roadmaps.choices import Level
-from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection, Problem
+from opora.roadmaps.drafts import (
+    DraftActivity,
+    DraftRoadmap,
+    DraftSection,
+    Problem,
+    roman_value,
+    section_parent,
+)
 from opora.roadmaps.readers import Document, Paragraph, Row
 
 NUMBER = "number"
@@ -53,10 +60,25 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 NUMBER_RE = re.compile(r"^\.?(\d+(?:\.\d+)*)\.?$")
 LEADING_NUMBER_RE = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(?=\S)")
+# How authorities number sections: «1.», «1)», «1.1.», «I.», «IV», «А.», «Раздел 1.»,
+# «Раздел II:», «Направление № 3». Roman numerals are sometimes typed with the Cyrillic
+# «І» and «Х»; Roman numerals and letters need their dot or bracket, so that a word or
+# «XII Всероссийский конкурс» is not taken for a section.
+SECTION_WORD = r"(?i:направление|подраздел|раздел|блок|модуль)\s*(?:№\s*)?"
+ROMAN = r"[IVXІХ]{1,7}"
 SECTION_RE = re.compile(
-    r"^(?:(?:направление|раздел)\s*(?:№\s*)?(\d+)[.:]?\s*|(\d+(?:\.\d+)*)[.)]?\s+)(.+)$",
-    re.IGNORECASE | re.DOTALL,
+    rf"^(?:{SECTION_WORD}(?P<word>\d+(?:\.\d+)*|{ROMAN}|[А-ЯЁA-Z])\b[.:)]?\s*"
+    rf"|(?P<arabic>\d+(?:\.\d+)*)[.)]?\s+"
+    rf"|(?P<roman>{ROMAN})[.)]\s*"
+    rf"|(?P<letter>[А-ЯЁA-Z])[.)]\s+)"
+    rf"(?P<title>.+)$",
+    re.DOTALL,
 )
+# A section's number alone in the number column, its title in the next one.
+SECTION_LABEL_RE = re.compile(
+    rf"^(?P<word>{SECTION_WORD})?(?P<number>\d+(?:\.\d+)*|{ROMAN}|[А-ЯЁA-Z])[.:)]?$"
+)
+INITIALS_RE = re.compile(r"^[А-ЯЁA-Z]\.\s*[А-ЯЁA-Z]")
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
 STOP_RE = re.compile(r"^(приложение|состав\s|лист согласования)", re.IGNORECASE)
 TAG_BREAK_RE = re.compile(r"</p>|<br\s*/?>|</li>|<li[^>]*>|</?[ou]l[^>]*>", re.IGNORECASE)
@@ -168,14 +190,34 @@ def parse_levels(text: str) -> list[str]:
 
 
 def section_from_text(text: str) -> tuple[str, str] | None:
+    """(number, title) if the text reads as a numbered section heading, else None."""
     match = SECTION_RE.match(clean(text))
     if not match:
         return None
-    number = match.group(1) or match.group(2)
-    title = match.group(3).strip()
+    title = match.group("title").strip()
     if not title or not (title[0].isupper() or title[0] in '«"'):
         return None
+    if match.group("roman") and roman_value(match.group("roman")) is None:
+        return None
+    if match.group("letter") and (INITIALS_RE.match(title) or len(title.split()) < 2):
+        # «Р. М. Ахметгареев» under a signature is a name, not section Р.
+        return None
+    number = next(match.group(g) for g in ("word", "arabic", "roman", "letter") if match.group(g))
     return number, title
+
+
+def section_label(text: str) -> tuple[str, bool] | None:
+    """A cell that holds only a section's number: (number, certain). «II», «Б.» and
+    «Раздел 2» are certainly sections; a bare «2» may as well be activity 2."""
+    match = SECTION_LABEL_RE.match(clean(text))
+    if not match:
+        return None
+    number = match.group("number")
+    if number[0].isdigit():
+        return number, bool(match.group("word"))
+    if len(number) > 1 and roman_value(number) is None:
+        return None
+    return number, True
 
 
 class Recognizer:
@@ -215,7 +257,7 @@ class Recognizer:
                 self.draft.result_years = years
                 self.draft.columns = self.columns.roles
                 continue
-            self.row(block)
+            self.row(block, index)
         return self.finish()
 
     def paragraph(self, block: Paragraph) -> bool:
@@ -254,32 +296,23 @@ class Recognizer:
                 return re.sub(r"^\d+\.\s*", "", title)[:1000]
         return ""
 
-    def open_section(self, number: str, title: str) -> None:
-        parent = ""
-        if "." in number:
-            prefix = number.rsplit(".", 1)[0]
-            if any(s.number == prefix for s in self.draft.sections):
-                parent = prefix
-        self.section = DraftSection(number=number, title=title, parent=parent)
+    def open_section(self, number: str, title: str, source: str = "") -> None:
+        parent = section_parent(number, self.draft.sections)
+        # A heading broken over two lines of a merged cell is one title.
+        title = " ".join(title.split())
+        self.section = DraftSection(number=number, title=title, parent=parent, source=source)
         self.draft.sections.append(self.section)
         self.activity = None
 
-    def row(self, block: Row) -> None:
+    def row(self, block: Row, index: int) -> None:
         assert self.columns is not None
         cells = [clean(c) for c in block.cells]
         if not any(re.search(r"\w", c) for c in cells):
             return
-        filled = [c for c in cells if c]
-        distinct = list(dict.fromkeys(filled))
-        if len(distinct) == 1:
-            found = section_from_text(distinct[0])
-            if found is not None and (block.bold or not self.looks_like_activity(cells)):
-                self.open_section(*found)
-                return
-            if found is None and block.bold:
-                # A merged, bold row across the table is a section even without a number.
-                self.open_section("", distinct[0])
-                return
+        heading = self.heading(block, cells, index)
+        if heading is not None:
+            self.open_section(*heading, source=block.where)
+            return
         roles = self.roles_for(cells)
         values: dict[str, str] = {}
         extra: list[str] = []
@@ -317,14 +350,97 @@ class Recognizer:
             # Text in the number column: a section title written across the table.
             found = section_from_text(number)
             if found is not None and not values.get(ACTIVITY):
-                self.open_section(*found)
+                self.open_section(*found, source=block.where)
                 return
+        if number and not number_match and section_label(number) is not None:
+            self.problem(
+                block.where,
+                _(
+                    "номер «%(n)s» похож на номер раздела — если это заголовок раздела, "
+                    "сделайте строку разделом"
+                )
+                % {"n": number},
+            )
         if not number and self.activity is not None:
             self.continue_activity(values)
             return
         if not number and not values.get(ACTIVITY):
             return
         self.start_activity(number_match.group(1) if number_match else number, values, block)
+
+    def heading(self, block: Row, cells: list[str], index: int) -> tuple[str, str] | None:
+        """(number, title) if the row is a section heading. Authorities write one as a row
+        merged across the table or only bold, its number in the text («I. Организационные
+        меры», «Раздел 2. …», «А. …») or in the number column with the title beside it,
+        sometimes with the number column left empty."""
+        filled = [(i, c) for i, c in enumerate(cells) if c]
+        distinct = list(dict.fromkeys(c for _i, c in filled))
+        first, text = filled[0]
+        merged = block.span(first) >= 2
+        if len(distinct) == 1:
+            found = section_from_text(text)
+            if found is not None and (block.bold or merged or not self.looks_like_activity(cells)):
+                return found
+            continues = text[:1].islower() and self.activity is not None
+            if found is None and (block.bold or merged) and not continues:
+                # A bold row, or one merged across the table, is a section even unnumbered.
+                return "", text
+            if found is None and self.column_role(cells, first) == NUMBER:
+                if NUMBER_RE.match(text.replace(" ", "")) or continues:
+                    return None
+                label = section_label(text)
+                if label is not None:
+                    return None
+                # Nobody writes an activity in the number column; a title is written there.
+                self.problem(
+                    block.where,
+                    _("строка прочитана как раздел без номера «%(t)s» — проверьте")
+                    % {"t": text[:80]},
+                )
+                return "", text
+            return None
+        if len(filled) != 2 or len(distinct) != 2:
+            return None
+        (_i, label_text), (second, title) = filled
+        if self.column_role(cells, second) != ACTIVITY or not (
+            title[:1].isupper() or title[:1] in '«"'
+        ):
+            return None
+        label = section_label(label_text)
+        if label is None:
+            return None
+        number, certain = label
+        if (
+            certain
+            or block.bold
+            or block.span(second) >= 2
+            or self.next_number(index).startswith(f"{number}.")
+        ):
+            # «2» with the title and nothing else, followed by 2.1, 2.2: section 2.
+            return number, title
+        return None
+
+    def column_role(self, cells: list[str], index: int) -> str:
+        roles = self.roles_for(cells)
+        return roles[index] if index < len(roles) else ""
+
+    def next_number(self, index: int) -> str:
+        """The number of the next activity-like row after `index` (a few rows ahead)."""
+        for block in self.document.blocks[index + 1 : index + 6]:
+            if not isinstance(block, Row) or header_roles(block.cells) is not None:
+                continue
+            cells = [clean(c) for c in block.cells]
+            roles = self.roles_for(cells)
+            for cell, role in zip(cells, roles, strict=False):
+                if role == NUMBER and cell:
+                    match = NUMBER_RE.match(cell.replace(" ", ""))
+                    if match:
+                        return match.group(1)
+                if role == ACTIVITY and cell:
+                    match = LEADING_NUMBER_RE.match(cell)
+                    if match:
+                        return match.group(1)
+        return ""
 
     def roles_for(self, cells: list[str]) -> list[str]:
         """A table after a page or section break may drop the header's empty spacer column
@@ -350,12 +466,6 @@ class Recognizer:
         assert self.section is not None
         activity = DraftActivity(number=number, source=block.where)
         self.fill(activity, values)
-        if not activity.text:
-            self.problem(
-                block.where,
-                _("у мероприятия № %(n)s нет текста") % {"n": number or "—"},
-                error=True,
-            )
         if number:
             key = f"{self.section.number}|{number}"
             if key in self.seen_numbers:
@@ -416,6 +526,14 @@ class Recognizer:
             draft.problems.append(
                 Problem("", _("Под заголовками таблицы нет ни одного мероприятия."), error=True)
             )
+        # Checked at the end: the text of an activity may come on the rows that continue it.
+        for activity in draft.activities:
+            if not activity.text:
+                self.problem(
+                    activity.source,
+                    _("у мероприятия № %(n)s нет текста") % {"n": activity.number or "—"},
+                    error=True,
+                )
         draft.sections = [s for s in draft.sections if s.activities or self.has_children(s)]
         return draft
 

@@ -20,6 +20,7 @@ from opora.roadmaps.models import (
     ExecutionReport,
     ReviewComment,
     Roadmap,
+    RoadmapUpload,
     RoadmapVersion,
     Section,
 )
@@ -87,6 +88,13 @@ def roadmap_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> Roadma
         user,
         pk,
         action,
+    )
+
+
+def roadmap_upload_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> RoadmapUpload:
+    """A file recognised and waiting in the preview, for its uploader only; 404 otherwise."""
+    return get_for_user(
+        RoadmapUpload.objects.select_related("programme", "school"), user, pk, action
     )
 
 

@@ -17,7 +17,7 @@ from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.models import Organization, Programme
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
-from opora.roadmaps.drafts import DraftRoadmap
+from opora.roadmaps.drafts import DraftRoadmap, activity_errors, section_errors
 from opora.roadmaps.execution import deadlines_generate
 from opora.roadmaps.models import (
     Activity,
@@ -41,13 +41,12 @@ def draft_check(draft: DraftRoadmap) -> None:
     if not draft.activities:
         problems.append(_("В дорожной карте нет ни одного мероприятия."))
     for section in draft.sections:
+        here = _("раздел %(s)s") % {"s": section.number or "—"}
+        for message in section_errors(section.number, section.title):
+            problems.append(f"{section.source or here}: {message}")
         for activity in section.activities:
-            if not activity.text.strip():
-                where = activity.source or _("раздел %(s)s") % {"s": section.number or "—"}
-                problems.append(
-                    _("%(where)s: у мероприятия № %(n)s нет текста")
-                    % {"where": where, "n": activity.number or "—"}
-                )
+            for message in activity_errors(activity.number, activity.text):
+                problems.append(f"{activity.source or here}: {message}")
     if problems:
         raise ValidationError(problems)
 
@@ -159,16 +158,23 @@ def roadmap_upload_create(
         school=school,
         kind=kind,
         file_name=file_name[:255],
-        draft=draft.to_dict() | {"sources": [a.source for a in draft.activities]},
+        draft=draft.to_dict()
+        | {
+            "sources": [a.source for a in draft.activities],
+            "section_sources": [s.source for s in draft.sections],
+        },
         created_by=user,
     )
 
 
 def upload_draft(upload: RoadmapUpload) -> DraftRoadmap:
-    """The recognised draft, with each activity's place in the file for messages."""
+    """The recognised draft, with each section's and activity's place in the file."""
     draft = DraftRoadmap.from_dict(upload.draft)
     for activity, source in zip(draft.activities, upload.draft.get("sources", []), strict=False):
         activity.source = source
+    sections = upload.draft.get("section_sources", [])
+    for section, source in zip(draft.sections, sections, strict=False):
+        section.source = source
     return draft
 
 

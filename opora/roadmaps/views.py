@@ -24,7 +24,13 @@ from opora.core.web import attachment, download, errors_to_form
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
-from opora.roadmaps.choices import EvidenceKind, ReportOutcome, RoadmapKind, RoadmapStatus
+from opora.roadmaps.choices import (
+    EvidenceKind,
+    PreviewRowKind,
+    ReportOutcome,
+    RoadmapKind,
+    RoadmapStatus,
+)
 from opora.roadmaps.constructor import (
     Selection,
     draft_from_measures,
@@ -34,7 +40,13 @@ from opora.roadmaps.constructor import (
     why,
 )
 from opora.roadmaps.diff import roadmap_diff
-from opora.roadmaps.drafts import DraftRoadmap
+from opora.roadmaps.drafts import (
+    DraftRoadmap,
+    draft_rows,
+    rows_draft,
+    rows_movable,
+    rows_move,
+)
 from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
 from opora.roadmaps.forms import (
@@ -45,10 +57,10 @@ from opora.roadmaps.forms import (
     RoadmapFromTemplateForm,
     RoadmapUploadForm,
     TransitionForm,
-    draft_from_post,
+    preview_rows_from_post,
 )
 from opora.roadmaps.library import SECTIONS
-from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
+from opora.roadmaps.models import Activity, Evidence, Roadmap
 from opora.roadmaps.readers import ReadError
 from opora.roadmaps.schedule import describe, parse_schedule
 from opora.roadmaps.seeds import seed_template_draft
@@ -162,61 +174,85 @@ def roadmap_upload(request: HttpRequest, programme_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = get_for_user(
-        RoadmapUpload.objects.select_related("programme", "school"), request.user, pk
-    )
+    """The recognised file as rows to check: each row may be turned into a section, an
+    activity or left out, edited, or moved into the previous section. «Применить» shows
+    the corrected rows again; saving is refused only while rows are still wrong."""
+    upload = selectors.roadmap_upload_get(request.user, pk)
     if upload.roadmap_id is not None:
         return redirect("roadmaps:roadmap", pk=upload.roadmap_id)
     recognised = upload_draft(upload)
-    draft = recognised
+    rows = draft_rows(recognised)
+    recognised_kinds = [row.kind for row in rows]
+    title = recognised.title
     errors: list[str] = []
     if request.method == "POST":
-        draft = draft_from_post(request.POST, recognised)
-        try:
-            roadmap = roadmap_upload_save(
-                upload=upload,
-                draft=draft,
-                user=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, _("Дорожная карта сохранена."))
-            return redirect(roadmap.get_absolute_url())
-    empty_text = {id(a) for a in draft.activities if not a.text.strip()}
-    rows: list[dict[str, Any]] = []
-    index = 0
-    for s_index, section in enumerate(draft.sections):
-        rows.append({"section": section, "index": s_index})
-        for activity in section.activities:
-            schedule = parse_schedule(activity.schedule) if activity.schedule else None
-            rows.append(
-                {
-                    "activity": activity,
-                    "index": index,
-                    "empty": id(activity) in empty_text,
-                    # Flagged for the user, who may reword it or set the date after saving.
-                    "schedule": schedule,
-                    "schedule_text": describe(schedule) if schedule else "",
-                }
-            )
-            index += 1
-    title = _("Проверка распознанной дорожной карты")
+        rows, moves = preview_rows_from_post(request.POST, rows)
+        rows = rows_move(rows, moves)
+        title = request.POST.get("title", "").strip()
+        if request.POST.get("action") != "apply":
+            try:
+                roadmap = roadmap_upload_save(
+                    upload=upload,
+                    draft=rows_draft(rows, title=title, template=recognised),
+                    user=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("Дорожная карта сохранена."))
+                return redirect(roadmap.get_absolute_url())
+    # A refusal that names a row's place in the file links to that row.
+    anchors = {f"{row.source}: ": f"row-{n}" for n, row in enumerate(rows) if row.source}
+    linked = [
+        (message, next((a for start, a in anchors.items() if message.startswith(start)), ""))
+        for message in errors
+    ]
+    # The recogniser's remarks stay with the row they are about, wherever the user moved it.
+    remarks: dict[str, list[str]] = {}
+    for problem in recognised.problems:
+        if problem.where and not problem.error:
+            remarks.setdefault(problem.where, []).append(problem.message)
+    placed = {row.source for row in rows if row.source}
+    table: list[dict[str, Any]] = []
+    movable = rows_movable(rows)
+    for position, row in enumerate(rows):
+        schedule = None
+        if row.kind == PreviewRowKind.ACTIVITY and row.schedule:
+            schedule = parse_schedule(row.schedule)
+        table.append(
+            {
+                "row": row,
+                "position": position,
+                "errors": row.errors,
+                # A remark on how the row was read is answered once the user changes that.
+                "remarks": remarks.get(row.source, [])
+                if row.source and row.kind == recognised_kinds[row.origin]
+                else [],
+                "may_move": movable[position],
+                # Flagged for the user, who may reword it or set the date after saving.
+                "schedule": schedule,
+                "schedule_text": describe(schedule) if schedule else "",
+            }
+        )
+    page_title = _("Проверка распознанной дорожной карты")
     return render(
         request,
         "roadmaps/upload_preview.html",
         {
             "upload": upload,
-            "draft": draft,
-            "rows": rows,
-            "errors": errors,
-            "warnings": [p for p in recognised.problems if not p.error],
-            "unparsed": sum(
-                1 for r in rows if r.get("schedule") and not r["schedule"].is_structured
-            ),
-            "recognition_errors": [p for p in recognised.problems if p.error],
-            "title": title,
-            "breadcrumbs": _crumbs(upload.programme, title),
+            "draft": recognised,
+            "draft_title": title,
+            "rows": table,
+            "kinds": PreviewRowKind.choices,
+            "sections": sum(1 for r in rows if r.kind == PreviewRowKind.SECTION),
+            "activities": sum(1 for r in rows if r.kind == PreviewRowKind.ACTIVITY),
+            "wrong_rows": sum(1 for r in table if r["errors"]),
+            "errors": linked,
+            "warnings": [p for p in recognised.problems if not p.error and (p.where not in placed)],
+            "unparsed": sum(1 for r in table if r["schedule"] and not r["schedule"].is_structured),
+            "recognition_errors": [p for p in recognised.problems if p.error and not p.where],
+            "title": page_title,
+            "breadcrumbs": _crumbs(upload.programme, page_title),
         },
     )
 

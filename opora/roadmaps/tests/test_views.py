@@ -143,20 +143,20 @@ def test_upload_preview_fix_and_save(world, programme):
     # Another user cannot see someone else's upload.
     assert world.client("analyst").get(response["Location"]).status_code == 404
     # The user fixes a misread schedule, deletes an activity and empties one text by mistake.
-    form = {"title": "Дорожная карта Энска", "a-0-schedule": "до 20.09.2024", "a-6-delete": "on"}
-    form["a-1-text"] = ""
+    form = {"title": "Дорожная карта Энска", "r-1-schedule": "до 20.09.2024", "r-9-kind": "skip"}
+    form["r-2-text"] = ""
     response = client.post(response["Location"], form)
     page = response.content.decode()
     assert response.status_code == 200
     assert "у мероприятия № 1.2 нет текста" in page
-    form["a-2-schedule"] = "когда получится"
+    form["r-3-schedule"] = "когда получится"
     page = client.post(reverse("roadmaps:upload", args=[saved.pk]), form).content.decode()
     assert "Срок не распознан у 1 мероприятия" in page
     assert 'value="когда получится"' in page
-    form["a-2-schedule"] = "октябрь–ноябрь ежегодно"
+    form["r-3-schedule"] = "октябрь–ноябрь ежегодно"
     assert 'value="до 20.09.2024"' in page  # what the user typed is kept
     assert not Roadmap.objects.exists()
-    form["a-1-text"] = "Утверждение перечня школ"
+    form["r-2-text"] = "Утверждение перечня школ"
     response = client.post(reverse("roadmaps:upload", args=[saved.pk]), form)
     roadmap = Roadmap.objects.get()
     assert response["Location"] == roadmap.get_absolute_url()
