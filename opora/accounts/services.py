@@ -134,16 +134,22 @@ def _membership_grant(
     return membership
 
 
-def _account_create(person: Person) -> User:
+def _user_new(*, email: str, first_name: str, last_name: str) -> User:
     user = User(
-        username=username_for(person.email),
-        email=person.email,
-        first_name=person.first_name[:150],
-        last_name=person.last_name[:150],
+        username=username_for(email),
+        email=email,
+        first_name=first_name[:150],
+        last_name=last_name[:150],
     )
     # No password until the person sets one through the invitation link.
     user.set_unusable_password()
     user.save()
+    return user
+
+
+def _account_create(person: Person) -> User:
+    """An account for a person the registry already had without one."""
+    user = _user_new(email=person.email, first_name=person.first_name, last_name=person.last_name)
     person.user = user
     person.save(update_fields=["user"])
     return user
@@ -243,7 +249,11 @@ def person_invite(
             email=email,
             phone=phone.strip(),
         )
-        person.full_clean()
+        person.full_clean(exclude=["user"])
+        # The account first, so that the person is written (and audited) once.
+        person.user = _user_new(
+            email=email, first_name=person.first_name, last_name=person.last_name
+        )
         person.save()
     membership = _membership_grant(
         actor=actor, person=person, organization=organization, role=role, position=position

@@ -21,7 +21,7 @@ class People:
     other_city: Person  # a teacher of school C (Другой город)
 
 
-def person_in(organization, role, *, username, email):  # type: ignore[no-untyped-def]
+def person_in(organization, role, *, username, email):
     user = UserFactory(username=username, email=email)
     person = PersonFactory(user=user, email=email, last_name=username.capitalize())
     MembershipFactory(person=person, organization=organization, role=role)
