@@ -189,6 +189,14 @@ class StaffImporter(Importer):
                 continue
             assert organization is not None
             person = people.get(email)
+            refusal = (
+                selectors.known_person_refusal(user, person, last, first)
+                if person is not None
+                else None
+            )
+            if refusal is not None:
+                outcome.errors.append(row.error("email", refusal[:1].lower() + refusal[1:-1]))
+                continue
             unchanged = person is not None and (person.pk, organization.pk, role) in held
             outcome.records.append(
                 StaffRecord(

@@ -124,6 +124,27 @@ def person_state_filter(qs: QuerySet[Person], state: str) -> QuerySet[Person]:
     return qs
 
 
+def _name_key(text: str) -> str:
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").casefold().split())
+
+
+def known_person_refusal(
+    user: UserLike, person: Person, last_name: str, first_name: str
+) -> str | None:
+    """An invitation to an address someone already has adds the role to that person; but if
+    the person is outside the user's reach, only when the user has typed the same name — so
+    that an address cannot be used to look up a stranger's name and contacts."""
+    if restrict(Person.objects.filter(pk=person.pk), user, Action.MANAGE_PEOPLE).exists():
+        return None
+    if _name_key(person.last_name) == _name_key(last_name) and _name_key(
+        person.first_name
+    ) == _name_key(first_name):
+        return None
+    return _(
+        "Этот адрес уже указан в системе у другого человека. Проверьте адрес или фамилию и имя."
+    )
+
+
 def person_get(user: UserLike, pk: Any, action: Action = Action.MANAGE_PEOPLE) -> Person:
     """A person whose roles the user manages (or, for VIEW, may see), or 404."""
     return get_for_user(Person.objects.select_related("user"), user, pk, action)

@@ -240,6 +240,10 @@ def person_invite(
         .order_by(F("user").asc(nulls_last=True), "pk")  # one with an account first
         .first()
     )
+    if person is not None:
+        refusal = selectors.known_person_refusal(actor, person, last_name, first_name)
+        if refusal is not None:
+            raise ValidationError({"email": refusal})
     created = person is None
     if person is None:
         person = Person(

@@ -115,6 +115,22 @@ def test_bad_rows_are_all_reported_and_nothing_is_saved(world):
     assert (Person.objects.count(), User.objects.count()) == (people_before, users_before)
 
 
+def test_address_of_a_stranger_is_refused_unless_the_name_matches(world):
+    from opora.registry.tests.factories import MembershipFactory, PersonFactory
+
+    stranger = PersonFactory(last_name="Чужая", first_name="Вера", email="vera@school-c.ru")
+    MembershipFactory(person=stranger, organization=world.school_c, role=Role.TEACHER)
+    wrong = run(
+        world.user("director_a"), [["Иванова Анна", "vera@school-c.ru", "", "SCH-A", "учитель", ""]]
+    )
+    assert "у другого человека" in str(wrong.errors[0]) and "Чужая" not in str(wrong.errors[0])
+    right = run(
+        world.user("director_a"), [["Чужая Вера", "vera@school-c.ru", "", "SCH-A", "учитель", ""]]
+    )
+    assert right.is_valid and right.updated == 1
+    assert stranger.memberships.filter(organization=world.school_a).exists()
+
+
 def test_role_must_fit_the_organisation(world):
     validation = run(
         world.user("coordinator"),

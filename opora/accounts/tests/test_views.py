@@ -215,6 +215,22 @@ def test_existing_address_gets_the_role_not_a_duplicate(world, people):
     assert mail.outbox == []
 
 
+def test_address_of_a_stranger_does_not_reveal_them(world, people):
+    """An address known outside the coordinator's reach adds the role only when the typed
+    name is that person's: otherwise addresses could be used to look people up."""
+    client = world.client("coordinator")
+    response = client.post(INVITE, invite_data(world, email="chuzhoy@school-c.ru"))
+    html = response.content.decode()
+    assert "у другого человека" in html and "Chuzhoy" not in html
+    assert people.other_city.memberships.count() == 1
+    response = client.post(
+        INVITE,
+        invite_data(world, email="chuzhoy@school-c.ru", last_name="chuzhoy", first_name="Иван"),
+    )
+    assert response.status_code == 302
+    assert people.other_city.memberships.count() == 2
+
+
 def test_director_invites_staff_of_own_school(world):
     response = world.client("director_a").post(
         INVITE, invite_data(world, role=Role.SCHOOL_STAFF, send="")
