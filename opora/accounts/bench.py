@@ -151,6 +151,8 @@ def bench_accounts(report: BenchReport) -> None:
         )
 
     for label, url in (
+        # The registry's school list on the same machine at the same moment, for scale.
+        ("for reference: registry school list (50 rows)", reverse("registry:schools")),
         ("people list page (50 rows)", people_url),
         ("people list, search", f"{people_url}?q=иванова"),
         ("people list, sorted by last login, page 10", f"{people_url}?sort=-last_login&page=10"),

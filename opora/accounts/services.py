@@ -163,11 +163,13 @@ def _invitation_send(
     organization: Organization | None,
     role: str,
     base_url: str,
+    new_account: bool = False,
 ) -> Invitation:
-    # A fresh unusable password changes the token's hash: earlier links stop working.
-    user.set_unusable_password()
-    user.email = person.email
-    user.save(update_fields=["password", "email"])
+    if not new_account:
+        # A fresh unusable password changes the token's hash: earlier links stop working.
+        user.set_unusable_password()
+        user.email = person.email
+        user.save(update_fields=["password", "email"])
     invitation = Invitation.objects.create(
         person=person,
         user=user,
@@ -181,7 +183,7 @@ def _invitation_send(
         "user": user,
         "organization": organization,
         "role": Role(role).label if role else "",
-        "sender": actor.get_full_name() or actor.username if actor is not None else "",
+        "sender": _sender_name(actor),
         "link": invitation_link(user, base_url),
         "expires": datetime_ru(timezone.localtime(invitation.expires_at)),
         "login_url": urljoin(site_url(base_url), reverse("login")),
@@ -203,6 +205,19 @@ def _invitation_send(
         message=_("на адрес %(email)s") % {"email": person.email},
     )
     return invitation
+
+
+def _sender_name(actor: User | None) -> str:
+    """Who invites, as the letter names them: their registry name, else their account's.
+    Kept on the user object: an import sends hundreds of letters from one actor."""
+    if actor is None:
+        return ""
+    cached: str | None = actor.__dict__.get("_opora_sender_name")
+    if cached is None:
+        person = Person.objects.filter(user=actor).first()
+        cached = person.full_name if person else (actor.get_full_name() or actor.username)
+        actor.__dict__["_opora_sender_name"] = cached
+    return cached
 
 
 @dataclass
@@ -263,6 +278,7 @@ def person_invite(
         actor=actor, person=person, organization=organization, role=role, position=position
     )
     user = person.user
+    new_account = created or user is None
     if user is None:
         user = _account_create(person)
     invitation = None
@@ -274,6 +290,7 @@ def person_invite(
             organization=organization,
             role=role,
             base_url=base_url,
+            new_account=new_account,
         )
     return InviteOutcome(person, membership, created, invitation)
 

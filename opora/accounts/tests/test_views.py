@@ -174,6 +174,7 @@ def test_coordinator_invites_a_teacher(world, django_capture_on_commit_callbacks
     assert letter.to == ["novikova@school-a.ru"]
     assert "Приглашение" in letter.subject and "Анна Игоревна" in letter.body
     assert "учитель, Средняя школа № 1" in letter.body
+    assert "Coordinator Иван Сергеевич приглашает вас" in letter.body
     assert "http://testserver/users/welcome/" in letter.body
     verbs = set(
         TimelineEvent.objects.filter(object_id=str(person.pk)).values_list("verb", flat=True)
