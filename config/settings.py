@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "opora.staff",
     "opora.surveys",
     "opora.monitoring",
+    "opora.accounts",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,11 @@ OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
 # Anonymous survey answers accepted per hour from one address for one link. A class answers
 # from its school's single public address, so the limit is generous; it only stops floods.
 OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", default=300)
+# Invitation letters: how long the link to set a password works, and the address links in
+# letters point to (empty: the address of the request that sent the letter; letters sent by
+# a background job, e.g. a staff import, need it set in production).
+OPORA_INVITATION_DAYS = env.int("OPORA_INVITATION_DAYS", default=7)
+OPORA_SITE_URL = env.str("OPORA_SITE_URL", default="")
 # Student-level result rows are aggregated on import; the rows themselves are kept only
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)

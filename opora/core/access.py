@@ -40,6 +40,10 @@ class Action(StrEnum):
     # Accept (or return) the figures a school submitted to a monitoring checkpoint: the
     # territory's coordinators and analysts, not the school's own curator.
     ACCEPT_DATA = "accept_data"
+    # Invite people, grant and take away roles, deactivate accounts: coordinators in their
+    # territory, a school's director for its own staff; which roles each may hand out is
+    # MANAGED_ROLES.
+    MANAGE_PEOPLE = "manage_people"
 
 
 TERRITORY_ROLES = frozenset(
@@ -51,12 +55,22 @@ SCHOOL_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.TEACHER}
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REGIONAL_COORDINATOR: frozenset(Action),
     Role.PROGRAMME_COORDINATOR: frozenset(Action),
-    Role.ANALYST: frozenset(Action) - {Action.APPROVE},
+    Role.ANALYST: frozenset(Action) - {Action.APPROVE, Action.MANAGE_PEOPLE},
     Role.COUNCIL_MEMBER: frozenset({Action.VIEW}),  # reads, does not review
     Role.CURATOR: frozenset({Action.VIEW, Action.VIEW_PEOPLE, Action.REVIEW}),
-    Role.SCHOOL_DIRECTOR: frozenset({Action.VIEW, Action.CHANGE, Action.VIEW_PEOPLE}),
+    Role.SCHOOL_DIRECTOR: frozenset(
+        {Action.VIEW, Action.CHANGE, Action.VIEW_PEOPLE, Action.MANAGE_PEOPLE}
+    ),
     Role.SCHOOL_STAFF: frozenset({Action.VIEW, Action.VIEW_PEOPLE}),
     Role.TEACHER: frozenset({Action.VIEW}),
+}
+
+# The roles a holder of MANAGE_PEOPLE may grant or take away within its reach: never one that
+# could do more than its own, and a director only the staff of the school.
+MANAGED_ROLES: dict[str, frozenset[str]] = {
+    Role.REGIONAL_COORDINATOR: frozenset(Role),
+    Role.PROGRAMME_COORDINATOR: frozenset(Role) - {Role.REGIONAL_COORDINATOR},
+    Role.SCHOOL_DIRECTOR: frozenset({Role.SCHOOL_STAFF, Role.TEACHER}),
 }
 
 
@@ -178,6 +192,28 @@ def own_organizations(
         if not territory_roles or membership.role in TERRITORY_ROLES:
             found.setdefault(membership.organization_id, membership.organization)
     return sorted(found.values(), key=lambda o: (o.territory.path, o.short_name or o.name))
+
+
+def manageable_roles(user: UserLike, organization: Any = None) -> frozenset[str]:
+    """The roles `user` may grant or take away in `organization` (an Organization with its
+    territory), or anywhere in their reach when it is None; empty when they manage nobody."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role)
+    result: set[str] = set()
+    for membership in _memberships(user):
+        if Action.MANAGE_PEOPLE not in ROLE_ACTIONS.get(membership.role, frozenset()):
+            continue
+        if organization is None:
+            inside = True
+        elif membership.role in TERRITORY_ROLES:
+            inside = organization.territory.path.startswith(membership.organization.territory.path)
+        else:
+            inside = organization.pk == membership.organization_id
+        if inside:
+            result |= MANAGED_ROLES.get(membership.role, frozenset())
+    return frozenset(result)
 
 
 def has_any(user: UserLike, action: Action | str) -> bool:

@@ -25,6 +25,13 @@ class TimelineVerb(models.TextChoices):
     CORRECTION = "correction", _("Начата корректировка")
     IMPORTED = "imported", _("Загружено из файла")
     COMPUTED = "computed", _("Рассчитано")
+    # People and accounts (opora.accounts).
+    INVITED = "invited", _("Отправлено приглашение")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Приглашение принято, пароль задан")
+    ROLE_GRANTED = "role_granted", _("Назначена роль")
+    ROLE_ENDED = "role_ended", _("Роль снята")
+    DEACTIVATED = "deactivated", _("Учётная запись отключена")
+    REACTIVATED = "reactivated", _("Учётная запись включена")
 
 
 class ImportStatus(models.TextChoices):

@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.access import has_any
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -24,6 +26,8 @@ class Section:
     path_prefix: str
     summary: StrOrPromise
     url_args: tuple[str, ...] = ()
+    # Shown only to those who may do this somewhere (e.g. manage people); None: to everyone.
+    action: str | None = None
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -89,6 +93,14 @@ SECTIONS: tuple[Section, ...] = (
         ),
         ("reports",),
     ),
+    Section(
+        "users",
+        _("Пользователи"),
+        "accounts:people",
+        "/users/",
+        _("Приглашение людей, роли в организациях, учётные записи, загрузка сотрудников."),
+        action="manage_people",
+    ),
 )
 
 
@@ -106,4 +118,5 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             and not (s.key == "registry" and request.path.startswith("/registry/programmes/")),
         }
         for s in SECTIONS
+        if s.action is None or has_any(request.user, s.action)
     ]

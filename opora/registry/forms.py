@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike
 from opora.registry import selectors
-from opora.registry.models import Organization, Programme, SchoolProfile
+from opora.registry.choices import OrganizationKind, PartnerKind
+from opora.registry.models import Organization, Programme, SchoolProfile, Territory
 
 
 class OrganizationForm(forms.ModelForm):
@@ -18,6 +19,64 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "short_name", "ownership", "address", "phone", "email", "website"]
+
+
+NON_SCHOOL_KINDS = [
+    (value, label) for value, label in OrganizationKind.choices if value != OrganizationKind.SCHOOL
+]
+CHOOSE = _("— выберите —")
+
+
+class NonSchoolOrganizationForm(OrganizationForm):
+    """A department of education, methodical centre or partner: placed on a territory the
+    user may add organisations to, optionally under a parent organisation they see."""
+
+    class Meta(OrganizationForm.Meta):
+        fields = [
+            "name",
+            "short_name",
+            "territory",
+            "parent",
+            "partner_kind",
+            "ownership",
+            "address",
+            "phone",
+            "email",
+            "website",
+        ]
+
+    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        territory = self.fields["territory"]
+        current = self.instance.territory_id if self.instance.pk else None
+        # The organisation's own territory stays a choice even if the user could not add
+        # organisations there, so that saving other fields never moves it.
+        territory.queryset = (  # type: ignore[attr-defined]
+            selectors.creatable_territories(user) | Territory.objects.filter(pk=current)
+        ).distinct()
+        territory.empty_label = CHOOSE  # type: ignore[attr-defined]
+        parent = self.fields["parent"]
+        parent.queryset = selectors.parent_organization_choices(  # type: ignore[attr-defined]
+            user, self.instance
+        )
+        parent.empty_label = _("— нет —")  # type: ignore[attr-defined]
+        parent.help_text = _("Например, департамент образования для методического центра.")
+        partner_kind = self.fields["partner_kind"]
+        partner_kind.choices = [("", CHOOSE), *PartnerKind.choices]  # type: ignore[attr-defined]
+        partner_kind.help_text = _("Только для организаций-партнёров.")
+        if self.instance.pk and self.instance.kind != OrganizationKind.PARTNER:
+            del self.fields["partner_kind"]
+
+
+class OrganizationCreateForm(NonSchoolOrganizationForm):
+    kind = forms.ChoiceField(label=_("Тип"), choices=[("", CHOOSE), *NON_SCHOOL_KINDS])
+
+    class Meta(NonSchoolOrganizationForm.Meta):
+        fields = ["kind", "code", *NonSchoolOrganizationForm.Meta.fields]
+
+    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.order_fields(["kind", "code"])
 
 
 class SchoolProfileForm(forms.ModelForm):

@@ -108,6 +108,15 @@ class Organization(models.Model):
     def is_school(self) -> bool:
         return self.kind == OrganizationKind.SCHOOL
 
+    def clean(self) -> None:
+        # The sphere (culture, sport…) describes partners only.
+        if self.kind != OrganizationKind.PARTNER:
+            self.partner_kind = ""
+        elif not self.partner_kind:
+            raise ValidationError(
+                {"partner_kind": _("Укажите сферу организации-партнёра (культура, спорт…).")}
+            )
+
 
 class SchoolProfile(models.Model):
     """School attributes (сведения об ОО) kept beside its organisation record."""
@@ -181,6 +190,10 @@ class Membership(models.Model):
     role = models.CharField(_("роль"), max_length=32, choices=Role.choices)
     position = models.CharField(_("должность"), max_length=255, blank=True)
     is_active = models.BooleanField(_("действует"), default=True)
+    # The period of the role. A role taken away keeps its row (and history) with `until` set;
+    # granted again, the same row runs from a new `since`.
+    since = models.DateField(_("с"), null=True, blank=True)
+    until = models.DateField(_("по"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("роль в организации")

@@ -217,6 +217,22 @@ def creatable_territories(user: UserLike) -> QuerySet[Territory]:
     return restrict(Territory.objects.all(), user, Action.CHANGE)
 
 
+def parent_organization_choices(
+    user: UserLike, organization: Organization | None = None
+) -> QuerySet[Organization]:
+    """Organisations other than schools that the user sees, possible parents of one; the
+    current parent stays a choice even when it lies outside the user's reach."""
+    visible = restrict(Organization.objects.exclude(kind=OrganizationKind.SCHOOL), user).values(
+        "pk"
+    )
+    qs = Organization.objects.filter(pk__in=visible)
+    if organization is not None and organization.parent_id:
+        qs = Organization.objects.filter(Q(pk__in=visible) | Q(pk=organization.parent_id))
+    if organization is not None and organization.pk:
+        qs = qs.exclude(pk=organization.pk)
+    return qs.select_related("territory").order_by("short_name")
+
+
 def programme_owner_choices(user: UserLike) -> QuerySet[Organization]:
     """Education authorities in reach that the user may change: possible programme owners."""
     return restrict(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),
     path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/new/", views.organization_create, name="organization-create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization-edit"),
     path("territories/", views.territory_list, name="territories"),

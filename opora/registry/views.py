@@ -16,9 +16,12 @@ from django_tables2 import RequestConfig
 
 from opora.core.access import Action, can, has_any, restrict
 from opora.core.cards import card_sections
+from opora.core.web import errors_to_form
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
 from opora.registry.forms import (
+    NonSchoolOrganizationForm,
+    OrganizationCreateForm,
     OrganizationForm,
     ProgrammeApproveForm,
     ProgrammeForm,
@@ -135,6 +138,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         {
             "table": table,
             "kind": kind,
+            "can_create": selectors.creatable_territories(request.user).exists(),
             "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Организации")}],
         },
     )
@@ -171,11 +175,15 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organization = selectors.organization_get(request.user, pk, Action.CHANGE)
     if organization.is_school:
         return redirect("registry:school-edit", organization.pk)
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = NonSchoolOrganizationForm(request.POST or None, instance=organization, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.organization_update(organization=organization, **form.cleaned_data)
-        messages.success(request, _("Изменения сохранены."))
-        return redirect(organization.get_absolute_url())
+        try:
+            services.organization_update(organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Изменения сохранены."))
+            return redirect(organization.get_absolute_url())
     return render(
         request,
         "registry/organization_edit.html",
@@ -185,6 +193,38 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": [
                 {"title": organization.short_name, "url": organization.get_absolute_url()},
                 {"title": _("Редактирование")},
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    """A department of education, methodical centre or partner on a territory in reach."""
+    if not selectors.creatable_territories(request.user).exists():
+        raise Http404
+    form = OrganizationCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            organization = services.organization_create(
+                code=values.pop("code"), kind=values.pop("kind"), **values
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Организация добавлена в реестр."))
+            return redirect(organization.get_absolute_url())
+    return render(
+        request,
+        "registry/organization_edit.html",
+        {
+            "organization": None,
+            "form": form,
+            "breadcrumbs": [
+                {"title": _("Организации"), "url": reverse("registry:organizations")},
+                {"title": _("Новая организация")},
             ],
         },
     )
