@@ -261,6 +261,9 @@ OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
 # Anonymous survey answers accepted per hour from one address for one link. A class answers
 # from its school's single public address, so the limit is generous; it only stops floods.
 OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", default=300)
+# Wrong one-time survey codes accepted per hour from one address: a class mistypes a few,
+# someone guessing needs about a million (opora.surveys.codes).
+OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR = env.int("OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR", default=60)
 # Student-level result rows are aggregated on import; the rows themselves are kept only
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)

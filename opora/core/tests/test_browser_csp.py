@@ -42,7 +42,7 @@ class Violations:
             "console",
             lambda msg: (
                 self.console.append(msg.text)
-                if "Content Security Policy" in msg.text or msg.type == "error"
+                if "Content Security Policy" in msg.text or "Refused to" in msg.text
                 else None
             ),
         )

@@ -3,6 +3,7 @@
 // Delegated from the document: content swapped in by htmx behaves the same.
 //   <select data-autosubmit>        submits its form when the choice changes
 //   <input data-select-on-click>    selects its whole text when clicked (links to copy)
+//   <button data-print>             opens the browser's print dialogue
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -19,6 +20,9 @@
     var field = event.target;
     if (field instanceof HTMLInputElement && field.hasAttribute("data-select-on-click")) {
       field.select();
+    }
+    if (field instanceof Element && field.closest("[data-print]")) {
+      window.print();
     }
   });
 })();
