@@ -1,6 +1,7 @@
 """In real Chromium: the main pages run under the Content-Security-Policy without a single
 violation — login, home, the school list with its htmx filter, a school card, the chart of
-results against context, the organisation list's auto-submitting select, and Swagger UI."""
+results against context, the organisation list's auto-submitting select, Swagger UI and the
+browsable API."""
 
 from __future__ import annotations
 
@@ -98,3 +99,7 @@ def test_main_pages_have_no_csp_violation(world, live_server, page, password):
     page.goto(f"{url}/api/docs/")
     page.wait_for_selector("text=/api/schools/")
     violations.check("API docs")
+
+    page.goto(f"{url}/api/schools/")
+    page.wait_for_selector("text=SCH-A")
+    violations.check("browsable API")
