@@ -228,13 +228,13 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Password guessing (django-axes, opora.core.lockout): failures are counted over the last
-# OPORA_LOGIN_LOCKOUT_MINUTES on the login page and at /api/token/ alike, against three
-# limits — an account from one address (someone who forgot or guesses a password; the real
+# Password guessing (django-axes, opora.core.auth): failures on the login page and at
+# /api/token/ alike are counted until OPORA_LOGIN_LOCKOUT_MINUTES pass without one, against
+# three limits — an account from one address (someone who forgot or guesses a password; the real
 # user elsewhere is not affected), an account from all addresses (guessing spread over
 # many machines) and an address over all accounts (one machine trying many accounts; high,
 # since a school's staff share one public address). Reaching any of them locks that
-# account, address or pair until the window has passed without a new failure.
+# account, address or pair until that many minutes have passed without a new failure.
 OPORA_LOGIN_FAILURES = env.int("OPORA_LOGIN_FAILURES", default=5)
 OPORA_LOGIN_FAILURES_ACCOUNT = env.int("OPORA_LOGIN_FAILURES_ACCOUNT", default=30)
 OPORA_LOGIN_FAILURES_ADDRESS = env.int("OPORA_LOGIN_FAILURES_ADDRESS", default=30)
@@ -247,6 +247,9 @@ AXES_FAILURE_LIMIT = 1
 AXES_COOLOFF_TIME = timedelta(minutes=OPORA_LOGIN_LOCKOUT_MINUTES)
 AXES_CLIENT_IP_CALLABLE = "opora.core.web.client_ip"
 AXES_LOCKOUT_CALLABLE = "opora.core.auth.lockout_response"
+# A failure during a lockout (the right password included) starts the window anew: whoever
+# keeps guessing stays locked out, and the lockout page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # A success does not wipe the failures: it would let one who sprays passwords from an
 # address reset the address's count by logging into their own account now and then.
 AXES_RESET_ON_SUCCESS = False

@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from opora.core.api import AnonRateThrottle
@@ -74,12 +73,9 @@ def lockout_response(
     the lockout starts the window anew, so it is counted from now)."""
     minutes = settings.OPORA_LOGIN_LOCKOUT_MINUTES
     until = timezone.localtime() + datetime.timedelta(minutes=minutes)
-    text = ngettext(
-        "Слишком много неудачных попыток входа. Вход временно закрыт: попробуйте снова через "
-        "%(minutes)s минуту, после %(until)s.",
-        "Слишком много неудачных попыток входа. Вход временно закрыт: попробуйте снова через "
-        "%(minutes)s минут, после %(until)s.",
-        minutes,
+    text = _(
+        "Слишком много неудачных попыток входа. Вход временно закрыт: попробуйте снова после "
+        "%(until)s (через %(minutes)s мин.)."
     ) % {"minutes": minutes, "until": datetime_ru(until)}
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": text}, status=429)
