@@ -1,10 +1,10 @@
 """The REST API: registry and identification endpoints, token, OpenAPI schema and its docs page."""
 
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from opora.core.auth import TokenObtainView
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
     OrganizationViewSet,
@@ -22,8 +22,10 @@ router.register("identification-runs", IdentificationRunViewSet, basename="ident
 router.register("methodologies", MethodologyViewSet, basename="methodology")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenObtainView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script=), so the page
+    # needs no inline script under the Content-Security-Policy.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
 ]

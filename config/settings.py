@@ -5,9 +5,11 @@ database under ./var; production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS an
 (see README, "Production").
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "opora.registry",
     "opora.results",
     "opora.identification",
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "opora.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "opora.core.middleware.AdminForSuperusersOnlyMiddleware",
+    # Last, as django-axes requires: turns a lockout flagged during the request into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout backend first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "opora.core.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
@@ -163,9 +175,88 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="opora@localhost")
 
-# Behind HTTPS in production set SECURE_COOKIES=True.
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# --- The edge: client address, HTTPS, headers, login lockout -------------------------------
+
+# The client's address (login lockout, API throttle, survey flood limit; opora.core.web.
+# client_ip). 0: Opora faces the network and REMOTE_ADDR is the client. Behind N reverse
+# proxies that each append to OPORA_CLIENT_IP_HEADER the address they got the request from
+# (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`), set N: the client is
+# then the N-th address from the right and whatever the client wrote further left is ignored.
+OPORA_TRUSTED_PROXIES = env.int("OPORA_TRUSTED_PROXIES", default=0)
+OPORA_CLIENT_IP_HEADER = env.str("OPORA_CLIENT_IP_HEADER", default="X-Forwarded-For")
+
+# Behind HTTPS in production set SECURE_COOKIES=true: cookies only over HTTPS, plain HTTP
+# redirected to HTTPS, and browsers told to use nothing but HTTPS for a year (HSTS).
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_COOKIES)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE_COOKIES else 0)
+# Opora lives on a host of its own, so its subdomains are HTTPS-only too. «preload» only
+# permits submitting the host to the browsers' preload list (hstspreload.org); it does nothing
+# until someone does.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+if SECURE_COOKIES:
+    # TLS ends at the reverse proxy, which talks plain HTTP to gunicorn and says what the
+    # browser used in X-Forwarded-Proto; the proxy must set (overwrite) it on every request —
+    # nginx: `proxy_set_header X-Forwarded-Proto $scheme;` (README, «Production»).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy of every page (django-csp): Opora loads nothing from other hosts
+# and runs no inline script, so scripts, styles, images and fonts come from Opora itself.
+# Bootstrap's and Swagger UI's stylesheets draw icons as data: SVG images. Inline style=""
+# attributes are allowed: they cannot run code, and the templates still use a few for
+# widths; <style> elements are not (htmx's own is turned off in base.html). An inline
+# <script> needs the request's nonce (`nonce="{{ request.csp_nonce }}"`). Downloads of stored
+# files send their own, stricter «sandbox» policy (opora.core.web.attachment).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Password guessing (django-axes, opora.core.auth): failures on the login page and at
+# /api/token/ alike are counted until OPORA_LOGIN_LOCKOUT_MINUTES pass without one, against
+# three limits — an account from one address (someone who forgot or guesses a password; the real
+# user elsewhere is not affected), an account from all addresses (guessing spread over
+# many machines) and an address over all accounts (one machine trying many accounts; high,
+# since a school's staff share one public address). Reaching any of them locks that
+# account, address or pair until that many minutes have passed without a new failure.
+OPORA_LOGIN_FAILURES = env.int("OPORA_LOGIN_FAILURES", default=5)
+OPORA_LOGIN_FAILURES_ACCOUNT = env.int("OPORA_LOGIN_FAILURES_ACCOUNT", default=30)
+OPORA_LOGIN_FAILURES_ADDRESS = env.int("OPORA_LOGIN_FAILURES_ADDRESS", default=30)
+OPORA_LOGIN_LOCKOUT_MINUTES = env.int("OPORA_LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "opora.core.auth.LayeredLockoutHandler"
+# In the order of the limits above; LayeredLockoutHandler applies each its own limit, so
+# axes' single AXES_FAILURE_LIMIT is the number of limits reached that locks: one.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_FAILURE_LIMIT = 1
+AXES_COOLOFF_TIME = timedelta(minutes=OPORA_LOGIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "opora.core.web.client_ip"
+AXES_LOCKOUT_CALLABLE = "opora.core.auth.lockout_response"
+# A failure during a lockout (the right password included) starts the window anew: whoever
+# keeps guessing stays locked out, and the lockout page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A success does not wipe the failures: it would let one who sprays passwords from an
+# address reset the address's count by logging into their own account now and then.
+AXES_RESET_ON_SUCCESS = False
+# Successful logins are not stored with address and browser: personal data Opora does not
+# need (the failures are kept for the lockout window only).
+AXES_DISABLE_ACCESS_LOG = True
 
 # Uploads: anything larger than this is refused with a message before it is read.
 OPORA_MAX_UPLOAD_MB = env.int("OPORA_MAX_UPLOAD_MB", default=50)
@@ -179,6 +270,9 @@ OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", def
 # a background job, e.g. a staff import, need it set in production).
 OPORA_INVITATION_DAYS = env.int("OPORA_INVITATION_DAYS", default=7)
 OPORA_SITE_URL = env.str("OPORA_SITE_URL", default="")
+# Wrong one-time survey codes accepted per hour from one address: a class mistypes a few,
+# someone guessing needs about a million (opora.surveys.codes).
+OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR = env.int("OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR", default=60)
 # Student-level result rows are aggregated on import; the rows themselves are kept only
 # when this is on (they are personal data, even anonymised).
 OPORA_KEEP_STUDENT_ROWS = env.bool("OPORA_KEEP_STUDENT_ROWS", default=False)
@@ -207,13 +301,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # ?limit= at most OPORA_API_MAX_PAGE_SIZE; a number beyond it, or beyond what a database
+    # integer holds, gives that maximum, never a whole table or a 500.
+    "DEFAULT_PAGINATION_CLASS": "opora.core.api.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # Slows down password guessing at /api/token/ and anonymous probing.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Slows down anonymous probing, /api/token/ included (the lockout counts its failures),
+    # per client address (opora.core.web.client_ip).
+    "DEFAULT_THROTTLE_CLASSES": ["opora.core.api.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="60/minute")},
 }
+OPORA_API_MAX_PAGE_SIZE = env.int("OPORA_API_MAX_PAGE_SIZE", default=500)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Opora API",
     "DESCRIPTION": "Реестр территорий, организаций и школ программы поддержки ШНОР/ШНСУ.",
@@ -231,5 +329,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Not axes' banner on every command; its warnings about failed logins stay.
+        "axes.apps": {"level": "WARNING"},
+    },
 }

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from opora.core.auth import admin_login
+
 urlpatterns = [
     path("", include("opora.core.urls")),
     path("registry/", include("opora.registry.urls")),
@@ -16,6 +18,8 @@ urlpatterns = [
     # Survey links for respondents without an account: short, since they are sent out.
     path("s/", include("opora.surveys.public_urls")),
     path("api/", include("config.api_urls")),
+    # One login form for everyone: superusers sign in on Opora's page, then open the admin.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,13 +1,16 @@
 """What every app's views share: a service's refusal shown on its form, an uploaded file
-served back safely, and a generated file (export, report) sent as a download."""
+served back safely, a generated file (export, report) sent as a download, and the client's
+address as far as the trusted proxies say."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
 
@@ -42,3 +45,43 @@ def download(data: bytes | str, filename: str, content_type: str) -> HttpRespons
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client that sent the request: what the login lockout, the API's
+    anonymous throttle and the survey flood limit count by.
+
+    With `OPORA_TRUSTED_PROXIES = 0` (Opora faces the network itself) it is the socket's
+    peer, REMOTE_ADDR, and forwarding headers are ignored: anyone can write them. Behind N
+    reverse proxies that each append the address they received the request from to
+    `OPORA_CLIENT_IP_HEADER` (nginx: `X-Forwarded-For $proxy_add_x_forwarded_for`), the client
+    is the N-th entry from the right; entries further left were written by the client and
+    are ignored. A header with fewer entries (a request that bypassed the proxies) or an entry
+    that is not an address falls back to REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.OPORA_TRUSTED_PROXIES
+    if proxies > 0:
+        key = "HTTP_" + settings.OPORA_CLIENT_IP_HEADER.upper().replace("-", "_")
+        hops = [hop.strip() for hop in request.META.get(key, "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            forwarded = _address(hops[-proxies])
+            if forwarded:
+                return forwarded
+    return _address(remote) or remote
+
+
+def _address(value: str) -> str | None:
+    """An IP address in canonical form, without a port («1.2.3.4:5678», «[::1]:80»); None if
+    `value` is not one."""
+    candidates = [value]
+    if value.startswith("[") and "]" in value:
+        candidates.append(value[1 : value.index("]")])
+    elif value.count(":") == 1:
+        candidates.append(value.split(":", 1)[0])
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None

@@ -14,6 +14,8 @@ class SurveysConfig(AppConfig):
 
         auditlog.register(models.Questionnaire)
         auditlog.register(models.SurveyRound)
+        # How a link takes answers; its token and codes are secrets and stay out of history.
+        auditlog.register(models.SurveyLink, include_fields=["requires_code", "respondent_limit"])
         auditlog.register(models.RiskProfile)
         # The shipped questionnaires exist in every database, the test databases included.
         post_migrate.connect(services.builtin_questionnaires_install, sender=self)

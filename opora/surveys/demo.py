@@ -21,7 +21,12 @@ from opora.identification.models import SchoolIdentification
 from opora.registry.models import AcademicYear, Organization, Programme, ProgrammeSchool
 from opora.surveys.choices import QuestionKind, RiskFactor
 from opora.surveys.models import Answer, Question, Questionnaire, Response, SurveyLink
-from opora.surveys.services import risk_profiles_compute, round_create
+from opora.surveys.services import (
+    link_access_set,
+    link_codes_generate,
+    risk_profiles_compute,
+    round_create,
+)
 
 F = RiskFactor
 
@@ -300,11 +305,22 @@ def surveys_demo(context: DemoContext) -> None:
         risk500.opens_on,
         risk500.closes_on,
     )
+    # The home school's pupils go on answering in class with one-time codes (a batch for one
+    # class, printed from the link's page); its parents' link takes at most 60 answers.
+    home_links = {
+        link.questionnaire.group: link
+        for link in SurveyLink.objects.filter(round=satisfaction, school=home).select_related(
+            "questionnaire"
+        )
+    }
+    link_codes_generate(link=home_links["students"], count=28, user=analyst)
+    link_access_set(link=home_links["parents"], requires_code=False, respondent_limit=60)
     profiles = risk_profiles_compute(schools=schools, year=2024, user=analyst)
     levels = Counter(level for p in profiles for level in p.levels.values())
     context.objects["survey_rounds"] = [satisfaction, risk500]
     context.summary.append(
-        f"анкетирований: 2, ссылок: {SurveyLink.objects.count()}, ответов: "
+        f"анкетирований: 2, ссылок: {SurveyLink.objects.count()} (одна по кодам, одна с пределом "
+        f"ответов), ответов: "
         f"{sat_total + risk_total} (групп ниже минимума: {sat_below + risk_below}); профилей "
         f"рисков: {len(profiles)} (уровни факторов: высокий {levels['high']}, средний "
         f"{levels['medium']}, низкий {levels['low']})"

@@ -13,6 +13,7 @@ from opora.core.access import UserLike
 from opora.registry.models import AcademicYear, Organization, Programme
 from opora.surveys import selectors
 from opora.surveys.choices import QuestionKind, RiskFactor, RiskLevel
+from opora.surveys.codes import code_normalise, code_well_formed
 from opora.surveys.models import Question, Questionnaire, SurveyLink
 from opora.surveys.scoring import (
     DEFAULT_HIGH,
@@ -218,6 +219,16 @@ class RoundForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
+    respondent_limit = forms.IntegerField(
+        label=_("Ответов по одной ссылке не больше"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_(
+            "Пусто — без ограничения. Для класса вернее одноразовые коды: их выпускают на "
+            "странице ссылки после открытия анкетирования."
+        ),
+    )
 
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -248,6 +259,58 @@ class RoundForm(forms.Form):
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("Дата закрытия раньше даты открытия."))
         return data
+
+
+class LinkAccessForm(forms.Form):
+    requires_code = forms.BooleanField(
+        label=_("Принимать ответы только по одноразовым кодам"),
+        required=False,
+        help_text=_("Каждому респонденту — листочек с кодом; по одному коду — один ответ."),
+    )
+    respondent_limit = forms.IntegerField(
+        label=_("Принимать ответов не больше"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_("Пусто — без ограничения."),
+    )
+
+
+class CodesForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Сколько кодов выпустить"),
+        min_value=1,
+        max_value=500,
+        help_text=_("Например, по числу учеников класса; потом можно выпустить ещё."),
+    )
+
+
+class CodeEntryForm(forms.Form):
+    """The code alone, at /s/: the slip names this address, not the link."""
+
+    code = forms.CharField(
+        label=_("Код с листочка"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        error_messages={"required": _("Введите код с листочка.")},
+    )
+
+    def clean_code(self) -> str:
+        return clean_code_value(self.cleaned_data["code"])
+
+
+def clean_code_value(value: str) -> str:
+    code = code_normalise(value)
+    if not code_well_formed(code):
+        raise ValidationError(
+            _(
+                "Код — 8 знаков, латинские буквы и цифры, как на листочке: например, "
+                "4KX7-M9PT. Проверьте, что он введён полностью."
+            )
+        )
+    return code
 
 
 class RoundDatesForm(forms.Form):
@@ -310,8 +373,17 @@ class ResponseForm(forms.Form):
         self.questions = questions
         self.fields["link"].initial = link.token
         self.fields["school"].initial = str(link.school_id)
+        if link.requires_code:
+            self.fields["code"] = forms.CharField(
+                label=_("Код с листочка"),
+                max_length=40,
+                error_messages={"required": _("Введите код с листочка.")},
+            )
         for question in questions:
             self.fields[question_field_name(question)] = self._field(question)
+
+    def clean_code(self) -> str:
+        return clean_code_value(self.cleaned_data["code"])
 
     @staticmethod
     def _field(question: Question) -> forms.Field:

@@ -226,12 +226,26 @@ class SurveyRound(models.Model):
 
 
 class SurveyLink(models.Model):
-    """The anonymous link of one school for one questionnaire of a round."""
+    """The anonymous link of one school for one questionnaire of a round.
+
+    Open, it takes answers from anyone who has it, up to `respondent_limit` if set; with
+    `requires_code`, each answer needs one of the link's one-time codes (`SurveyCode`)."""
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="links")
     school = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
     token = models.CharField(_("ключ ссылки"), max_length=64, unique=True)
+    requires_code = models.BooleanField(
+        _("только по одноразовым кодам"),
+        default=False,
+        help_text=_("Каждый ответ — по коду с листочка; один код — один ответ."),
+    )
+    respondent_limit = models.PositiveIntegerField(
+        _("принимать ответов не больше"),
+        null=True,
+        blank=True,
+        help_text=_("Пусто — без ограничения."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -248,6 +262,40 @@ class SurveyLink(models.Model):
 
     def get_public_url(self) -> str:
         return reverse("survey_public:answer", args=[self.token])
+
+    def clean(self) -> None:
+        if self.respondent_limit is not None and self.respondent_limit < 1:
+            raise ValidationError(
+                {"respondent_limit": _("Не меньше одного ответа, или оставьте поле пустым.")}
+            )
+
+
+class SurveyCode(models.Model):
+    """A one-time code (одноразовый код) of a link, printed on a slip for one respondent.
+
+    Deliberately without a tie to the response it let in and without a time: only whether it
+    has been used, so that whoever handed the slips out cannot tell who answered what. Codes
+    are unique across Opora, so that a respondent can enter the code alone at /s/."""
+
+    link = models.ForeignKey(SurveyLink, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(_("код"), max_length=16, unique=True)
+    # Codes are issued in batches (one per class, say), so a batch can be printed again.
+    batch = models.PositiveSmallIntegerField(_("выпуск"))
+    used = models.BooleanField(_("использован"), default=False)
+
+    class Meta:
+        verbose_name = _("одноразовый код")
+        verbose_name_plural = _("одноразовые коды")
+        ordering = ["link", "batch", "pk"]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """«4KX7-M9PT»: two halves are easier to copy from paper."""
+        half = len(self.code) // 2
+        return f"{self.code[:half]}-{self.code[half:]}"
 
 
 class Response(models.Model):

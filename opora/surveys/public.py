@@ -1,15 +1,19 @@
-"""The respondent's page at /s/<token>/: no account, no trace of who answered.
+"""The respondent's pages: /s/<token>/ (the link) and /s/ (a one-time code alone). No account,
+no trace of who answered.
 
-What protects the results: one response per browser session (answered links are kept in
-the session, never with the response), a per-client flood limit in the cache (the key is a
-hash of the client's address and the link; nothing of the address reaches the database),
-and a refusal of forms carrying another link's hidden fields (a copied page of another
-school's questionnaire).
+What protects the results: on a link with one-time codes, one answer per code (pupils of a
+class can answer one after another at one computer, and clearing cookies gains nothing); on
+an open link, the organiser's respondent limit, if set; everywhere a flood limit per client
+address and link, and a limit of wrong codes per client address (counted in the cache under
+a salted hash: nothing of the address reaches the database; the address is the one the
+trusted proxies report, `opora.core.web.client_ip`); and a refusal of forms carrying another
+link's hidden fields (a copied page of another school's questionnaire).
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,45 +23,165 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opora.core.dates import date_ru
+from opora.core.web import client_ip, errors_to_form
 from opora.surveys import selectors, services
-from opora.surveys.forms import ResponseForm
+from opora.surveys.forms import CodeEntryForm, ResponseForm
 from opora.surveys.models import SurveyLink
 
-SESSION_KEY = "surveys_answered"
 JUST_ANSWERED = "surveys_just_answered"
 THROTTLE_SECONDS = 3600
 
 
 def _message(
-    request: HttpRequest, title: str, text: str, status: int, link: SurveyLink | None = None
+    request: HttpRequest,
+    title: str,
+    text: str,
+    status: int,
+    link: SurveyLink | None = None,
+    next_url: str = "",
+    next_label: str = "",
 ) -> HttpResponse:
     return render(
         request,
         "surveys/public/message.html",
-        {"title": title, "text": text, "link": link},
+        {
+            "title": title,
+            "text": text,
+            "link": link,
+            "next_url": next_url,
+            "next_label": next_label,
+        },
         status=status,
     )
 
 
+def _client_key(request: HttpRequest, scope: str, token: str = "") -> str:
+    """A cache key that identifies the client (for one link) without keeping its address."""
+    address = client_ip(request)
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{address}|{token}".encode()).hexdigest()
+    return f"surveys:{scope}:{digest}"
+
+
 def throttle_key(request: HttpRequest, token: str) -> str:
-    """A cache key that identifies the client for this link without keeping its address."""
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{address}|{token}".encode()).hexdigest()
-    return f"surveys:throttle:{digest}"
+    """The key counting accepted answers from one client for one link."""
+    return _client_key(request, "answers", token)
 
 
-def _throttled(key: str) -> bool:
-    # Accepted responses per client and link per hour (settings.py says why it is generous).
-    return int(cache.get(key, 0)) >= settings.OPORA_SURVEY_RESPONSES_PER_HOUR
+def code_attempts_key(request: HttpRequest) -> str:
+    """The key counting wrong codes from one client, on any link."""
+    return _client_key(request, "codes")
+
+
+def _over(key: str, limit: int) -> bool:
+    return int(cache.get(key, 0)) >= limit
 
 
 def _count(key: str) -> None:
-    # add() starts the window with the first response; incr() keeps its expiry.
+    # add() starts the window with the first event; incr() keeps its expiry.
     cache.add(key, 0, THROTTLE_SECONDS)
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, THROTTLE_SECONDS)
+
+
+def _too_many_answers(request: HttpRequest, link: SurveyLink) -> HttpResponse:
+    return _message(
+        request,
+        _("Слишком много ответов"),
+        _(
+            "С вашего устройства по этой ссылке за последний час отправлено слишком "
+            "много ответов. Попробуйте позже."
+        ),
+        429,
+        link,
+    )
+
+
+def _too_many_codes(request: HttpRequest, link: SurveyLink | None = None) -> HttpResponse:
+    return _message(
+        request,
+        _("Слишком много неверных кодов"),
+        _(
+            "С вашего устройства за последний час введено слишком много неверных кодов. "
+            "Попробуйте позже или попросите помощи у того, кто выдал листочки."
+        ),
+        429,
+        link,
+    )
+
+
+def _closed(request: HttpRequest, link: SurveyLink) -> HttpResponse | None:
+    """The refusal for a link that takes no answers now (closed round, limit reached)."""
+    if not link.round.is_open():
+        return _message(
+            request,
+            _("Анкетирование закрыто"),
+            _("Анкетирование по этой ссылке проводилось с %(a)s по %(b)s и уже закрыто.")
+            % {"a": date_ru(link.round.opens_on), "b": date_ru(link.round.closes_on)},
+            410,
+            link,
+        )
+    if link.respondent_limit is not None:
+        answered = selectors.response_counts([link.pk]).get(link.pk, 0)
+        if answered >= link.respondent_limit:
+            return _message(
+                request,
+                _("Анкета больше не принимает ответы"),
+                services.respondent_limit_message(link),
+                410,
+                link,
+            )
+    return None
+
+
+def _answer_page(
+    request: HttpRequest, link: SurveyLink, form: ResponseForm, structure: Any, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/public/answer.html",
+        {"link": link, "form": form, "sections": form.sections(structure)},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enter(request: HttpRequest) -> HttpResponse:
+    """/s/: a respondent types the code from the slip and gets the questionnaire it opens."""
+    form = CodeEntryForm(request.POST or None)
+    if request.method == "POST":
+        key = code_attempts_key(request)
+        if _over(key, settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR):
+            return _too_many_codes(request)
+        if form.is_valid():
+            found = selectors.code_lookup(form.cleaned_data["code"])
+            if found is None or found.used:
+                _count(key)
+                form.add_error(
+                    "code",
+                    services.code_unknown_message()
+                    if found is None
+                    else services.code_used_message(),
+                )
+            else:
+                link = found.link
+                refusal = _closed(request, link)
+                if refusal is not None:
+                    return refusal
+                structure = selectors.questionnaire_structure(link.questionnaire)
+                questions = [q for _section, qs in structure for q in qs]
+                answer_form = ResponseForm(
+                    link=link, questions=questions, initial={"code": found.display}
+                )
+                return _answer_page(request, link, answer_form, structure, 200)
+    return render(
+        request,
+        "surveys/public/enter.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,39 +197,21 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             ),
             404,
         )
-    if not link.round.is_open():
+    if request.method == "GET" and request.session.get(JUST_ANSWERED) == link.pk:
+        # The thank-you page once; the next one to sit at this computer gets the form.
+        del request.session[JUST_ANSWERED]
         return _message(
             request,
-            _("Анкетирование закрыто"),
-            _("Анкетирование по этой ссылке проводилось с %(a)s по %(b)s и уже закрыто.")
-            % {
-                "a": link.round.opens_on.strftime("%d.%m.%Y"),
-                "b": link.round.closes_on.strftime("%d.%m.%Y"),
-            },
-            410,
+            _("Спасибо! Ваш ответ принят"),
+            _("Результаты будут видны только обобщённо, без указания, кто как ответил."),
+            200,
             link,
+            next_url=link.get_public_url(),
+            next_label=_("Анкету заполняет следующий участник"),
         )
-    answered = request.session.get(SESSION_KEY, [])
-    if link.pk in answered:
-        just = request.session.pop(JUST_ANSWERED, None)
-        if request.method == "GET" and just == link.pk:
-            return _message(
-                request,
-                _("Спасибо! Ваш ответ принят"),
-                _("Результаты будут видны только обобщённо, без указания, кто как ответил."),
-                200,
-                link,
-            )
-        return _message(
-            request,
-            _("Вы уже ответили на эту анкету"),
-            _(
-                "С этого браузера ответ по этой ссылке уже принят. Повторный ответ не "
-                "принимается, чтобы один человек не учитывался дважды."
-            ),
-            409 if request.method == "POST" else 200,
-            link,
-        )
+    refusal = _closed(request, link)
+    if refusal is not None:
+        return refusal
     structure = selectors.questionnaire_structure(link.questionnaire)
     questions = [q for _section, qs in structure for q in qs]
     form = ResponseForm(request.POST or None, link=link, questions=questions)
@@ -123,29 +229,26 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 link,
             )
         key = throttle_key(request, token)
-        if _throttled(key):
-            return _message(
-                request,
-                _("Слишком много ответов"),
-                _(
-                    "С вашего устройства по этой ссылке за последний час отправлено слишком "
-                    "много ответов. Попробуйте позже."
-                ),
-                429,
-                link,
-            )
+        if _over(key, settings.OPORA_SURVEY_RESPONSES_PER_HOUR):
+            return _too_many_answers(request, link)
+        codes_key = code_attempts_key(request)
+        if link.requires_code and _over(codes_key, settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR):
+            return _too_many_codes(request, link)
         if form.is_valid():
             try:
-                services.response_submit(link=link, answers=form.answers())
+                services.response_submit(
+                    link=link, answers=form.answers(), code=form.cleaned_data.get("code", "")
+                )
             except ValidationError as exc:
-                return _message(request, _("Ответ не принят"), " ".join(exc.messages), 410, link)
-            _count(key)
-            request.session[SESSION_KEY] = [*answered, link.pk]
-            request.session[JUST_ANSWERED] = link.pk
-            return redirect(link.get_public_url())
-    return render(
-        request,
-        "surveys/public/answer.html",
-        {"link": link, "form": form, "sections": form.sections(structure)},
-        status=400 if form.is_bound else 200,
-    )
+                if not (hasattr(exc, "error_dict") and "code" in exc.error_dict):
+                    return _message(
+                        request, _("Ответ не принят"), " ".join(exc.messages), 410, link
+                    )
+                # A wrong or used code: said at the code, every answer kept on the page.
+                _count(codes_key)
+                errors_to_form(form, exc)
+            else:
+                _count(key)
+                request.session[JUST_ANSWERED] = link.pk
+                return redirect(link.get_public_url())
+    return _answer_page(request, link, form, structure, 400 if form.is_bound else 200)

@@ -6,6 +6,8 @@
   so its aggregated results) is seen by whoever may see its school — a curator whose own
   centre runs the round still sees only the assigned schools.
 - A risk profile is seen by whoever may see the school.
+- One-time codes are secrets that let one answer: only those who may change the round (its
+  organisers) see them, whatever action is asked.
 - Responses and answers have no scoper on purpose: nothing ever lists them for a user;
   they are read only aggregated, through the links a user may see.
 """
@@ -16,8 +18,15 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from opora.core.access import Action, Reach, UserLike, organization_prefix_scoper, scoped
-from opora.surveys.models import Questionnaire, RiskProfile, SurveyLink, SurveyRound
+from opora.core.access import (
+    Action,
+    Reach,
+    UserLike,
+    organization_prefix_scoper,
+    reach,
+    scoped,
+)
+from opora.surveys.models import Questionnaire, RiskProfile, SurveyCode, SurveyLink, SurveyRound
 
 scoped(RiskProfile)(organization_prefix_scoper("school__"))
 
@@ -47,3 +56,8 @@ def scope_links(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     if r.action == Action.VIEW:
         return qs.filter(r.organization_q("school__"))
     return qs.filter(r.organization_q("round__owner__"))
+
+
+@scoped(SurveyCode)
+def scope_codes(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(reach(user, Action.CHANGE).organization_q("link__round__owner__"))

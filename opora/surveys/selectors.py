@@ -25,6 +25,7 @@ from opora.surveys.models import (
     QuestionSection,
     Response,
     RiskProfile,
+    SurveyCode,
     SurveyLink,
     SurveyRound,
 )
@@ -109,12 +110,13 @@ def round_links(user: UserLike, survey_round: SurveyRound) -> list[SurveyLink]:
     )
 
 
-def link_get(user: UserLike, pk: Any) -> SurveyLink:
-    """A link whose school (or round) the user may see, with its response count; 404 else."""
+def link_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> SurveyLink:
+    """A link the user may `action` (view: through its school; change: its round's
+    organisers), with its response count; 404 else."""
     qs = SurveyLink.objects.select_related("school", "questionnaire", "round").annotate(
         response_count=Count("responses")
     )
-    return get_for_user(qs, user, pk)
+    return get_for_user(qs, user, pk, action)
 
 
 def link_by_token(token: str) -> SurveyLink | None:
@@ -124,6 +126,47 @@ def link_by_token(token: str) -> SurveyLink | None:
         .filter(token=token)
         .first()
     )
+
+
+def code_lookup(code: str) -> SurveyCode | None:
+    """A one-time code as a respondent entered it (normalised), with its link: the code
+    itself is the access, as the token is for an open link."""
+    return (
+        SurveyCode.objects.select_related("link__school", "link__questionnaire", "link__round")
+        .filter(code=code)
+        .first()
+    )
+
+
+@dataclass
+class CodeBatch:
+    number: int
+    issued: int
+    used: int
+
+    @property
+    def unused(self) -> int:
+        return self.issued - self.used
+
+
+def link_code_batches(user: UserLike, link: SurveyLink) -> list[CodeBatch]:
+    """The link's batches of codes with how many were issued and used (one grouped query);
+    nothing for those who may not see codes."""
+    rows = (
+        restrict(SurveyCode.objects.filter(link=link), user)
+        .values("batch")
+        .annotate(issued=Count("id"), used=Count("id", filter=Q(used=True)))
+        .order_by("batch")
+    )
+    return [CodeBatch(row["batch"], row["issued"], row["used"]) for row in rows]
+
+
+def link_codes_unused(user: UserLike, link: SurveyLink, batch: int | None = None) -> list[str]:
+    """The unused codes of the link (of one batch), for printing; only for its organisers."""
+    qs = restrict(SurveyCode.objects.filter(link=link, used=False), user)
+    if batch is not None:
+        qs = qs.filter(batch=batch)
+    return [c.display for c in qs.order_by("batch", "pk")]
 
 
 def round_school_choices(user: UserLike) -> QuerySet[Organization]:

@@ -30,6 +30,7 @@ from opora.surveys.choices import (
     RiskFactor,
     RiskLevel,
 )
+from opora.surveys.codes import code_new, code_normalise
 from opora.surveys.models import (
     Answer,
     Question,
@@ -37,6 +38,7 @@ from opora.surveys.models import (
     QuestionSection,
     Response,
     RiskProfile,
+    SurveyCode,
     SurveyLink,
     SurveyRound,
 )
@@ -363,8 +365,10 @@ def round_create(
     schools: Iterable[Organization],
     user: User | None,
     programme: Programme | None = None,
+    respondent_limit: int | None = None,
 ) -> SurveyRound:
-    """Open a round: one anonymous link per school × questionnaire (respondent group)."""
+    """Open a round: one anonymous link per school × questionnaire (respondent group), each
+    taking at most `respondent_limit` answers if given."""
     questionnaires = list(questionnaires)
     schools = list(schools)
     if not questionnaires:
@@ -383,9 +387,19 @@ def round_create(
     survey_round.full_clean()
     survey_round.save()
     survey_round.questionnaires.set(questionnaires)
+    if respondent_limit is not None and respondent_limit < 1:
+        raise ValidationError(
+            {"respondent_limit": _("Не меньше одного ответа, или оставьте поле пустым.")}
+        )
     SurveyLink.objects.bulk_create(
         [
-            SurveyLink(round=survey_round, school=school, questionnaire=q, token=new_token())
+            SurveyLink(
+                round=survey_round,
+                school=school,
+                questionnaire=q,
+                token=new_token(),
+                respondent_limit=respondent_limit,
+            )
             for school in schools
             for q in questionnaires
         ]
@@ -411,15 +425,116 @@ def round_dates_set(
     return survey_round
 
 
+# --- Access to a link: respondent count, one-time codes --------------------------------------
+
+CODES_PER_BATCH = 500
+CODES_PER_LINK = 5000
+
+
+@transaction.atomic
+def link_access_set(
+    *, link: SurveyLink, requires_code: bool, respondent_limit: int | None
+) -> SurveyLink:
+    """Whether the link takes answers only by one-time codes, and how many at most."""
+    link.requires_code = requires_code
+    link.respondent_limit = respondent_limit
+    link.full_clean()
+    # The change itself is in the link's history (auditlog, with who made it).
+    link.save(update_fields=["requires_code", "respondent_limit"])
+    return link
+
+
+@transaction.atomic
+def link_codes_generate(*, link: SurveyLink, count: int, user: User | None) -> int:
+    """Issue `count` new one-time codes for the link as one batch (e.g. for one class) and
+    make the link take answers by code only; returns the batch number."""
+    if not 1 <= count <= CODES_PER_BATCH:
+        raise ValidationError(
+            {"count": _("За один раз — от 1 до %(n)s кодов.") % {"n": CODES_PER_BATCH}}
+        )
+    issued = SurveyCode.objects.filter(link=link).count()
+    if issued + count > CODES_PER_LINK:
+        raise ValidationError(
+            {
+                "count": _("У ссылки уже %(issued)s кодов; всего их может быть не больше %(n)s.")
+                % {"issued": issued, "n": CODES_PER_LINK}
+            }
+        )
+    batch = (SurveyCode.objects.filter(link=link).aggregate(m=Max("batch"))["m"] or 0) + 1
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {code_new() for _ in range(count - len(codes))} - codes
+        # Codes are unique across Opora (a respondent may enter one without the link).
+        taken = set(SurveyCode.objects.filter(code__in=fresh).values_list("code", flat=True))
+        codes |= fresh - taken
+    SurveyCode.objects.bulk_create(
+        [SurveyCode(link=link, code=code, batch=batch) for code in sorted(codes)]
+    )
+    if not link.requires_code:
+        link.requires_code = True
+        link.save(update_fields=["requires_code"])
+    timeline_event_record(
+        target=link.round,
+        verb=TimelineVerb.CREATED,
+        actor=user,
+        message=_("одноразовые коды для «%(school)s — %(group)s»: %(n)s (выпуск %(batch)s)")
+        % {
+            "school": link.school.short_name,
+            "group": link.questionnaire.get_group_display(),
+            "n": count,
+            "batch": batch,
+        },
+    )
+    return batch
+
+
+def code_unknown_message() -> str:
+    return _(
+        "Такого кода нет. Проверьте, что код введён так, как напечатан на листочке "
+        "(8 знаков; пробелы, дефисы и раскладка клавиатуры не важны)."
+    )
+
+
+def code_used_message() -> str:
+    return _(
+        "Этот код уже использован: по каждому коду принимается один ответ. Если вы ещё не "
+        "отвечали, попросите новый код у того, кто выдал листочки."
+    )
+
+
+def _code_refusal(link: SurveyLink, code: str) -> str:
+    link_id = SurveyCode.objects.filter(code=code).values_list("link_id", flat=True).first()
+    if link_id is None:
+        return code_unknown_message()
+    if link_id != link.pk:
+        return _("Этот код выдан для другой анкеты. Откройте адрес с листочка и введите код там.")
+    return code_used_message()
+
+
 # --- Responses -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def response_submit(*, link: SurveyLink, answers: Mapping[int, Any]) -> Response:
+def response_submit(*, link: SurveyLink, answers: Mapping[int, Any], code: str = "") -> Response:
     """Store one anonymous response: the link, the day and the answers, nothing else.
-    `answers` maps question ids to the cleaned value (str, list of str, number or text)."""
+    `answers` maps question ids to the cleaned value (str, list of str, number or text).
+
+    A link with codes takes the response only with an unused code of its own, which is
+    then used up; a link with a respondent limit refuses once the limit is reached.
+    """
     if not link.round.is_open():
         raise ValidationError(_("Анкетирование по этой ссылке закрыто."))
+    # One submission per link at a time, so that two last respondents cannot both pass the
+    # limit (PostgreSQL; SQLite's IMMEDIATE transactions serialise writers anyway).
+    SurveyLink.objects.select_for_update().filter(pk=link.pk).first()
+    limit = link.respondent_limit
+    if limit is not None and Response.objects.filter(link=link).count() >= limit:
+        raise ValidationError(respondent_limit_message(link))
+    if link.requires_code:
+        code = code_normalise(code)
+        used = SurveyCode.objects.filter(link=link, code=code, used=False).update(used=True)
+        if not used:
+            raise ValidationError({"code": _code_refusal(link, code)})
     questions = {q.pk: q for q in Question.objects.filter(questionnaire_id=link.questionnaire_id)}
     response = Response(link=link, submitted_on=timezone.localdate())
     response.full_clean()
@@ -442,6 +557,13 @@ def response_submit(*, link: SurveyLink, answers: Mapping[int, Any]) -> Response
             rows.append(Answer(**base, text=str(value)))
     Answer.objects.bulk_create(rows)
     return response
+
+
+def respondent_limit_message(link: SurveyLink) -> str:
+    return _(
+        "По этой ссылке уже принято ответов: %(n)s — столько, сколько ожидал организатор "
+        "анкетирования. Новые ответы не принимаются."
+    ) % {"n": link.respondent_limit}
 
 
 # --- Risk profiles -------------------------------------------------------------------------

@@ -41,6 +41,9 @@ urlpatterns = [
     path("rounds/<int:pk>/results.xlsx", views.round_export, name="round-export"),
     path("rounds/<int:pk>/profiles/", views.round_profiles, name="round-profiles"),
     path("links/<int:pk>/", views.link_results, name="link-results"),
+    path("links/<int:pk>/access/", views.link_access, name="link-access"),
+    path("links/<int:pk>/codes/", views.link_codes, name="link-codes"),
+    path("links/<int:pk>/codes/print/", views.link_codes_print, name="link-codes-print"),
     path("schools/<int:school_pk>/profile/", views.profile_enter, name="profile-enter"),
     path("schools/<int:school_pk>/profile/compute/", views.profile_compute, name="profile-compute"),
 ]

@@ -19,13 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core.access import Action, can, reach
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from opora.core.web import download
+from opora.core.web import download, errors_to_form
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import AcademicYear, Organization
 from opora.surveys import exports, selectors, services
 from opora.surveys.choices import QuestionnaireKind, RiskFactor
 from opora.surveys.forms import (
+    CodesForm,
     CopyForm,
+    LinkAccessForm,
     ProfileComputeForm,
     QuestionForm,
     QuestionnaireForm,
@@ -354,11 +356,11 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 questionnaires=data["questionnaires"],
                 schools=data["school_list"],
                 programme=data["programme"],
+                respondent_limit=data["respondent_limit"],
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Анкетирование открыто: разошлите ссылки школам."))
             return redirect(survey_round.get_absolute_url())
@@ -505,6 +507,113 @@ def link_results(request: HttpRequest, pk: int) -> HttpResponse:
             "link": link,
             "results": results,
             "breadcrumbs": _round_crumbs(link.round, link.school.short_name),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """How a link takes answers (open, with a respondent limit, or by one-time codes) and its
+    batches of codes; for the round's organisers only."""
+    link = selectors.link_get(request.user, pk, Action.CHANGE)
+    form = LinkAccessForm(
+        request.POST or None,
+        initial={"requires_code": link.requires_code, "respondent_limit": link.respondent_limit},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_access_set(
+                link=link,
+                requires_code=form.cleaned_data["requires_code"],
+                respondent_limit=form.cleaned_data["respondent_limit"],
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Порядок приёма ответов по ссылке сохранён."))
+            return redirect("surveys:link-access", pk=link.pk)
+    return _link_access_page(request, link, form, CodesForm(), 400 if form.errors else 200)
+
+
+def _link_access_page(
+    request: HttpRequest, link: Any, form: LinkAccessForm, codes_form: CodesForm, status: int
+) -> HttpResponse:
+    batches = selectors.link_code_batches(request.user, link)
+    return render(
+        request,
+        "surveys/link_access.html",
+        {
+            "link": link,
+            "form": form,
+            "codes_form": codes_form,
+            "batches": batches,
+            "unused": sum(b.unused for b in batches),
+            "entry_url": request.build_absolute_uri(reverse("survey_public:enter")),
+            "link_url": request.build_absolute_uri(link.get_public_url()),
+            "breadcrumbs": _round_crumbs(
+                link.round,
+                _("Приём ответов: %(school)s, %(group)s")
+                % {
+                    "school": link.school.short_name,
+                    "group": link.questionnaire.get_group_display(),
+                },
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def link_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a batch of one-time codes for the link."""
+    link = selectors.link_get(request.user, pk, Action.CHANGE)
+    codes_form = CodesForm(request.POST)
+    if codes_form.is_valid():
+        try:
+            batch = services.link_codes_generate(
+                link=link,
+                count=codes_form.cleaned_data["count"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            errors_to_form(codes_form, exc, field="count")
+        else:
+            messages.success(
+                request,
+                _(
+                    "Выпущено кодов: %(n)s (выпуск %(batch)s). Ссылка теперь принимает ответы "
+                    "только по кодам — распечатайте листочки."
+                )
+                % {"n": codes_form.cleaned_data["count"], "batch": batch},
+            )
+            return redirect("surveys:link-access", pk=link.pk)
+    form = LinkAccessForm(
+        initial={"requires_code": link.requires_code, "respondent_limit": link.respondent_limit}
+    )
+    return _link_access_page(request, link, form, codes_form, 400)
+
+
+@login_required
+@require_GET
+def link_codes_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unused codes (of one batch) as slips to cut out, A4, for the browser's «Print»."""
+    link = selectors.link_get(request.user, pk, Action.CHANGE)
+    batch = request.GET.get("batch", "")
+    codes = selectors.link_codes_unused(
+        request.user, link, int(batch) if batch.isdigit() and len(batch) < 6 else None
+    )
+    entry_url = request.build_absolute_uri(reverse("survey_public:enter"))
+    return render(
+        request,
+        "surveys/codes_print.html",
+        {
+            "link": link,
+            "codes": codes,
+            "batch": batch if batch.isdigit() else "",
+            "entry_address": entry_url.split("://", 1)[-1],
+            "back_url": reverse("surveys:link-access", args=[link.pk]),
         },
     )
 

@@ -81,3 +81,15 @@ def demo_accounts_use_the_surveys() -> None:
     # The open satisfaction link works for a respondent without an account.
     link = SurveyLink.objects.filter(round__title__startswith="Удовлетворённость").first()
     assert Client().get(link.get_public_url()).status_code == 200
+
+
+def test_demo_has_a_link_with_codes_and_one_with_a_limit(demo: None) -> None:
+    from opora.surveys.models import SurveyCode
+
+    coded = SurveyLink.objects.get(requires_code=True)
+    assert coded.questionnaire.group == "students"
+    assert SurveyCode.objects.filter(link=coded, used=False).count() == 28
+    limited = SurveyLink.objects.get(respondent_limit__isnull=False)
+    assert limited.school_id == coded.school_id and limited.respondent_limit == 60
+    page = login("analyst").get(reverse("surveys:link-access", args=[coded.pk]))
+    assert page.status_code == 200 and "Все свободные коды (28) для печати" in page.content.decode()

@@ -1,5 +1,7 @@
-"""The respondent's page: no account, one response per session, flood limit, closed and
-unknown links, forms carrying another school's link, and nothing of an answer lost."""
+"""The respondent's page of an open link: no account, answers one after another from one
+browser, the respondent limit, the flood limit keyed on the real client address, closed and
+unknown links, forms carrying another school's link, and nothing of an answer lost.
+(One-time codes: test_codes.py.)"""
 
 from __future__ import annotations
 
@@ -106,19 +108,39 @@ def test_a_missing_required_answer_keeps_what_was_typed(world, links):
     assert client.post(link.get_public_url(), data).status_code == 302
 
 
-def test_one_response_per_browser_session(world, links):
-    link, other = links
+def test_an_open_link_takes_answers_one_after_another_at_one_computer(world, links):
+    """No «one response per browser session» any more: it stopped the second pupil at a shared
+    classroom computer and never stopped anyone who cleared cookies."""
+    link, _other = links
     client = Client()
     assert client.post(link.get_public_url(), full_answer(link)).status_code == 302
-    second = client.post(link.get_public_url(), full_answer(link))
-    assert second.status_code == 409
-    assert "Вы уже ответили на эту анкету" in second.content.decode()
-    assert "Вы уже ответили" in client.get(link.get_public_url()).content.decode()
-    assert Response.objects.count() == 1
-    # The same browser may still answer another school's link; another browser this one.
-    assert client.post(other.get_public_url(), full_answer(other)).status_code == 302
-    assert Client().post(link.get_public_url(), full_answer(link)).status_code == 302
+    thanks = client.get(link.get_public_url()).content.decode()
+    assert "Спасибо! Ваш ответ принят" in thanks
+    assert "Анкету заполняет следующий участник" in thanks
+    # The next one at this computer gets the form, not a refusal, and may answer.
+    page = client.get(link.get_public_url()).content.decode()
+    assert "Отправить ответ" in page and "Вы уже ответили" not in page
+    assert client.post(link.get_public_url(), full_answer(link)).status_code == 302
     assert Response.objects.filter(link=link).count() == 2
+
+
+def test_the_respondent_limit_closes_a_link(world, links):
+    link, other = links
+    link.respondent_limit = 2
+    link.save()
+    for _ in range(2):
+        assert Client().post(link.get_public_url(), full_answer(link)).status_code == 302
+    client = Client()
+    refused = client.post(link.get_public_url(), full_answer(link))
+    assert refused.status_code == 410
+    assert "уже принято ответов: 2" in refused.content.decode()
+    page = client.get(link.get_public_url())
+    assert page.status_code == 410
+    assert "Анкета больше не принимает ответы" in page.content.decode()
+    assert "Отправить ответ" not in page.content.decode()
+    assert Response.objects.filter(link=link).count() == 2
+    # The limit is the link's own: another school's link still takes answers.
+    assert client.post(other.get_public_url(), full_answer(other)).status_code == 302
 
 
 def test_floods_from_one_client_are_throttled(world, links, settings):
@@ -148,6 +170,46 @@ def test_floods_from_one_client_are_throttled(world, links, settings):
     # The key is a hash: the address itself is nowhere in it.
     request = type("R", (), {"META": {"REMOTE_ADDR": "10.9.9.9"}})()
     assert "10.9.9.9" not in public.throttle_key(request, link.token)
+
+
+def test_the_flood_limit_behind_a_trusted_proxy_counts_the_forwarded_address(
+    world, links, settings
+):
+    link, _other = links
+    settings.OPORA_SURVEY_RESPONSES_PER_HOUR = 2
+    settings.OPORA_TRUSTED_PROXIES = 1
+
+    def via_proxy(forwarded: str) -> Client:
+        # Every request reaches Opora from nginx at 127.0.0.1.
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for _ in range(2):
+        assert (
+            via_proxy("203.0.113.7").post(link.get_public_url(), full_answer(link)).status_code
+            == 302
+        )
+    assert (
+        via_proxy("203.0.113.7").post(link.get_public_url(), full_answer(link)).status_code == 429
+    )
+    # Other clients behind the same proxy are counted apart …
+    assert (
+        via_proxy("198.51.100.8").post(link.get_public_url(), full_answer(link)).status_code == 302
+    )
+    # … and a client writing another address in front of the proxy's entry is still itself.
+    forged = via_proxy("192.0.2.1, 203.0.113.7")
+    assert forged.post(link.get_public_url(), full_answer(link)).status_code == 429
+
+
+def test_a_forged_forwarded_header_is_ignored_when_no_proxy_is_trusted(world, links, settings):
+    link, _other = links
+    settings.OPORA_SURVEY_RESPONSES_PER_HOUR = 2
+    settings.OPORA_TRUSTED_PROXIES = 0
+    for n in range(2):
+        client = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+        assert client.post(link.get_public_url(), full_answer(link)).status_code == 302
+    # A new X-Forwarded-For each time does not make a new client.
+    client = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="10.0.0.99")
+    assert client.post(link.get_public_url(), full_answer(link)).status_code == 429
 
 
 def test_closed_and_unknown_links(world, links):
