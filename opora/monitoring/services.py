@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.uploads import display_name
 from opora.monitoring import catalogue
 from opora.monitoring.choices import (
     CheckpointKind,
@@ -446,7 +447,7 @@ def submission_save(
                 submission=submission,
                 programme_indicator=items[pk],
                 file=upload,
-                original_name=(upload.name or "")[:255],
+                original_name=display_name(upload.name),
                 size=upload.size or 0,
                 content_type=(upload.content_type or "application/octet-stream")[:100],
             )

@@ -1,4 +1,10 @@
-"""Import steps as services: upload a file, set its column mapping, preview, save as a job."""
+"""Import steps as services: upload a file, set its column mapping, preview, save as a job.
+
+No spreadsheet is read inside a database transaction: on SQLite a transaction holds the
+write lock, and a long read would lock every login out. The upload request reads only the
+header and the first rows (bounded in rows and time); a large file is read in full by the
+background job, and every write is a short statement or transaction after the reading.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ from dataclasses import dataclass
 from typing import IO, Any, cast
 
 from auditlog.context import set_actor
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,35 +31,36 @@ from opora.core.imports.base import (
     map_rows,
     mapping_problems,
 )
+from opora.core.imports.limits import ReadLimits, check_size
 from opora.core.imports.readers import Table, TableFileError, read_table
 from opora.core.jobs import JobError, JobReporter, job_handler, job_start
 from opora.core.models import ImportMapping, ImportUpload, Job
+from opora.core.uploads import display_name
 
 PREVIEW_ROWS = 20
 # Above this many rows the check of every row runs in the background job (with progress)
 # instead of the preview request, which then shows only the first rows.
 CHECK_IN_REQUEST_MAX_ROWS = 5000
+# A request reads at most this long (its rows are bounded too); the job may take longer.
+REQUEST_MAX_SECONDS = 20
 IMPORT_JOB_KIND = "core.import"
 
 
-def max_upload_bytes() -> int:
-    return int(settings.OPORA_MAX_UPLOAD_MB) * 1024 * 1024
+def request_limits() -> ReadLimits:
+    """The reading limits of a web request: those of the settings, and a shorter time."""
+    limits = ReadLimits.from_settings()
+    return ReadLimits.from_settings(max_seconds=min(limits.max_seconds, REQUEST_MAX_SECONDS))
 
 
 def check_upload_size(uploaded: UploadedFile) -> None:
     """Refuse a file over the limit before reading it."""
-    if uploaded.size is not None and uploaded.size > max_upload_bytes():
-        raise ValidationError(
-            _("Файл «%(name)s» весит %(size).1f МБ; можно загрузить не больше %(limit)s МБ.")
-            % {
-                "name": uploaded.name,
-                "size": uploaded.size / 1024 / 1024,
-                "limit": settings.OPORA_MAX_UPLOAD_MB,
-            }
-        )
+    if uploaded.size is not None:
+        try:
+            check_size(uploaded.size, uploaded.name or "", ReadLimits.from_settings())
+        except TableFileError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
-@transaction.atomic
 def import_upload_create(
     *,
     importer_key: str,
@@ -62,12 +68,20 @@ def import_upload_create(
     user: UserLike,
     mapping: ImportMapping | None = None,
 ) -> ImportUpload:
-    """Store an uploaded file after checking it reads as a table; guess or reuse the mapping."""
+    """Store an uploaded file after checking it reads as a table; guess or reuse the mapping.
+
+    Only the header and the first rows are read here, outside any transaction; a file with
+    more rows than the preview checks is counted and checked by the import job."""
     importer = get_importer(importer_key)
     check_upload_size(uploaded)
-    name = uploaded.name or "file"
+    name = display_name(uploaded.name)
     try:
-        table = read_table(cast(IO[bytes], uploaded), name)
+        table = read_table(
+            cast(IO[bytes], uploaded),
+            name,
+            max_rows=CHECK_IN_REQUEST_MAX_ROWS,
+            limits=request_limits(),
+        )
     except TableFileError as exc:
         raise ValidationError(str(exc)) from exc
     uploaded.seek(0)
@@ -78,9 +92,9 @@ def import_upload_create(
     )
     upload = ImportUpload(
         importer=importer.key,
-        original_name=name[:255],
+        original_name=name,
         headers=table.headers,
-        row_count=len(table.rows),
+        row_count=len(table.rows) if table.complete else None,
         columns=columns,
         options=dict(mapping.options) if mapping is not None else {},
         mapping=mapping,
@@ -130,9 +144,16 @@ def upload_options(upload: ImportUpload) -> ImportOptions:
     return options
 
 
-def _read_upload(upload: ImportUpload) -> Table:
+def _read_upload(
+    upload: ImportUpload, *, max_rows: int | None = None, limits: ReadLimits | None = None
+) -> Table:
     with upload.file.open("rb") as stream:
-        return read_table(stream, upload.original_name)
+        return read_table(stream, upload.original_name, max_rows=max_rows, limits=limits)
+
+
+def upload_is_large(upload: ImportUpload) -> bool:
+    """Whether the upload is checked in the background job rather than in the preview."""
+    return upload.row_count is None or upload.row_count > CHECK_IN_REQUEST_MAX_ROWS
 
 
 @dataclass
@@ -152,13 +173,11 @@ class Preview:
 def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
     """Map and validate every row of the upload (a large file: its first rows); writes nothing."""
     importer = get_importer(upload.importer)
-    large = upload.row_count > CHECK_IN_REQUEST_MAX_ROWS
+    large = upload_is_large(upload)
     try:
-        if large:
-            with upload.file.open("rb") as stream:
-                table = read_table(stream, upload.original_name, max_rows=PREVIEW_ROWS)
-        else:
-            table = _read_upload(upload)
+        table = _read_upload(
+            upload, max_rows=PREVIEW_ROWS if large else None, limits=request_limits()
+        )
     except (TableFileError, OSError) as exc:
         raise ValidationError(str(exc)) from exc
     options = upload_options(upload)
@@ -167,7 +186,7 @@ def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
         importer=importer,
         rows=rows[:PREVIEW_ROWS],
         validation=None if large else importer.validate(rows, user=user, options=options),
-        total_rows=upload.row_count if large else len(rows),
+        total_rows=(upload.row_count or 0) if large else len(rows),
     )
 
 
@@ -202,6 +221,8 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
             table = _read_upload(upload)
         except (TableFileError, OSError) as exc:
             raise JobError(str(exc)) from exc
+        if upload.row_count != len(table.rows):
+            ImportUpload.objects.filter(pk=upload.pk).update(row_count=len(table.rows))
         options = upload_options(upload)
         rows = map_rows(table, upload.columns, options.defaults)
         reporter.log(_("Прочитано строк: %(n)s") % {"n": len(rows)})

@@ -108,11 +108,14 @@ class Command(BaseCommand):
         for path in options["files"]:
             if not path.is_file():
                 raise CommandError(f"Файл {path} не найден.")
-            with path.open("rb") as stream:
-                try:
+            # Bounded like the web wizard's job: size, ZIP directory, rows, columns, time.
+            try:
+                with path.open("rb") as stream:
                     table = read_table(stream, path.name)
-                except TableFileError as exc:
-                    raise CommandError(str(exc)) from exc
+            except TableFileError as exc:
+                raise CommandError(str(exc)) from exc
+            except OSError as exc:
+                raise CommandError(f"Файл {path} не читается: {exc.strerror or exc}.") from exc
             try:
                 validation = run_import_now(
                     importer_key=key,
