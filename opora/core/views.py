@@ -19,11 +19,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from opora.core.access import Action, get_for_user, is_scoped, restrict
+from opora.core.access import Action, get_for_user, is_scoped, reach, restrict
 from opora.core.audit import object_history
 from opora.core.forms import ImportColumnsForm, ImportUploadForm
 from opora.core.imports.base import Importer, get_importer
+from opora.core.imports.selectors import import_upload_get, import_upload_list
 from opora.core.imports.services import (
+    CHECK_IN_REQUEST_MAX_ROWS,
     import_preview,
     import_upload_commit,
     import_upload_create,
@@ -31,8 +33,8 @@ from opora.core.imports.services import (
 )
 from opora.core.models import ImportUpload, Job
 from opora.core.navigation import SECTIONS, section
-from opora.registry.models import Territory
-from opora.registry.selectors import home_summary
+from opora.core.web import errors_to_form
+from opora.registry.selectors import creatable_territories, home_summary
 
 
 @login_required
@@ -124,7 +126,7 @@ def _importer_for(request: HttpRequest, key: str) -> Importer:
 
 
 def _upload_for(request: HttpRequest, pk: int) -> tuple[ImportUpload, Importer]:
-    upload = get_for_user(ImportUpload.objects.all(), request.user, pk)
+    upload = import_upload_get(request.user, pk)
     return upload, _importer_for(request, upload.importer)
 
 
@@ -146,10 +148,10 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
                 mapping=form.cleaned_data["mapping"],
             )
         except ValidationError as exc:
-            form.add_error("file", exc)
+            errors_to_form(form, exc, "file")
         else:
             return redirect("core:import-columns", upload.pk)
-    recent = restrict(ImportUpload.objects.filter(importer=importer.key), request.user)[:10]
+    recent = import_upload_list(request.user, importer.key)
     return render(
         request,
         "core/import_start.html",
@@ -194,7 +196,8 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         headers=upload.headers,
         initial_columns=upload.columns,
         initial_options=upload.options,
-        territories=restrict(Territory.objects.all(), request.user, Action.IMPORT),
+        territories=creatable_territories(request.user).order_by("path"),
+        territory_everything=reach(request.user, Action.IMPORT).everything,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,8 +209,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
                 options=form.options(),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             return redirect("core:import-preview", upload.pk)
     return render(
@@ -217,6 +219,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
             "importer": importer,
             "upload": upload,
             "form": form,
+            "check_limit": CHECK_IN_REQUEST_MAX_ROWS,
             "breadcrumbs": _import_crumbs(importer, {"title": _("Сопоставление столбцов")}),
         },
     )
@@ -248,6 +251,7 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "importer": importer,
             "upload": upload,
             "preview": preview,
+            "check_limit": CHECK_IN_REQUEST_MAX_ROWS,
             "columns": shown_columns,
             "rows": [
                 [row.values.get(c.key, "") for c in shown_columns] + [row.number]

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.uploads import stored_name
 from opora.monitoring.choices import (
     CheckpointKind,
     CheckpointStatus,
@@ -22,7 +23,6 @@ from opora.monitoring.choices import (
     SubmissionStatus,
     ValueOrigin,
 )
-from opora.core.uploads import stored_name
 from opora.registry.models import Organization, Programme
 
 

@@ -169,6 +169,13 @@ class Preview:
     def checked_in_background(self) -> bool:
         return self.validation is None
 
+    @property
+    def summary(self) -> list[str]:
+        """What saving would do, each count saying of what."""
+        if self.validation is None:
+            return []
+        return self.importer.summary(self.validation, done=False)
+
 
 def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
     """Map and validate every row of the upload (a large file: its first rows); writes nothing."""
@@ -252,11 +259,10 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
                 message=upload.original_name,
                 data={"job": job.pk},
             )
-        reporter.log(
-            _("Сохранено: создано %(c)s, обновлено %(u)s, без изменений %(s)s.")
-            % {"c": validation.created, "u": validation.updated, "s": validation.unchanged}
-        )
-        for note in validation.notes:
+        summary = importer.summary(validation, done=True)
+        for line in summary:
+            reporter.log(line)
+        for note in validation.notes_for(done=True):
             reporter.log(note)
     except Exception:
         ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.FAILED)
@@ -267,6 +273,8 @@ def import_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
         "updated": validation.updated,
         "unchanged": validation.unchanged,
         "skipped": validation.skipped,
+        # The result page shows these lines: every count says of what.
+        "summary": summary,
         **result,
     }
 

@@ -20,7 +20,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import closing
 from dataclasses import dataclass
 from typing import IO, Any
@@ -68,6 +68,23 @@ class SheetRow:
     number: int
     values: list[Any]
     bold: list[bool]
+
+
+class _Cursor:
+    """Where the sheet parser is: row, column, the cell's type and style, and what text
+    it is inside of (a value, an inline string)."""
+
+    __slots__ = ("chars", "col", "in_text", "in_value", "inline", "kind", "row", "style")
+
+    def __init__(self) -> None:
+        self.row = 0
+        self.col = 0
+        self.kind = "n"
+        self.style = 0
+        self.in_value = False
+        self.in_text = False
+        self.inline = False
+        self.chars = 0
 
 
 @dataclass(frozen=True)
@@ -274,7 +291,7 @@ class XlsxBook:
         parser.EntityDeclHandler = no_doctype
         return parser
 
-    def _feed(self, name: str, start: Any, end: Any, chars: Any) -> Iterator[None]:
+    def _feed(self, name: str, start: Any, end: Any, chars: Any) -> Generator[None, None, None]:
         """Parse a member chunk by chunk; yields after each chunk so callers can stop."""
         parser = self._parser(start, end, chars)
         try:
@@ -292,7 +309,7 @@ class XlsxBook:
         except _BROKEN as exc:
             raise corrupt(self.filename) from exc
 
-    def _chunks(self, name: str) -> Iterator[bytes]:
+    def _chunks(self, name: str) -> Generator[bytes, None, None]:
         """The member's bytes in chunks that end before a «<», so no tag is cut in two."""
         tail = b""
         try:
@@ -344,7 +361,7 @@ class XlsxBook:
                 self.deadline.check(filled)
         return filled + (1 if any(mark in carry for mark in marks) else 0) > limit
 
-    def rows(self, sheet: Sheet, *, bold: bool = False) -> Iterator[SheetRow]:
+    def rows(self, sheet: Sheet, *, bold: bool = False) -> Generator[SheetRow, None, None]:
         """The sheet's rows that hold a value, in file order; the caller bounds their number."""
         shared = self._shared_strings()
         date_styles, timedelta_styles = self.date_styles, self.timedelta_styles
@@ -356,9 +373,7 @@ class XlsxBook:
         cells: dict[int, Any] = {}
         styles: dict[int, int] = {}
         text: list[str] = []
-        # Mutable state of the callbacks: row number, column, cell type and style, flags.
-        st = {"row": 0, "col": 0, "type": "n", "style": 0, "v": False, "t": False, "is": False}
-        st["chars"] = 0
+        st = _Cursor()
 
         def start(tag: str, attrs: dict[str, str]) -> None:
             if ":" in tag:
@@ -367,44 +382,44 @@ class XlsxBook:
                 ref = attrs.get("r")
                 if ref:
                     letters = ref.rstrip("0123456789")
-                    st["col"] = _column_index(letters) if letters else st["col"] + 1
+                    st.col = _column_index(letters) if letters else st.col + 1
                 else:
-                    st["col"] += 1
-                st["type"] = attrs.get("t", "n")
+                    st.col += 1
+                st.kind = attrs.get("t", "n")
                 style = attrs.get("s")
-                st["style"] = int(style) if style else 0
+                st.style = int(style) if style else 0
                 text.clear()
-                st["chars"] = 0
+                st.chars = 0
             elif tag == "v":
-                st["v"] = True
+                st.in_value = True
                 text.clear()
-            elif tag == "t" and st["is"]:
-                st["t"] = True
+            elif tag == "t" and st.inline:
+                st.in_text = True
             elif tag == "is":
-                st["is"] = True
+                st.inline = True
                 text.clear()
             elif tag == "row":
                 number = attrs.get("r")
-                st["row"] = int(float(number)) if number else st["row"] + 1
-                st["col"] = 0
+                st.row = int(float(number)) if number else st.row + 1
+                st.col = 0
                 cells.clear()
                 styles.clear()
             elif tag == "rPh":
-                st["is"] = False  # phonetic runs of an inline string are not its text
+                st.inline = False  # phonetic runs of an inline string are not its text
 
         def end(tag: str) -> None:
             if ":" in tag:
                 tag = tag.rpartition(":")[2]
             if tag == "v":
-                st["v"] = False
+                st.in_value = False
             elif tag == "t":
-                st["t"] = False
+                st.in_text = False
             elif tag == "c":
-                value = _value(st["type"], "".join(text), st["style"])
-                st["is"] = False
+                value = _value(st.kind, "".join(text), st.style)
+                st.inline = False
                 if value is None or value == "":
                     return
-                column = st["col"]
+                column = st.col
                 if column > max_columns:
                     raise TableFileError(
                         _(
@@ -414,12 +429,12 @@ class XlsxBook:
                         % {
                             "name": filename,
                             "col": number_ru(column),
-                            "row": number_ru(st["row"]),
+                            "row": number_ru(st.row),
                             "limit": number_ru(max_columns),
                         }
                     )
                 cells[column] = value
-                styles[column] = st["style"]
+                styles[column] = st.style
             elif tag == "row":
                 if cells:
                     width = max(cells)
@@ -429,14 +444,14 @@ class XlsxBook:
                         values[column - 1] = value
                         if bold:
                             flags[column - 1] = styles[column] in bold_styles
-                    ready.append(SheetRow(st["row"], values, flags))
+                    ready.append(SheetRow(st.row, values, flags))
                 self.rows_read += 1
 
         def chars(data: str) -> None:
-            if st["v"] or st["t"]:
+            if st.in_value or st.in_text:
                 text.append(data)
-                st["chars"] += len(data)
-                if st["chars"] > MAX_CELL_CHARS:
+                st.chars += len(data)
+                if st.chars > MAX_CELL_CHARS:
                     raise self.too_big(self.long_cell())
 
         def _value(kind: str, raw: str, style: int) -> Any:

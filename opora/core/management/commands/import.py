@@ -140,13 +140,12 @@ class Command(BaseCommand):
                 for error in validation.errors:
                     self.stderr.write(f"  {error}")
                 continue
-            verb = "будет" if options["dry_run"] else "сохранено"
-            skipped = f", пропущено {validation.skipped}" if validation.skipped else ""
-            self.stdout.write(
-                f"{path.name}: {verb} — создано {validation.created}, обновлено "
-                f"{validation.updated}, без изменений {validation.unchanged}{skipped}"
-            )
-            for note in validation.notes:
+            done = not options["dry_run"]
+            state = "сохранено" if done else "проверено, ничего не записано (--dry-run)"
+            self.stdout.write(f"{path.name}: {state}")
+            for line in get_importer(key).summary(validation, done=done):
+                self.stdout.write(f"  {line}")
+            for note in validation.notes_for(done=done):
                 self.stdout.write(f"  {note[:2000]}")
         if failed:
             raise CommandError("В файлах есть ошибки.")
