@@ -34,6 +34,15 @@ def number_ru(value: float) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun after `n`: 1 раз, 2 раза, 5 раз, 21 раз, 342 раза."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
 @dataclass(frozen=True)
 class ReadLimits:
     """How much of a file Opora agrees to read (defaults from settings, see README)."""
@@ -203,14 +212,15 @@ def check_zip(
         if ratio > limits.max_ratio:
             raise TableFileError(
                 _(
-                    "Файл «%(name)s» не читается: его часть «%(part)s» сжата в %(ratio)s раз "
-                    "(допустимо не больше %(limit)s). Так устроены «zip-бомбы»; обычная книга "
-                    "Excel или документ Word так не сжимаются."
+                    "Файл «%(name)s» не читается: его часть «%(part)s» сжата в %(ratio)s %(times)s "
+                    "(допустимо не больше чем в %(limit)s). Так устроены «zip-бомбы»; обычная "
+                    "книга Excel или документ Word так не сжимаются."
                 )
                 % {
                     "name": filename,
                     "part": member.filename,
                     "ratio": number_ru(int(ratio)),
+                    "times": plural_ru(int(ratio), "раз", "раза", "раз"),
                     "limit": number_ru(limits.max_ratio),
                 }
             )
