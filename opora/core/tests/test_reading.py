@@ -20,12 +20,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from opora.core.choices import JobStatus
-from opora.core.imports import services
+from opora.core.imports import crafted, services
+from opora.core.imports.crafted import header, inline, package, sheet
 from opora.core.imports.limits import ReadLimits, TableFileError
 from opora.core.imports.readers import cell_text, read_table
 from opora.core.models import ImportUpload, Job
-from opora.core.tests import xlsx_files
-from opora.core.tests.xlsx_files import header, inline, package, sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,7 @@ REGISTRY_HEADER = ["Код ОО", "Полное наименование", "Кр
 
 @pytest.fixture(scope="module")
 def numbered_600k() -> bytes:
-    return xlsx_files.numbered_rows(600_000)
+    return crafted.numbered_rows(600_000)
 
 
 def upload(client: Any, content: bytes, name: str, importer: str = "registry.schools") -> Any:
@@ -63,7 +62,7 @@ def registry_xlsx(rows: int) -> bytes:
 
 
 def test_a_zip_bomb_is_refused_from_its_directory_without_unpacking(world, monkeypatch):
-    bomb = xlsx_files.identical_rows_bomb(600_000)
+    bomb = crafted.identical_rows_bomb(600_000)
     assert len(bomb) < 100_000
 
     def no_unpacking(*args: Any, **kwargs: Any) -> Any:
@@ -163,7 +162,7 @@ def test_time_is_bounded():
 
 def test_shared_strings_and_cells_are_bounded():
     shared = (
-        f'<sst xmlns="{xlsx_files.MAIN}"><si><t>Код</t></si><si><t>'.encode()
+        f'<sst xmlns="{crafted.MAIN}"><si><t>Код</t></si><si><t>'.encode()
         + b"x" * 40_000
         + b"</t></si></sst>"
     )
@@ -180,13 +179,13 @@ def test_shared_strings_and_cells_are_bounded():
 
 # --- broken files ---------------------------------------------------------------------------
 
-TRUNCATED = package(xlsx_files.SHEET_START + header("Код ОО", "Год") + b'<row r="2"><c r="A2"><v>1')
+TRUNCATED = package(crafted.SHEET_START + header("Код ОО", "Год") + b'<row r="2"><c r="A2"><v>1')
 GARBAGE = package(b"\x00\x01 not xml at all")
 WITH_DOCTYPE = package(
     b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]>'
-    + xlsx_files.SHEET_START[38:]
+    + crafted.SHEET_START[38:]
     + b'<row r="1"><c r="A1" t="inlineStr"><is><t>&a;</t></is></c></row>'
-    + xlsx_files.SHEET_END
+    + crafted.SHEET_END
 )
 SHARED_INDEX_OUT_OF_RANGE = package(sheet(b'<row r="1"><c r="A1" t="s"><v>7</v></c></row>'))
 
@@ -215,7 +214,7 @@ def test_a_workbook_broken_after_the_first_rows_fails_its_job_with_the_message(
         for r in range(2, 12)
     )
     broken = package(
-        xlsx_files.SHEET_START
+        crafted.SHEET_START
         + header("Код ОО", "Полное наименование", "Территория")
         + rows
         + b"<row><c"
@@ -244,7 +243,7 @@ def test_the_cli_says_damaged_without_a_traceback(world, tmp_path, content):
 
 def test_the_cli_refuses_oversized_and_bomb_files(world, tmp_path, settings, numbered_600k):
     bomb = tmp_path / "бомба.xlsx"
-    bomb.write_bytes(xlsx_files.identical_rows_bomb())
+    bomb.write_bytes(crafted.identical_rows_bomb())
     with pytest.raises(CommandError, match="zip-бомбы"):
         call_command("import", "results", str(bomb), "--user", "analyst")
     rows = tmp_path / "600k.xlsx"

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
+from opora.core.imports import crafted
 from opora.core.imports.limits import ReadLimits
-from opora.core.tests import xlsx_files
 from opora.roadmaps.readers import ReadError, read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.tests.documents import foreign_roadmap_docx, roadmap_xlsx
@@ -63,9 +63,9 @@ def test_excel_roadmaps_are_streamed_and_bounded():
     with pytest.raises(ReadError, match="больше 10 строк"):  # 31 rows with the header
         read_document(data, "карта.xlsx", limits=ReadLimits.from_settings(max_rows=10))
     with pytest.raises(ReadError, match="zip-бомбы"):
-        read_document(xlsx_files.identical_rows_bomb(), "бомба.xlsx")
+        read_document(crafted.identical_rows_bomb(), "бомба.xlsx")
     with pytest.raises(ReadError, match="повреждён"):
-        read_document(xlsx_files.package(b"<worksheet><sheetData><row"), "обрыв.xlsx")
+        read_document(crafted.package(b"<worksheet><sheetData><row"), "обрыв.xlsx")
 
 
 def test_the_cli_refuses_oversized_and_broken_files(tmp_path, settings):

@@ -1,5 +1,6 @@
-"""Workbooks built byte by byte for the reading tests: zip bombs, broken sheets, crafted
-dimensions. openpyxl cannot write these (it writes only sensible files)."""
+"""Workbooks built byte by byte, for the reading tests and `opora bench imports`: zip
+bombs, broken sheets, crafted dimensions. openpyxl cannot write these (it writes only
+sensible files)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,6 @@ CONTENT_TYPES = (
     'officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sharedStrings+xml"/>'
     "</Types>"
 )
 PACKAGE_RELS = (
@@ -33,12 +32,17 @@ WORKBOOK = (
     f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
     '<sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>'
 )
-WORKBOOK_RELS = (
-    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">'
+SHARED_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+SHEET_REL = (
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
     'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+)
+SHARED_REL = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    'relationships/sharedStrings" Target="sharedStrings.xml"/>'
 )
 SHEET_START = (
     f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'.encode()
@@ -60,10 +64,18 @@ def package(sheet: bytes, shared: bytes | None = None, *, level: int = 6) -> byt
     strings part (the whole XML)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        types = CONTENT_TYPES
+        if shared is not None:
+            types = types.replace("</Types>", SHARED_TYPE + "</Types>")
+        archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", PACKAGE_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        relations = SHEET_REL + (SHARED_REL if shared is not None else "")
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL}">'
+            f"{relations}</Relationships>",
+        )
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
         if shared is not None:
             archive.writestr("xl/sharedStrings.xml", shared)
