@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from opora.core.access import Action, get_for_user, is_scoped, reach, restrict
 from opora.core.audit import object_history
+from opora.core.choices import ImportStatus
 from opora.core.forms import ImportColumnsForm, ImportUploadForm
 from opora.core.imports.base import Importer, get_importer
 from opora.core.imports.selectors import import_upload_get, import_upload_list
@@ -231,6 +232,10 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     upload, importer = _upload_for(request, pk)
     if not upload.columns:
         return redirect("core:import-columns", upload.pk)
+    if upload.status == ImportStatus.DONE and upload.job_id:
+        # Saved: what the file did is on its job's page; a fresh check would only say
+        # what it «would» create, about rows that are in the registry by now.
+        return redirect("core:job", upload.job_id)
     try:
         preview = import_preview(upload=upload, user=request.user)
     except ValidationError as exc:

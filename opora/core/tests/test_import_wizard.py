@@ -117,3 +117,6 @@ def test_new_schools_go_where_chosen_and_counts_say_what(
     assert "Школы в реестре — создано: 1." in result
     assert "Будут" not in page and "будут" not in page
     assert "Созданы школы (1): NEW-77 «СОШ № 77»" in job.log
+    # Back to the saved file's preview: its job's page, not «будет создано» again.
+    again = client.get(reverse("core:import-preview", args=[upload.pk]))
+    assert again.status_code == 302 and again["Location"] == reverse("core:job", args=[job.pk])
