@@ -106,7 +106,8 @@ def _column_index(letters: str) -> int:
 
 
 class XlsxBook:
-    """An opened workbook. `rows(sheet)` streams one sheet; nothing else is read lazily."""
+    """An opened workbook: its sheets, styles and epoch are read on opening; `rows(sheet)`
+    streams one sheet (the shared strings are read on first use)."""
 
     def __init__(self, stream: IO[bytes], filename: str, limits: ReadLimits, deadline: Deadline):
         self.filename = filename
