@@ -260,6 +260,13 @@ AXES_DISABLE_ACCESS_LOG = True
 
 # Uploads: anything larger than this is refused with a message before it is read.
 OPORA_MAX_UPLOAD_MB = env.int("OPORA_MAX_UPLOAD_MB", default=50)
+# Reading a spreadsheet or document from outside (opora.core.imports.limits): an .xlsx/.docx
+# whose parts would unpack to more than this is refused from its ZIP directory, unpacked;
+# then rows, columns and wall time are bounded while the file is read.
+OPORA_IMPORT_MAX_UNCOMPRESSED_MB = env.int("OPORA_IMPORT_MAX_UNCOMPRESSED_MB", default=300)
+OPORA_IMPORT_MAX_ROWS = env.int("OPORA_IMPORT_MAX_ROWS", default=200_000)
+OPORA_IMPORT_MAX_COLUMNS = env.int("OPORA_IMPORT_MAX_COLUMNS", default=500)
+OPORA_IMPORT_MAX_SECONDS = env.int("OPORA_IMPORT_MAX_SECONDS", default=120)
 # Evidence of executed activities (orders, minutes, photo reports): one file at most this.
 OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
 # Anonymous survey answers accepted per hour from one address for one link. A class answers

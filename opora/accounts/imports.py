@@ -67,6 +67,8 @@ class StaffImporter(Importer):
 
     key = "accounts.people"
     title = _("Сотрудники и их роли")
+    # Created: new people invited; updated: people already known who get a role.
+    record_label = _("Сотрудники")
     columns = (
         ImportColumn(
             "full_name",

@@ -45,6 +45,23 @@ class ImportUploadForm(forms.Form):
         return uploaded
 
 
+class TerritoryChoiceField(forms.ModelChoiceField):
+    """Territories named with their place in the tree («Город N › Северный район»)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        names = getattr(self, "_names", None)
+        if names is None:
+            # One query for the whole list: every ancestor that is itself in the list.
+            names = self._names = {t.path: t.name for t in self.queryset}  # type: ignore[union-attr]
+        steplen = obj.steplen
+        parts = [
+            names[obj.path[:end]]
+            for end in range(steplen, len(obj.path) + 1, steplen)
+            if obj.path[:end] in names
+        ]
+        return " › ".join(parts) or obj.name
+
+
 class ImportColumnsForm(forms.Form):
     """One select per importer field: which column of the file holds it."""
 
@@ -68,6 +85,7 @@ class ImportColumnsForm(forms.Form):
         territories: Any = None,
         owners: list[Any] | None = None,
         initial_owner: Any = None,
+        territory_everything: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +105,7 @@ class ImportColumnsForm(forms.Form):
         defaults = initial_options.get("defaults") or {}
         choices = [("", _("— нет в файле —")), *((h, h) for h in headers if h)]
         self.importer = importer
+        self.may_create_root = False
         for column in importer.columns:
             self.fields[f"col_{column.key}"] = forms.ChoiceField(
                 label=column.label,
@@ -113,17 +132,28 @@ class ImportColumnsForm(forms.Form):
                 label=_("Школы, которых нет в реестре"),
                 choices=UnknownSchools.CHOICES,
                 initial=initial_options.get("unknown_schools") or UnknownSchools.ERROR,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
-            self.fields["territory"] = forms.ModelChoiceField(
+            territory = TerritoryChoiceField(
                 label=_("Куда добавлять новые школы"),
                 queryset=territories,
                 required=False,
                 initial=initial_options.get("territory_id"),
+                empty_label=_("— выберите —"),
                 help_text=_(
-                    "Территории, названные в файле (район, коммуна), создаются внутри неё."
+                    "Любая территория, где вы можете вести реестр. Территории, названные в "
+                    "файле (регион, район, коммуна), находятся или создаются внутри неё."
                 ),
             )
+            self.fields["territory"] = territory
+            self.may_create_root = bool(getattr(importer, "root_place", None)) and (
+                territory_everything
+            )
+            if self.may_create_root:
+                root_name = importer.root_place[0]  # type: ignore[attr-defined]
+                territory.empty_label = _(
+                    "— «%(name)s» из файла, новой территорией верхнего уровня —"
+                ) % {"name": root_name}
             option_fields = ["unknown_schools", "territory"]
         self.order_fields(
             [f"col_{c.key}" for c in importer.columns]
@@ -131,6 +161,21 @@ class ImportColumnsForm(forms.Form):
             + option_fields
             + ["save_as", "save_owner"]
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("unknown_schools") == UnknownSchools.CREATE
+            and data.get("territory") is None
+            and not self.may_create_root
+        ):
+            # Asked, never guessed: a file of another region must not land in the user's
+            # own city just because it is the only territory they have.
+            self.add_error(
+                "territory",
+                _("Выберите территорию, в которую добавлять новые школы из файла."),
+            )
+        return data
 
     def columns(self) -> dict[str, str]:
         return {c.key: self.cleaned_data.get(f"col_{c.key}", "") for c in self.importer.columns}

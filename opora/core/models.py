@@ -160,7 +160,9 @@ class ImportMapping(models.Model):
 
 
 def import_upload_path(instance: ImportUpload, filename: str) -> str:
-    return f"imports/{instance.importer}/{filename}"
+    from opora.core.uploads import stored_name
+
+    return f"imports/{instance.importer}/{stored_name(filename)}"
 
 
 class ImportUpload(models.Model):
@@ -170,7 +172,8 @@ class ImportUpload(models.Model):
     file = models.FileField(_("файл"), upload_to=import_upload_path)
     original_name = models.CharField(_("имя файла"), max_length=255)
     headers = models.JSONField(_("заголовки"), default=list)
-    row_count = models.PositiveIntegerField(_("строк"), default=0)
+    # None until counted: a large file's rows are counted by the import job, not on upload.
+    row_count = models.PositiveIntegerField(_("строк"), null=True, blank=True, default=0)
     columns = models.JSONField(_("сопоставление столбцов"), default=dict)
     options = models.JSONField(_("параметры загрузки"), default=dict, blank=True)
     mapping = models.ForeignKey(

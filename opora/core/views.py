@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core import selectors
-from opora.core.access import Action, get_for_user, is_scoped, own_organizations, restrict
+from opora.core.access import Action, get_for_user, is_scoped, own_organizations, reach
 from opora.core.audit import object_history
+from opora.core.choices import ImportStatus
 from opora.core.exports import (
     XLSX_CONTENT_TYPE,
     export_filename,
@@ -27,8 +28,13 @@ from opora.core.exports import (
 )
 from opora.core.forms import ImportColumnsForm, ImportUploadForm
 from opora.core.imports.base import Importer, get_importer
-from opora.core.imports.selectors import import_mapping_list
+from opora.core.imports.selectors import (
+    import_mapping_list,
+    import_upload_get,
+    import_upload_list,
+)
 from opora.core.imports.services import (
+    CHECK_IN_REQUEST_MAX_ROWS,
     import_preview,
     import_upload_commit,
     import_upload_create,
@@ -38,8 +44,7 @@ from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
 from opora.core.web import download, errors_to_form
-from opora.registry.models import Territory
-from opora.registry.selectors import home_summary
+from opora.registry.selectors import creatable_territories, home_summary
 
 
 @login_required
@@ -149,7 +154,7 @@ def _importer_for(request: HttpRequest, key: str) -> Importer:
 
 
 def _upload_for(request: HttpRequest, pk: int) -> tuple[ImportUpload, Importer]:
-    upload = get_for_user(ImportUpload.objects.all(), request.user, pk)
+    upload = import_upload_get(request.user, pk)
     return upload, _importer_for(request, upload.importer)
 
 
@@ -176,10 +181,10 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
                 mapping=form.cleaned_data["mapping"],
             )
         except ValidationError as exc:
-            form.add_error("file", exc)
+            errors_to_form(form, exc, "file")
         else:
             return redirect("core:import-columns", upload.pk)
-    recent = restrict(ImportUpload.objects.filter(importer=importer.key), request.user)[:10]
+    recent = import_upload_list(request.user, importer.key)
     return render(
         request,
         "core/import_start.html",
@@ -213,7 +218,8 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         headers=upload.headers,
         initial_columns=upload.columns,
         initial_options=upload.options,
-        territories=restrict(Territory.objects.all(), request.user, Action.IMPORT),
+        territories=creatable_territories(request.user).order_by("path"),
+        territory_everything=reach(request.user, Action.IMPORT).everything,
         owners=own_organizations(request.user, Action.IMPORT),
         initial_owner=upload.mapping.owner if upload.mapping is not None else None,
     )
@@ -238,6 +244,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
             "importer": importer,
             "upload": upload,
             "form": form,
+            "check_limit": CHECK_IN_REQUEST_MAX_ROWS,
             "breadcrumbs": _import_crumbs(importer, {"title": _("Сопоставление столбцов")}),
         },
     )
@@ -249,6 +256,10 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     upload, importer = _upload_for(request, pk)
     if not upload.columns:
         return redirect("core:import-columns", upload.pk)
+    if upload.status == ImportStatus.DONE and upload.job_id:
+        # Saved: what the file did is on its job's page; a fresh check would only say
+        # what it «would» create, about rows that are in the registry by now.
+        return redirect("core:job", upload.job_id)
     try:
         preview = import_preview(upload=upload, user=request.user)
     except ValidationError as exc:
@@ -269,6 +280,7 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "importer": importer,
             "upload": upload,
             "preview": preview,
+            "check_limit": CHECK_IN_REQUEST_MAX_ROWS,
             "columns": shown_columns,
             "rows": [
                 [row.values.get(c.key, "") for c in shown_columns] + [row.number]

@@ -27,7 +27,13 @@ from opora.core.imports.base import (
 from opora.core.imports.cells import CellError, parse_decimal, parse_yes_no
 from opora.monitoring.choices import IndicatorMethod, IndicatorUnit, SubmissionStatus, ValueOrigin
 from opora.monitoring.models import Checkpoint, ProgrammeIndicator, Submission, Value
-from opora.monitoring.services import Entry, share, submission_save, value_check
+from opora.monitoring.services import (
+    Entry,
+    parts_mismatch,
+    share,
+    submission_save,
+    value_check,
+)
 
 
 @dataclass
@@ -40,6 +46,7 @@ class FormValues:
 class MonitoringValuesImporter(Importer):
     key = "monitoring.values"
     title = _("Значения показателей мониторинга")
+    record_label = _("Значения показателей")
     columns = (
         ImportColumn(
             "checkpoint",
@@ -203,7 +210,15 @@ class MonitoringValuesImporter(Importer):
                     )
                     return None
                 value_check(indicator, share(numerator, denominator), "value")
-                return Entry(numerator=numerator, denominator=denominator, note=note)
+                # A share given besides its parts must be their share: refused, not replaced.
+                given = parse_decimal(row.get("value"))
+                mismatch = (
+                    parts_mismatch(given, numerator, denominator) if given is not None else ""
+                )
+                if mismatch:
+                    outcome.errors.append(row.error("value", mismatch))
+                    return None
+                return Entry(value=given, numerator=numerator, denominator=denominator, note=note)
             text = row.get("value")
             if indicator.unit == IndicatorUnit.FLAG:
                 answer = parse_yes_no(text)

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.uploads import stored_name
 from opora.monitoring.choices import (
     CheckpointKind,
     CheckpointStatus,
@@ -334,9 +335,8 @@ class Value(models.Model):
 
 
 def confirmation_path(instance: Confirmation, filename: str) -> str:
-    return (
-        f"monitoring/{instance.submission.checkpoint_id}/{instance.submission.school_id}/{filename}"
-    )
+    submission = instance.submission
+    return f"monitoring/{submission.checkpoint_id}/{submission.school_id}/{stored_name(filename)}"
 
 
 class Confirmation(models.Model):

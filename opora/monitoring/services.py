@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.uploads import display_name
 from opora.monitoring import catalogue
 from opora.monitoring.choices import (
     CheckpointKind,
@@ -409,6 +410,11 @@ def submission_save(
                     if entry.numerator is not None and entry.denominator
                     else None
                 )
+                # A share sent with its parts must be their share, not silently replaced.
+                if value is not None and entry.value is not None:
+                    mismatch = parts_mismatch(entry.value, entry.numerator, entry.denominator)
+                    if mismatch:
+                        raise ValidationError({key: mismatch})
             else:
                 value = entry.value
             value_check(indicator, value, key)
@@ -446,7 +452,7 @@ def submission_save(
                 submission=submission,
                 programme_indicator=items[pk],
                 file=upload,
-                original_name=(upload.name or "")[:255],
+                original_name=display_name(upload.name),
                 size=upload.size or 0,
                 content_type=(upload.content_type or "application/octet-stream")[:100],
             )
@@ -469,6 +475,30 @@ def _parts_check(entry: Entry, key: str) -> None:
                 % {"n": _number(entry.numerator), "d": _number(entry.denominator)}
             }
         )
+
+
+def parts_mismatch(value: Decimal, numerator: Decimal | None, denominator: Decimal | None) -> str:
+    """Why a share does not match its numerator and denominator ("" when it does).
+
+    The share is compared as precisely as it was written: «45» agrees with 45,45 %, «45,5»
+    with 45,45 % too, «40» does not."""
+    if numerator is None or not denominator:
+        return ""
+    computed = share(numerator, denominator)
+    exponent = value.as_tuple().exponent
+    places = exponent if isinstance(exponent, int) else 0
+    tolerance = max(Decimal(5).scaleb(places - 1), Decimal("0.005"))
+    if abs(value - computed) <= tolerance:
+        return ""
+    return _(
+        "Значение %(v)s не совпадает с долей по числителю и знаменателю: %(n)s из %(d)s — "
+        "это %(s)s %%. Исправьте значение или числитель и знаменатель."
+    ) % {
+        "v": _number(value),
+        "n": _number(numerator),
+        "d": _number(denominator),
+        "s": _number(computed),
+    }
 
 
 def _ratios_update(submission: Submission, items: dict[int, ProgrammeIndicator]) -> None:

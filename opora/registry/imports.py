@@ -82,6 +82,7 @@ class SchoolRegistryImporter(Importer):
 
     key = "registry.schools"
     title = _("Реестр школ")
+    record_label = _("Школы")
     columns = (
         ImportColumn(
             "code",

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action, can, has_any, reach, restrict
+from opora.core.dates import academic_year_label
 from opora.core.imports.base import (
     ImportColumn,
     Importer,
@@ -38,6 +39,7 @@ from opora.core.imports.base import (
     register_importer,
 )
 from opora.core.imports.cells import CellError, parse_number
+from opora.core.imports.limits import number_ru
 from opora.registry.choices import Locality, OrganizationKind, Ownership, TerritoryKind
 from opora.registry.models import AcademicYear, Organization, Territory
 from opora.registry.services import (
@@ -145,6 +147,7 @@ class ResultsValidation(Validation):
     new_years: set[int] = field(default_factory=set)
     # The territory under which new schools (and the territories the file names) go.
     base_territory_id: int | None = None
+    base_territory_name: str = ""
     upload_id: int | None = None
     # Context values a results file carries besides its results (SIMCE's group).
     context_records: list[ContextRecord] = field(default_factory=list)
@@ -260,6 +263,15 @@ class SchoolFinder:
                 return None
             if code not in validation.new_schools:
                 draft = describe()
+                base = self.base_territory
+                # A file that names the chosen territory itself (its city, its region)
+                # does not get a copy of it inside itself.
+                while (
+                    base is not None
+                    and draft.places
+                    and name_key(draft.places[0][0]) == name_key(base.name)
+                ):
+                    draft.places = draft.places[1:]
                 if self.root_place is not None:
                     draft.places = (self.root_place, *draft.places)
                 if not draft.name:
@@ -562,6 +574,7 @@ class ResultsImporterBase(Importer):
     """What the results importers share: who may use them, schools, years, and saving."""
 
     handles_unknown_schools = True
+    record_label = _("Результаты школ")
     # The top territory for new schools when nothing else is given (see SchoolFinder).
     root_place: Place | None = None
 
@@ -578,26 +591,86 @@ class ResultsImporterBase(Importer):
         )
         if finder.base_territory is not None:
             validation.base_territory_id = finder.base_territory.pk
+            validation.base_territory_name = finder.base_territory.name
         years = YearChecker(create=options.unknown_schools == UnknownSchools.CREATE)
         return validation, finder, years, options
 
     @staticmethod
     def finish(validation: ResultsValidation, finder: SchoolFinder) -> ResultsValidation:
-        validation.notes.extend(finder.notes())
+        skipped = finder.notes()
+        validation.notes.extend(skipped)
         if validation.new_schools:
+            listed = ", ".join(
+                f"{d.code} «{d.name}»" for d in list(validation.new_schools.values())[:30]
+            ) + (" …" if len(validation.new_schools) > 30 else "")
+            n = number_ru(len(validation.new_schools))
             validation.notes.append(
-                _("Будут созданы школы (%(n)s): %(list)s")
-                % {
-                    "n": len(validation.new_schools),
-                    "list": ", ".join(
-                        f"{d.code} «{d.name}»" for d in list(validation.new_schools.values())[:30]
-                    )
-                    + (" …" if len(validation.new_schools) > 30 else ""),
-                }
+                _("Будут созданы школы (%(n)s): %(list)s") % {"n": n, "list": listed}
             )
+            validation.done_notes = [
+                *skipped,
+                _("Созданы школы (%(n)s): %(list)s") % {"n": n, "list": listed},
+            ]
         if validation.errors:
             validation.records = []
         return validation
+
+    def summary(self, validation: Validation, *, done: bool) -> list[str]:
+        """Besides the results: the schools, academic years and territories created, and
+        where the new schools go."""
+        lines = super().summary(validation, done=done)
+        if not isinstance(validation, ResultsValidation):
+            return lines
+        created = _("создано: %(n)s") if done else _("будет создано: %(n)s")
+        if validation.context_records:
+            lines.append(
+                _("Значения показателей контекста — %(what)s.")
+                % {
+                    "what": (_("записано: %(n)s") if done else _("будет записано: %(n)s"))
+                    % {"n": number_ru(len(validation.context_records))}
+                }
+            )
+        if validation.new_schools:
+            lines.append(
+                _("Школы в реестре — %(what)s.")
+                % {"what": created % {"n": number_ru(len(validation.new_schools))}}
+            )
+            places = sorted(
+                {
+                    " › ".join(p[0] for p in d.places)
+                    for d in validation.new_schools.values()
+                    if d.places
+                }
+            )
+            where = validation.base_territory_name
+            if where:
+                text = (
+                    _("Новые школы добавлены в территорию «%(t)s»")
+                    if done
+                    else _("Новые школы будут добавлены в территорию «%(t)s»")
+                )
+                line = text % {"t": where}
+                if places:
+                    line += _(
+                        "; названные в файле территории найдены или созданы внутри неё "
+                        "(%(n)s): %(list)s"
+                    ) % {
+                        "n": number_ru(len(places)),
+                        "list": ", ".join(f"«{p}»" for p in places[:20])
+                        + (" …" if len(places) > 20 else ""),
+                    }
+                lines.append(line + ".")
+        if validation.new_years:
+            lines.append(
+                _("Учебные годы — %(what)s (%(years)s).")
+                % {
+                    "what": created % {"n": number_ru(len(validation.new_years))},
+                    "years": ", ".join(
+                        academic_year_label(y) for y in sorted(validation.new_years)
+                    ),
+                }
+            )
+        return lines
 
     @staticmethod
     def draft_for(
@@ -617,10 +690,58 @@ class ResultsImporterBase(Importer):
         )
 
 
+def score_bounds(
+    assessment: Assessment | None, subject: Subject | None
+) -> tuple[float, float | None]:
+    """The lowest and highest score a work allows: never below 0, the assessment's scale
+    where the catalogue gives it (a sum of three subjects: three times its maximum)."""
+    if assessment is None:
+        return 0.0, None
+    low = max(0.0, assessment.score_min or 0.0)
+    high = assessment.score_max
+    if high is not None and subject is not None and subject.code == "sum3":
+        high *= 3
+    return low, high
+
+
+def check_score(
+    row: MappedRow,
+    key: str,
+    value: float | None,
+    bounds: tuple[float, float | None],
+    errors: list[RowError],
+) -> bool:
+    """Whether a score is possible for the work; an error naming the bound otherwise."""
+    if value is None:
+        return True
+    low, high = bounds
+    if value < low:
+        message = (
+            _("балл %(v)s меньше нуля")
+            if value < 0
+            else _("балл %(v)s ниже наименьшего балла шкалы (%(lo)s)")
+        )
+    elif high is not None and value > high:
+        message = _("балл %(v)s больше наибольшего балла работы (%(hi)s)")
+    else:
+        return True
+    errors.append(
+        row.error(
+            key, message % {"v": row.get(key) or _fmt(value), "lo": _fmt(low), "hi": _fmt(high)}
+        )
+    )
+    return False
+
+
 def read_measures(
-    row: MappedRow, errors: list[RowError], has_marks: bool
+    row: MappedRow,
+    errors: list[RowError],
+    assessment: Assessment | None = None,
+    subject: Subject | None = None,
 ) -> dict[str, float | int | None] | None:
-    """The result figures of a row (shares from counts when the file gives counts)."""
+    """The result figures of a row (shares from counts when the file gives counts), each
+    checked to be possible: shares within 0–100 %, counts within participants, scores within
+    the work's scale."""
     values: dict[str, float | int | None] = dict.fromkeys(RESULT_MEASURES)
     before = len(errors)
     try:
@@ -639,6 +760,10 @@ def read_measures(
         values["mean_score"] = parse_number(row.get("mean_score"))
     except CellError as exc:
         errors.append(row.error("mean_score", str(exc)))
+    else:
+        mean = values["mean_score"]
+        if not check_score(row, "mean_score", mean, score_bounds(assessment, subject), errors):
+            values["mean_score"] = None
     for key in SHARE_MEASURES:
         try:
             values[key] = parse_share(row.get(key))
@@ -672,6 +797,15 @@ def read_measures(
             continue
         share = 100 * count / participants
         values[share_key] = round(100 - share if invert else share, 2)
+    fail, good = values["share_fail"], values["share_good"]
+    if fail is not None and good is not None and fail + good > 100.5:
+        errors.append(
+            row.error(
+                "share_good",
+                _("доля «2» (%(f)s %%) и доля «4» и «5» (%(g)s %%) в сумме больше 100 %%")
+                % {"f": _fmt(fail), "g": _fmt(good)},
+            )
+        )
     marks = [values[k] for k in ("share_confirm", "share_lower", "share_raise")]
     if all(m is not None for m in marks) and sum(marks) > 100.5:  # type: ignore[arg-type]
         errors.append(
@@ -817,7 +951,7 @@ class ResultsTableImporter(ResultsImporterBase):
             assessment = catalogue.assessment(row, "assessment", errors)
             subject = catalogue.subject(row, "subject", errors)
             grade = parse_grade(row, "grade", errors)
-            values = read_measures(row, errors, assessment.has_marks if assessment else True)
+            values = read_measures(row, errors, assessment, subject)
             if len(errors) > before or code is None or values is None:
                 continue
             assert year is not None and assessment and subject and grade is not None
@@ -911,6 +1045,10 @@ class StudentResultsImporter(ResultsImporterBase):
             except CellError as exc:
                 errors.append(row.error("score", str(exc)))
                 score = None
+            else:
+                # A negative or impossible score would be averaged into the school's result.
+                if not check_score(row, "score", score, score_bounds(assessment, subject), errors):
+                    score = None
             if score is None and marks.get("mark") is None and len(errors) == before:
                 errors.append(row.error("score", _("нет ни балла, ни отметки")))
             if len(errors) > before or code is None:
@@ -1004,6 +1142,7 @@ class ContextTableImporter(ResultsImporterBase):
 
     key = "results.context"
     title = _("Показатели социального контекста и условий")
+    record_label = _("Значения показателей контекста")
     defaultable = ("year",)
 
     @property

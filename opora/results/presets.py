@@ -272,7 +272,12 @@ PRESETS: tuple[Preset, ...] = (
         title="Таблица показателей контекста (строка = школа × год)",
         importer="results.context",
         columns={"code": "Код ОО", "name": "Наименование ОО", "year": "Год"}
-        | {item["code"]: item["name"] for item in INDICATORS if item["code"] != "ses-group"},
+        # The context importer's keys are «indicator:<code>» (see results/imports.py).
+        | {
+            f"indicator:{item['code']}": item["name"]
+            for item in INDICATORS
+            if item["code"] != "ses-group"
+        },
     ),
     Preset(
         slug="moscow-ege",

@@ -38,6 +38,7 @@ from opora.results.imports import (
     ResultsImporterBase,
     ResultsValidation,
     check_duplicate,
+    check_score,
     count_changes,
     existing_context,
     existing_results,
@@ -47,6 +48,7 @@ from opora.results.imports import (
     save_context,
     save_results,
     save_schools_and_years,
+    score_bounds,
 )
 from opora.results.models import Assessment, ContextIndicator, Subject
 
@@ -203,7 +205,7 @@ class SimceImporter(ResultsImporterBase):
                 group = None
             results = []
             for block in blocks:
-                values = self._block(row, block, errors)
+                values = self._block(row, block, errors, score_bounds(assessment, None))
                 if values is not None:
                     results.append((subjects[SUBJECTS[block][0]].pk, values))
             if len(errors) > before or school is None or year is None or grade is None:
@@ -244,7 +246,9 @@ class SimceImporter(ResultsImporterBase):
         return None
 
     @staticmethod
-    def _block(row: MappedRow, block: str, errors: list[RowError]) -> dict[str, Any] | None:
+    def _block(
+        row: MappedRow, block: str, errors: list[RowError], bounds: tuple[float, float | None]
+    ) -> dict[str, Any] | None:
         """One subject's figures; None when the school has no result in it."""
         before = len(errors)
         values: dict[str, Any] = {}
@@ -259,6 +263,8 @@ class SimceImporter(ResultsImporterBase):
 
         participants = read("participants", parse_count)
         mean = read("mean", parse_number)
+        if mean:  # 0 is a suppressed figure (see below), not a score
+            check_score(row, f"{block}_mean", mean, bounds, errors)
         levels = [read(level, parse_share) for level in ("insufficient", "elementary", "adequate")]
         if len(errors) > before:
             return None

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action
+from opora.core.uploads import display_name
 from opora.roadmaps.choices import (
     ActivityStatus,
     EvidenceKind,
@@ -186,7 +187,7 @@ def report_submit(
             report=report,
             kind=upload.kind,
             file=upload.file,
-            original_name=(upload.file.name or "")[:255],
+            original_name=display_name(upload.file.name),
             size=upload.file.size or 0,
             content_type=(upload.file.content_type or "application/octet-stream")[:100],
         )

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.uploads import dated_path
 from opora.registry.models import Organization, Person, Programme
 from opora.roadmaps.choices import (
     ActivityStatus,
@@ -282,12 +283,16 @@ class ExecutionReport(models.Model):
         return f"{self.activity}: {self.get_outcome_display()}"
 
 
+def evidence_path(instance: Evidence, filename: str) -> str:
+    return dated_path("evidence", filename)
+
+
 class Evidence(models.Model):
     """A file proving an activity was done (order, minutes, programme, photo report)."""
 
     report = models.ForeignKey(ExecutionReport, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("вид документа"), max_length=20, choices=EvidenceKind.choices)
-    file = models.FileField(_("файл"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("файл"), upload_to=evidence_path)
     original_name = models.CharField(_("имя файла"), max_length=255)
     size = models.PositiveBigIntegerField(_("размер"))
     content_type = models.CharField(_("тип"), max_length=100)

@@ -10,14 +10,28 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from opora.core.imports.readers import OLE_MAGIC, TableFileError, cell_text, decode_text
+from opora.core.imports.limits import (
+    MB,
+    ReadLimits,
+    TableFileError,
+    check_size,
+    check_zip,
+    corrupt,
+    number_ru,
+)
+from opora.core.imports.readers import OLE_MAGIC, cell_text, decode_text
+from opora.core.imports.xlsx import XlsxBook
+
+# python-docx builds the whole XML tree of a part in memory (about ten times its size); a
+# roadmap's document.xml is a few megabytes even with hundreds of activities.
+DOCX_XML_MAX = 30 * MB
 
 
 class ReadError(ValueError):
@@ -54,8 +68,16 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Row)]
 
 
-def read_document(data: bytes, name: str) -> Document:
-    """Read a .docx, .xlsx or .txt roadmap; anything else gets a message that says why not."""
+def read_document(data: bytes, name: str, *, limits: ReadLimits | None = None) -> Document:
+    """Read a .docx, .xlsx or .txt roadmap; anything else gets a message that says why not.
+
+    Bounded like every import (`opora.core.imports.limits`): the size first, then a ZIP
+    container's directory, then rows, columns and time while reading."""
+    limits = limits or ReadLimits.from_settings()
+    try:
+        check_size(len(data), name, limits)
+    except TableFileError as exc:
+        raise ReadError(str(exc)) from None
     suffix = Path(name).suffix.lower()
     if data.startswith(b"%PDF"):
         raise ReadError(
@@ -73,10 +95,15 @@ def read_document(data: bytes, name: str) -> Document:
             )
             % {"name": name}
         )
-    if suffix == ".docx":
-        return _read_docx(data, name)
-    if suffix == ".xlsx":
-        return _read_xlsx(data, name)
+    try:
+        if suffix == ".docx":
+            check_zip(io.BytesIO(data), name, limits, kind="docx", max_xml_member=DOCX_XML_MAX)
+            return _read_docx(data, name, limits)
+        if suffix == ".xlsx":
+            check_zip(io.BytesIO(data), name, limits)
+            return _read_xlsx(data, name, limits)
+    except TableFileError as exc:
+        raise ReadError(str(exc)) from None
     if suffix in (".txt", ".tsv"):
         return read_text(_decode(data, name), name)
     raise ReadError(
@@ -92,31 +119,20 @@ def _decode(data: bytes, name: str) -> str:
         raise ReadError(str(exc)) from exc
 
 
-def _open_zip(data: bytes, name: str) -> None:
-    try:
-        zipfile.ZipFile(io.BytesIO(data)).testzip()
-    except zipfile.BadZipFile:
-        raise ReadError(
-            _("Файл «%(name)s» повреждён или это не документ Office.") % {"name": name}
-        ) from None
-
-
-def _read_docx(data: bytes, name: str) -> Document:
+def _read_docx(data: bytes, name: str, limits: ReadLimits) -> Document:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    _open_zip(data, name)
+    deadline = limits.deadline(name)
     try:
         source = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises assorted errors for broken packages
-        raise ReadError(
-            _("Файл «%(name)s» не читается как документ Word: %(error)s")
-            % {"name": name, "error": exc}
-        ) from None
+    except Exception:  # python-docx raises assorted errors (lxml, zipfile, KeyError…)
+        raise ReadError(str(corrupt(name, "docx"))) from None
     document = Document(name=name)
     table_number = 0
     for item in source.iter_inner_content():
+        deadline.check(len(document.blocks))
         if isinstance(item, DocxParagraph):
             text = item.text.strip()
             if text:
@@ -154,34 +170,41 @@ def _all_bold(paragraph: object) -> bool:
     return bool(runs) and all(r.bold for r in runs)
 
 
-def _read_xlsx(data: bytes, name: str) -> Document:
-    from openpyxl import load_workbook
-
-    _open_zip(data, name)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises assorted errors for broken packages
-        raise ReadError(
-            _("Файл «%(name)s» не читается как книга Excel: %(error)s")
-            % {"name": name, "error": exc}
-        ) from None
+def _read_xlsx(data: bytes, name: str, limits: ReadLimits) -> Document:
+    book = XlsxBook(io.BytesIO(data), name, limits, limits.deadline(name))
     document = Document(name=name)
-    for number, sheet in enumerate(book.worksheets, start=1):
-        merged = {
-            (m.min_row, m.min_col): m.max_col - m.min_col + 1 for m in sheet.merged_cells.ranges
-        }
-        for index, row in enumerate(sheet.iter_rows(), start=1):
-            cells = [_cell_text(c.value) for c in row]
-            while cells and not cells[-1]:
-                cells.pop()
-            if not any(cells):
-                continue
-            bold = all(bool(c.font and c.font.b) for c in row if _cell_text(c.value))
-            where = _("лист «%(s)s», строка %(r)s") % {"s": sheet.title, "r": index}
-            if len(book.worksheets) == 1:
-                where = _("строка %(r)s") % {"r": index}
-            spans = [merged.get((index, column), 1) for column in range(1, len(cells) + 1)]
-            document.blocks.append(Row(cells, where, bold=bold, table=number, spans=spans))
+    rows = 0
+    try:
+        for number, sheet in enumerate(book.sheets, start=1):
+            sheet_blocks: list[tuple[int, Row]] = []
+            with closing(book.rows(sheet, bold=True)) as sheet_rows:
+                for row in sheet_rows:
+                    cells = [_cell_text(v) for v in row.values]
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    if not any(cells):
+                        continue
+                    rows += 1
+                    if rows > limits.max_rows:
+                        raise ReadError(
+                            _("В файле «%(name)s» больше %(n)s строк.")
+                            % {"name": name, "n": number_ru(limits.max_rows)}
+                        )
+                    filled = [flag for flag, text in zip(row.bold, cells, strict=False) if text]
+                    where = _("лист «%(s)s», строка %(r)s") % {"s": sheet.title, "r": row.number}
+                    if len(book.sheets) == 1:
+                        where = _("строка %(r)s") % {"r": row.number}
+                    block = Row(cells, where, bold=all(filled), table=number)
+                    sheet_blocks.append((row.number, block))
+            # The sheet names its merged ranges after its rows: spans are known only now.
+            merged = book.merged.get(sheet.path, {})
+            for row_number, block in sheet_blocks:
+                block.spans = [
+                    merged.get((row_number, column), 1) for column in range(1, len(block.cells) + 1)
+                ]
+                document.blocks.append(block)
+    finally:
+        book.close()
     return document
 
 

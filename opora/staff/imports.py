@@ -281,6 +281,7 @@ class TeachersImporter(Importer):
 
     key = "staff.teachers"
     title = _("Реестр педагогов")
+    record_label = _("Педагоги")
     defaultable = ("school",)
     columns = (
         SCHOOL_COLUMN,
@@ -644,6 +645,7 @@ class DiagnosticsImporter(Importer):
 
     key = "staff.diagnostics"
     title = _("Диагностика профессиональных дефицитов педагогов")
+    record_label = _("Результаты педагогов")
     defaultable = ("diagnostic", "held_on", "provider", "threshold", "school", "subject")
     columns = (
         *DIAGNOSTIC_COLUMNS,
@@ -919,6 +921,7 @@ class DiagnosticsAggregateImporter(Importer):
 
     key = "staff.diagnostics_aggregate"
     title = _("Диагностика профессиональных дефицитов: сводные данные по школам")
+    record_label = _("Сводные результаты школ")
     defaultable = ("diagnostic", "held_on", "provider", "threshold", "subject", "area")
     columns = (
         *DIAGNOSTIC_COLUMNS,

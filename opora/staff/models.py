@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.uploads import stored_name
 from opora.registry.models import Organization, Person
 from opora.results.models import Subject
 from opora.staff.choices import (
@@ -324,7 +325,7 @@ class DevelopmentPlan(models.Model):
 
 
 def certificate_path(instance: PlanItem, filename: str) -> str:
-    return f"staff/certificates/{instance.plan_id}/{filename}"
+    return f"staff/certificates/{instance.plan_id}/{stored_name(filename)}"
 
 
 class PlanItem(models.Model):

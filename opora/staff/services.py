@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.uploads import display_name
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import AcademicYear, Membership, Organization, Person
 from opora.results.models import Subject
@@ -266,7 +267,7 @@ def plan_item_complete(
     if certificate is not None:
         evidence_check([EvidenceUpload(kind=EvidenceKind.CERTIFICATE, file=certificate)])
         item.certificate.save(certificate.name or "certificate", certificate, save=False)
-        item.certificate_name = (certificate.name or "")[:255]
+        item.certificate_name = display_name(certificate.name)
     item.status = ItemStatus.DONE
     item.completed_on = completed_on
     item.full_clean()

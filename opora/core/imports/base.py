@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
+from opora.core.imports.limits import number_ru
 from opora.core.imports.readers import Table
 
 ProgressCallback = Callable[[float, str], None]
@@ -72,12 +73,33 @@ class Validation:
     unchanged: int = 0
     # Rows left out on purpose (e.g. unknown schools the user chose to skip).
     skipped: int = 0
-    # What the user should know besides errors (which schools were skipped or created).
+    # What the user should know besides errors (which schools were skipped or created),
+    # worded for the check before saving…
     notes: list[str] = field(default_factory=list)
+    # …and, where the wording differs («будут созданы» → «созданы»), for after the save.
+    done_notes: list[str] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    def notes_for(self, *, done: bool) -> list[str]:
+        return self.done_notes if done and self.done_notes else self.notes
+
+
+def counts_line(
+    label: str, created: int, updated: int = 0, unchanged: int = 0, skipped: int = 0, *, done: bool
+) -> str:
+    """«Школы — будет создано: 3, обновлено: 0, без изменений: 5.» (or «создано: 3…» once
+    saved): every count says what it counts."""
+    parts = [
+        (_("создано: %(n)s") if done else _("будет создано: %(n)s")) % {"n": number_ru(created)},
+        _("обновлено: %(n)s") % {"n": number_ru(updated)},
+        _("без изменений: %(n)s") % {"n": number_ru(unchanged)},
+    ]
+    if skipped:
+        parts.append(_("пропущено: %(n)s") % {"n": number_ru(skipped)})
+    return f"{label} — {', '.join(parts)}."
 
 
 UserLike = User | AnonymousUser
@@ -130,6 +152,8 @@ class Importer(ABC):
     handles_unknown_schools = False
     # Fields that may be given one value for the whole file instead of a column.
     defaultable: tuple[str, ...] = ()
+    # What the rows become, as the heading of the counts: «Школы», «Результаты».
+    record_label: str = _("Записи")
 
     @abstractmethod
     def may_import(self, user: UserLike) -> bool:
@@ -151,6 +175,19 @@ class Importer(ABC):
         self, validation: Validation, *, user: UserLike, progress: ProgressCallback | None = None
     ) -> dict[str, Any]:
         """Write a valid Validation's records; the caller wraps it in one transaction."""
+
+    def summary(self, validation: Validation, *, done: bool) -> list[str]:
+        """The counts of a check (`done=False`) or of a save, each line saying of what."""
+        return [
+            counts_line(
+                str(self.record_label),
+                validation.created,
+                validation.updated,
+                validation.unchanged,
+                validation.skipped,
+                done=done,
+            )
+        ]
 
 
 _IMPORTERS: dict[str, type[Importer]] = {}

@@ -1,4 +1,5 @@
-"""Reads of column mappings: the shipped presets and the mappings organisations saved.
+"""Reads of the import wizard, through `opora.core.access`: a user's uploads, and column
+mappings — the shipped presets and the mappings organisations saved.
 
 A saved mapping belongs to one organisation and is seen only within reach of it (for the
 import right); the presets are seen by everyone who may import. Nothing else reads
@@ -9,8 +10,21 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from opora.core.access import Action, UserLike, own_organizations, restrict
-from opora.core.models import ImportMapping
+from opora.core.access import Action, UserLike, get_for_user, own_organizations, restrict
+from opora.core.models import ImportMapping, ImportUpload
+
+
+def import_upload_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> ImportUpload:
+    """The upload if it is the user's (see core/scoping.py); 404 for missing and forbidden."""
+    return get_for_user(ImportUpload.objects.select_related("job"), user, pk, action)
+
+
+def import_upload_list(user: UserLike, importer_key: str, limit: int = 10) -> list[ImportUpload]:
+    """The user's latest uploads for one kind of import, newest first."""
+    uploads: QuerySet[ImportUpload] = restrict(
+        ImportUpload.objects.filter(importer=importer_key).select_related("job"), user
+    )
+    return list(uploads.order_by("-created_at", "-pk")[:limit])
 
 
 def import_mapping_list(user: UserLike, importer_key: str | None = None) -> QuerySet[ImportMapping]:

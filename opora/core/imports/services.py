@@ -1,4 +1,10 @@
-"""Import steps as services: upload a file, set its column mapping, preview, save as a job."""
+"""Import steps as services: upload a file, set its column mapping, preview, save as a job.
+
+No spreadsheet is read inside a database transaction: on SQLite a transaction holds the
+write lock, and a long read would lock every login out. The upload request reads only the
+header and the first rows (bounded in rows and time); a large file is read in full by the
+background job, and every write is a short statement or transaction after the reading.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from auditlog.context import set_actor
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -27,9 +32,11 @@ from opora.core.imports.base import (
     map_rows,
     mapping_problems,
 )
+from opora.core.imports.limits import ReadLimits, check_size
 from opora.core.imports.readers import Table, TableFileError, read_table
 from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start, jobs_reap
 from opora.core.models import ImportMapping, ImportUpload, Job
+from opora.core.uploads import display_name
 
 if TYPE_CHECKING:
     from opora.registry.models import Organization
@@ -38,27 +45,26 @@ PREVIEW_ROWS = 20
 # Above this many rows the check of every row runs in the background job (with progress)
 # instead of the preview request, which then shows only the first rows.
 CHECK_IN_REQUEST_MAX_ROWS = 5000
+# A request reads at most this long (its rows are bounded too); the job may take longer.
+REQUEST_MAX_SECONDS = 20
 IMPORT_JOB_KIND = "core.import"
 
 
-def max_upload_bytes() -> int:
-    return int(settings.OPORA_MAX_UPLOAD_MB) * 1024 * 1024
+def request_limits() -> ReadLimits:
+    """The reading limits of a web request: those of the settings, and a shorter time."""
+    limits = ReadLimits.from_settings()
+    return ReadLimits.from_settings(max_seconds=min(limits.max_seconds, REQUEST_MAX_SECONDS))
 
 
 def check_upload_size(uploaded: UploadedFile) -> None:
     """Refuse a file over the limit before reading it."""
-    if uploaded.size is not None and uploaded.size > max_upload_bytes():
-        raise ValidationError(
-            _("Файл «%(name)s» весит %(size).1f МБ; можно загрузить не больше %(limit)s МБ.")
-            % {
-                "name": uploaded.name,
-                "size": uploaded.size / 1024 / 1024,
-                "limit": settings.OPORA_MAX_UPLOAD_MB,
-            }
-        )
+    if uploaded.size is not None:
+        try:
+            check_size(uploaded.size, uploaded.name or "", ReadLimits.from_settings())
+        except TableFileError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
-@transaction.atomic
 def import_upload_create(
     *,
     importer_key: str,
@@ -66,12 +72,20 @@ def import_upload_create(
     user: UserLike,
     mapping: ImportMapping | None = None,
 ) -> ImportUpload:
-    """Store an uploaded file after checking it reads as a table; guess or reuse the mapping."""
+    """Store an uploaded file after checking it reads as a table; guess or reuse the mapping.
+
+    Only the header and the first rows are read here, outside any transaction; a file with
+    more rows than the preview checks is counted and checked by the import job."""
     importer = get_importer(importer_key)
     check_upload_size(uploaded)
-    name = uploaded.name or "file"
+    name = display_name(uploaded.name)
     try:
-        table = read_table(cast(IO[bytes], uploaded), name)
+        table = read_table(
+            cast(IO[bytes], uploaded),
+            name,
+            max_rows=CHECK_IN_REQUEST_MAX_ROWS,
+            limits=request_limits(),
+        )
     except TableFileError as exc:
         raise ValidationError(str(exc)) from exc
     uploaded.seek(0)
@@ -82,9 +96,9 @@ def import_upload_create(
     )
     upload = ImportUpload(
         importer=importer.key,
-        original_name=name[:255],
+        original_name=name,
         headers=table.headers,
-        row_count=len(table.rows),
+        row_count=len(table.rows) if table.complete else None,
         columns=columns,
         options=dict(mapping.options) if mapping is not None else {},
         mapping=mapping,
@@ -178,9 +192,16 @@ def upload_options(upload: ImportUpload) -> ImportOptions:
     return options
 
 
-def _read_upload(upload: ImportUpload) -> Table:
+def _read_upload(
+    upload: ImportUpload, *, max_rows: int | None = None, limits: ReadLimits | None = None
+) -> Table:
     with upload.file.open("rb") as stream:
-        return read_table(stream, upload.original_name)
+        return read_table(stream, upload.original_name, max_rows=max_rows, limits=limits)
+
+
+def upload_is_large(upload: ImportUpload) -> bool:
+    """Whether the upload is checked in the background job rather than in the preview."""
+    return upload.row_count is None or upload.row_count > CHECK_IN_REQUEST_MAX_ROWS
 
 
 @dataclass
@@ -196,17 +217,22 @@ class Preview:
     def checked_in_background(self) -> bool:
         return self.validation is None
 
+    @property
+    def summary(self) -> list[str]:
+        """What saving would do, each count saying of what."""
+        if self.validation is None:
+            return []
+        return self.importer.summary(self.validation, done=False)
+
 
 def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
     """Map and validate every row of the upload (a large file: its first rows); writes nothing."""
     importer = get_importer(upload.importer)
-    large = upload.row_count > CHECK_IN_REQUEST_MAX_ROWS
+    large = upload_is_large(upload)
     try:
-        if large:
-            with upload.file.open("rb") as stream:
-                table = read_table(stream, upload.original_name, max_rows=PREVIEW_ROWS)
-        else:
-            table = _read_upload(upload)
+        table = _read_upload(
+            upload, max_rows=PREVIEW_ROWS if large else None, limits=request_limits()
+        )
     except (TableFileError, OSError) as exc:
         raise ValidationError(str(exc)) from exc
     options = upload_options(upload)
@@ -215,7 +241,7 @@ def import_preview(*, upload: ImportUpload, user: UserLike) -> Preview:
         importer=importer,
         rows=rows[:PREVIEW_ROWS],
         validation=None if large else importer.validate(rows, user=user, options=options),
-        total_rows=upload.row_count if large else len(rows),
+        total_rows=(upload.row_count or 0) if large else len(rows),
     )
 
 
@@ -308,18 +334,21 @@ def import_job(job: Job, reporter: JobReporter) -> JobSave:
                 message=upload.original_name,
                 data={"job": job.pk},
             )
-        ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.DONE)
-        reporter.log(
-            _("Сохранено: создано %(c)s, обновлено %(u)s, без изменений %(s)s.")
-            % {"c": validation.created, "u": validation.updated, "s": validation.unchanged}
+        ImportUpload.objects.filter(pk=upload.pk).update(
+            status=ImportStatus.DONE, row_count=len(table.rows)
         )
-        for note in validation.notes:
+        summary = importer.summary(validation, done=True)
+        for line in summary:
+            reporter.log(line)
+        for note in validation.notes_for(done=True):
             reporter.log(note)
         return {
             "created": validation.created,
             "updated": validation.updated,
             "unchanged": validation.unchanged,
             "skipped": validation.skipped,
+            # The result page shows these lines: every count says of what.
+            "summary": summary,
             **result,
         }
 

@@ -57,7 +57,8 @@ def bs(field: Any) -> str:
     """Render a form field's widget with Bootstrap's classes and the invalid state."""
     widget = field.field.widget
     input_type = getattr(widget, "input_type", "")
-    if input_type == "checkbox":
+    if input_type in ("checkbox", "radio"):
+        # A RadioSelect's class name ends with "Select" but its inputs are radios.
         css = "form-check-input"
     elif input_type == "select" or widget.__class__.__name__.endswith("Select"):
         css = "form-select"

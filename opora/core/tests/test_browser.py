@@ -45,10 +45,10 @@ def test_login_search_open_card_and_import(world, live_server, page, password, t
     assert page.input_value("#id_col_territory") == "Территория"
     page.click("button:has-text('Проверить')")
     page.wait_for_selector("#import-ok")
-    assert "Будет создано: 2" in page.inner_text("#import-ok")
+    assert "будет создано: 2" in page.inner_text("#import-ok")
     page.click("#import-confirm")
     page.wait_for_selector("#job-result")
-    assert "создано 2" in page.inner_text("#job-result")
+    assert "создано: 2" in page.inner_text("#job-result")
     assert "100" in page.inner_text(".progress")
 
     page.goto(f"{live_server.url}/registry/schools/?q=77")

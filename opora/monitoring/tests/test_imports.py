@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from opora.core.imports.readers import read_table
 from opora.core.imports.services import run_import_now
@@ -117,3 +118,31 @@ def test_only_those_who_accept_data_import_it(world, checkpoint):
     assert not outcome.is_valid
     outcome = run([[code, "SCH-C", "1", "да", "", ""]], world.user("outsider"))
     assert "не найдена или вам недоступна" in str(outcome.errors[0])
+
+
+def test_a_share_that_disagrees_with_its_parts_is_refused_not_replaced(world, checkpoint):
+    code = str(checkpoint.pk)
+    outcome = run([[code, "SCH-A", "2", "40", "9", "12"]], world.user("analyst"))
+    assert [str(e) for e in outcome.errors] == [
+        "Строка 2, столбец «Значение»: Значение 40 не совпадает с долей по числителю и "
+        "знаменателю: 9 из 12 — это 75 %. Исправьте значение или числитель и знаменатель."
+    ]
+    form_a = Submission.objects.get(checkpoint=checkpoint, school=world.school_a)
+    assert not Value.objects.filter(submission=form_a, programme_indicator__number="2").exists()
+    # Written as precisely as the file gives it, the same share agrees.
+    for written in ("75", "75,0", "75 %"):
+        agreed = run([[code, "SCH-A", "2", written, "9", "12"]], world.user("analyst"))
+        assert agreed.is_valid, (written, [str(e) for e in agreed.errors])
+    # The service refuses it too, whoever calls it.
+    item = checkpoint.indicators.get(number="2")
+    with pytest.raises(ValidationError) as refused:
+        services.submission_save(
+            submission=form_a,
+            entries={
+                item.pk: services.Entry(
+                    value=Decimal("60"), numerator=Decimal("9"), denominator=Decimal("12")
+                )
+            },
+            user=None,
+        )
+    assert "не совпадает с долей" in refused.value.message_dict[f"n{item.pk}"][0]

@@ -13,9 +13,9 @@ def test_cli_import_creates_then_reports_no_changes(world, tmp_path, capsys):
     path = tmp_path / "реестр.csv"
     path.write_bytes(csv_bytes(ROWS, encoding="cp1251"))
     call_command("import", "registry", str(path), "--user", "coordinator")
-    assert "создано 3" in capsys.readouterr().out
+    assert "Школы — создано: 3" in capsys.readouterr().out
     call_command("import", "registry", str(path), "--user", "coordinator")
-    assert "без изменений 3" in capsys.readouterr().out
+    assert "без изменений: 3" in capsys.readouterr().out
     assert Organization.objects.filter(code__startswith="NEW-").count() == 3
 
 
@@ -32,7 +32,7 @@ def test_cli_dry_run_and_unknown_kind(world, tmp_path, capsys):
     path = tmp_path / "r.csv"
     path.write_bytes(csv_bytes(ROWS))
     call_command("import", "registry", str(path), "--user", "coordinator", "--dry-run")
-    assert "будет — создано 3" in capsys.readouterr().out
+    assert "Школы — будет создано: 3" in capsys.readouterr().out
     assert not Organization.objects.filter(code__startswith="NEW-").exists()
     with pytest.raises(CommandError, match="Неизвестный вид загрузки"):
         call_command("import", "grades", str(path))

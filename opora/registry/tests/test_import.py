@@ -127,7 +127,7 @@ def test_import_creates_schools_from_every_format(
     client = world.client("coordinator")
     upload_obj, preview = run_import(client, content, name)
     html = preview.content.decode()
-    assert "Будет создано: 3" in html, label
+    assert "Школы — будет создано: 3" in html, label
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("core:import-preview", args=[upload_obj.pk]))
     job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
@@ -143,7 +143,7 @@ def test_import_creates_schools_from_every_format(
     upload_obj.refresh_from_db()
     assert upload_obj.status == ImportStatus.DONE
     job_page = client.get(reverse("core:job", args=[job.pk])).content.decode()
-    assert "создано 3" in job_page
+    assert "Школы — создано: 3" in job_page
 
 
 def test_reimport_updates_by_code_without_duplicates(world, django_capture_on_commit_callbacks):
@@ -153,7 +153,7 @@ def test_reimport_updates_by_code_without_duplicates(world, django_capture_on_co
         client.post(reverse("core:import-preview", args=[upload_obj.pk]))
     count = Organization.objects.count()
     upload_obj, preview = run_import(client, csv_bytes(ROWS))
-    assert "Будет создано: 0, обновлено: 0, без изменений: 3" in preview.content.decode()
+    assert "будет создано: 0, обновлено: 0, без изменений: 3" in preview.content.decode()
     changed = [list(r) for r in ROWS]
     changed[0][8] = "900"
     upload_obj, preview = run_import(client, csv_bytes(changed))

@@ -264,3 +264,81 @@ def test_template_file_is_recognised_by_the_wizard(world, years):
     headers = [c.value for c in load_workbook(io.BytesIO(response.content)).active[1]]
     assert headers[:2] == ["Код ОО", "Наименование ОО"] and "Доля «2», %" in headers
     assert world.client("director_a").get("/imports/results.table/template.xlsx").status_code == 404
+
+
+def test_the_ru_context_preset_reads_a_real_looking_file(world, years, tmp_path, capsys):
+    """The preset's keys carry the importer's «indicator:» prefix; without it every file
+    was refused («не выбран ни один столбец с показателем»)."""
+    from django.core.management import call_command
+
+    from opora.core.models import ImportMapping
+
+    preset = ImportMapping.objects.get(preset="ru-context")
+    assert all(
+        key.startswith("indicator:")
+        for key in preset.columns
+        if key not in {"code", "name", "year"}
+    )
+    header = [
+        "Код ОО",
+        "Наименование ОО",
+        "Год",
+        "Доля обучающихся из малоимущих семей",
+        "Доля обучающихся с ОВЗ",
+        "Доля обучающихся во вторую смену",
+    ]
+    path = tmp_path / "контекст.csv"
+    path.write_bytes(
+        (
+            ";".join(header)
+            + "\r\nSCH-A;Школа А;2024;12,5;3;0\r\nSCH-B;Школа Б;2023/24;30;8,2;15\r\n"
+        ).encode("cp1251")
+    )
+    call_command("import", "context", "--preset", "ru-context", str(path), "--user", "analyst")
+    assert "Значения показателей контекста — создано: 6" in capsys.readouterr().out
+    value = ContextValue.objects.get(school=world.school_b, indicator__code="low-income")
+    assert (value.year, value.value) == (2024, 30)
+
+
+def test_impossible_figures_are_refused_not_aggregated(world, years):
+    rows = [
+        ["SCH-A", "2024", "ЕГЭ", "Математика", "11", "20", "-5", "", "", "", "", ""],
+        ["SCH-A", "2024", "ЕГЭ", "Русский язык", "11", "20", "104", "", "", "", "", ""],
+        ["SCH-B", "2024", "ВПР", "Математика", "5", "-3", "12", "", "", "", "", ""],
+        ["SCH-B", "2024", "ВПР", "Русский язык", "5", "20", "12", "60", "55", "", "", ""],
+        ["SCH-B", "2024", "ВПР", "Физика", "5", "20", "12", "101", "", "", "", ""],
+    ]
+    validation = run(rows, user=world.user("analyst"))
+    messages = [str(e) for e in validation.errors]
+    assert "Строка 2, столбец «Средний балл»: балл -5 меньше нуля" in messages
+    assert (
+        "Строка 3, столбец «Средний балл»: балл 104 больше наибольшего балла работы (100)"
+        in messages
+    )
+    assert any(
+        m.startswith("Строка 4, столбец «Число участников»") and "неотрицательное" in m
+        for m in messages
+    )
+    assert any(
+        m.startswith("Строка 5, столбец «Доля «4» и «5», %»") and "в сумме больше 100" in m
+        for m in messages
+    )
+    assert any(m.startswith("Строка 6") and "больше 100" in m for m in messages)
+    assert not SchoolResult.objects.exists()
+
+
+def test_impossible_student_scores_are_refused_not_averaged(world, years):
+    rows = [
+        ["SCH-A", "2024", "ЕГЭ", "Математика", "11", "s1", "-3", "", ""],
+        ["SCH-A", "2024", "ЕГЭ", "Математика", "11", "s2", "120", "", ""],
+        ["SCH-A", "2024", "ЕГЭ", "Математика", "11", "s3", "70", "", ""],
+    ]
+    validation = run(
+        rows, user=world.user("analyst"), header=STUDENT_HEADER, importer="results.students"
+    )
+    messages = [str(e) for e in validation.errors]
+    assert messages == [
+        "Строка 2, столбец «Первичный балл»: балл -3 меньше нуля",
+        "Строка 3, столбец «Первичный балл»: балл 120 больше наибольшего балла работы (100)",
+    ]
+    assert not SchoolResult.objects.exists()

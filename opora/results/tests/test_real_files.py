@@ -130,7 +130,7 @@ def test_every_simce_file_imports_with_counts_matching_the_file(world, capsys):
     assert set(groups.values_list("value", flat=True)) <= {1, 2, 3, 4, 5}
     # Importing a file again changes nothing.
     call_command("import", "results", "--preset", "simce-4b", str(files[-1]))
-    assert "создано 0, обновлено 0" in capsys.readouterr().out
+    assert "создано: 0, обновлено: 0" in capsys.readouterr().out
 
 
 @pytest.mark.shared_data

@@ -103,11 +103,14 @@ class Command(BaseCommand):
         for path in options["files"]:
             if not path.is_file():
                 raise CommandError(f"Файл {path} не найден.")
-            with path.open("rb") as stream:
-                try:
+            # Bounded like the web wizard's job: size, ZIP directory, rows, columns, time.
+            try:
+                with path.open("rb") as stream:
                     table = read_table(stream, path.name)
-                except TableFileError as exc:
-                    raise CommandError(str(exc)) from exc
+            except TableFileError as exc:
+                raise CommandError(str(exc)) from exc
+            except OSError as exc:
+                raise CommandError(f"Файл {path} не читается: {exc.strerror or exc}.") from exc
             try:
                 validation = run_import_now(
                     importer_key=key,
@@ -132,13 +135,12 @@ class Command(BaseCommand):
                 for error in validation.errors:
                     self.stderr.write(f"  {error}")
                 continue
-            verb = "будет" if options["dry_run"] else "сохранено"
-            skipped = f", пропущено {validation.skipped}" if validation.skipped else ""
-            self.stdout.write(
-                f"{path.name}: {verb} — создано {validation.created}, обновлено "
-                f"{validation.updated}, без изменений {validation.unchanged}{skipped}"
-            )
-            for note in validation.notes:
+            done = not options["dry_run"]
+            state = "сохранено" if done else "проверено, ничего не записано (--dry-run)"
+            self.stdout.write(f"{path.name}: {state}")
+            for line in get_importer(key).summary(validation, done=done):
+                self.stdout.write(f"  {line}")
+            for note in validation.notes_for(done=done):
                 self.stdout.write(f"  {note[:2000]}")
         if failed:
             raise CommandError("В файлах есть ошибки.")

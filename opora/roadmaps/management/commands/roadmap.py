@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opora.core.choices import TimelineVerb
 from opora.core.commands import command_user
+from opora.core.imports.limits import ReadLimits, TableFileError, check_size
 from opora.registry.models import Organization, Programme
 from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftRoadmap
@@ -106,12 +107,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Записано: {output} ({len(data)} байт)")
 
     def recognize_file(self, path: Path, json_to: str | None) -> DraftRoadmap:
-        if not path.exists():
+        if not path.is_file():
             raise CommandError(f"Файла {path} нет.")
         try:
+            # The size first: a file over the limit is refused before it is read at all.
+            check_size(path.stat().st_size, path.name, ReadLimits.from_settings())
             draft = recognize(read_document(path.read_bytes(), path.name))
-        except ReadError as exc:
+        except (ReadError, TableFileError) as exc:
             raise CommandError(str(exc)) from exc
+        except OSError as exc:
+            raise CommandError(f"Файл {path} не читается: {exc.strerror or exc}.") from exc
         if json_to:
             text = json.dumps(draft_json(draft), ensure_ascii=False, indent=1)
             if json_to == "-":
