@@ -232,7 +232,7 @@ def test_cli_mapping_only_within_reach_and_preset_only_shipped(world, tmp_path, 
         "analyst",
         "--dry-run",
     )
-    assert "будет — создано 1" in capsys.readouterr().out
+    assert "будет создано: 1" in capsys.readouterr().out
     # A saved mapping named like a preset's slug is not a preset.
     ImportMapping.objects.create(
         importer="registry.schools",
@@ -278,7 +278,7 @@ def test_cli_mapping_of_the_same_name_prefers_the_users_own(world, tmp_path, cap
         "coordinator",
         "--dry-run",
     )
-    assert "будет — создано 1" in capsys.readouterr().out
+    assert "будет создано: 1" in capsys.readouterr().out
 
 
 def test_presets_are_read_only_in_the_admin(world):
