@@ -29,6 +29,8 @@ if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG and not env.bool("OPORA_TESTING",
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A form sent from a stale page gets a Russian page saying what to do, not Django's.
+CSRF_FAILURE_VIEW = "opora.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     # First, so that its registration/*.html (login, password change) win over the admin's.
@@ -202,7 +204,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="60/minute")},
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Opora API",
+    "TITLE": "API системы «Опора»",
     "DESCRIPTION": "Реестр территорий, организаций и школ программы поддержки ШНОР/ШНСУ.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
