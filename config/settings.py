@@ -214,6 +214,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# django-filter's default empty choice is «---------»; Opora's filters name theirs.
+FILTERS_EMPTY_CHOICE_LABEL = "— все —"
 
 LOGGING = {
     "version": 1,

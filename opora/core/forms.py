@@ -96,6 +96,7 @@ class ImportColumnsForm(forms.Form):
                 label=_("Куда добавлять новые школы"),
                 queryset=territories,
                 required=False,
+                empty_label=_("— не выбрана —"),
                 initial=initial_options.get("territory_id"),
                 help_text=_(
                     "Территории, названные в файле (район, коммуна), создаются внутри неё."

@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike
+from opora.core.selects import RussianSelects
 from opora.registry import selectors
 from opora.registry.models import Organization, Programme, SchoolProfile
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(RussianSelects, forms.ModelForm):
     website = forms.URLField(label=_("Сайт"), required=False, assume_scheme="https")
 
     class Meta:
@@ -20,7 +21,7 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "short_name", "ownership", "address", "phone", "email", "website"]
 
 
-class SchoolProfileForm(forms.ModelForm):
+class SchoolProfileForm(RussianSelects, forms.ModelForm):
     class Meta:
         model = SchoolProfile
         fields = ["school_type", "number", "locality", "enrolment", "director_name"]
@@ -41,7 +42,7 @@ class SchoolCreateForm(OrganizationForm):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(RussianSelects, forms.ModelForm):
     schools = forms.ModelMultipleChoiceField(
         label=_("Школы-участники"),
         queryset=Organization.objects.none(),
