@@ -1,0 +1,144 @@
+"""Every page a demo persona reaches reads in Russian and every link on it opens.
+
+Each persona of the demo territory starts at the home page and follows the links of the pages
+it sees, to depth 2 (GET only, no downloads). At most two pages per kind of page (view name and
+query keys) keep it quick while every kind of page is visited. A link shown to a persona must not
+answer 404, 403 or 500 (item 12 of issue 11); no page may show English interface words, raw
+values, ISO dates, Django's «---------» or the internal codes of catalogues and choices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+
+import pytest
+from auditlog.context import set_actor
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from opora.core.tests.links import page_links
+from opora.core.tests.russian import not_russian, visible_text
+from opora.registry.demo import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [username for username, _role, _sees in DEMO_ACCOUNTS if username != "admin"]
+PAGES_PER_PERSONA = 40
+PAGES_PER_KIND = 2
+# The methodology editor lists the codes its JSON uses, on purpose.
+CODES_ALLOWED_ON = ("/identification/methodologies/",)
+
+
+def _choice_codes() -> set[str]:
+    """Values of every TextChoices that no Russian text contains by accident (a hyphen or an
+    underscore: «low_results», «in-person», «school_director»)."""
+    codes: set[str] = set()
+    pending: list[type] = [models.TextChoices]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("opora."):
+            codes |= {v for v in cls.values if re.fullmatch(r"[a-z0-9]+[-_][a-z0-9_-]+", v)}
+    return codes
+
+
+def _catalogue_codes() -> set[str]:
+    from opora.results.models import ContextIndicator, Subject
+
+    return set(Subject.objects.values_list("code", flat=True)) | set(
+        ContextIndicator.objects.values_list("code", flat=True)
+    )
+
+
+def _codes_in(text: str, codes: set[str]) -> list[str]:
+    words = set(re.findall(r"(?<![\w@./:-])[a-z][a-z0-9_-]*[a-z0-9](?![\w@/.-])", text))
+    return sorted(words & codes)
+
+
+def _kind(path: str) -> str:
+    route, _, query = path.partition("?")
+    try:
+        match = resolve(route)
+    except Resolver404:
+        return route
+    keys = sorted(part.split("=")[0] for part in query.split("&") if part)
+    return f"{match.view_name}?{'&'.join(keys)}"
+
+
+def _crawl(client: Client, codes: set[str]) -> tuple[list[str], int]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    kinds: Counter[str] = Counter()
+    queue: deque[tuple[str, int, str]] = deque([("/", 0, "")])
+    visited = 0
+    while queue and visited < PAGES_PER_PERSONA:
+        path, depth, source = queue.popleft()
+        if path in seen or kinds[_kind(path)] >= PAGES_PER_KIND:
+            continue
+        seen.add(path)
+        kinds[_kind(path)] += 1
+        visited += 1
+        response = client.get(path)
+        if response.status_code >= 400:
+            problems.append(f"{path} → {response.status_code} (ссылка на {source})")
+            continue
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        problems += [f"{path}: {p}" for p in not_russian(html)]
+        if not path.startswith(CODES_ALLOWED_ON):
+            problems += [f"{path}: код «{c}»" for c in _codes_in(visible_text(html), codes)]
+        if depth < 2:
+            queue.extend((link, depth + 1, path) for link in page_links(html, path))
+    return problems, visited
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_a_persona_reaches_is_russian_and_opens(demo, persona):
+    client = Client()
+    client.force_login(User.objects.get(username=persona))
+    problems, visited = _crawl(client, _choice_codes() | _catalogue_codes())
+    assert visited >= 10
+    assert problems == []
+
+
+def test_demo_histories_are_russian(demo):
+    """The histories the issue found English in: a school, a roadmap under execution, the
+    programme, an approved monitoring form."""
+    from opora.monitoring.models import Submission
+    from opora.registry.models import Organization, Programme
+    from opora.registry.services import school_save
+    from opora.roadmaps.models import Roadmap
+
+    school = Organization.objects.filter(kind="school", programmes__isnull=False).first()
+    assert school is not None
+    with set_actor(User.objects.get(username="director")):
+        school_save(
+            code=school.code,
+            organization=school,
+            organization_values={"is_active": False},
+            school_values={"locality": "rural", "enrolment": 999},
+        )
+    objects = [
+        school,
+        Roadmap.objects.filter(status="execution").first(),
+        Programme.objects.first(),
+        Submission.objects.filter(status="approved").first(),
+    ]
+    client = Client()
+    client.force_login(User.objects.get(username="coordinator"))
+    for obj in objects:
+        assert obj is not None
+        content_type = ContentType.objects.get_for_model(obj)
+        response = client.get(f"/history/{content_type.pk}/{obj.pk}/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        text = visible_text(html)
+        assert not_russian(html) == [], type(obj).__name__
+        assert "Изменение" in text or "Создание" in text
+        for raw in ("execution", "approved", "Numchild", "Path", "roadmaps.Roadmap"):
+            assert raw not in text, (type(obj).__name__, raw)
