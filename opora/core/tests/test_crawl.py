@@ -5,21 +5,31 @@ it sees, to depth 2 (GET only, no downloads). At most two pages per kind of page
 query keys) keep it quick while every kind of page is visited. A link shown to a persona must not
 answer 404, 403 or 500 (item 12 of issue 11); no page may show English interface words, raw
 values, ISO dates, Django's «---------» or the internal codes of catalogues and choices.
+Every form and filter of every app is also built with demo data and rendered: none shows
+«---------» in a select.
 """
 
 from __future__ import annotations
 
+import datetime
+import importlib
+import inspect
+import pkgutil
 import re
 from collections import Counter, deque
+from typing import Any
 
+import django_filters
 import pytest
 from auditlog.context import set_actor
+from django import forms
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+import opora
 from opora.core.tests.links import page_links
 from opora.core.tests.russian import not_russian, visible_text
 from opora.registry.demo import DEMO_ACCOUNTS
@@ -142,3 +152,81 @@ def test_demo_histories_are_russian(demo):
         assert "Изменение" in text or "Создание" in text
         for raw in ("execution", "approved", "Numchild", "Path", "roadmaps.Roadmap"):
             assert raw not in text, (type(obj).__name__, raw)
+
+
+def _form_samples() -> dict[str, Any]:
+    """A value from the demo for each keyword argument Opora's forms and filters take.
+    A new form with a new keyword argument needs its sample here."""
+    from opora.core.imports.base import get_importer
+    from opora.identification.models import IdentificationRun, MethodologyVersion
+    from opora.monitoring.models import Indicator, ProgrammeIndicator, Submission
+    from opora.monitoring.selectors import submission_rows
+    from opora.registry.models import Person, Programme, Territory
+    from opora.roadmaps.models import Roadmap
+    from opora.staff.models import Course
+    from opora.surveys.models import Questionnaire, SurveyLink
+    from opora.surveys.selectors import questionnaire_structure
+
+    link = SurveyLink.objects.select_related("questionnaire").first()
+    assert link is not None
+    questions = [q for _s, qs in questionnaire_structure(link.questionnaire) for q in qs]
+    return {
+        "user": User.objects.get(username="coordinator"),
+        "programme": Programme.objects.first(),
+        "roadmap": Roadmap.objects.first(),
+        "questionnaire": Questionnaire.objects.first(),
+        "runs": IdentificationRun.objects.all(),
+        "params": MethodologyVersion.objects.first().params,
+        "problem_types": {},
+        "districts": list(Territory.objects.all()),
+        "territories": Territory.objects.all(),
+        "years": [2024, 2025],
+        "versions": list(MethodologyVersion.objects.all()),
+        "items": ProgrammeIndicator.objects.all(),
+        "item": ProgrammeIndicator.objects.first(),
+        "indicators": Indicator.objects.all(),
+        "parts": Indicator.objects.all(),
+        "rows": submission_rows(Submission.objects.first()),
+        "editable": True,
+        "importer": get_importer("registry.schools"),
+        "headers": ["Код ОО", "Наименование"],
+        "initial_columns": {},
+        "initial_options": None,
+        "today": datetime.date(2025, 10, 1),
+        "courses": Course.objects.all(),
+        "people": Person.objects.all(),
+        "link": link,
+        "questions": questions,
+        "initial_levels": {},
+    }
+
+
+def _form_classes() -> list[type]:
+    found: list[type] = []
+    for module_info in pkgutil.walk_packages(opora.__path__, "opora."):
+        if not module_info.name.endswith((".forms", ".filters")):
+            continue
+        module = importlib.import_module(module_info.name)
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__:
+                continue
+            if issubclass(cls, forms.BaseForm) or issubclass(cls, django_filters.FilterSet):
+                found.append(cls)
+    return found
+
+
+def test_no_form_shows_dashes_in_a_select(demo):
+    """Every form and filter of every app, built with demo data and rendered: no «---------»."""
+    samples = _form_samples()
+    rendered = []
+    for cls in _form_classes():
+        parameters = inspect.signature(cls.__init__).parameters.values()
+        keywords = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
+        missing = [name for name in keywords if name not in samples]
+        assert not missing, f"{cls.__qualname__}: add a sample for {missing} in _form_samples"
+        instance = cls(**{name: samples[name] for name in keywords})
+        form = instance.form if isinstance(instance, django_filters.FilterSet) else instance
+        html = str(form)
+        assert "---------" not in html, f"{cls.__module__}.{cls.__qualname__}"
+        rendered.append(cls.__qualname__)
+    assert {"ProgrammeForm", "SchoolProfileForm", "IndicatorForm", "QuestionForm"} <= set(rendered)
