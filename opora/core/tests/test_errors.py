@@ -74,3 +74,12 @@ def test_stale_form_is_a_russian_csrf_page(world, password):
     response = client.post(reverse("login"), {"username": "director_a", "password": password})
     text = _assert_error_page(response, 403, "Форма устарела")
     assert "CSRF" not in text
+
+
+def test_api_docs_are_titled_in_russian(world):
+    client = world.client("coordinator")
+    schema = client.get("/api/schema/?format=json").json()
+    assert schema["info"]["title"] == "API системы «Опора»"
+    assert "Opora" not in schema["info"]["description"]
+    docs = client.get("/api/docs/").content.decode()
+    assert "<title>API системы «Опора»</title>" in docs
