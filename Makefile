@@ -2,6 +2,7 @@
 # territory) and `make test` (set up and run every check and the whole test suite).
 #
 #   make run [PORT=8000] [HOST=127.0.0.1]   start the web server and the job worker
+#   make dev                                the same with DEBUG=true (tracebacks in the browser)
 #   make test                               lint, tests on SQLite, tests on PostgreSQL
 #   make lint                               ruff, ruff format --check, mypy, migrations check
 #   make clean                              delete ./var (the database!) and caches
@@ -21,7 +22,7 @@ SAY = @printf '\n== %s ==\n'
 # module's shared fixtures (the demo territory) are loaded once.
 PYTEST_PARALLEL ?= -n 2 --dist loadscope
 
-.PHONY: run test lint pytest test-postgres bench clean install
+.PHONY: run dev test lint pytest test-postgres bench clean install
 
 install: $(STAMP)
 
@@ -37,8 +38,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
+# Without DEBUG, as users will meet it: Russian error pages instead of Django's debug page.
+# The secret key is made once into ./var/secret_key (kept across runs, deleted by `clean`).
 run: install
-	DEBUG=$${DEBUG:-true} $(BIN)/opora serve --host $(HOST) --port $(PORT)
+	@mkdir -p var && test -s var/secret_key || (umask 077 && $(BIN)/python -c \
+		'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
+	DEBUG=$${DEBUG:-false} SECRET_KEY=$${SECRET_KEY:-$$(cat var/secret_key)} \
+		$(BIN)/opora serve --host $(HOST) --port $(PORT)
+
+# For developers: the same with DEBUG on (tracebacks in the browser, static files unbundled).
+dev: install
+	DEBUG=true $(BIN)/opora serve --host $(HOST) --port $(PORT)
 
 # Sequential on purpose (also under -j): lint, then SQLite, then PostgreSQL.
 test: install

@@ -31,6 +31,8 @@ if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG and not env.bool("OPORA_TESTING",
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A form sent from a stale page gets a Russian page saying what to do, not Django's.
+CSRF_FAILURE_VIEW = "opora.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     # First, so that its registration/*.html (login, password change) win over the admin's.
@@ -320,8 +322,12 @@ REST_FRAMEWORK = {
 }
 OPORA_API_MAX_PAGE_SIZE = env.int("OPORA_API_MAX_PAGE_SIZE", default=500)
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Opora API",
-    "DESCRIPTION": "Реестр территорий, организаций и школ программы поддержки ШНОР/ШНСУ.",
+    "TITLE": "API системы «Опора»",
+    "DESCRIPTION": (
+        "Данные системы «Опора» для других систем: реестр территорий, организаций и школ, "
+        "программы поддержки ШНОР и ШНСУ, расчёты выявления. Вход по токену (/api/token/) "
+        "или по сессии браузера; доступ тот же, что в интерфейсе."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -330,6 +336,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+# django-filter's default empty choice is «---------»; Opora's filters name theirs.
+FILTERS_EMPTY_CHOICE_LABEL = "— все —"
 
 LOGGING = {
     "version": 1,

@@ -25,3 +25,8 @@ urlpatterns = [
 
 # Login, logout and password change with Opora's Russian templates (registration/*.html).
 urlpatterns += [path("accounts/", include("django.contrib.auth.urls"))]
+
+# Russian error pages (templates 400/403/404/500.html in opora/core/templates); 400 and 500
+# are rendered without the request or the database, the 500 page shows the request id.
+handler400 = "opora.core.errors.bad_request"
+handler500 = "opora.core.errors.server_error"

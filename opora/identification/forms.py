@@ -107,7 +107,9 @@ class ReturnForm(forms.Form):
 
 class CompareForm(forms.Form):
     other = forms.ModelChoiceField(
-        label=_("Сравнить с расчётом"), queryset=IdentificationRun.objects.none()
+        label=_("Сравнить с расчётом"),
+        queryset=IdentificationRun.objects.none(),
+        empty_label=_("— выберите расчёт —"),
     )
 
     def __init__(self, *args: Any, runs: Any, **kwargs: Any) -> None:

@@ -53,7 +53,9 @@ def run_territories(user: UserLike) -> QuerySet[Territory]:
 
 
 def run_years() -> list[int]:
-    return sorted(SchoolResult.objects.values_list("year", flat=True).distinct(), reverse=True)
+    """The years results exist for, newest first: one entry per year. (Without order_by the
+    model's ordering joins the DISTINCT and yields one entry per result row.)"""
+    return list(SchoolResult.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def runnable_versions(user: UserLike) -> QuerySet[MethodologyVersion]:
@@ -262,6 +264,12 @@ def compare_runs(
     for items in out.values():
         items.sort(key=lambda d: d.school.short_name)
     return out
+
+
+def may_view(user: UserLike, run: IdentificationRun) -> bool:
+    """Whether the run's own page opens for `user` (a school's outcome may be visible to
+    those who cannot open the whole list: directors, teachers, curators)."""
+    return run_list(user).filter(pk=run.pk).exists()
 
 
 def may_approve(user: UserLike, run: IdentificationRun) -> bool:

@@ -410,6 +410,10 @@ def school_card(request: HttpRequest, school: Any) -> str:
         return ""
     context: dict[str, Any] = {"item": item, "school": school, "results": results[:60]}
     if item is not None:
+        # A link only to what opens: the whole list is closed to school staff and curators.
+        context["run_url"] = (
+            item.run.get_absolute_url() if selectors.may_view(request.user, item.run) else ""
+        )
         context["type_names"] = problem_type_names(parse_params(item.run.version.params))
         context.update(chart_context(item.run, request.user, "school-scatter", item.school_id))
     return render_to_string("identification/_school_card.html", context, request=request)

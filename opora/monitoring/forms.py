@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.selects import RussianSelects
 from opora.monitoring.catalogue import TEMPLATES
 from opora.monitoring.choices import CheckpointKind, IndicatorMethod, IndicatorUnit
 from opora.monitoring.computations import COMPUTATIONS
@@ -28,7 +29,11 @@ class TemplateForm(forms.Form):
 
 
 class IndicatorAddForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Показатель"), queryset=Indicator.objects.none())
+    indicator = forms.ModelChoiceField(
+        label=_("Показатель"),
+        queryset=Indicator.objects.none(),
+        empty_label=_("— выберите показатель —"),
+    )
     number = forms.CharField(label=_("№ в программе"), max_length=16, required=False)
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
@@ -37,7 +42,7 @@ class IndicatorAddForm(forms.Form):
         field.queryset = indicators
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(RussianSelects, forms.ModelForm):
     """A new indicator of the authority's own catalogue."""
 
     class Meta:

@@ -8,12 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike
+from opora.core.selects import RussianSelects
 from opora.registry import selectors
 from opora.registry.choices import OrganizationKind, PartnerKind
 from opora.registry.models import Organization, Programme, SchoolProfile, Territory
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(RussianSelects, forms.ModelForm):
     website = forms.URLField(label=_("Сайт"), required=False, assume_scheme="https")
 
     class Meta:
@@ -79,7 +80,7 @@ class OrganizationCreateForm(NonSchoolOrganizationForm):
         self.order_fields(["kind", "code"])
 
 
-class SchoolProfileForm(forms.ModelForm):
+class SchoolProfileForm(RussianSelects, forms.ModelForm):
     class Meta:
         model = SchoolProfile
         fields = ["school_type", "number", "locality", "enrolment", "director_name"]
@@ -100,7 +101,7 @@ class SchoolCreateForm(OrganizationForm):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(RussianSelects, forms.ModelForm):
     schools = forms.ModelMultipleChoiceField(
         label=_("Школы-участники"),
         queryset=Organization.objects.none(),

@@ -288,6 +288,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "schools": selectors.programme_visible_schools(request.user, programme),
             "can_approve": can(request.user, Action.CHANGE, programme.owner),
+            # The owner's page opens only for those who see the owner (not school staff).
+            "owner_url": programme.owner.get_absolute_url()
+            if can(request.user, Action.VIEW, programme.owner)
+            else "",
             "card_sections": card_sections("programme", request, programme),
             "breadcrumbs": [
                 {"title": _("Программы"), "url": reverse("registry:programmes")},

@@ -36,6 +36,7 @@ class RoadmapTargetForm(forms.Form):
         label=_("Школа"),
         queryset=Organization.objects.none(),
         required=False,
+        empty_label=_("— нет: дорожная карта самой программы —"),
         help_text=_("Пусто — дорожная карта самой программы."),
     )
 
@@ -248,7 +249,9 @@ class CancelForm(forms.Form):
 class ConstructorForm(forms.Form):
     """The school, the kind of programme and what it must answer: the constructor's input."""
 
-    school = forms.ModelChoiceField(label=_("Школа"), queryset=Organization.objects.none())
+    school = forms.ModelChoiceField(
+        label=_("Школа"), queryset=Organization.objects.none(), empty_label=_("— выберите школу —")
+    )
     kind = forms.ChoiceField(
         label=_("Вид программы"),
         choices=[c for c in RoadmapKind.choices if c[0] != RoadmapKind.MUNICIPAL],

@@ -176,6 +176,7 @@ class PlanItemForm(forms.Form):
         label=_("Курс"),
         queryset=Course.objects.filter(is_active=True).order_by("title"),
         required=False,
+        empty_label=_("— не из каталога —"),
     )
     title = forms.CharField(
         label=_("Мероприятие"),

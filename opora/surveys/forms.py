@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike
+from opora.core.selects import RussianSelects
 from opora.registry.models import AcademicYear, Organization, Programme
 from opora.surveys import selectors
 from opora.surveys.choices import QuestionKind, RiskFactor, RiskLevel
@@ -26,7 +27,7 @@ from opora.surveys.scoring import (
 TEXT_MAX = 5000
 
 
-class QuestionnaireForm(forms.ModelForm):
+class QuestionnaireForm(RussianSelects, forms.ModelForm):
     class Meta:
         model = Questionnaire
         fields = ["title", "description", "group", "kind", "owner", "min_respondents"]
@@ -56,7 +57,7 @@ class SectionForm(forms.Form):
     title = forms.CharField(label=_("Название раздела"), max_length=500)
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(RussianSelects, forms.ModelForm):
     options_text = forms.CharField(
         label=_("Варианты ответа"),
         required=False,
@@ -211,6 +212,7 @@ class RoundForm(forms.Form):
         label=_("Школы программы"),
         queryset=Programme.objects.none(),
         required=False,
+        empty_label=_("— без программы —"),
         help_text=_("Все школы программы в вашей зоне доступа."),
     )
     schools = forms.ModelMultipleChoiceField(
