@@ -87,7 +87,7 @@ def test_main_pages_have_no_csp_violation(world, live_server, page, password):
     violations.check("school card")
 
     page.goto(f"{url}/identification/runs/{run.pk}/chart/")
-    page.wait_for_function("window.oporaCharts && window.oporaCharts['run-scatter']")
+    page.wait_for_function("() => window.oporaCharts && window.oporaCharts['run-scatter']")
     violations.check("identification chart")
 
     page.goto(f"{url}/registry/organizations/")

@@ -158,6 +158,7 @@ def _form_samples() -> dict[str, Any]:
     """A value from the demo for each keyword argument Opora's forms and filters take.
     A new form with a new keyword argument needs its sample here."""
     from opora.core.imports.base import get_importer
+    from opora.core.models import ImportMapping
     from opora.identification.models import IdentificationRun, MethodologyVersion
     from opora.monitoring.models import Indicator, ProgrammeIndicator, Submission
     from opora.monitoring.selectors import submission_rows
@@ -181,7 +182,7 @@ def _form_samples() -> dict[str, Any]:
         "districts": list(Territory.objects.all()),
         "territories": Territory.objects.all(),
         "years": [2024, 2025],
-        "versions": list(MethodologyVersion.objects.all()),
+        "versions": MethodologyVersion.objects.all(),
         "items": ProgrammeIndicator.objects.all(),
         "item": ProgrammeIndicator.objects.first(),
         "indicators": Indicator.objects.all(),
@@ -192,6 +193,10 @@ def _form_samples() -> dict[str, Any]:
         "headers": ["Код ОО", "Наименование"],
         "initial_columns": {},
         "initial_options": None,
+        "owners": [],
+        "mappings": ImportMapping.objects.exclude(preset=""),
+        "initial_owner": None,
+        "territory_everything": False,
         "today": datetime.date(2025, 10, 1),
         "courses": Course.objects.all(),
         "people": Person.objects.all(),

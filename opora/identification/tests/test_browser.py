@@ -69,7 +69,7 @@ def test_import_run_list_and_chart(world, live_server, page, password, tmp_path)
     assert schools[0].short_name in page.inner_text("#run-table")
 
     page.click("text=График: результаты и контекст")
-    page.wait_for_function("window.oporaCharts && window.oporaCharts['run-scatter']")
+    page.wait_for_function("() => window.oporaCharts && window.oporaCharts['run-scatter']")
     position = page.evaluate(
         """() => {
           const chart = window.oporaCharts['run-scatter'];
@@ -82,6 +82,6 @@ def test_import_run_list_and_chart(world, live_server, page, password, tmp_path)
     assert position["total"] == 16
     box = page.locator("#run-scatter").bounding_box()
     page.mouse.move(box["x"] + position["x"], box["y"] + position["y"])
-    page.wait_for_function("window.oporaCharts['run-scatter'].tooltip.opacity > 0")
+    page.wait_for_function("() => window.oporaCharts['run-scatter'].tooltip.opacity > 0")
     label = page.evaluate("window.oporaCharts['run-scatter'].tooltip.body[0].lines[0]")
     assert "результаты" in label and "контекст" in label
