@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.files import evidence_check
 from opora.core.uploads import display_name
 from opora.monitoring import catalogue
 from opora.monitoring.choices import (
@@ -430,12 +431,9 @@ def submission_save(
         to_write.append(current)
     uploads = files or {}
     if uploads:
-        from opora.roadmaps.choices import EvidenceKind
-        from opora.roadmaps.execution import EvidenceUpload, evidence_check
-
         for pk, upload in uploads.items():
             try:
-                evidence_check([EvidenceUpload(kind=EvidenceKind.OTHER, file=upload)])
+                evidence_check([upload])
             except ValidationError as error:
                 errors.setdefault(f"f{pk}", []).extend(error.messages)
     if errors:

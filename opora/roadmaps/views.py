@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core.access import Action, get_for_user, restrict
 from opora.core.cards import card_section
+from opora.core.files import EvidenceUpload
 from opora.core.web import attachment, download, errors_to_form
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
@@ -47,7 +48,7 @@ from opora.roadmaps.drafts import (
     rows_movable,
     rows_move,
 )
-from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
+from opora.roadmaps.execution import may_report, report_submit
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
 from opora.roadmaps.forms import (
     ActivityForm,

@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.files import evidence_check
 from opora.core.uploads import display_name
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import AcademicYear, Membership, Organization, Person
 from opora.results.models import Subject
-from opora.roadmaps.choices import EvidenceKind
-from opora.roadmaps.execution import EvidenceUpload, evidence_check
 from opora.staff.choices import ItemKind, ItemStatus
 from opora.staff.models import (
     Course,
@@ -265,7 +264,7 @@ def plan_item_complete(
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("Дата выполнения ещё не наступила.")})
     if certificate is not None:
-        evidence_check([EvidenceUpload(kind=EvidenceKind.CERTIFICATE, file=certificate)])
+        evidence_check([certificate])
         item.certificate.save(certificate.name or "certificate", certificate, save=False)
         item.certificate_name = display_name(certificate.name)
     item.status = ItemStatus.DONE
