@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opora.core import selectors
+from opora.core import hooks, selectors
 from opora.core.access import Action, get_for_user, is_scoped, own_organizations, reach
 from opora.core.audit import object_history
 from opora.core.choices import ImportStatus
@@ -44,12 +44,11 @@ from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
 from opora.core.web import download, errors_to_form
-from opora.registry.selectors import creatable_territories, home_summary
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+    return render(request, "core/home.html", {"summary": hooks.home_summary.call(request.user)})
 
 
 @login_required
@@ -218,7 +217,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         headers=upload.headers,
         initial_columns=upload.columns,
         initial_options=upload.options,
-        territories=creatable_territories(request.user).order_by("path"),
+        territories=hooks.import_territories.call(request.user).order_by("path"),
         territory_everything=reach(request.user, Action.IMPORT).everything,
         owners=own_organizations(request.user, Action.IMPORT),
         initial_owner=upload.mapping.owner if upload.mapping is not None else None,

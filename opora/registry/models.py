@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from opora.core.choices import Role
 from opora.registry.choices import (
     Locality,
     OrganizationKind,
     Ownership,
     PartnerKind,
-    Role,
     SchoolType,
     TerritoryKind,
 )

@@ -17,8 +17,9 @@ from opora.core.access import (
     reach,
     restrict,
 )
+from opora.core.choices import Role
 from opora.core.models import Job
-from opora.registry.choices import OrganizationKind, Role
+from opora.registry.choices import OrganizationKind
 from opora.registry.models import (
     Membership,
     Organization,
@@ -104,6 +105,11 @@ def territory_roots(user: UserLike) -> QuerySet[Territory]:
 
 def territory_get(user: UserLike, pk: Any) -> Territory:
     return get_for_user(Territory.objects.all(), user, pk)
+
+
+def territory_by_code(user: UserLike, code: str) -> Territory | None:
+    """The territory with this code if the user may see it (`opora import --territory`)."""
+    return restrict(Territory.objects.all(), user).filter(code=code).first()
 
 
 def territory_children(user: UserLike, territory: Territory) -> QuerySet[Territory]:

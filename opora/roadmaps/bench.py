@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
-from opora.registry.choices import OrganizationKind, Role, TerritoryKind
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import (
     Membership,
     Organization,

@@ -12,10 +12,10 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from opora.core.choices import Role
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Organization, Programme, ProgrammeSchool
 from opora.roadmaps.choices import (
     ActivityStatus,

@@ -12,10 +12,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from opora.core.choices import Role
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
-from opora.registry.choices import Role
 from opora.registry.demo import FEMALE, MALE
 from opora.registry.models import AcademicYear, Membership, Organization, Person
 from opora.results.models import Subject

@@ -24,6 +24,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action, can, has_any
+from opora.core.choices import Role
 from opora.core.imports.base import (
     ImportColumn,
     Importer,
@@ -42,7 +43,7 @@ from opora.core.imports.cells import (
     parse_number,
     parse_yes_no,
 )
-from opora.registry.choices import OrganizationKind, Role
+from opora.registry.choices import OrganizationKind
 from opora.registry.models import Membership, Organization
 from opora.registry.services import name_key as subject_key
 from opora.results.models import Subject

@@ -21,7 +21,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from opora.core.access import ROLE_ACTIONS, Action, Reach, UserLike, scoped
-from opora.registry.choices import Role
+from opora.core.choices import Role
 from opora.registry.models import Membership
 from opora.staff.models import (
     Course,

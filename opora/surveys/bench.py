@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
-from opora.registry.choices import OrganizationKind, Role, TerritoryKind
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import Membership, Organization, Person, Territory
 from opora.surveys.demo import AnswerGenerator, answer_fields
 from opora.surveys.models import Answer, Questionnaire, Response, SurveyLink
