@@ -51,6 +51,11 @@ TERRITORY_ROLES = frozenset(
     {Role.REGIONAL_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.ANALYST, Role.COUNCIL_MEMBER}
 )
 SCHOOL_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.TEACHER})
+# Teachers' own records (the registry entry, diagnostic results, development plans and
+# certificates) are narrower than any role's reach: the school's director and the territory's
+# analysts (methodical centre) see and change them; the teacher sees their own (staff scoping).
+# Everyone else who may see a school gets aggregates only.
+TEACHER_RECORD_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.ANALYST})
 
 # What each role may do within its reach.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -87,6 +92,16 @@ class Reach:
     @property
     def is_empty(self) -> bool:
         return not (self.everything or self.territory_paths or self.organization_ids)
+
+    def covers(self, organization: Any) -> bool:
+        """Whether `organization` (with its territory) is in reach."""
+        if self.everything or organization.pk in self.organization_ids:
+            return True
+        return self.covers_territory(organization.territory)
+
+    def covers_territory(self, territory: Any) -> bool:
+        """Whether the whole of `territory` is in reach (through a territory-wide role)."""
+        return self.everything or any(territory.path.startswith(p) for p in self.territory_paths)
 
     def organization_q(self, prefix: str = "") -> Q:
         """A filter selecting the organisations in reach, through `prefix` (e.g. "school__")."""
@@ -191,13 +206,13 @@ def reach(
 
 def can(user: UserLike, action: Action | str, organization: Any) -> bool:
     """Whether `user` may perform `action` on `organization` (an Organization instance)."""
-    r = reach(user, action)
-    if r.everything:
-        return True
-    if organization.pk in r.organization_ids:
-        return True
-    path = organization.territory.path
-    return any(path.startswith(p) for p in r.territory_paths)
+    return reach(user, action).covers(organization)
+
+
+def teacher_record_reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
+    """The schools whose teachers' individual records `user` may `action`: directors' own
+    schools and analysts' territories (superusers: everything); see TEACHER_RECORD_ROLES."""
+    return reach(user, action, roles=TEACHER_RECORD_ROLES)
 
 
 def own_organizations(
@@ -302,6 +317,13 @@ def get_for_user(
         return restrict(qs, user, action).get(pk=pk)
     except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def permits(user: UserLike, obj: models.Model, action: Action | str = Action.VIEW) -> bool:
+    """Whether `user` may `action` this object, by its model's scoper (one query). What an
+    app's `<entity>_may(user, obj, action)` selectors are built on."""
+    model = type(obj)
+    return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def is_scoped(model: type[models.Model]) -> bool:

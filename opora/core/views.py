@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core import hooks, selectors
-from opora.core.access import Action, get_for_user, is_scoped, own_organizations, reach
+from opora.core.access import Action, own_organizations, reach
 from opora.core.audit import object_history
 from opora.core.choices import ImportStatus
 from opora.core.exports import (
@@ -117,17 +116,10 @@ def job_restart_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest, content_type_id: int, pk: str) -> HttpResponse:
-    try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
-    except ContentType.DoesNotExist as exc:
-        raise Http404 from exc
-    model = content_type.model_class()
-    if model is None or not is_scoped(model):
-        raise Http404
-    obj = get_for_user(model._default_manager.all(), request.user, pk)
+    obj = selectors.history_object_get(request.user, content_type_id, pk)
     items = object_history(obj)
     # A school's card is its organisation and its profile: one history for both.
-    profile = getattr(obj, "school", None) if content_type.model == "organization" else None
+    profile = getattr(obj, "school", None) if obj._meta.model_name == "organization" else None
     if profile is not None:
         items = sorted(items + object_history(profile), key=lambda i: i.at, reverse=True)
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None

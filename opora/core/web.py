@@ -1,6 +1,6 @@
-"""What every app's views share: a service's refusal shown on its form, an uploaded file
-served back safely, a generated file (export, report) sent as a download, and the client's
-address as far as the trusted proxies say."""
+"""What every app's views share: a service's refusal shown on its form (or as messages), an
+uploaded file served back safely, a generated file (export, report) sent as a download, and
+the client's address as far as the trusted proxies say."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -22,6 +23,13 @@ def errors_to_form(form: Any, error: ValidationError, field: str | None = None) 
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(field, error.messages)
+
+
+def errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal of an action that has no form to show it on (a button that posts
+    and returns to the page): each message as an error message of the next page."""
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def attachment(file: File, filename: str) -> FileResponse:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
@@ -25,6 +25,7 @@ from opora.monitoring.choices import (
 from opora.monitoring.models import (
     Checkpoint,
     Confirmation,
+    Indicator,
     ProgrammeIndicator,
     Rollup,
     Submission,
@@ -44,9 +45,33 @@ def programmes_visible(user: UserLike) -> QuerySet[Programme]:
     return restrict(Programme.objects.select_related("owner__territory"), user, Action.VIEW)
 
 
-def checkpoint_get(user: UserLike, pk: Any) -> Checkpoint:
+def checkpoint_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Checkpoint:
+    """A checkpoint the user may see (or, with CHANGE, manage: the programme's owner); 404
+    otherwise."""
     qs = Checkpoint.objects.select_related("programme__owner__territory")
-    return get_for_user(qs, user, pk, Action.VIEW)
+    return get_for_user(qs, user, pk, action)
+
+
+def checkpoint_list(user: UserLike, programme: Programme) -> list[Checkpoint]:
+    """The programme's checkpoints the user may see, by date."""
+    return list(
+        restrict(Checkpoint.objects.filter(programme=programme), user).order_by("held_on", "pk")
+    )
+
+
+def programme_indicator_get(
+    user: UserLike, pk: Any, action: Action = Action.VIEW
+) -> ProgrammeIndicator:
+    """An indicator of a programme the user may see (with CHANGE: set up); 404 otherwise."""
+    qs = ProgrammeIndicator.objects.select_related("indicator", "programme__owner__territory")
+    return get_for_user(qs, user, pk, action)
+
+
+def indicator_catalogue(user: UserLike) -> QuerySet[Indicator]:
+    """Built-in indicators and those of the organisations the user may change (what a
+    programme may measure, and the parts of a new ratio)."""
+    own = restrict(Organization.objects.all(), user, Action.CHANGE)
+    return Indicator.objects.filter(Q(owner__isnull=True) | Q(owner__in=own)).order_by("name")
 
 
 def submission_get(user: UserLike, checkpoint: Checkpoint, school_pk: Any) -> Submission:
@@ -75,13 +100,34 @@ def confirmation_get(user: UserLike, pk: Any) -> Confirmation:
 
 
 def programme_indicators(programme: Programme) -> list[ProgrammeIndicator]:
-    """The programme's indicators with their targets (two queries)."""
+    """The indicators of a programme the caller holds (from `programme_get`), with their
+    targets (two queries)."""
     return list(
         ProgrammeIndicator.objects.filter(programme=programme)
         .select_related("indicator")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
         .order_by("position")
     )
+
+
+def programme_indicator_list(user: UserLike, programme: Programme) -> QuerySet[ProgrammeIndicator]:
+    """The programme's indicators the user may see, in order (choices of a checkpoint)."""
+    return (
+        restrict(ProgrammeIndicator.objects.filter(programme=programme), user)
+        .select_related("indicator")
+        .order_by("position")
+    )
+
+
+def programme_indicator_count(programme: Programme) -> int:
+    """How many indicators the programme measures."""
+    return ProgrammeIndicator.objects.filter(programme=programme).count()
+
+
+def indicator_choices(user: UserLike, programme: Programme) -> QuerySet[Indicator]:
+    """What may be added to the programme: the user's catalogue less what it measures."""
+    measured = ProgrammeIndicator.objects.filter(programme=programme).values("indicator")
+    return indicator_catalogue(user).exclude(pk__in=measured)
 
 
 def programme_years(programme: Programme) -> list[int]:
@@ -404,7 +450,7 @@ def school_programmes(
     """The programmes the school takes part in with monitoring, each with its latest form."""
     latest: dict[int, Submission] = {}
     for submission in (
-        Submission.objects.filter(school=school)
+        restrict(Submission.objects.filter(school=school), user)
         .select_related("checkpoint__programme")
         .order_by("checkpoint__held_on", "pk")
     ):

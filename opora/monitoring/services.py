@@ -122,6 +122,16 @@ def programme_template_install(
 
 
 @transaction.atomic
+@transaction.atomic
+def indicator_create(*, programme: Programme, values: dict[str, Any]) -> ProgrammeIndicator:
+    """A new indicator of the programme owner's catalogue, measured in the programme at once
+    (both or neither)."""
+    indicator = Indicator(**values, owner=programme.owner)
+    indicator.full_clean()
+    indicator.save()
+    return programme_indicator_add(programme=programme, indicator=indicator)
+
+
 def programme_indicator_add(
     *, programme: Programme, indicator: Indicator, number: str = ""
 ) -> ProgrammeIndicator:

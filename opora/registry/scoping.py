@@ -90,7 +90,10 @@ def scope_people(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
 
 @scoped(Programme)
 def scope_programmes(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    """Programmes owned in reach or in which a school in reach takes part."""
+    """Seen where it is owned in reach or where a school in reach takes part; changed (edited,
+    approved, its monitoring set up) by those who may change its owner."""
+    if r.action != Action.VIEW:
+        return qs.filter(r.organization_q("owner__"))
     participation = ProgrammeSchool.objects.filter(programme=OuterRef("pk")).filter(
         r.organization_q("school__")
     )

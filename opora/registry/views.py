@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
-from opora.core.access import Action, can, has_any, restrict
+from opora.core.access import Action, can, has_any
 from opora.core.cards import card_sections
 from opora.core.web import errors_to_form
 from opora.registry import selectors, services
@@ -35,9 +35,7 @@ PAGE_SIZE = 50
 
 
 def _territory_crumbs(user: Any, territory: Territory, *, link_last: bool) -> list[dict[str, Any]]:
-    visible = (
-        restrict(Territory.objects.get_ancestors(territory), user) if territory.depth > 1 else []
-    )
+    visible = selectors.territory_ancestors(user, territory)
     crumbs: list[dict[str, Any]] = [
         {"title": _("Территории"), "url": reverse("registry:territories")}
     ]
@@ -105,7 +103,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 school_values=profile_form.cleaned_data,
             )
         except ValidationError as exc:
-            org_form.add_error(None, exc)
+            errors_to_form(org_form, exc)
         else:
             messages.success(request, _("Изменения сохранены."))
             return redirect(school.get_absolute_url())
@@ -304,9 +302,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(request.user, pk)
-    if not can(request.user, Action.CHANGE, programme.owner):
-        raise Http404
+    programme = selectors.programme_get(request.user, pk, Action.CHANGE)
     form = ProgrammeApproveForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         services.programme_approve(
@@ -350,7 +346,7 @@ def school_create(request: HttpRequest) -> HttpResponse:
                 school_values=profile_form.cleaned_data,
             )
         except ValidationError as exc:
-            org_form.add_error(None, exc)
+            errors_to_form(org_form, exc)
         else:
             messages.success(request, _("Школа добавлена в реестр."))
             return redirect(school.get_absolute_url())
@@ -403,9 +399,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(request.user, pk)
-    if not can(request.user, Action.CHANGE, programme.owner):
-        raise Http404
+    programme = selectors.programme_get(request.user, pk, Action.CHANGE)
     form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.programme_save(

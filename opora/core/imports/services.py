@@ -34,6 +34,7 @@ from opora.core.imports.base import (
 )
 from opora.core.imports.limits import ReadLimits, check_size
 from opora.core.imports.readers import Table, TableFileError, read_table
+from opora.core.imports.selectors import import_upload_for_job
 from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start, jobs_reap
 from opora.core.models import ImportMapping, ImportUpload, Job
 from opora.core.uploads import display_name
@@ -294,10 +295,15 @@ def _import_restart(job: Job) -> None:
     upload.save(update_fields=["status"])
 
 
+def _upload_done(upload: ImportUpload, *, row_count: int) -> None:
+    """The upload is saved: its rows are in Opora (inside the job's save step)."""
+    ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.DONE, row_count=row_count)
+
+
 @job_handler(IMPORT_JOB_KIND, on_failure=_import_failed, on_restart=_import_restart)
 def import_job(job: Job, reporter: JobReporter) -> JobSave:
     """Read and validate every row; the save step writes all rows or, on any error, none."""
-    upload = ImportUpload.objects.select_related("uploaded_by").get(pk=job.params["upload_id"])
+    upload = import_upload_for_job(job)
     importer = get_importer(upload.importer)
     user = upload.uploaded_by
     reporter.progress(2, _("Чтение файла"))
@@ -334,9 +340,7 @@ def import_job(job: Job, reporter: JobReporter) -> JobSave:
                 message=upload.original_name,
                 data={"job": job.pk},
             )
-        ImportUpload.objects.filter(pk=upload.pk).update(
-            status=ImportStatus.DONE, row_count=len(table.rows)
-        )
+        _upload_done(upload, row_count=len(table.rows))
         summary = importer.summary(validation, done=True)
         for line in summary:
             reporter.log(line)
