@@ -24,7 +24,7 @@ from opora.accounts import selectors, services
 from opora.accounts.forms import GrantForm, InviteForm, PersonFilter, PersonForm
 from opora.accounts.tables import PersonTable
 from opora.accounts.tokens import invitation_token_generator
-from opora.core.web import errors_to_form
+from opora.core.web import errors_to_form, errors_to_messages
 from opora.registry.models import Person
 
 PAGE_SIZE = 50
@@ -222,7 +222,7 @@ def _person_action(request: HttpRequest, pk: int, action: Any, done: str) -> Htt
     try:
         action(actor=cast(User, request.user), person=person)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     else:
         messages.success(request, done)
     return redirect("accounts:person", person.pk)
@@ -235,7 +235,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.membership_end(actor=cast(User, request.user), membership=membership)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,

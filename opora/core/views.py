@@ -42,7 +42,7 @@ from opora.core.imports.services import (
 from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
-from opora.core.web import download, errors_to_form
+from opora.core.web import download, errors_to_form, errors_to_messages
 
 
 @login_required
@@ -108,7 +108,7 @@ def job_restart_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job_restart(job=job, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Задача поставлена в очередь снова."))
     return redirect("core:job", job.pk)
@@ -254,7 +254,7 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         preview = import_preview(upload=upload, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
         return redirect("core:import", importer.key)
     if request.method == "POST":
         if preview.validation is not None and not preview.validation.is_valid:

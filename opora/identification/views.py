@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opora.core.access import Action, has_any
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from opora.core.web import download, errors_to_form
+from opora.core.web import download, errors_to_form, errors_to_messages
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
 from opora.identification.exports import export_csv, export_name, export_xlsx
@@ -213,7 +213,7 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     return redirect(run.get_absolute_url())
 
 

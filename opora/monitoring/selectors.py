@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from opora.core import dates
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
 from opora.monitoring.choices import (
     CheckpointKind,
@@ -132,11 +133,8 @@ def indicator_choices(user: UserLike, programme: Programme) -> QuerySet[Indicato
 
 def programme_years(programme: Programme) -> list[int]:
     """The academic years the programme runs through (start years)."""
-    first = (
-        programme.starts_on.year if programme.starts_on.month >= 9 else programme.starts_on.year - 1
-    )
-    last = programme.ends_on.year if programme.ends_on.month >= 9 else programme.ends_on.year - 1
-    return list(range(first, max(first, last) + 1))
+    years = dates.academic_years_between(programme.starts_on, programme.ends_on)
+    return years or [dates.academic_year_of(programme.starts_on)]
 
 
 def light(

@@ -18,6 +18,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.core import dates
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.core.files import evidence_check
@@ -78,11 +79,6 @@ def catalogue_install(**kwargs: Any) -> None:
             indicator.save(update_fields=["numerator", "denominator"])
 
 
-def academic_year(day: datetime.date) -> int:
-    """The start year of the academic year `day` falls in (September to August)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
 @transaction.atomic
 def programme_template_install(
     *, programme: Programme, template: str, user: User | None
@@ -92,7 +88,7 @@ def programme_template_install(
     if template not in catalogue.TEMPLATES:
         raise ValidationError(_("Нет такого шаблона показателей."))
     catalogue_install()
-    year = academic_year(programme.ends_on)
+    year = dates.academic_year_of(programme.ends_on)
     existing = set(
         ProgrammeIndicator.objects.filter(programme=programme).values_list(
             "indicator__code", flat=True
@@ -260,7 +256,7 @@ def checkpoint_open(
         programme=programme,
         name=name,
         kind=kind,
-        year=academic_year(held_on),
+        year=dates.academic_year_of(held_on),
         held_on=held_on,
         due_on=due_on,
         created_by=user,

@@ -12,10 +12,11 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action
+from opora.core.dates import academic_years_between
+from opora.core.dates import today as local_today
 from opora.core.files import EvidenceUpload, evidence_check
 from opora.core.uploads import display_name
 from opora.roadmaps.choices import (
@@ -27,13 +28,6 @@ from opora.roadmaps.choices import (
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
 from opora.roadmaps.schedule import Schedule, due_dates, parse_schedule
 from opora.roadmaps.selectors import roadmap_may
-
-
-def academic_years(start: datetime.date, end: datetime.date) -> list[int]:
-    """The academic years (by their starting calendar year) a period touches."""
-    first = start.year if start.month >= 9 else start.year - 1
-    last = end.year if end.month >= 9 else end.year - 1
-    return list(range(first, last + 1))
 
 
 def _schedule(activity: Activity) -> Schedule:
@@ -55,7 +49,7 @@ def activity_due_dates(
     schedules = [_schedule(activity)]
     if not due_dates(schedules[0], start.year) and activity.year_results:
         schedules += [parse_schedule(text) for text in activity.year_results.values()]
-    for year in academic_years(start, end):
+    for year in academic_years_between(start, end):
         for schedule in schedules:
             dates.update(due_dates(schedule, year))
     if activity.due_on:
@@ -117,7 +111,7 @@ def report_submit(
         raise ValidationError(_("Это действие вам недоступно."))
     if not text.strip():
         raise ValidationError({"text": _("Опишите, что сделано.")})
-    today = timezone.localdate()
+    today = local_today()
     if outcome == ReportOutcome.DONE:
         done_on = done_on or today
         if done_on > today:

@@ -14,10 +14,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opora.core import dates
 from opora.core.access import Action
 from opora.core.cards import card_section
 from opora.core.files import EvidenceUpload
@@ -290,7 +290,7 @@ def _roadmap_page(
             "may_comment": selectors.may_comment(roadmap, actions),
             "executing": roadmap.status == RoadmapStatus.EXECUTION,
             "person_id": person.pk if person else None,
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "transitions": transitions_for(roadmap, actions),
             "transition_form": transition_form or TransitionForm(),
             "comment_form": comment_form or CommentForm(),
@@ -517,7 +517,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def execution(request: HttpRequest) -> HttpResponse:
     """Due soon, overdue and who has not reported, for the programmes and schools in reach."""
-    today = timezone.localdate()
+    today = dates.today()
     tab = request.GET.get("tab", "overdue")
     if tab not in ("overdue", "soon", "late", "unreported"):
         tab = "overdue"
@@ -553,7 +553,7 @@ def execution(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_month(request: HttpRequest) -> HttpResponse:
     """A month of due dates: what is due on each day across the roadmaps in reach."""
-    today = timezone.localdate()
+    today = dates.today()
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
         first = datetime.date(year, month, 1)
@@ -597,7 +597,7 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = registry_selectors.programme_get(request.user, programme_pk)
-    today = timezone.localdate()
+    today = dates.today()
     title = _("Исполнение программы")
     return render(
         request,
@@ -618,9 +618,7 @@ def school_card(request: HttpRequest, school: Any) -> str:
     roadmaps = selectors.school_roadmaps(request.user, school)
     if not roadmaps:
         return ""
-    progress = {
-        p.key: p for p in selectors.school_progress(request.user, school, timezone.localdate())
-    }
+    progress = {p.key: p for p in selectors.school_progress(request.user, school, dates.today())}
     rows = [(r, progress.get(r.pk)) for r in roadmaps]
     return render_to_string("roadmaps/_school_card.html", {"rows": rows}, request=request)
 

@@ -12,16 +12,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opora.core import dates
 from opora.core.access import Action, can
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from opora.core.web import download, errors_to_form, errors_to_messages
 from opora.registry import selectors as registry_selectors
-from opora.registry.models import AcademicYear, Organization
+from opora.registry.models import Organization
 from opora.surveys import exports, selectors, services
 from opora.surveys.choices import QuestionnaireKind, RiskFactor
 from opora.surveys.forms import (
@@ -723,9 +723,7 @@ def school_card(request: HttpRequest, school: Any) -> str:
             "profile": profile,
             "links": links,
             "may_enter": may_enter,
-            "current_year": profile.year
-            if profile
-            else AcademicYear.start_year_for(timezone.localdate()),
+            "current_year": profile.year if profile else dates.academic_year_of(dates.today()),
         },
         request=request,
     )

@@ -1,4 +1,5 @@
-"""Template helpers: links to an object's history, Russian numbers, status badges."""
+"""Template helpers: links to an object's history, Russian numbers, academic years, status
+badges, the pager's links."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+
+from opora.core.dates import academic_year_label
 
 register = template.Library()
 
@@ -73,3 +76,9 @@ def bs(field: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, 0)
+
+
+@register.filter
+def academic_year(start_year: Any) -> str:
+    """2024 → «2024/25» (`opora.core.dates.academic_year_label`); nothing for no year."""
+    return academic_year_label(start_year)

@@ -4,6 +4,7 @@ on the source: the layers, protected fetches, service errors on forms, dates."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,88 @@ def view(request, pk):
         "model._default_manager",
     }
     assert [h.name for h in _job_handlers(tree)] == ["handler"]
+
+
+# --- A service's refusal goes onto the form, or into messages ------------------------------
+
+
+def _refusal_problems(tree: ast.AST) -> list[tuple[int, str]]:
+    """Inside `except ValidationError` blocks: no hand-made `add_error` or `messages.error`
+    (the helpers are `core.web.errors_to_form` and `core.web.errors_to_messages`)."""
+    problems = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ExceptHandler) or node.type is None:
+            continue
+        if "ValidationError" not in ast.unparse(node.type):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
+                call = ast.unparse(inner.func)
+                if inner.func.attr == "add_error" or call == "messages.error":
+                    problems.append((inner.lineno, call))
+    return problems
+
+
+def test_refusals_reach_the_user_one_way() -> None:
+    problems = [
+        f"{path.relative_to(ROOT)}:{line}: {what}"
+        for path in _thin_modules()
+        for line, what in _refusal_problems(ast.parse(path.read_text()))
+    ]
+    assert not problems, "\n".join(problems)
+    old = """
+try:
+    save()
+except ValidationError as exc:
+    for message in exc.messages:
+        form.add_error(None, message)
+    messages.error(request, " ".join(exc.messages))
+"""
+    assert {what for _l, what in _refusal_problems(ast.parse(old))} == {
+        "form.add_error",
+        "messages.error",
+    }
+
+
+# --- Dates come from opora.core.dates ------------------------------------------------------
+
+DATE_IDIOMS = {
+    # The server's date (UTC near midnight) or the local one by another road: dates.today().
+    r"\bdate\.today\b": "date.today",
+    r"\blocaldate\(\)": "timezone.localdate()",
+    # «Which academic year is this date in», written by hand: dates.academic_year_of().
+    r"\.month\s*(>=|<)\s*9\b|\(\s*month\s*<\s*9\s*\)": "a September rule",
+    # «2024/25» formatted by hand: dates.academic_year_label() / the academic_year filter.
+    r"%\s*100\s*:02d|%\s*100\}": "a «2024/25» label",
+}
+
+
+def date_problems(text: str) -> list[str]:
+    return [what for pattern, what in DATE_IDIOMS.items() if re.search(pattern, text)]
+
+
+def test_dates_one_way() -> None:
+    problems = []
+    for path in sorted((ROOT / "opora").rglob("*")):
+        if path.suffix not in (".py", ".html") or path.name == "dates.py":
+            continue
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for what in date_problems(line):
+                problems.append(f"{path.relative_to(ROOT)}:{number}: {what}")
+    assert not problems, "\n".join(problems)
+    old = [
+        "today = datetime.date.today()",
+        "day = timezone.localdate()",
+        "return day.year if day.month >= 9 else day.year - 1",
+        'return f"{y}/{(y + 1) % 100:02d}"',
+        "held = datetime.date(year + (month < 9), month, day)",
+    ]
+    assert [date_problems(line) for line in old] == [
+        ["date.today"],
+        ["timezone.localdate()"],
+        ["a September rule"],
+        ["a «2024/25» label"],
+        ["a September rule"],
+    ]
