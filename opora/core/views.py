@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,7 +41,7 @@ from opora.core.imports.services import (
 from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
-from opora.core.web import download, errors_to_form, errors_to_messages
+from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 
 
 @login_required
@@ -66,7 +65,7 @@ def upcoming(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs_reap_on_page()  # nobody waits on a job whose worker died
-    page = Paginator(selectors.job_list(request.user), 30).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.job_list(request.user), 30)
     return render(
         request,
         "core/job_list.html",

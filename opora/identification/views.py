@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opora.core.access import Action, has_any
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from opora.core.web import download, errors_to_form, errors_to_messages
+from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
 from opora.identification.exports import export_csv, export_name, export_xlsx
@@ -118,7 +117,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(request.user, pk)
     form = _filters(request, run)
     items = _filtered(request, run, form)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items, PAGE_SIZE)
     type_names = problem_type_names(parse_params(run.version.params))
     context = {
         "run": run,

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -264,18 +263,24 @@ class SubmissionList:
         )
 
 
-def checkpoint_submissions(
-    user: UserLike, checkpoint: Checkpoint, status: str = "", page: Any = None
-) -> SubmissionList:
-    """Paged when `page` is given (the checkpoint page); whole for the export."""
-    counts = Counter(
-        dict(
-            checkpoint.submissions.values("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-            .order_by()
+def submission_counts(checkpoint: Checkpoint) -> dict[str, int]:
+    """How many of the checkpoint's forms are in each state, over all its schools."""
+    return dict(
+        Counter(
+            dict(
+                checkpoint.submissions.values("status")
+                .annotate(n=Count("pk"))
+                .values_list("status", "n")
+                .order_by()
+            )
         )
     )
+
+
+def submission_list(
+    user: UserLike, checkpoint: Checkpoint, status: str = ""
+) -> QuerySet[Submission]:
+    """The checkpoint's forms the user may see (in a state: "missing" = not yet submitted)."""
     qs = restrict(
         checkpoint.submissions.select_related("school__territory", "submitted_by", "approved_by"),
         user,
@@ -285,16 +290,17 @@ def checkpoint_submissions(
         qs = qs.filter(status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
     elif status:
         qs = qs.filter(status=status)
-    qs = qs.order_by("school__short_name", "school__name", "pk")
-    if page is None:
-        return SubmissionList(rows=list(qs), counts=dict(counts), total=sum(counts.values()))
-    current = Paginator(qs, FORMS_PER_PAGE).get_page(page)
-    return SubmissionList(
-        rows=list(current.object_list),
-        counts=dict(counts),
-        total=sum(counts.values()),
-        page=current,
-    )
+    return qs.order_by("school__short_name", "school__name", "pk")
+
+
+def checkpoint_submissions(
+    user: UserLike, checkpoint: Checkpoint, status: str = "", page: Any = None
+) -> SubmissionList:
+    """The forms with the counts: those of `page` (from `core.web.paginate` over
+    `submission_list`, the checkpoint page), or all of them (the export)."""
+    counts = submission_counts(checkpoint)
+    rows = list(page.object_list if page is not None else submission_list(user, checkpoint, status))
+    return SubmissionList(rows=rows, counts=counts, total=sum(counts.values()), page=page)
 
 
 def submissions_to_accept(user: UserLike, checkpoint: Checkpoint) -> QuerySet[Submission]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core.access import Action, can, has_any
 from opora.core.cards import card_section
 from opora.core.exports import XLSX_CONTENT_TYPE
-from opora.core.web import attachment, download, errors_to_form, errors_to_messages
+from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
 from opora.monitoring import selectors, services
 from opora.monitoring.choices import CheckpointKind, SubmissionStatus
 from opora.monitoring.exports import checkpoint_export_name, checkpoint_xlsx
@@ -271,7 +271,13 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rows": selectors.checkpoint_rollup(checkpoint),
             "forms": selectors.checkpoint_submissions(
-                request.user, checkpoint, status, page=request.GET.get("page") or 1
+                request.user,
+                checkpoint,
+                page=paginate(
+                    request,
+                    selectors.submission_list(request.user, checkpoint, status),
+                    selectors.FORMS_PER_PAGE,
+                ),
             ),
             "status": status,
             "statuses": SubmissionStatus.choices,

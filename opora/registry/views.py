@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from opora.core.access import Action, can, has_any
 from opora.core.cards import card_sections
-from opora.core.web import errors_to_form
+from opora.core.web import errors_to_form, table_configure
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
 from opora.registry.forms import (
@@ -51,7 +50,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     schools = selectors.school_list(request.user)
     school_filter = SchoolFilter(request.GET or None, queryset=schools, user=request.user)
     table = SchoolTable(school_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table_configure(request, table, per_page=PAGE_SIZE)
     context = {
         "filter": school_filter,
         "table": table,
@@ -129,7 +128,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     if kind:
         qs = qs.filter(kind=kind)
     table = OrganizationTable(qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table_configure(request, table, per_page=PAGE_SIZE)
     return render(
         request,
         "registry/organization_list.html",

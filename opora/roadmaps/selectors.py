@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -405,12 +404,19 @@ def school_identification(user: UserLike, school: Organization) -> Any | None:
     )
 
 
-def deadlines_page(deadlines: QuerySet[Deadline], number: str | None, per_page: int = 100) -> Any:
-    """One page of due dates. The ordering and the count run on the ids alone: sorting tens of
-    thousands of rows wide with the activity's and roadmap's text spilled to disk on
-    PostgreSQL; only the page's rows are then read in full."""
-    ids = deadlines.values_list("pk", flat=True)
-    page = Paginator(ids, per_page).get_page(number)
+DEADLINES_PER_PAGE = 100
+
+
+def deadline_ids(deadlines: QuerySet[Deadline]) -> QuerySet[Any]:
+    """The due dates' ids to page on: the ordering and the count run on the ids alone (sorting
+    tens of thousands of rows wide with the activity's and roadmap's text spilled to disk on
+    PostgreSQL); `deadlines_page_fill` then reads only the page's rows in full."""
+    return deadlines.values_list("pk", flat=True)
+
+
+def deadlines_page_fill(deadlines: QuerySet[Deadline], page: Any) -> Any:
+    """The page of ids (`deadline_ids`) turned into a page of due dates with what the list
+    shows (one query)."""
     by_pk = deadlines.model.objects.select_related(
         "activity__section", "activity__executor", "roadmap__school", "roadmap__programme"
     ).in_bulk(list(page.object_list))

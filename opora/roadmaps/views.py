@@ -21,7 +21,7 @@ from opora.core import dates
 from opora.core.access import Action
 from opora.core.cards import card_section
 from opora.core.files import EvidenceUpload
-from opora.core.web import attachment, download, errors_to_form
+from opora.core.web import attachment, download, errors_to_form, paginate
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
@@ -545,7 +545,8 @@ def execution(request: HttpRequest) -> HttpResponse:
         deadlines = selectors.deadlines_filtered(
             request.user, today=today, tab=tab, programme_id=programme_id, person_id=person_id
         )
-        context["page"] = selectors.deadlines_page(deadlines, request.GET.get("page"))
+        page = paginate(request, selectors.deadline_ids(deadlines), selectors.DEADLINES_PER_PAGE)
+        context["page"] = selectors.deadlines_page_fill(deadlines, page)
     return render(request, "roadmaps/execution.html", context)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from opora.core.access import Action, UserLike, get_for_user, restrict, teacher_record_reach
 from opora.registry.choices import OrganizationKind
@@ -95,6 +96,17 @@ def teacher_schools(user: UserLike, action: Action = Action.VIEW) -> QuerySet[Or
         .select_related("territory")
         .order_by("short_name")
     )
+
+
+def teacher_school_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Organization:
+    """A school whose teachers `user` sees (or, with CHANGE, manages) one by one; 404 else."""
+    try:
+        school = teacher_schools(user, action).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        school = None
+    if school is None:
+        raise Http404
+    return school
 
 
 def school_get(user: UserLike, pk: Any) -> Organization:

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opora.core import dates
 from opora.core.access import Action, has_any
 from opora.core.cards import card_section
-from opora.core.web import attachment, errors_to_form, errors_to_messages
+from opora.core.web import attachment, errors_to_form, errors_to_messages, paginate
 from opora.staff import selectors
 from opora.staff.choices import CompetencyArea, ItemKind, ItemStatus
 from opora.staff.forms import (
@@ -132,9 +131,7 @@ def teachers(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def teacher_new(request: HttpRequest, school_pk: int) -> HttpResponse:
-    school = selectors.teacher_schools(request.user, Action.CHANGE).filter(pk=school_pk).first()
-    if school is None:
-        raise Http404
+    school = selectors.teacher_school_get(request.user, school_pk, Action.CHANGE)
     form = TeacherForm(request.POST or None, people=selectors.school_people(request.user, school))
     if request.method == "POST" and form.is_valid():
         try:
@@ -536,7 +533,7 @@ def plans(request: HttpRequest) -> HttpResponse:
             raise Http404
     year = _int(request.GET.get("year"))
     qs = selectors.plan_list(request.user, dates.today(), school=school, start_year=year)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs, 50)
     return render(
         request,
         "staff/plans.html",
@@ -556,9 +553,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if not selectors.has_teacher_reach(request.user):
         raise Http404
     today = dates.today()
-    page = Paginator(selectors.overdue_items(request.user, today), 50).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.overdue_items(request.user, today), 50)
     return render(
         request,
         "staff/overdue.html",

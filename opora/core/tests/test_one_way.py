@@ -199,3 +199,32 @@ def test_dates_one_way() -> None:
         ["a «2024/25» label"],
         ["a September rule"],
     ]
+
+
+# --- One pager --------------------------------------------------------------------------------
+
+
+def test_the_pager_keeps_the_filters_and_is_the_tables_pager() -> None:
+    """Every paged list and table shows includes/pager.html, whose links keep the query
+    string: the second page of overdue items is still the «soon» tab of one programme (the
+    old pager linked to «?page=2» and dropped them)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/roadmaps/execution/", {"tab": "soon", "programme": "7"})
+    request.user = AnonymousUser()
+    page = Paginator(list(range(250)), 100).get_page(1)
+    html = render_to_string("includes/pager.html", {"page": page}, request=request)
+    assert 'href="?tab=soon&amp;programme=7&amp;page=2"' in html
+    assert "Стр. 1 из 3" in html
+    tables = ROOT / "opora/core/templates/django_tables2/bootstrap5-responsive.html"
+    assert '{% include "includes/pager.html"' in tables.read_text()
+    templates = [p for p in (ROOT / "opora").rglob("*.html") if "django_tables2" not in p.parts]
+    own_markup = [
+        str(p.relative_to(ROOT))
+        for p in templates
+        if 'class="pagination' in p.read_text() and p.name != "pager.html"
+    ]
+    assert not own_markup, own_markup
