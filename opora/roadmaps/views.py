@@ -637,8 +637,7 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
     school = schools.filter(pk=school_id).first() if school_id else None
     outcome = selectors.school_identification(request.user, school) if school else None
     selection = selection_from_identification(outcome)
-    # The school's 500+ risk profile adds its medium and high factors (the school is in the
-    # user's change reach, checked above).
+    # The school's 500+ risk profile adds its medium and high factors.
     profile = risk_profile_latest(request.user, school) if school else None
     profile_notice = selection_add_risk_profile(selection, profile)
     initial = {
