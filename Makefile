@@ -4,7 +4,8 @@
 #   make run [PORT=8000] [HOST=127.0.0.1]   start the web server and the job worker
 #   make dev                                the same with DEBUG=true (tracebacks in the browser)
 #   make test                               lint, tests on SQLite, tests on PostgreSQL
-#   make lint                               ruff, ruff format --check, mypy, migrations check
+#   make lint                               ruff, ruff format --check, mypy, import layers,
+#                                           migrations check
 #   make clean                              delete ./var (the database!) and caches
 
 # The first of python3.11, python3.12, python3 found on PATH (checked to be 3.11 or 3.12).
@@ -64,6 +65,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(SAY) "mypy"
 	$(BIN)/mypy opora config
+	$(SAY) "import-linter (layers: docs/architecture.md)"
+	$(BIN)/lint-imports
 	$(SAY) "makemigrations --check"
 	$(TEST_ENV) $(BIN)/opora makemigrations --check --dry-run
 

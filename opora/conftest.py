@@ -29,7 +29,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from opora.registry.choices import OrganizationKind, Role, TerritoryKind
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import Organization, Territory
 from opora.registry.tests.factories import (
     PASSWORD,

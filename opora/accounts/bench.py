@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
+from opora.core.choices import Role
 from opora.core.imports.base import ImportOptions
 from opora.core.imports.readers import Table
 from opora.core.imports.services import run_import_now
-from opora.registry.choices import OrganizationKind, Role, SchoolType, TerritoryKind
+from opora.registry.choices import OrganizationKind, SchoolType, TerritoryKind
 from opora.registry.models import Membership, Organization, Person, SchoolProfile, Territory
 
 BIG, SMALL = 2000, 200

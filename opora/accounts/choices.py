@@ -3,7 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opora.registry.choices import OrganizationKind, Role
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind
 
 
 class AccountState(models.TextChoices):

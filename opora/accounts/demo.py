@@ -13,9 +13,8 @@ from django.utils import timezone
 from opora.accounts import services
 from opora.accounts.models import Invitation
 from opora.core.audit import timeline_event_record
-from opora.core.choices import TimelineVerb
+from opora.core.choices import Role, TimelineVerb
 from opora.core.demo import DemoContext, demo_step
-from opora.registry.choices import Role
 from opora.registry.demo import DEMO_PASSWORD
 
 # (last, first, middle, e-mail, where, role, position, days since the letter)

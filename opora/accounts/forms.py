@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from opora.accounts import selectors
 from opora.accounts.choices import AccountState, RoleStatus
 from opora.core.access import UserLike
-from opora.registry.choices import Role
+from opora.core.choices import Role
 from opora.registry.models import Organization, Person
 
 CHOOSE = _("— выберите —")

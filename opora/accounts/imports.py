@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from opora.accounts import selectors
 from opora.accounts.choices import parse_role
 from opora.core.access import Action, has_any
+from opora.core.choices import Role
 from opora.core.imports.base import (
     ImportColumn,
     Importer,
@@ -32,7 +33,6 @@ from opora.core.imports.base import (
     register_importer,
 )
 from opora.core.imports.cells import CellError, parse_yes_no
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Organization, Person
 
 

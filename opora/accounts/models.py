@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.registry.choices import Role
+from opora.core.choices import Role
 from opora.registry.models import Organization, Person
 
 

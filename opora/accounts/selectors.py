@@ -23,7 +23,7 @@ from opora.core.access import (
     restrict,
 )
 from opora.core.audit import HistoryItem, object_history
-from opora.registry.choices import Role
+from opora.core.choices import Role
 from opora.registry.models import Membership, Organization, Person
 
 

@@ -34,9 +34,8 @@ from opora.accounts.models import Invitation
 from opora.accounts.tokens import invitation_token_generator
 from opora.core.access import manageable_roles
 from opora.core.audit import timeline_event_record
-from opora.core.choices import TimelineVerb
+from opora.core.choices import Role, TimelineVerb
 from opora.core.dates import datetime_ru, today
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Organization, Person
 
 logger = logging.getLogger(__name__)

@@ -18,13 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from opora.accounts import selectors, services
 from opora.accounts.forms import GrantForm, InviteForm, PersonFilter, PersonForm
 from opora.accounts.tables import PersonTable
 from opora.accounts.tokens import invitation_token_generator
-from opora.core.web import errors_to_form
+from opora.core.web import errors_to_form, errors_to_messages, table_configure
 from opora.registry.models import Person
 
 PAGE_SIZE = 50
@@ -52,7 +51,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.person_list(user), user=user
     )
     table = PersonTable(person_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table_configure(request, table, per_page=PAGE_SIZE)
     context = {
         "filter": person_filter,
         "table": table,
@@ -222,7 +221,7 @@ def _person_action(request: HttpRequest, pk: int, action: Any, done: str) -> Htt
     try:
         action(actor=cast(User, request.user), person=person)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     else:
         messages.success(request, done)
     return redirect("accounts:person", person.pk)
@@ -235,7 +234,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.membership_end(actor=cast(User, request.user), membership=membership)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     else:
         messages.success(
             request,

@@ -15,12 +15,13 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from opora.registry.choices import Role
+from opora.core import dates
+from opora.core.choices import Role
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 UserLike = User | AnonymousUser
@@ -50,6 +51,11 @@ TERRITORY_ROLES = frozenset(
     {Role.REGIONAL_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.ANALYST, Role.COUNCIL_MEMBER}
 )
 SCHOOL_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.TEACHER})
+# Teachers' own records (the registry entry, diagnostic results, development plans and
+# certificates) are narrower than any role's reach: the school's director and the territory's
+# analysts (methodical centre) see and change them; the teacher sees their own (staff scoping).
+# Everyone else who may see a school gets aggregates only.
+TEACHER_RECORD_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.ANALYST})
 
 # What each role may do within its reach.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -87,6 +93,16 @@ class Reach:
     def is_empty(self) -> bool:
         return not (self.everything or self.territory_paths or self.organization_ids)
 
+    def covers(self, organization: Any) -> bool:
+        """Whether `organization` (with its territory) is in reach."""
+        if self.everything or organization.pk in self.organization_ids:
+            return True
+        return self.covers_territory(organization.territory)
+
+    def covers_territory(self, territory: Any) -> bool:
+        """Whether the whole of `territory` is in reach (through a territory-wide role)."""
+        return self.everything or any(territory.path.startswith(p) for p in self.territory_paths)
+
     def organization_q(self, prefix: str = "") -> Q:
         """A filter selecting the organisations in reach, through `prefix` (e.g. "school__")."""
         if self.everything:
@@ -99,16 +115,38 @@ class Reach:
         return q
 
 
-def _memberships(user: UserLike) -> list[Any]:
-    from opora.registry.models import Membership
+@dataclass(frozen=True)
+class ReachSource:
+    """Where roles and assignments come from. The core keeps the rules (this module); the app
+    that keeps memberships (the registry) provides the rows, registered in its `ready()`.
 
+    `memberships(user)`: the user's active memberships, each with `role`, `person_id`,
+    `organization_id` and `organization` (with its `territory` loaded: `.territory.path`).
+    `curator_school_ids(person_ids, day)`: the schools assigned to these curators on `day`.
+    """
+
+    memberships: Callable[[UserLike], list[Any]]
+    curator_school_ids: Callable[[set[int], datetime.date], Iterable[int]]
+
+
+_SOURCE: list[ReachSource] = []
+
+
+def reach_source_register(source: ReachSource) -> None:
+    """Called once by the registry's `ready()`; a second source replaces the first."""
+    _SOURCE[:] = [source]
+
+
+def _source() -> ReachSource:
+    if not _SOURCE:
+        raise ImproperlyConfigured("No reach source registered (is opora.registry installed?)")
+    return _SOURCE[0]
+
+
+def _memberships(user: UserLike) -> list[Any]:
     cached = getattr(user, "_opora_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(person__user=user, is_active=True).select_related(  # type: ignore[misc]
-                "organization__territory", "person"
-            )
-        )
+        cached = _source().memberships(user)
         user._opora_memberships = cached  # type: ignore[union-attr]
     return cached
 
@@ -120,19 +158,28 @@ def user_roles(user: UserLike) -> set[str]:
     return {m.role for m in _memberships(user)}
 
 
-def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
-    """Which organisations `user` may act on for `action`."""
+def reach(
+    user: UserLike, action: Action | str = Action.VIEW, *, roles: frozenset[str] | None = None
+) -> Reach:
+    """Which organisations `user` may act on for `action`; with `roles`, only through
+    memberships in those roles (e.g. `TEACHER_RECORD_ROLES`: a narrower reach for records
+    that not every role with the action may see)."""
     action = Action(action)
     if not user.is_authenticated or not user.is_active:
         return Reach(action=action)
     if user.is_superuser:
         return Reach(action=action, everything=True)
-    cache: dict[Action, Reach] = user.__dict__.setdefault("_opora_reach", {})
-    if action in cache:
-        return cache[action]
+    cache: dict[tuple[Action, frozenset[str] | None], Reach] = user.__dict__.setdefault(
+        "_opora_reach", {}
+    )
+    key = (action, roles)
+    if key in cache:
+        return cache[key]
     result = Reach(action=action)
     curator_person_ids = set()
     for membership in _memberships(user):
+        if roles is not None and membership.role not in roles:
+            continue
         if action not in ROLE_ACTIONS.get(membership.role, frozenset()):
             continue
         if membership.role in TERRITORY_ROLES:
@@ -143,14 +190,9 @@ def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
         else:
             result.organization_ids.add(membership.organization_id)
     if curator_person_ids:
-        from opora.registry.models import CuratorAssignment
-
-        today = datetime.date.today()
         # An assignment gives reach only while it runs (until is inclusive).
         result.organization_ids.update(
-            CuratorAssignment.objects.filter(curator_id__in=curator_person_ids, since__lte=today)
-            .filter(Q(until__isnull=True) | Q(until__gte=today))
-            .values_list("school_id", flat=True)
+            _source().curator_school_ids(curator_person_ids, dates.today())
         )
     # A path inside another path adds nothing; dropping it keeps the SQL short.
     result.territory_paths = {
@@ -158,19 +200,19 @@ def reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
         for p in result.territory_paths
         if not any(p != o and p.startswith(o) for o in result.territory_paths)
     }
-    cache[action] = result
+    cache[key] = result
     return result
 
 
 def can(user: UserLike, action: Action | str, organization: Any) -> bool:
     """Whether `user` may perform `action` on `organization` (an Organization instance)."""
-    r = reach(user, action)
-    if r.everything:
-        return True
-    if organization.pk in r.organization_ids:
-        return True
-    path = organization.territory.path
-    return any(path.startswith(p) for p in r.territory_paths)
+    return reach(user, action).covers(organization)
+
+
+def teacher_record_reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
+    """The schools whose teachers' individual records `user` may `action`: directors' own
+    schools and analysts' territories (superusers: everything); see TEACHER_RECORD_ROLES."""
+    return reach(user, action, roles=TEACHER_RECORD_ROLES)
 
 
 def own_organizations(
@@ -275,6 +317,13 @@ def get_for_user(
         return restrict(qs, user, action).get(pk=pk)
     except (ObjectDoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+def permits(user: UserLike, obj: models.Model, action: Action | str = Action.VIEW) -> bool:
+    """Whether `user` may `action` this object, by its model's scoper (one query). What an
+    app's `<entity>_may(user, obj, action)` selectors are built on."""
+    model = type(obj)
+    return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def is_scoped(model: type[models.Model]) -> bool:

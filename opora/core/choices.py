@@ -1,4 +1,4 @@
-"""Choices shared by the core: job states, timeline verbs."""
+"""Choices shared by the core: roles, job states, timeline verbs."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,3 +40,19 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Сохраняется")
     DONE = "done", _("Сохранено")
     FAILED = "failed", _("Не сохранено")
+
+
+class Role(models.TextChoices):
+    """A person's role in an organisation; `opora.core.access` says what each may reach.
+
+    Memberships (`registry.Membership`) store these values; the role belongs to the core
+    because access is computed from it."""
+
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Региональный координатор")
+    PROGRAMME_COORDINATOR = "programme_coordinator", _("Координатор программы")
+    ANALYST = "analyst", _("Аналитик / методист")
+    CURATOR = "curator", _("Куратор")
+    SCHOOL_DIRECTOR = "school_director", _("Директор школы")
+    SCHOOL_STAFF = "school_staff", _("Сотрудник школы")
+    TEACHER = "teacher", _("Учитель")
+    COUNCIL_MEMBER = "council_member", _("Член совета / рабочей группы")

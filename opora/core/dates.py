@@ -5,6 +5,10 @@ An academic year runs from 1 September to 31 August and is known by the calendar
 starts in (2024 is «2024/25»). Every rule about which academic year a day falls in, and every
 «2024/25» shown to a user, comes from here. «Today» is the day in the configured time zone
 (`TIME_ZONE`, Moscow by default), never the server's UTC date: near midnight the two differ.
+
+A different rule on purpose: the *results year* of assessments (`monitoring.computations.
+results_year`) turns in June, when spring's results are known; it is not an academic year.
+Templates show a year as «2024/25» with the `academic_year` filter (`{% load opora %}`).
 """
 
 from __future__ import annotations
@@ -43,7 +47,15 @@ def academic_year_of(day: datetime.date) -> int:
 
 def academic_year_bounds(start_year: int) -> tuple[datetime.date, datetime.date]:
     """The first and the last day of the academic year that starts in `start_year`."""
-    return datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 8, 31)
+    return datetime.date(start_year, ACADEMIC_YEAR_FIRST_MONTH, 1), datetime.date(
+        start_year + 1, ACADEMIC_YEAR_FIRST_MONTH - 1, 31
+    )
+
+
+def academic_month_year(start_year: int, month: int) -> int:
+    """The calendar year of `month` (1–12) in the academic year that starts in `start_year`:
+    September to December are in `start_year`, January to August in the next."""
+    return start_year if month >= ACADEMIC_YEAR_FIRST_MONTH else start_year + 1
 
 
 def academic_years_between(start: datetime.date, end: datetime.date) -> list[int]:

@@ -60,11 +60,34 @@ def demo_steps() -> list[DemoStep]:
     return sorted(_STEPS.values(), key=lambda step: (step.order, step.name))
 
 
-def demo_is_loaded() -> bool:
-    """Whether the demo territory is already in the database (its city exists)."""
-    from opora.registry.models import Territory
+@dataclass(frozen=True)
+class DemoAccounts:
+    """The demo's sign-ins (username, role, what they see) with their common password, and
+    how to tell that the demo is loaded: registered by the app that makes the users."""
 
-    return Territory.objects.filter(code=DEMO_TERRITORY_CODE).exists()
+    password: str
+    accounts: list[tuple[str, str, str]]
+    is_loaded: Callable[[], bool]
+
+
+_ACCOUNTS: list[DemoAccounts] = []
+
+
+def demo_accounts_register(accounts: DemoAccounts) -> None:
+    """Called by the registry's `demo.py` (the app that makes the demo's users)."""
+    _ACCOUNTS[:] = [accounts]
+
+
+def demo_accounts() -> DemoAccounts | None:
+    """The demo's sign-ins, after importing each installed app's `demo`; None without one."""
+    autodiscover_modules("demo")
+    return _ACCOUNTS[0] if _ACCOUNTS else None
+
+
+def demo_is_loaded() -> bool:
+    """Whether the demo territory is already in the database."""
+    accounts = demo_accounts()
+    return accounts is not None and accounts.is_loaded()
 
 
 @transaction.atomic

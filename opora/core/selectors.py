@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
-from opora.core.access import Action, UserLike, get_for_user, restrict
+from opora.core.access import Action, UserLike, get_for_user, is_scoped, restrict
 from opora.core.jobs import job_may_restart
 from opora.core.models import ImportUpload, Job
 
@@ -32,3 +34,16 @@ def job_restart_allowed(user: UserLike, job: Job) -> bool:
 def job_upload(job: Job) -> ImportUpload | None:
     """The file an import job saves (shown on the job page to whoever may see the job)."""
     return ImportUpload.objects.filter(job=job).first()
+
+
+def history_object_get(user: UserLike, content_type_id: int, pk: Any) -> Model:
+    """The object whose history is asked for, if its model is scoped and `user` may see it
+    (personal records only with VIEW_PEOPLE); 404 for anything else."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist as exc:
+        raise Http404 from exc
+    model = content_type.model_class()
+    if model is None or not is_scoped(model):
+        raise Http404
+    return get_for_user(model._default_manager.all(), user, pk)

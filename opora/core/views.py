@@ -6,17 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opora.core import selectors
-from opora.core.access import Action, get_for_user, is_scoped, own_organizations, reach
+from opora.core import hooks, selectors
+from opora.core.access import Action, own_organizations, reach
 from opora.core.audit import object_history
 from opora.core.choices import ImportStatus
 from opora.core.exports import (
@@ -43,13 +41,12 @@ from opora.core.imports.services import (
 from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
 from opora.core.navigation import SECTIONS, section
-from opora.core.web import download, errors_to_form
-from opora.registry.selectors import creatable_territories, home_summary
+from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"summary": home_summary(request.user)})
+    return render(request, "core/home.html", {"summary": hooks.home_summary.call(request.user)})
 
 
 @login_required
@@ -68,7 +65,7 @@ def upcoming(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs_reap_on_page()  # nobody waits on a job whose worker died
-    page = Paginator(selectors.job_list(request.user), 30).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.job_list(request.user), 30)
     return render(
         request,
         "core/job_list.html",
@@ -110,7 +107,7 @@ def job_restart_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job_restart(job=job, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Задача поставлена в очередь снова."))
     return redirect("core:job", job.pk)
@@ -118,17 +115,10 @@ def job_restart_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest, content_type_id: int, pk: str) -> HttpResponse:
-    try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
-    except ContentType.DoesNotExist as exc:
-        raise Http404 from exc
-    model = content_type.model_class()
-    if model is None or not is_scoped(model):
-        raise Http404
-    obj = get_for_user(model._default_manager.all(), request.user, pk)
+    obj = selectors.history_object_get(request.user, content_type_id, pk)
     items = object_history(obj)
     # A school's card is its organisation and its profile: one history for both.
-    profile = getattr(obj, "school", None) if content_type.model == "organization" else None
+    profile = getattr(obj, "school", None) if obj._meta.model_name == "organization" else None
     if profile is not None:
         items = sorted(items + object_history(profile), key=lambda i: i.at, reverse=True)
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
@@ -218,7 +208,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         headers=upload.headers,
         initial_columns=upload.columns,
         initial_options=upload.options,
-        territories=creatable_territories(request.user).order_by("path"),
+        territories=hooks.import_territories.call(request.user).order_by("path"),
         territory_everything=reach(request.user, Action.IMPORT).everything,
         owners=own_organizations(request.user, Action.IMPORT),
         initial_owner=upload.mapping.owner if upload.mapping is not None else None,
@@ -263,7 +253,7 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         preview = import_preview(upload=upload, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
         return redirect("core:import", importer.key)
     if request.method == "POST":
         if preview.validation is not None and not preview.validation.is_valid:

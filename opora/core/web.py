@@ -1,6 +1,6 @@
-"""What every app's views share: a service's refusal shown on its form, an uploaded file
-served back safely, a generated file (export, report) sent as a download, and the client's
-address as far as the trusted proxies say."""
+"""What every app's views share: one page of a list or a table, a service's refusal shown on
+its form (or as messages), an uploaded file served back safely, a generated file (export,
+report) sent as a download, and the client's address as far as the trusted proxies say."""
 
 from __future__ import annotations
 
@@ -8,10 +8,26 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django_tables2 import RequestConfig, Table
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int, *, page_field: str = "page") -> Page:
+    """One page of `items` (a queryset or a list) by the request's `?page=`; a wrong or too
+    large number gives the nearest page. Templates show it with includes/pager.html."""
+    return Paginator(items, per_page).get_page(request.GET.get(page_field))
+
+
+def table_configure(request: HttpRequest, table: Table, *, per_page: int) -> Table:
+    """A django-tables2 table sorted and paged by the request (its pager is includes/pager.html
+    through the Bootstrap template override)."""
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    return table
 
 
 def errors_to_form(form: Any, error: ValidationError, field: str | None = None) -> None:
@@ -22,6 +38,13 @@ def errors_to_form(form: Any, error: ValidationError, field: str | None = None) 
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(field, error.messages)
+
+
+def errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    """A service's refusal of an action that has no form to show it on (a button that posts
+    and returns to the page): each message as an error message of the next page."""
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def attachment(file: File, filename: str) -> FileResponse:

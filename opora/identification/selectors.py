@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from opora.core.access import (
@@ -15,6 +16,7 @@ from opora.core.access import (
     reach,
     restrict,
 )
+from opora.core.models import Job
 from opora.identification.choices import RunStatus
 from opora.identification.models import (
     IdentificationRun,
@@ -23,7 +25,7 @@ from opora.identification.models import (
     SchoolIdentification,
 )
 from opora.registry.models import Organization, Territory
-from opora.results.models import SchoolResult
+from opora.results.models import Assessment, ContextIndicator, SchoolResult, Subject
 
 # Filter values of the results table: which flag or status a school has.
 STATUS_FILTERS: dict[str, Q] = {
@@ -45,6 +47,21 @@ def run_list(user: UserLike) -> QuerySet[IdentificationRun]:
     return restrict(IdentificationRun.objects.all(), user).select_related(
         "territory", "version__methodology", "job", "created_by"
     )
+
+
+def run_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> IdentificationRun:
+    """A run (list) the user may `action`; 404 for missing and forbidden alike."""
+    return get_for_user(
+        IdentificationRun.objects.select_related("territory", "version__methodology", "job"),
+        user,
+        pk,
+        action,
+    )
+
+
+def run_for_job(job: Job) -> IdentificationRun:
+    """The run a job computes, with the rights of the one who started it (who may see it)."""
+    return run_get(job.created_by or AnonymousUser(), job.params["run_id"])
 
 
 def run_territories(user: UserLike) -> QuerySet[Territory]:
@@ -115,6 +132,16 @@ def methodology_may_change(user: UserLike, methodology: Methodology) -> bool:
     if methodology.is_builtin:
         return False
     return restrict(Methodology.objects.filter(pk=methodology.pk), user, Action.CHANGE).exists()
+
+
+def catalogue_names() -> dict[str, dict[str, str]]:
+    """Names by code of the assessments, subjects and context indicators (public reference
+    data) for reading a methodology's lists: three small queries."""
+    return {
+        "assessments": dict(Assessment.objects.values_list("code", "name")),
+        "subjects": dict(Subject.objects.values_list("code", "name")),
+        "indicators": dict(ContextIndicator.objects.values_list("code", "name")),
+    }
 
 
 def run_schools(
@@ -273,10 +300,10 @@ def may_view(user: UserLike, run: IdentificationRun) -> bool:
 
 
 def may_approve(user: UserLike, run: IdentificationRun) -> bool:
-    r = reach(user, Action.APPROVE)
-    return r.everything or any(run.territory.path.startswith(p) for p in r.territory_paths)
+    """Approve or return the list: coordinators of the whole territory it covers."""
+    return reach(user, Action.APPROVE).covers_territory(run.territory)
 
 
 def may_change(user: UserLike, run: IdentificationRun) -> bool:
-    r = reach(user, Action.CHANGE)
-    return r.everything or any(run.territory.path.startswith(p) for p in r.territory_paths)
+    """Send or recompute the list: those who may change the whole territory it covers."""
+    return reach(user, Action.CHANGE).covers_territory(run.territory)

@@ -35,6 +35,7 @@ from opora.identification.models import (
     SchoolIdentification,
 )
 from opora.identification.reasons import ReasonWriter
+from opora.identification.selectors import run_for_job
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Territory
 from opora.results.choices import Direction
@@ -314,6 +315,23 @@ def run_compute(run: IdentificationRun, reporter: JobReporter | None = None) -> 
     return computed.outcome
 
 
+def run_compute_now(
+    *, territory: Territory, year: int, version: MethodologyVersion, user: User
+) -> tuple[IdentificationRun, Outcome]:
+    """A run computed at once, without a job (`opora identify`): created, computed and stored;
+    on failure nothing is left behind."""
+    run = IdentificationRun.objects.create(
+        territory=territory, year=year, version=version, created_by=user
+    )
+    try:
+        outcome = run_compute(run)
+    except Exception:
+        run.delete()
+        raise
+    run.refresh_from_db()
+    return run, outcome
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), DIGITS)
 
@@ -390,9 +408,7 @@ def _run_restart(job: Job) -> None:
 @job_handler(RUN_JOB_KIND, on_failure=_run_failed, on_restart=_run_restart)
 def run_job(job: Job, reporter: JobReporter) -> JobSave:
     """Compute the run (reads), then store it with the job's success (one transaction)."""
-    run = IdentificationRun.objects.select_related("territory", "version__methodology", "job").get(
-        pk=job.params["run_id"]
-    )
+    run = run_for_job(job)
     computed = run_prepare(run, reporter)
 
     def save() -> dict[str, Any]:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opora.core.access import Action, get_for_user, has_any
+from opora.core.access import Action, has_any
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from opora.core.web import download, errors_to_form
+from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
 from opora.identification.exports import export_csv, export_name, export_xlsx
@@ -40,21 +39,12 @@ from opora.identification.methodology import (
     problem_type_names,
 )
 from opora.identification.models import IdentificationRun
-from opora.results.models import Assessment, ContextIndicator, Subject
 
 PAGE_SIZE = 50
 
 
 def _crumbs(*rest: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"title": _("Выявление"), "url": reverse("identification:runs")}, *rest]
-
-
-def _run_for(request: HttpRequest, pk: int) -> IdentificationRun:
-    return get_for_user(
-        IdentificationRun.objects.select_related("territory", "version__methodology", "job"),
-        request.user,
-        pk,
-    )
 
 
 @login_required
@@ -78,7 +68,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                     user=request.user,  # type: ignore[arg-type]
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                errors_to_form(form, exc)
             else:
                 messages.info(
                     request, _("Расчёт запущен; страница обновится, когда он закончится.")
@@ -124,10 +114,10 @@ def _filtered(request: HttpRequest, run: IdentificationRun, form: RunFilterForm)
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
+    run = selectors.run_get(request.user, pk)
     form = _filters(request, run)
     items = _filtered(request, run, form)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, items, PAGE_SIZE)
     type_names = problem_type_names(parse_params(run.version.params))
     context = {
         "run": run,
@@ -149,7 +139,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    run = _run_for(request, pk)
+    run = selectors.run_get(request.user, pk)
     items = _filtered(request, run, _filters(request, run))
     if fmt == "xlsx":
         return download(export_xlsx(run, items), export_name(run, fmt), XLSX_CONTENT_TYPE)
@@ -160,7 +150,7 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def run_chart(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
+    run = selectors.run_get(request.user, pk)
     return render(
         request,
         "identification/run_chart.html",
@@ -178,12 +168,12 @@ def run_chart(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for(request, pk)
+    run = selectors.run_get(request.user, pk)
     other_id = request.GET.get("other", "")
     if not other_id.isdigit():
         messages.error(request, _("Выберите расчёт для сравнения."))
         return redirect(run.get_absolute_url())
-    other = _run_for(request, int(other_id))
+    other = selectors.run_get(request.user, int(other_id))
     return render(
         request,
         "identification/run_compare.html",
@@ -201,7 +191,7 @@ def run_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    run = _run_for(request, pk)
+    run = selectors.run_get(request.user, pk)
     user = request.user
     try:
         if action == "send" and selectors.may_change(user, run):
@@ -222,14 +212,14 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        errors_to_messages(request, exc)
     return redirect(run.get_absolute_url())
 
 
 @login_required
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """While a run is computed its page polls this; it reloads the page when done."""
-    run = _run_for(request, pk)
+    run = selectors.run_get(request.user, pk)
     response = render(request, "identification/_run_progress.html", {"run": run})
     if run.status != RunStatus.QUEUED:
         response["HX-Refresh"] = "true"
@@ -330,9 +320,12 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _named_components(params: dict[str, Any]) -> dict[str, Any]:
     """The methodology's lists with catalogue names beside the codes, for reading."""
-    assessments = dict(Assessment.objects.values_list("code", "name"))
-    subjects = dict(Subject.objects.values_list("code", "name"))
-    indicators = dict(ContextIndicator.objects.values_list("code", "name"))
+    names = selectors.catalogue_names()
+    assessments, subjects, indicators = (
+        names["assessments"],
+        names["subjects"],
+        names["indicators"],
+    )
 
     def indicator(code: str) -> str:
         return indicators.get(code, code)

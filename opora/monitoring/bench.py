@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from opora.core import dates
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
 from opora.monitoring import services
 from opora.monitoring.choices import CheckpointKind, IndicatorUnit, SubmissionStatus, ValueOrigin
@@ -36,7 +37,7 @@ def _checkpoints(programme: Programme, schools: list[int], items: list[Programme
     written = 0
     for year in range(2021, 2021 + YEARS):
         for kind, month, day in KINDS:
-            held = datetime.date(year + (month < 9), month, day)
+            held = datetime.date(dates.academic_month_year(year, month), month, day)
             checkpoint = Checkpoint.objects.create(
                 programme=programme,
                 name=f"{kind.label} {held:%m.%Y}",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from opora.core import dates
 from opora.core.selects import RussianSelects
 from opora.monitoring.catalogue import TEMPLATES
 from opora.monitoring.choices import CheckpointKind, IndicatorMethod, IndicatorUnit
@@ -121,11 +122,11 @@ class ProgrammeIndicatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.years = years
         field: Any = self.fields["baseline_year"]
-        field.choices = [("", "—")] + [(y, f"{y}/{(y + 1) % 100:02d}") for y in years]
+        field.choices = [("", "—")] + [(y, dates.academic_year_label(y)) for y in years]
         flag = item.indicator.unit == IndicatorUnit.FLAG
         for year in years:
             self.fields[f"target_{year}"] = number_field(
-                f"{year}/{(year + 1) % 100:02d}",
+                dates.academic_year_label(year),
                 help_text=_("доля школ, %") if flag else "",
             )
 

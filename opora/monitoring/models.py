@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core import dates
 from opora.core.uploads import stored_name
 from opora.monitoring.choices import (
     CheckpointKind,
@@ -248,7 +249,7 @@ class Checkpoint(models.Model):
 
     @property
     def year_label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d}"
+        return dates.academic_year_label(self.year)
 
 
 class Submission(models.Model):

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opora.core import dates
+from opora.core.choices import Role
 from opora.core.jobs import JobReporter, JobSave, job_handler
 from opora.core.mail import mail_on_commit
 from opora.core.models import Job
 from opora.core.periodic import periodic
 from opora.monitoring.choices import CheckpointStatus, SubmissionStatus
 from opora.monitoring.models import Submission, SubmissionReminder
-from opora.registry.choices import Role
 from opora.registry.models import Membership
 
 REMIND_DAYS_AHEAD = 3

@@ -1,6 +1,7 @@
 """Access to monitoring.
 
-A programme's indicators, checkpoints and roll-ups are seen wherever the programme is seen.
+A programme's indicators, checkpoints and roll-ups are seen wherever the programme is seen,
+and set up by those who may change the programme's owner.
 A school's form is seen by whoever may see the school and by the programme's owners; it is
 filled by those who may change the school, and accepted or returned by those who may
 accept data for it (the territory's coordinators and analysts).
@@ -13,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from opora.core.access import Action, Reach, UserLike, restrict, scoped
-from opora.monitoring.models import Checkpoint, Confirmation, Submission
+from opora.monitoring.models import Checkpoint, Confirmation, ProgrammeIndicator, Submission
 from opora.registry.models import Programme
 
 
@@ -24,11 +25,15 @@ def submission_q(r: Reach, prefix: str = "") -> Q:
     return school
 
 
-@scoped(Checkpoint)
-def scope_checkpoints(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+def _through_programme(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """Seen wherever the programme is seen; changed by those who may change its owner."""
     if r.action == Action.VIEW:
         return qs.filter(programme__in=restrict(Programme.objects.all(), user, Action.VIEW))
     return qs.filter(r.organization_q("programme__owner__"))
+
+
+scoped(Checkpoint)(_through_programme)
+scoped(ProgrammeIndicator)(_through_programme)
 
 
 @scoped(Submission)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from opora.core import dates
 from opora.core.access import Action, UserLike, can, get_for_user, restrict
 from opora.monitoring.choices import (
     CheckpointKind,
@@ -25,6 +25,7 @@ from opora.monitoring.choices import (
 from opora.monitoring.models import (
     Checkpoint,
     Confirmation,
+    Indicator,
     ProgrammeIndicator,
     Rollup,
     Submission,
@@ -44,9 +45,33 @@ def programmes_visible(user: UserLike) -> QuerySet[Programme]:
     return restrict(Programme.objects.select_related("owner__territory"), user, Action.VIEW)
 
 
-def checkpoint_get(user: UserLike, pk: Any) -> Checkpoint:
+def checkpoint_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Checkpoint:
+    """A checkpoint the user may see (or, with CHANGE, manage: the programme's owner); 404
+    otherwise."""
     qs = Checkpoint.objects.select_related("programme__owner__territory")
-    return get_for_user(qs, user, pk, Action.VIEW)
+    return get_for_user(qs, user, pk, action)
+
+
+def checkpoint_list(user: UserLike, programme: Programme) -> list[Checkpoint]:
+    """The programme's checkpoints the user may see, by date."""
+    return list(
+        restrict(Checkpoint.objects.filter(programme=programme), user).order_by("held_on", "pk")
+    )
+
+
+def programme_indicator_get(
+    user: UserLike, pk: Any, action: Action = Action.VIEW
+) -> ProgrammeIndicator:
+    """An indicator of a programme the user may see (with CHANGE: set up); 404 otherwise."""
+    qs = ProgrammeIndicator.objects.select_related("indicator", "programme__owner__territory")
+    return get_for_user(qs, user, pk, action)
+
+
+def indicator_catalogue(user: UserLike) -> QuerySet[Indicator]:
+    """Built-in indicators and those of the organisations the user may change (what a
+    programme may measure, and the parts of a new ratio)."""
+    own = restrict(Organization.objects.all(), user, Action.CHANGE)
+    return Indicator.objects.filter(Q(owner__isnull=True) | Q(owner__in=own)).order_by("name")
 
 
 def submission_get(user: UserLike, checkpoint: Checkpoint, school_pk: Any) -> Submission:
@@ -75,7 +100,8 @@ def confirmation_get(user: UserLike, pk: Any) -> Confirmation:
 
 
 def programme_indicators(programme: Programme) -> list[ProgrammeIndicator]:
-    """The programme's indicators with their targets (two queries)."""
+    """The indicators of a programme the caller holds (from `programme_get`), with their
+    targets (two queries)."""
     return list(
         ProgrammeIndicator.objects.filter(programme=programme)
         .select_related("indicator")
@@ -84,13 +110,30 @@ def programme_indicators(programme: Programme) -> list[ProgrammeIndicator]:
     )
 
 
+def programme_indicator_list(user: UserLike, programme: Programme) -> QuerySet[ProgrammeIndicator]:
+    """The programme's indicators the user may see, in order (choices of a checkpoint)."""
+    return (
+        restrict(ProgrammeIndicator.objects.filter(programme=programme), user)
+        .select_related("indicator")
+        .order_by("position")
+    )
+
+
+def programme_indicator_count(programme: Programme) -> int:
+    """How many indicators the programme measures."""
+    return ProgrammeIndicator.objects.filter(programme=programme).count()
+
+
+def indicator_choices(user: UserLike, programme: Programme) -> QuerySet[Indicator]:
+    """What may be added to the programme: the user's catalogue less what it measures."""
+    measured = ProgrammeIndicator.objects.filter(programme=programme).values("indicator")
+    return indicator_catalogue(user).exclude(pk__in=measured)
+
+
 def programme_years(programme: Programme) -> list[int]:
     """The academic years the programme runs through (start years)."""
-    first = (
-        programme.starts_on.year if programme.starts_on.month >= 9 else programme.starts_on.year - 1
-    )
-    last = programme.ends_on.year if programme.ends_on.month >= 9 else programme.ends_on.year - 1
-    return list(range(first, max(first, last) + 1))
+    years = dates.academic_years_between(programme.starts_on, programme.ends_on)
+    return years or [dates.academic_year_of(programme.starts_on)]
 
 
 def light(
@@ -220,18 +263,24 @@ class SubmissionList:
         )
 
 
-def checkpoint_submissions(
-    user: UserLike, checkpoint: Checkpoint, status: str = "", page: Any = None
-) -> SubmissionList:
-    """Paged when `page` is given (the checkpoint page); whole for the export."""
-    counts = Counter(
-        dict(
-            checkpoint.submissions.values("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-            .order_by()
+def submission_counts(checkpoint: Checkpoint) -> dict[str, int]:
+    """How many of the checkpoint's forms are in each state, over all its schools."""
+    return dict(
+        Counter(
+            dict(
+                checkpoint.submissions.values("status")
+                .annotate(n=Count("pk"))
+                .values_list("status", "n")
+                .order_by()
+            )
         )
     )
+
+
+def submission_list(
+    user: UserLike, checkpoint: Checkpoint, status: str = ""
+) -> QuerySet[Submission]:
+    """The checkpoint's forms the user may see (in a state: "missing" = not yet submitted)."""
     qs = restrict(
         checkpoint.submissions.select_related("school__territory", "submitted_by", "approved_by"),
         user,
@@ -241,16 +290,17 @@ def checkpoint_submissions(
         qs = qs.filter(status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
     elif status:
         qs = qs.filter(status=status)
-    qs = qs.order_by("school__short_name", "school__name", "pk")
-    if page is None:
-        return SubmissionList(rows=list(qs), counts=dict(counts), total=sum(counts.values()))
-    current = Paginator(qs, FORMS_PER_PAGE).get_page(page)
-    return SubmissionList(
-        rows=list(current.object_list),
-        counts=dict(counts),
-        total=sum(counts.values()),
-        page=current,
-    )
+    return qs.order_by("school__short_name", "school__name", "pk")
+
+
+def checkpoint_submissions(
+    user: UserLike, checkpoint: Checkpoint, status: str = "", page: Any = None
+) -> SubmissionList:
+    """The forms with the counts: those of `page` (from `core.web.paginate` over
+    `submission_list`, the checkpoint page), or all of them (the export)."""
+    counts = submission_counts(checkpoint)
+    rows = list(page.object_list if page is not None else submission_list(user, checkpoint, status))
+    return SubmissionList(rows=rows, counts=counts, total=sum(counts.values()), page=page)
 
 
 def submissions_to_accept(user: UserLike, checkpoint: Checkpoint) -> QuerySet[Submission]:
@@ -404,7 +454,7 @@ def school_programmes(
     """The programmes the school takes part in with monitoring, each with its latest form."""
     latest: dict[int, Submission] = {}
     for submission in (
-        Submission.objects.filter(school=school)
+        restrict(Submission.objects.filter(school=school), user)
         .select_related("checkpoint__programme")
         .order_by("checkpoint__held_on", "pk")
     ):

@@ -18,8 +18,10 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.core import dates
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.files import evidence_check
 from opora.core.uploads import display_name
 from opora.monitoring import catalogue
 from opora.monitoring.choices import (
@@ -77,11 +79,6 @@ def catalogue_install(**kwargs: Any) -> None:
             indicator.save(update_fields=["numerator", "denominator"])
 
 
-def academic_year(day: datetime.date) -> int:
-    """The start year of the academic year `day` falls in (September to August)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
 @transaction.atomic
 def programme_template_install(
     *, programme: Programme, template: str, user: User | None
@@ -91,7 +88,7 @@ def programme_template_install(
     if template not in catalogue.TEMPLATES:
         raise ValidationError(_("Нет такого шаблона показателей."))
     catalogue_install()
-    year = academic_year(programme.ends_on)
+    year = dates.academic_year_of(programme.ends_on)
     existing = set(
         ProgrammeIndicator.objects.filter(programme=programme).values_list(
             "indicator__code", flat=True
@@ -121,6 +118,16 @@ def programme_template_install(
 
 
 @transaction.atomic
+@transaction.atomic
+def indicator_create(*, programme: Programme, values: dict[str, Any]) -> ProgrammeIndicator:
+    """A new indicator of the programme owner's catalogue, measured in the programme at once
+    (both or neither)."""
+    indicator = Indicator(**values, owner=programme.owner)
+    indicator.full_clean()
+    indicator.save()
+    return programme_indicator_add(programme=programme, indicator=indicator)
+
+
 def programme_indicator_add(
     *, programme: Programme, indicator: Indicator, number: str = ""
 ) -> ProgrammeIndicator:
@@ -249,7 +256,7 @@ def checkpoint_open(
         programme=programme,
         name=name,
         kind=kind,
-        year=academic_year(held_on),
+        year=dates.academic_year_of(held_on),
         held_on=held_on,
         due_on=due_on,
         created_by=user,
@@ -430,12 +437,9 @@ def submission_save(
         to_write.append(current)
     uploads = files or {}
     if uploads:
-        from opora.roadmaps.choices import EvidenceKind
-        from opora.roadmaps.execution import EvidenceUpload, evidence_check
-
         for pk, upload in uploads.items():
             try:
-                evidence_check([EvidenceUpload(kind=EvidenceKind.OTHER, file=upload)])
+                evidence_check([upload])
             except ValidationError as error:
                 errors.setdefault(f"f{pk}", []).extend(error.messages)
     if errors:

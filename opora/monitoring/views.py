@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,10 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opora.core.access import Action, can, get_for_user, has_any
+from opora.core.access import Action, can, has_any
 from opora.core.cards import card_section
 from opora.core.exports import XLSX_CONTENT_TYPE
-from opora.core.web import attachment, download, errors_to_form
+from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
 from opora.monitoring import selectors, services
 from opora.monitoring.choices import CheckpointKind, SubmissionStatus
 from opora.monitoring.exports import checkpoint_export_name, checkpoint_xlsx
@@ -32,7 +31,6 @@ from opora.monitoring.forms import (
     SubmissionForm,
     TemplateForm,
 )
-from opora.monitoring.models import Checkpoint, Indicator, ProgrammeIndicator
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Organization, Programme
 
@@ -49,10 +47,8 @@ def _crumbs(programme: Programme, *titles: tuple[str, str]) -> list[dict[str, st
 
 
 def _managed(request: HttpRequest, programme_pk: Any) -> Programme:
-    programme = registry_selectors.programme_get(request.user, programme_pk)
-    if not selectors.may_manage(request.user, programme):
-        raise Http404
-    return programme
+    """The programme, for those who set up its monitoring (who may change its owner)."""
+    return registry_selectors.programme_get(request.user, programme_pk, Action.CHANGE)
 
 
 @login_required
@@ -68,13 +64,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @card_section("programme", order=30)
 def programme_card(request: HttpRequest, programme: Programme) -> str:
-    checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on"))
     return render_to_string(
         "monitoring/_programme_card.html",
         {
             "programme": programme,
-            "checkpoints": checkpoints,
-            "indicators": ProgrammeIndicator.objects.filter(programme=programme).count(),
+            "checkpoints": selectors.checkpoint_list(request.user, programme),
+            "indicators": selectors.programme_indicator_count(programme),
         },
         request=request,
     )
@@ -98,7 +93,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
     programme = registry_selectors.programme_get(request.user, pk)
     items = selectors.programme_indicators(programme)
     years = selectors.programme_years(programme)
-    checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on", "pk"))
+    checkpoints = selectors.checkpoint_list(request.user, programme)
     return render(
         request,
         "monitoring/programme.html",
@@ -130,26 +125,17 @@ def template_install(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("monitoring:programme", pk=programme.pk)
 
 
-def _catalogue(user: Any) -> Any:
-    """Built-in indicators and those of the organisations the user may change."""
-    from opora.core.access import restrict
-
-    own = restrict(Organization.objects.all(), user, Action.CHANGE)
-    return Indicator.objects.filter(Q(owner__isnull=True) | Q(owner__in=own)).order_by("name")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _managed(request, pk)
-    catalogue = _catalogue(request.user).exclude(
-        pk__in=ProgrammeIndicator.objects.filter(programme=programme).values("indicator")
-    )
+    catalogue = selectors.indicator_choices(request.user, programme)
     add_form = IndicatorAddForm(
         request.POST if "add" in request.POST else None, indicators=catalogue
     )
     new_form = IndicatorForm(
-        request.POST if "create" in request.POST else None, parts=_catalogue(request.user)
+        request.POST if "create" in request.POST else None,
+        parts=selectors.indicator_catalogue(request.user),
     )
     if request.method == "POST":
         try:
@@ -162,15 +148,11 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Показатель добавлен в программу."))
                 return redirect("monitoring:programme", pk=programme.pk)
             if "create" in request.POST and new_form.is_valid():
-                indicator = new_form.save(commit=False)
-                indicator.owner = programme.owner
-                indicator.full_clean()
-                indicator.save()
-                services.programme_indicator_add(programme=programme, indicator=indicator)
+                services.indicator_create(programme=programme, values=new_form.cleaned_data)
                 messages.success(request, _("Показатель создан и добавлен в программу."))
                 return redirect("monitoring:programme", pk=programme.pk)
         except ValidationError as error:
-            (add_form if "add" in request.POST else new_form).add_error(None, error)
+            errors_to_form(add_form if "add" in request.POST else new_form, error)
     title = _("Добавить показатель")
     return render(
         request,
@@ -188,14 +170,8 @@ def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = (
-        ProgrammeIndicator.objects.select_related("indicator", "programme__owner__territory")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404
-    programme = _managed(request, item.programme_id)
+    item = selectors.programme_indicator_get(request.user, pk, Action.CHANGE)
+    programme = item.programme
     years = selectors.programme_years(programme)
     initial: dict[str, Any] = {
         "number": item.number,
@@ -210,7 +186,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.programme_indicator_remove(item=item)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                errors_to_messages(request, error)
                 return redirect("monitoring:indicator", pk=item.pk)
             messages.success(request, _("Показатель исключён из программы."))
             return redirect("monitoring:programme", pk=programme.pk)
@@ -248,7 +224,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkpoint_new(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _managed(request, pk)
-    items = ProgrammeIndicator.objects.filter(programme=programme).select_related("indicator")
+    items = selectors.programme_indicator_list(request.user, programme)
     form = CheckpointForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +271,13 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rows": selectors.checkpoint_rollup(checkpoint),
             "forms": selectors.checkpoint_submissions(
-                request.user, checkpoint, status, page=request.GET.get("page") or 1
+                request.user,
+                checkpoint,
+                page=paginate(
+                    request,
+                    selectors.submission_list(request.user, checkpoint, status),
+                    selectors.FORMS_PER_PAGE,
+                ),
             ),
             "status": status,
             "statuses": SubmissionStatus.choices,
@@ -312,9 +294,7 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkpoint_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     """Add forms for schools that joined later and recompute the computed values."""
-    checkpoint = selectors.checkpoint_get(request.user, pk)
-    if not selectors.may_manage(request.user, checkpoint.programme):
-        raise Http404
+    checkpoint = selectors.checkpoint_get(request.user, pk, Action.CHANGE)
     added = services.checkpoint_schools_add(checkpoint=checkpoint)
     services.values_compute(checkpoint=checkpoint)
     if "baselines" in request.POST:
@@ -492,11 +472,7 @@ def confirmation_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     programme = registry_selectors.programme_get(request.user, pk)
-    school = get_for_user(
-        Organization.objects.select_related("territory").filter(programmes=programme),
-        request.user,
-        school_pk,
-    )
+    school = registry_selectors.programme_school_get(request.user, programme, school_pk)
     checkpoints, rows = selectors.school_monitoring(request.user, programme, school)
     chart = {
         "labels": [c.name for c in checkpoints],

@@ -22,12 +22,11 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from opora.core.access import Action, UserLike, restrict
+from opora.core.access import Action, UserLike, permits
 from opora.core.audit import audit_actor_set
-from opora.registry import services
+from opora.registry import selectors, services
 from opora.registry.choices import Locality, OrganizationKind, SchoolType
 from opora.registry.models import Organization, Programme, Territory
-from opora.registry.selectors import creatable_territories, school_search
 
 SCHOOL_FIELDS = ("school_type", "number", "locality", "enrolment", "director_name")
 ORGANIZATION_FIELDS = (
@@ -61,7 +60,7 @@ class VisibleTerritoryField(serializers.PrimaryKeyRelatedField):
     }
 
     def get_queryset(self) -> QuerySet[Territory]:
-        return restrict(Territory.objects.all(), self.context["request"].user)
+        return selectors.territory_list(self.context["request"].user)
 
 
 class VisibleOrganizationField(serializers.PrimaryKeyRelatedField):
@@ -73,7 +72,7 @@ class VisibleOrganizationField(serializers.PrimaryKeyRelatedField):
     }
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return restrict(Organization.objects.all(), self.context["request"].user)
+        return selectors.organization_list(self.context["request"].user)
 
 
 class TerritorySerializer(serializers.ModelSerializer):
@@ -94,7 +93,7 @@ class RegistryCodeMixin:
                     _("Код не меняется: это ключ организации в реестре.")
                 )
             return value
-        if Organization.objects.filter(code=value).exists():
+        if selectors.organization_code_taken(value):
             raise serializers.ValidationError(_("Организация с кодом «%s» уже есть.") % value)
         return value
 
@@ -216,12 +215,12 @@ class SchoolFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, qs: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
-        return school_search(qs, value)
+        return selectors.school_search(qs, value)
 
     def filter_territory(
         self, qs: QuerySet[Organization], name: str, value: int
     ) -> QuerySet[Organization]:
-        territory = restrict(Territory.objects.all(), self.request.user).filter(pk=value).first()
+        territory = selectors.territory_find(self.request.user, value)
         if territory is None:
             return qs.none()
         return qs.filter(territory__path__startswith=territory.path)
@@ -232,12 +231,12 @@ class SchoolFilter(django_filters.FilterSet):
 
 def _may_place_anywhere(user: UserLike) -> bool:
     """Whether the user holds a territory-wide right to change (or is a superuser)."""
-    return creatable_territories(user).exists()
+    return selectors.creatable_territories(user).exists()
 
 
 def _check_placement(user: UserLike, territory: Territory) -> None:
     """Organisations are added to (or moved into) a territory by a role that covers it."""
-    if not creatable_territories(user).filter(pk=territory.pk).exists():
+    if not selectors.creatable_territories(user).filter(pk=territory.pk).exists():
         raise PermissionDenied(
             _("Нет прав добавлять организации на территорию «%s».") % territory.name
         )
@@ -254,12 +253,10 @@ def _raise_as_api_error(exc: DjangoValidationError) -> None:
 class ScopedViewSet(viewsets.GenericViewSet):
     """Lists and finds objects in the user's VIEW reach; writes need CHANGE on the object.
 
-    Subclasses set `queryset` (with the joins the serializer needs); `restrict` adds the
-    reach. Missing and out-of-reach objects get the same 404.
+    Subclasses implement `get_queryset` with a registry selector (with the joins the
+    serializer needs), which applies the reach. Missing and out-of-reach objects get the same
+    404.
     """
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return restrict(super().get_queryset(), self.request.user, Action.VIEW)
 
     def get_object(self) -> Any:
         try:
@@ -267,10 +264,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
         except Http404 as exc:
             # DRF would pass on Django's English "No Organization matches the given query."
             raise NotFound() from exc
-        if self.action in WRITE_ACTIONS:
-            changeable = restrict(super().get_queryset(), self.request.user, Action.CHANGE)
-            if not changeable.filter(pk=obj.pk).exists():
-                raise PermissionDenied(_("Нет прав на изменение «%s».") % obj)
+        if self.action in WRITE_ACTIONS and not permits(self.request.user, obj, Action.CHANGE):
+            raise PermissionDenied(_("Нет прав на изменение «%s».") % obj)
         return obj
 
 
@@ -317,7 +312,8 @@ class TerritoryViewSet(ReadOnlyViewSet):
 
     serializer_class = TerritorySerializer
 
-    queryset = Territory.objects.order_by("path")
+    def get_queryset(self) -> QuerySet[Territory]:
+        return selectors.territory_list(self.request.user)
 
 
 @extend_schema_view(**_WRITE_SCHEMA)
@@ -327,11 +323,12 @@ class OrganizationViewSet(WriteViewSet):
     serializer_class = OrganizationSerializer
     filterset_fields = ["kind"]
 
-    queryset = (
-        Organization.objects.exclude(kind=OrganizationKind.SCHOOL)
-        .select_related("territory")
-        .order_by("short_name")
-    )
+    def get_queryset(self) -> QuerySet[Organization]:
+        return (
+            selectors.organization_list(self.request.user)
+            .exclude(kind=OrganizationKind.SCHOOL)
+            .order_by("short_name")
+        )
 
     def perform_create(self, serializer: Any) -> None:
         values = dict(serializer.validated_data)
@@ -361,11 +358,8 @@ class SchoolViewSet(WriteViewSet):
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilter
 
-    queryset = (
-        Organization.objects.filter(kind=OrganizationKind.SCHOOL)
-        .select_related("school", "territory")
-        .order_by("short_name")
-    )
+    def get_queryset(self) -> QuerySet[Organization]:
+        return selectors.school_list(self.request.user).order_by("short_name")
 
     @staticmethod
     def _split(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -419,15 +413,14 @@ class ProgrammeViewSet(ReadOnlyViewSet):
 
     serializer_class = ProgrammeSerializer
 
-    queryset = Programme.objects.prefetch_related("programmeschool_set").order_by(
-        "-starts_on", "name"
-    )
+    def get_queryset(self) -> QuerySet[Programme]:
+        return (
+            selectors.programme_list(self.request.user)
+            .prefetch_related("programmeschool_set")
+            .order_by("-starts_on", "name")
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
-        context["visible_school_ids"] = set(
-            restrict(
-                Organization.objects.filter(kind=OrganizationKind.SCHOOL), self.request.user
-            ).values_list("pk", flat=True)
-        )
+        context["visible_school_ids"] = selectors.school_ids_visible(self.request.user)
         return context

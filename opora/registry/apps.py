@@ -9,7 +9,15 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.registry import imports, models, scoping  # noqa: F401
+        from opora.core import hooks
+        from opora.core.access import reach_source_register
+        from opora.registry import imports, models, scoping, selectors  # noqa: F401
+
+        # What the core computes access and draws its pages from (the core imports no app).
+        reach_source_register(scoping.REACH_SOURCE)
+        hooks.home_summary.provide(selectors.home_summary)
+        hooks.import_territories.provide(selectors.creatable_territories)
+        hooks.territory_by_code.provide(selectors.territory_by_code)
 
         for model in (
             models.Territory,

@@ -15,9 +15,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
+from opora.core.choices import Role
 from opora.core.imports.readers import read_table
 from opora.core.imports.services import run_import_now
-from opora.registry.choices import OrganizationKind, Role, TerritoryKind
+from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import Membership, Organization, Person, Territory
 from opora.registry.services import school_save
 

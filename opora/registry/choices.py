@@ -1,4 +1,7 @@
-"""Choices of the registry: kinds of territories and organisations, school attributes, roles."""
+"""Choices of the registry: kinds of territories and organisations, school attributes.
+
+Roles are `opora.core.choices.Role`: access (`opora.core.access`) is built on them.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,19 +50,6 @@ class Ownership(models.TextChoices):
     MUNICIPAL = "municipal", _("Муниципальная")
     STATE = "state", _("Государственная")
     PRIVATE = "private", _("Частная")
-
-
-class Role(models.TextChoices):
-    """A person's role in an organisation; `opora.core.access` says what each may reach."""
-
-    REGIONAL_COORDINATOR = "regional_coordinator", _("Региональный координатор")
-    PROGRAMME_COORDINATOR = "programme_coordinator", _("Координатор программы")
-    ANALYST = "analyst", _("Аналитик / методист")
-    CURATOR = "curator", _("Куратор")
-    SCHOOL_DIRECTOR = "school_director", _("Директор школы")
-    SCHOOL_STAFF = "school_staff", _("Сотрудник школы")
-    TEACHER = "teacher", _("Учитель")
-    COUNCIL_MEMBER = "council_member", _("Член совета / рабочей группы")
 
 
 # Words a registry file uses for each school type, checked in this order (a "лицей-интернат"

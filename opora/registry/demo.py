@@ -8,12 +8,18 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
-from opora.core.demo import DEMO_TERRITORY_CODE, DemoContext, demo_step
+from opora.core.choices import Role
+from opora.core.demo import (
+    DEMO_TERRITORY_CODE,
+    DemoAccounts,
+    DemoContext,
+    demo_accounts_register,
+    demo_step,
+)
 from opora.registry.choices import (
     Locality,
     OrganizationKind,
     PartnerKind,
-    Role,
     SchoolType,
     TerritoryKind,
 )
@@ -541,3 +547,11 @@ def registry_demo(context: DemoContext) -> None:
         f"школ в программе: {len(programme_schools)}, кураторских закреплений: {len(assignments)}",
         f"учётных записей: {User.objects.count()}",
     ]
+
+
+def demo_is_loaded() -> bool:
+    """Whether the demo's city is already in the database."""
+    return Territory.objects.filter(code=DEMO_TERRITORY_CODE).exists()
+
+
+demo_accounts_register(DemoAccounts(DEMO_PASSWORD, DEMO_ACCOUNTS, demo_is_loaded))

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from opora.core import dates
+from opora.core.choices import Role
 from opora.registry.choices import (
     Locality,
     OrganizationKind,
     Ownership,
     PartnerKind,
-    Role,
     SchoolType,
     TerritoryKind,
 )
@@ -224,7 +225,7 @@ class CuratorAssignment(models.Model):
         related_name="curator_assignments",
         limit_choices_to={"kind": OrganizationKind.SCHOOL},
     )
-    since = models.DateField(_("с"), default=datetime.date.today)
+    since = models.DateField(_("с"), default=dates.today)
     until = models.DateField(_("по"), null=True, blank=True)
 
     class Meta:
@@ -253,19 +254,15 @@ class AcademicYear(models.Model):
 
     @property
     def name(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return dates.academic_year_label(self.start_year)
 
     @property
     def starts_on(self) -> datetime.date:
-        return datetime.date(self.start_year, 9, 1)
+        return dates.academic_year_bounds(self.start_year)[0]
 
     @property
     def ends_on(self) -> datetime.date:
-        return datetime.date(self.start_year + 1, 8, 31)
-
-    @staticmethod
-    def start_year_for(day: datetime.date) -> int:
-        return day.year if day.month >= 9 else day.year - 1
+        return dates.academic_year_bounds(self.start_year)[1]
 
 
 class Programme(models.Model):

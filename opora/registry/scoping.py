@@ -1,7 +1,12 @@
-"""Access scoping of registry records: everything hangs off the organisations in reach."""
+"""Access scoping of registry records: everything hangs off the organisations in reach.
+
+The registry also supplies what `opora.core.access` computes reach from — the memberships
+and curator assignments (`REACH_SOURCE`, registered in `RegistryConfig.ready()`)."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -9,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from opora.core.access import (
     Action,
     Reach,
+    ReachSource,
     UserLike,
     organization_prefix_scoper,
     scoped,
@@ -24,6 +30,27 @@ from opora.registry.models import (
     SchoolProfile,
     Territory,
 )
+
+
+def memberships_of(user: UserLike) -> list[Membership]:
+    """The user's active memberships with their organisations and territories (one query)."""
+    return list(
+        Membership.objects.filter(person__user=user, is_active=True).select_related(  # type: ignore[misc]
+            "organization__territory", "person"
+        )
+    )
+
+
+def curator_school_ids(person_ids: set[int], day: datetime.date) -> Iterable[int]:
+    """The schools assigned to these curators on `day` (`until` is inclusive)."""
+    return (
+        CuratorAssignment.objects.filter(curator_id__in=person_ids, since__lte=day)
+        .filter(Q(until__isnull=True) | Q(until__gte=day))
+        .values_list("school_id", flat=True)
+    )
+
+
+REACH_SOURCE = ReachSource(memberships=memberships_of, curator_school_ids=curator_school_ids)
 
 scoped(Organization)(organization_prefix_scoper(""))
 scoped(SchoolProfile)(organization_prefix_scoper("organization__"))
@@ -63,7 +90,10 @@ def scope_people(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
 
 @scoped(Programme)
 def scope_programmes(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    """Programmes owned in reach or in which a school in reach takes part."""
+    """Seen where it is owned in reach or where a school in reach takes part; changed (edited,
+    approved, its monitoring set up) by those who may change its owner."""
+    if r.action != Action.VIEW:
+        return qs.filter(r.organization_q("owner__"))
     participation = ProgrammeSchool.objects.filter(programme=OuterRef("pk")).filter(
         r.organization_q("school__")
     )

@@ -17,8 +17,9 @@ from opora.core.access import (
     reach,
     restrict,
 )
+from opora.core.choices import Role
 from opora.core.models import Job
-from opora.registry.choices import OrganizationKind, Role
+from opora.registry.choices import OrganizationKind
 from opora.registry.models import (
     Membership,
     Organization,
@@ -68,8 +69,24 @@ def organization_list(user: UserLike) -> QuerySet[Organization]:
 
 
 def organization_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Organization:
+    """An organisation (a school too) the user may `action`; 404 otherwise."""
     return get_for_user(
         Organization.objects.select_related("territory", "parent", "school"), user, pk, action
+    )
+
+
+def organization_code_taken(code: str) -> bool:
+    """Whether any organisation has this registry code (anywhere: codes are unique). Says
+    nothing else about it; only those who may add organisations ever ask."""
+    return Organization.objects.filter(code=code).exists()
+
+
+def school_ids_visible(user: UserLike) -> set[int]:
+    """The ids of the schools the user may see (to pick the visible ones out of a list)."""
+    return set(
+        restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -102,8 +119,34 @@ def territory_roots(user: UserLike) -> QuerySet[Territory]:
     return visible.filter(depth=depth) if depth is not None else visible.none()
 
 
+def territory_list(user: UserLike) -> QuerySet[Territory]:
+    """The territories the user may see (with the ancestors breadcrumbs need), by path."""
+    return restrict(Territory.objects.all(), user).order_by("path")
+
+
 def territory_get(user: UserLike, pk: Any) -> Territory:
+    """A territory the user may see; 404 otherwise."""
     return get_for_user(Territory.objects.all(), user, pk)
+
+
+def territory_find(user: UserLike, pk: Any) -> Territory | None:
+    """A territory the user may see, or None (a filter's value, not a page)."""
+    try:
+        return territory_list(user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def territory_ancestors(user: UserLike, territory: Territory) -> list[Territory]:
+    """The territory's ancestors the user may see, from the top (breadcrumbs)."""
+    if territory.depth <= 1:
+        return []
+    return list(restrict(Territory.objects.get_ancestors(territory), user))
+
+
+def territory_by_code(user: UserLike, code: str) -> Territory | None:
+    """The territory with this code if the user may see it (`opora import --territory`)."""
+    return restrict(Territory.objects.all(), user).filter(code=code).first()
 
 
 def territory_children(user: UserLike, territory: Territory) -> QuerySet[Territory]:
@@ -147,6 +190,8 @@ def programme_list(user: UserLike) -> QuerySet[Programme]:
 
 
 def programme_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Programme:
+    """A programme the user may see, or with CHANGE one whose owner they may change (edit,
+    approve, set up its monitoring); 404 otherwise."""
     qs = Programme.objects.select_related("owner").prefetch_related(
         Prefetch(
             "programmeschool_set",
@@ -156,9 +201,16 @@ def programme_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Prog
     return get_for_user(qs, user, pk, action)
 
 
+def programme_school_get(user: UserLike, programme: Programme, pk: Any) -> Organization:
+    """A school of the programme that the user may see; 404 otherwise."""
+    return get_for_user(
+        Organization.objects.select_related("territory").filter(programmes=programme), user, pk
+    )
+
+
 def programme_visible_schools(user: UserLike, programme: Programme) -> list[ProgrammeSchool]:
     """Participating schools the user may see (a director sees their own school only)."""
-    visible_ids = set(school_list(user).values_list("pk", flat=True))
+    visible_ids = school_ids_visible(user)
     return [ps for ps in programme.programmeschool_set.all() if ps.school_id in visible_ids]
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from opora.core import dates
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.choices import (
@@ -126,7 +127,7 @@ def programme_save(
         programme.schools.remove(*sorted(current - wanted))
     if wanted - current:
         programme.schools.add(
-            *sorted(wanted - current), through_defaults={"joined_on": datetime.date.today()}
+            *sorted(wanted - current), through_defaults={"joined_on": dates.today()}
         )
     return programme
 

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
-from opora.core.access import Action, can, has_any, restrict
+from opora.core.access import Action, can, has_any
 from opora.core.cards import card_sections
-from opora.core.web import errors_to_form
+from opora.core.web import errors_to_form, table_configure
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
 from opora.registry.forms import (
@@ -35,9 +34,7 @@ PAGE_SIZE = 50
 
 
 def _territory_crumbs(user: Any, territory: Territory, *, link_last: bool) -> list[dict[str, Any]]:
-    visible = (
-        restrict(Territory.objects.get_ancestors(territory), user) if territory.depth > 1 else []
-    )
+    visible = selectors.territory_ancestors(user, territory)
     crumbs: list[dict[str, Any]] = [
         {"title": _("Территории"), "url": reverse("registry:territories")}
     ]
@@ -53,7 +50,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
     schools = selectors.school_list(request.user)
     school_filter = SchoolFilter(request.GET or None, queryset=schools, user=request.user)
     table = SchoolTable(school_filter.qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table_configure(request, table, per_page=PAGE_SIZE)
     context = {
         "filter": school_filter,
         "table": table,
@@ -105,7 +102,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 school_values=profile_form.cleaned_data,
             )
         except ValidationError as exc:
-            org_form.add_error(None, exc)
+            errors_to_form(org_form, exc)
         else:
             messages.success(request, _("Изменения сохранены."))
             return redirect(school.get_absolute_url())
@@ -131,7 +128,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     if kind:
         qs = qs.filter(kind=kind)
     table = OrganizationTable(qs)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    table_configure(request, table, per_page=PAGE_SIZE)
     return render(
         request,
         "registry/organization_list.html",
@@ -304,9 +301,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(request.user, pk)
-    if not can(request.user, Action.CHANGE, programme.owner):
-        raise Http404
+    programme = selectors.programme_get(request.user, pk, Action.CHANGE)
     form = ProgrammeApproveForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         services.programme_approve(
@@ -350,7 +345,7 @@ def school_create(request: HttpRequest) -> HttpResponse:
                 school_values=profile_form.cleaned_data,
             )
         except ValidationError as exc:
-            org_form.add_error(None, exc)
+            errors_to_form(org_form, exc)
         else:
             messages.success(request, _("Школа добавлена в реестр."))
             return redirect(school.get_absolute_url())
@@ -403,9 +398,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(request.user, pk)
-    if not can(request.user, Action.CHANGE, programme.owner):
-        raise Http404
+    programme = selectors.programme_get(request.user, pk, Action.CHANGE)
     form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.programme_save(

@@ -12,7 +12,6 @@ A code the registry does not know is an error, skipped or created, as the user c
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from collections import defaultdict
@@ -24,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from opora.core import dates
 from opora.core.access import Action, can, has_any, reach, restrict
 from opora.core.dates import academic_year_label
 from opora.core.imports.base import (
@@ -123,7 +123,7 @@ def parse_year(text: str) -> int:
     if number != int(number):
         raise CellError(_("«%(value)s» — не год") % {"value": cleaned})
     year = int(number)
-    if not EARLIEST_YEAR <= year <= datetime.date.today().year + 1:
+    if not EARLIEST_YEAR <= year <= dates.today().year + 1:
         raise CellError(_("год %(year)s вне допустимого диапазона") % {"year": year})
     return year
 
@@ -329,8 +329,8 @@ class YearChecker:
             validation.new_years.add(year - 1)
             return year
         if self.known:
-            span = f"{min(self.known)}/{(min(self.known) + 1) % 100:02d} – "
-            span += f"{max(self.known)}/{(max(self.known) + 1) % 100:02d}"
+            span = f"{academic_year_label(min(self.known))} – "
+            span += academic_year_label(max(self.known))
         else:
             span = _("учебные годы не заведены")
         validation.errors.append(

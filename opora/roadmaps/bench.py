@@ -15,10 +15,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from opora.core import dates
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
-from opora.registry.choices import OrganizationKind, Role, TerritoryKind
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import (
     Membership,
     Organization,
@@ -84,7 +85,7 @@ def bench_schools(region: Territory) -> list[Organization]:
 def _running_roadmaps(programme: Programme, schools: list[Organization]) -> int:
     """2,000 running roadmaps of 60 activities, each with a past and a future due date; two
     thirds of the past ones closed (one in five of those late), the rest overdue."""
-    today = timezone.localdate()
+    today = dates.today()
     roadmaps = Roadmap.objects.bulk_create(
         [
             Roadmap(
@@ -258,9 +259,7 @@ def bench_roadmaps(report: BenchReport) -> None:
     )
 
     overdue = reverse("roadmaps:execution") + "?tab=overdue"
-    open_overdue = Deadline.objects.filter(
-        closed_on__isnull=True, due_on__lt=timezone.localdate()
-    ).count()
+    open_overdue = Deadline.objects.filter(closed_on__isnull=True, due_on__lt=dates.today()).count()
     for label, url, target in (
         (f"overdue list ({open_overdue} overdue due dates, page of 100)", overdue, 300),
         ("who has not reported", reverse("roadmaps:execution") + "?tab=unreported", None),

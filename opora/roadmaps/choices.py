@@ -27,36 +27,6 @@ class Level(models.TextChoices):
     SCHOOL = "school", _("школьный")
 
 
-class RiskFactor(models.TextChoices):
-    """The ten risk factors of the federal 500+ project (ФИОКО risk profile of a school)."""
-
-    EQUIPMENT = "equipment", _("Низкий уровень оснащения школы")
-    STAFF_SHORTAGE = "staff-shortage", _("Дефицит педагогических кадров")
-    TEACHER_COMPETENCE = (
-        "teacher-competence",
-        _("Недостаточная предметная и методическая компетентность педагогических работников"),
-    )
-    LOW_ADAPTIVITY = "low-adaptivity", _("Риски низкой адаптивности учебного процесса")
-    NO_INTERNAL_PD = (
-        "no-internal-pd",
-        _("Несформированность внутришкольной системы повышения квалификации"),
-    )
-    ACADEMIC_FAILURE = (
-        "academic-failure",
-        _("Высокая доля обучающихся с рисками учебной неуспешности"),
-    )
-    LANGUAGE_BARRIERS = (
-        "language-barriers",
-        _("Низкое качество преодоления языковых и культурных барьеров"),
-    )
-    SCHOOL_CLIMATE = (
-        "school-climate",
-        _("Пониженный уровень качества школьной образовательной и воспитательной среды"),
-    )
-    SPECIAL_NEEDS = "special-needs", _("Высокая доля обучающихся с ОВЗ")
-    PARENT_INVOLVEMENT = "parent-involvement", _("Низкий уровень вовлечённости родителей")
-
-
 class MeasureTopic(models.TextChoices):
     """Topics of library measures beyond the risk factors and problem types."""
 

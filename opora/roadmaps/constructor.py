@@ -19,9 +19,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from opora.roadmaps.choices import MeasureTopic, RiskFactor
+from opora.roadmaps.choices import MeasureTopic
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.library import PROBLEM_TYPES, SECTIONS, Measure, measures_for
+from opora.surveys.choices import RiskFactor
 
 
 @dataclass

@@ -10,12 +10,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
+from opora.core import dates
+from opora.core.choices import Role
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Organization, Programme, ProgrammeSchool
 from opora.roadmaps.choices import (
     ActivityStatus,
@@ -119,7 +119,7 @@ def roadmaps_demo(context: DemoContext) -> None:
     coordinator = User.objects.get(username="coordinator")
     analyst = User.objects.get(username="analyst")
     curator = User.objects.get(username="curator")
-    today = timezone.localdate()
+    today = dates.today()
     methodists = [
         m.person
         for m in Membership.objects.filter(

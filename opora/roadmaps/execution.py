@@ -8,22 +8,19 @@ part of the cycle (DESIGN.md step 6).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action
+from opora.core.dates import academic_years_between
+from opora.core.dates import today as local_today
+from opora.core.files import EvidenceUpload, evidence_check
 from opora.core.uploads import display_name
 from opora.roadmaps.choices import (
     ActivityStatus,
-    EvidenceKind,
     ReportOutcome,
     RoadmapStatus,
     ScheduleKind,
@@ -31,21 +28,6 @@ from opora.roadmaps.choices import (
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
 from opora.roadmaps.schedule import Schedule, due_dates, parse_schedule
 from opora.roadmaps.selectors import roadmap_may
-
-# What evidence may be: documents, spreadsheets, images, PDF and archives of them.
-EVIDENCE_SUFFIXES = frozenset(
-    {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg"}
-    | {".png", ".gif", ".webp", ".heic", ".txt", ".zip", ".ppt", ".pptx", ".odp"}
-)
-# Programs, whatever their name says: Windows (MZ), Linux (ELF), Mach-O, scripts.
-EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa", b"#!")
-
-
-def academic_years(start: datetime.date, end: datetime.date) -> list[int]:
-    """The academic years (by their starting calendar year) a period touches."""
-    first = start.year if start.month >= 9 else start.year - 1
-    last = end.year if end.month >= 9 else end.year - 1
-    return list(range(first, last + 1))
 
 
 def _schedule(activity: Activity) -> Schedule:
@@ -67,7 +49,7 @@ def activity_due_dates(
     schedules = [_schedule(activity)]
     if not due_dates(schedules[0], start.year) and activity.year_results:
         schedules += [parse_schedule(text) for text in activity.year_results.values()]
-    for year in academic_years(start, end):
+    for year in academic_years_between(start, end):
         for schedule in schedules:
             dates.update(due_dates(schedule, year))
     if activity.due_on:
@@ -102,39 +84,6 @@ def deadlines_generate(*, roadmap: Roadmap) -> int:
     return Deadline.objects.filter(roadmap=roadmap, closed_on__isnull=True).count()
 
 
-@dataclass(frozen=True)
-class EvidenceUpload:
-    kind: EvidenceKind
-    file: UploadedFile
-
-
-def evidence_check(uploads: list[EvidenceUpload]) -> None:
-    """Refuse any file that is not a document or image, or is too large: every one named."""
-    problems = []
-    limit = settings.OPORA_EVIDENCE_MAX_MB * 1024 * 1024
-    for upload in uploads:
-        name = upload.file.name or ""
-        head = upload.file.read(8)
-        upload.file.seek(0)
-        if Path(name).suffix.lower() not in EVIDENCE_SUFFIXES or head.startswith(EXECUTABLE_MAGIC):
-            problems.append(
-                _(
-                    "Файл «%(name)s» не принят: подтверждающий документ — это PDF, документ, "
-                    "таблица, презентация, изображение или ZIP-архив, не программа."
-                )
-                % {"name": name}
-            )
-        elif (upload.file.size or 0) > limit:
-            problems.append(
-                _("Файл «%(name)s» больше %(mb)s МБ.")
-                % {"name": name, "mb": settings.OPORA_EVIDENCE_MAX_MB}
-            )
-        elif not upload.file.size:
-            problems.append(_("Файл «%(name)s» пустой.") % {"name": name})
-    if problems:
-        raise ValidationError(problems)
-
-
 def may_report(user: User, activity: Activity) -> bool:
     """The person named as the activity's executor, and those who may change the roadmap."""
     executor = activity.executor
@@ -162,12 +111,12 @@ def report_submit(
         raise ValidationError(_("Это действие вам недоступно."))
     if not text.strip():
         raise ValidationError({"text": _("Опишите, что сделано.")})
-    today = timezone.localdate()
+    today = local_today()
     if outcome == ReportOutcome.DONE:
         done_on = done_on or today
         if done_on > today:
             raise ValidationError({"done_on": _("Дата выполнения ещё не наступила.")})
-    evidence_check(uploads)
+    evidence_check(upload.file for upload in uploads)
     deadline = (
         Deadline.objects.select_for_update()
         .filter(activity=activity, closed_on__isnull=True)

@@ -16,7 +16,6 @@ from opora.roadmaps.choices import (
     MeasureTopic,
     PreviewRowKind,
     ReportOutcome,
-    RiskFactor,
     RoadmapKind,
 )
 from opora.roadmaps.drafts import ROW_FIELDS, DraftRow
@@ -24,6 +23,7 @@ from opora.roadmaps.library import MEASURES, PROBLEM_TYPES
 from opora.roadmaps.models import Activity, Roadmap, Section
 from opora.roadmaps.schedule import parse_schedule
 from opora.roadmaps.seeds import SEED_TEMPLATES
+from opora.surveys.choices import RiskFactor
 
 ROADMAP_SUFFIXES = (".docx", ".xlsx")
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from opora.roadmaps.choices import MeasureTopic, RiskFactor
+from opora.roadmaps.choices import MeasureTopic
+from opora.surveys.choices import RiskFactor
 
 # The six problem types of seed 004 table 2 (codes as in the base methodology).
 PROBLEM_TYPES: dict[str, str] = {

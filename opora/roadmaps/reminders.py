@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from opora.core import dates
+from opora.core.choices import Role
 from opora.core.jobs import JobReporter, JobSave, job_handler
 from opora.core.mail import mail_on_commit
 from opora.core.models import Job
 from opora.core.periodic import periodic
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Person
 from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
 from opora.roadmaps.models import Deadline, ReminderSent

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from opora.core.dates import academic_month_year, academic_year_bounds
 from opora.roadmaps.choices import ScheduleKind
 
 # Stems cover every case of a month's name («сентябрь», «сентября», «сентябре», «сентябрём»);
@@ -331,11 +332,6 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _calendar_year(month: int, academic_year: int) -> int:
-    """September to December belong to the academic year's first calendar year."""
-    return academic_year if month >= 9 else academic_year + 1
-
-
 def due_dates(schedule: Schedule, academic_year: int) -> list[datetime.date]:
     """The dates the activity is due in the academic year from 1 September `academic_year`
     to 31 August `academic_year + 1`, sorted and unique.
@@ -350,8 +346,7 @@ def due_dates(schedule: Schedule, academic_year: int) -> list[datetime.date]:
     - YEARS: 31 December of each named year.
     - SEPARATE, AFTER, UNPARSED: nothing; the user sets the due date by hand.
     """
-    start = datetime.date(academic_year, 9, 1)
-    end = datetime.date(academic_year + 1, 8, 31)
+    start, end = academic_year_bounds(academic_year)
     june = datetime.date(academic_year + 1, 6, 30)
     kind = schedule.kind
     dates: list[datetime.date] = []
@@ -359,7 +354,8 @@ def due_dates(schedule: Schedule, academic_year: int) -> list[datetime.date]:
         dates = [schedule.on]
     elif kind in (ScheduleKind.MONTHS, ScheduleKind.ANNUAL):
         dates = [
-            _month_end(_calendar_year(last, academic_year), last) for _f, last in schedule.periods
+            _month_end(academic_month_year(academic_year, last), last)
+            for _f, last in schedule.periods
         ]
         if kind == ScheduleKind.MONTHS and schedule.years:
             dates = [d for d in dates if d.year in schedule.years]
@@ -376,7 +372,7 @@ def due_dates(schedule: Schedule, academic_year: int) -> list[datetime.date]:
         ]
     elif kind == ScheduleKind.MONTHLY:
         months = (9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
-        dates = [_month_end(_calendar_year(m, academic_year), m) for m in months]
+        dates = [_month_end(academic_month_year(academic_year, m), m) for m in months]
     elif kind == ScheduleKind.THROUGHOUT:
         dates = [datetime.date(y, 12, 31) for y in schedule.years] if schedule.years else [june]
     elif kind == ScheduleKind.YEARS:

@@ -6,17 +6,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from opora.core.access import Action, UserLike, can, get_for_user, restrict
+from opora.core.access import Action, UserLike, can, get_for_user, permits, restrict
 from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.models import (
     Activity,
     Deadline,
+    Evidence,
     ExecutionReport,
     ReviewComment,
     Roadmap,
@@ -91,6 +92,41 @@ def roadmap_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> Roadma
     )
 
 
+def school_roadmaps(user: UserLike, school: Organization) -> list[Roadmap]:
+    """The school's roadmaps the user may see, with their programmes (the school card)."""
+    return list(restrict(Roadmap.objects.filter(school=school), user).select_related("programme"))
+
+
+def activity_get(
+    user: UserLike, pk: Any, action: Action = Action.VIEW, *, roadmap: Roadmap | None = None
+) -> Activity:
+    """An activity whose roadmap the user may `action` (of `roadmap`, when given, as its page
+    address says); 404 otherwise. Its roadmap is the one passed, not fetched again."""
+    qs = Activity.objects.select_related("executor", "section")
+    if roadmap is not None:
+        qs = qs.filter(roadmap=roadmap)
+    activity = get_for_user(qs, user, pk, action)
+    if roadmap is not None:
+        activity.roadmap = roadmap
+    return activity
+
+
+def evidence_get(user: UserLike, pk: Any) -> Evidence:
+    """An evidence file, to whoever may see its activity; 404 otherwise."""
+    return get_for_user(Evidence.objects.all(), user, pk)
+
+
+def programme_for_roadmaps(user: UserLike, pk: Any) -> Programme:
+    """A programme in which the user may create roadmaps (its own, as one who may change its
+    owner, or a school's, as one who may change the school); 404 otherwise."""
+    from opora.registry.selectors import programme_get
+
+    programme = programme_get(user, pk)
+    if not may_create_roadmap(user, programme):
+        raise Http404
+    return programme
+
+
 def roadmap_upload_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> RoadmapUpload:
     """A file recognised and waiting in the preview, for its uploader only; 404 otherwise."""
     return get_for_user(
@@ -110,7 +146,7 @@ def may_create_roadmap(user: UserLike, programme: Programme) -> bool:
 
 def roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
     """Whether `user` may `action` this roadmap (one query)."""
-    return restrict(Roadmap.objects.filter(pk=roadmap.pk), user, action).exists()
+    return permits(user, roadmap, action)
 
 
 def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[Activity]]]:
@@ -368,12 +404,19 @@ def school_identification(user: UserLike, school: Organization) -> Any | None:
     )
 
 
-def deadlines_page(deadlines: QuerySet[Deadline], number: str | None, per_page: int = 100) -> Any:
-    """One page of due dates. The ordering and the count run on the ids alone: sorting tens of
-    thousands of rows wide with the activity's and roadmap's text spilled to disk on
-    PostgreSQL; only the page's rows are then read in full."""
-    ids = deadlines.values_list("pk", flat=True)
-    page = Paginator(ids, per_page).get_page(number)
+DEADLINES_PER_PAGE = 100
+
+
+def deadline_ids(deadlines: QuerySet[Deadline]) -> QuerySet[Any]:
+    """The due dates' ids to page on: the ordering and the count run on the ids alone (sorting
+    tens of thousands of rows wide with the activity's and roadmap's text spilled to disk on
+    PostgreSQL); `deadlines_page_fill` then reads only the page's rows in full."""
+    return deadlines.values_list("pk", flat=True)
+
+
+def deadlines_page_fill(deadlines: QuerySet[Deadline], page: Any) -> Any:
+    """The page of ids (`deadline_ids`) turned into a page of due dates with what the list
+    shows (one query)."""
     by_pk = deadlines.model.objects.select_related(
         "activity__section", "activity__executor", "roadmap__school", "roadmap__programme"
     ).in_bulk(list(page.object_list))

@@ -11,16 +11,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opora.core.access import Action, get_for_user, restrict
+from opora.core import dates
+from opora.core.access import Action
 from opora.core.cards import card_section
-from opora.core.web import attachment, download, errors_to_form
+from opora.core.files import EvidenceUpload
+from opora.core.web import attachment, download, errors_to_form, paginate
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
@@ -47,7 +48,7 @@ from opora.roadmaps.drafts import (
     rows_movable,
     rows_move,
 )
-from opora.roadmaps.execution import EvidenceUpload, may_report, report_submit
+from opora.roadmaps.execution import may_report, report_submit
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
 from opora.roadmaps.forms import (
     ActivityForm,
@@ -60,7 +61,7 @@ from opora.roadmaps.forms import (
     preview_rows_from_post,
 )
 from opora.roadmaps.library import SECTIONS
-from opora.roadmaps.models import Activity, Evidence, Roadmap
+from opora.roadmaps.models import Roadmap
 from opora.roadmaps.readers import ReadError
 from opora.roadmaps.schedule import describe, parse_schedule
 from opora.roadmaps.seeds import seed_template_draft
@@ -90,13 +91,6 @@ def programme_card(request: HttpRequest, programme: Programme) -> str:
     return render_to_string("roadmaps/_programme_card.html", context, request=request)
 
 
-def _programme_for_creation(request: HttpRequest, pk: int) -> Programme:
-    programme = registry_selectors.programme_get(request.user, pk)
-    if not selectors.may_create_roadmap(request.user, programme):
-        raise Http404
-    return programme
-
-
 def _crumbs(programme: Programme, title: str) -> list[dict[str, str]]:
     return [
         {"title": programme.name, "url": programme.get_absolute_url()},
@@ -107,7 +101,7 @@ def _crumbs(programme: Programme, title: str) -> list[dict[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_from_template(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = _programme_for_creation(request, programme_pk)
+    programme = selectors.programme_for_roadmaps(request.user, programme_pk)
     form = RoadmapFromTemplateForm(request.POST or None, user=request.user, programme=programme)
     if request.method == "POST" and form.is_valid():
         draft = seed_template_draft(form.cleaned_data["template"])
@@ -138,7 +132,7 @@ def roadmap_from_template(request: HttpRequest, programme_pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_upload(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    programme = _programme_for_creation(request, programme_pk)
+    programme = selectors.programme_for_roadmaps(request.user, programme_pk)
     form = RoadmapUploadForm(
         request.POST or None, request.FILES or None, user=request.user, programme=programme
     )
@@ -296,7 +290,7 @@ def _roadmap_page(
             "may_comment": selectors.may_comment(roadmap, actions),
             "executing": roadmap.status == RoadmapStatus.EXECUTION,
             "person_id": person.pk if person else None,
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "transitions": transitions_for(roadmap, actions),
             "transition_form": transition_form or TransitionForm(),
             "comment_form": comment_form or CommentForm(),
@@ -329,8 +323,7 @@ def roadmap_do(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 order_date=form.cleaned_data["order_date"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Готово: %(s)s.") % {"s": TRANSITIONS[name].label})
             return redirect(roadmap.get_absolute_url())
@@ -346,8 +339,8 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         activity = None
         if form.cleaned_data["activity"]:
-            activity = get_object_or_404(
-                Activity, roadmap=roadmap, pk=form.cleaned_data["activity"]
+            activity = selectors.activity_get(
+                request.user, form.cleaned_data["activity"], roadmap=roadmap
             )
         try:
             comment = review_comment_add(
@@ -357,8 +350,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 activity=activity,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             anchor = f"#a{comment.activity_id}" if comment.activity_id else "#comments"
             return redirect(roadmap.get_absolute_url() + anchor)
@@ -371,7 +363,11 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
     roadmap = selectors.roadmap_get(request.user, pk, Action.CHANGE)
     if roadmap.status not in EDITABLE:
         raise Http404
-    activity = get_object_or_404(Activity, roadmap=roadmap, pk=activity_pk) if activity_pk else None
+    activity = (
+        selectors.activity_get(request.user, activity_pk, Action.CHANGE, roadmap=roadmap)
+        if activity_pk
+        else None
+    )
     form = ActivityForm(request.POST or None, instance=activity, roadmap=roadmap)
     if request.method == "POST" and "delete" in request.POST and activity is not None:
         activity_delete(activity=activity, user=request.user)  # type: ignore[arg-type]
@@ -470,10 +466,7 @@ def roadmap_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     roadmap = selectors.roadmap_get(request.user, pk)
-    activity = get_object_or_404(
-        Activity.objects.select_related("executor", "section"), roadmap=roadmap, pk=activity_pk
-    )
-    activity.roadmap = roadmap
+    activity = selectors.activity_get(request.user, activity_pk, roadmap=roadmap)
     if not may_report(request.user, activity):  # type: ignore[arg-type]
         raise Http404
     form = ReportForm(request.POST or None, request.FILES or None)
@@ -516,7 +509,7 @@ def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, to those who may see its activity; always as a download, never rendered."""
-    evidence = get_for_user(Evidence.objects.all(), request.user, pk)
+    evidence = selectors.evidence_get(request.user, pk)
     return attachment(evidence.file, evidence.original_name)
 
 
@@ -524,7 +517,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def execution(request: HttpRequest) -> HttpResponse:
     """Due soon, overdue and who has not reported, for the programmes and schools in reach."""
-    today = timezone.localdate()
+    today = dates.today()
     tab = request.GET.get("tab", "overdue")
     if tab not in ("overdue", "soon", "late", "unreported"):
         tab = "overdue"
@@ -552,7 +545,8 @@ def execution(request: HttpRequest) -> HttpResponse:
         deadlines = selectors.deadlines_filtered(
             request.user, today=today, tab=tab, programme_id=programme_id, person_id=person_id
         )
-        context["page"] = selectors.deadlines_page(deadlines, request.GET.get("page"))
+        page = paginate(request, selectors.deadline_ids(deadlines), selectors.DEADLINES_PER_PAGE)
+        context["page"] = selectors.deadlines_page_fill(deadlines, page)
     return render(request, "roadmaps/execution.html", context)
 
 
@@ -560,7 +554,7 @@ def execution(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_month(request: HttpRequest) -> HttpResponse:
     """A month of due dates: what is due on each day across the roadmaps in reach."""
-    today = timezone.localdate()
+    today = dates.today()
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
         first = datetime.date(year, month, 1)
@@ -604,7 +598,7 @@ def _int(value: str | None) -> int | None:
 @require_GET
 def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse:
     programme = registry_selectors.programme_get(request.user, programme_pk)
-    today = timezone.localdate()
+    today = dates.today()
     title = _("Исполнение программы")
     return render(
         request,
@@ -622,14 +616,10 @@ def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse
 @card_section("school", order=30)
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's roadmaps and how their execution goes, on the school card."""
-    roadmaps = list(
-        restrict(Roadmap.objects.filter(school=school), request.user).select_related("programme")
-    )
+    roadmaps = selectors.school_roadmaps(request.user, school)
     if not roadmaps:
         return ""
-    progress = {
-        p.key: p for p in selectors.school_progress(request.user, school, timezone.localdate())
-    }
+    progress = {p.key: p for p in selectors.school_progress(request.user, school, dates.today())}
     rows = [(r, progress.get(r.pk)) for r in roadmaps]
     return render_to_string("roadmaps/_school_card.html", {"rows": rows}, request=request)
 
@@ -639,7 +629,7 @@ def school_card(request: HttpRequest, school: Any) -> str:
 def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
     """Step 1: the school and what to answer (prefilled from its identification); step 2:
     the proposed measures to keep or drop; then the draft programme is created."""
-    programme = _programme_for_creation(request, programme_pk)
+    programme = selectors.programme_for_roadmaps(request.user, programme_pk)
     schools = selectors.roadmap_schools(request.user, programme)
     if not schools.exists():
         raise Http404
@@ -647,9 +637,8 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
     school = schools.filter(pk=school_id).first() if school_id else None
     outcome = selectors.school_identification(request.user, school) if school else None
     selection = selection_from_identification(outcome)
-    # The school's 500+ risk profile adds its medium and high factors (the school is in the
-    # user's change reach, checked above).
-    profile = risk_profile_latest(school=school) if school else None
+    # The school's 500+ risk profile adds its medium and high factors.
+    profile = risk_profile_latest(request.user, school) if school else None
     profile_notice = selection_add_risk_profile(selection, profile)
     initial = {
         "school": school,

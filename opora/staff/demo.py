@@ -10,14 +10,14 @@ import random
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from opora.core import dates
+from opora.core.choices import Role
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
-from opora.registry.choices import Role
 from opora.registry.demo import FEMALE, MALE
-from opora.registry.models import AcademicYear, Membership, Organization, Person
+from opora.registry.models import Membership, Organization, Person
 from opora.results.models import Subject
 from opora.staff.choices import (
     AgeBand,
@@ -78,7 +78,7 @@ def _category(rng: random.Random, band: str) -> str:
 
 
 def _held_on(today: datetime.date) -> datetime.date:
-    start = AcademicYear.start_year_for(today)
+    start = dates.academic_year_of(today)
     held = datetime.date(start, 10, 20)
     return held if held < today else datetime.date(start - 1, 10, 20)
 
@@ -90,7 +90,7 @@ def _clamp(value: float) -> float:
 @demo_step(order=55, name="Педагоги: реестр, диагностика профессиональных дефицитов, ИОМ")
 def staff_demo(context: DemoContext) -> None:
     rng = context.random
-    today = timezone.localdate()
+    today = dates.today()
     home: Organization = context.objects["home_school"]
     flagged = list(
         SchoolIdentification.objects.filter(run__status=RunStatus.APPROVED, in_list=True)
@@ -170,7 +170,7 @@ def staff_demo(context: DemoContext) -> None:
         title="Диагностика профессиональных дефицитов педагогов",
         provider="ЦНППМ Демо-области",
         held_on=held_on,
-        start_year=AcademicYear.start_year_for(held_on),
+        start_year=dates.academic_year_of(held_on),
         threshold=50,
         organizer=centre,
         created_by=analyst,
@@ -208,7 +208,7 @@ def staff_demo(context: DemoContext) -> None:
         title="Региональная диагностика профессиональных компетенций (сводные данные)",
         provider="Институт развития образования",
         held_on=held_on.replace(year=held_on.year - 1),
-        start_year=AcademicYear.start_year_for(held_on) - 1,
+        start_year=dates.academic_year_of(held_on) - 1,
         threshold=50,
         organizer=centre,
         created_by=analyst,
@@ -242,7 +242,7 @@ def staff_demo(context: DemoContext) -> None:
     director = User.objects.get(username="director")
     plans: list[DevelopmentPlan] = []
     plan_courses: list[tuple[DevelopmentPlan, list[tuple[Course, str]]]] = []
-    this_year = AcademicYear.start_year_for(today)
+    this_year = dates.academic_year_of(today)
     for teacher_pk, found in deficits.items():
         if by_pk[teacher_pk].person_id == demo_teacher.pk:
             continue  # the demo teacher's plan is written out below

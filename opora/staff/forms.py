@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opora.core import dates
 from opora.registry.models import Person
 from opora.results.models import Subject
 from opora.staff.choices import (
@@ -136,10 +137,6 @@ class CourseForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "subjects"}
 
 
-def current_start_year(today: datetime.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
-
-
 class PlanForm(forms.Form):
     """A new plan: the year, the proposed courses to include and their due date."""
 
@@ -162,9 +159,9 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, today: datetime.date, courses: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        year = current_start_year(today)
+        year = dates.academic_year_of(today)
         self.fields["start_year"].choices = [  # type: ignore[attr-defined]
-            (y, f"{y}/{(y + 1) % 100:02d}") for y in (year - 1, year, year + 1)
+            (y, dates.academic_year_label(y)) for y in (year - 1, year, year + 1)
         ]
         self.fields["start_year"].initial = year
         self.fields["courses"].queryset = courses  # type: ignore[attr-defined]

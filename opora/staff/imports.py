@@ -23,7 +23,9 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
+from opora.core import dates
 from opora.core.access import Action, can, has_any
+from opora.core.choices import Role
 from opora.core.imports.base import (
     ImportColumn,
     Importer,
@@ -42,7 +44,7 @@ from opora.core.imports.cells import (
     parse_number,
     parse_yes_no,
 )
-from opora.registry.choices import OrganizationKind, Role
+from opora.registry.choices import OrganizationKind
 from opora.registry.models import Membership, Organization
 from opora.registry.services import name_key as subject_key
 from opora.results.models import Subject
@@ -372,7 +374,7 @@ class TeachersImporter(Importer):
                 ("age_band", parse_age_band),
                 ("category", parse_category),
                 ("experience", lambda t: parse_int(t, 0, 70)),
-                ("last_course_year", lambda t: parse_int(t, 1980, datetime.date.today().year)),
+                ("last_course_year", lambda t: parse_int(t, 1980, dates.today().year)),
                 ("is_active", parse_flag),
             ):
                 if key == "age_band" and not row.get(key):
@@ -555,7 +557,7 @@ def read_diagnostic(
         except CellError as exc:
             errors.append(row.error("held_on", str(exc)))
         else:
-            if held_on > datetime.date.today():
+            if held_on > dates.today():
                 errors.append(row.error("held_on", _("дата проведения ещё не наступила")))
                 held_on = None
     threshold = None

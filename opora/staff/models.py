@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opora.core import dates
 from opora.core.uploads import stored_name
 from opora.registry.models import Organization, Person
 from opora.results.models import Subject
@@ -177,7 +178,7 @@ class Diagnostic(models.Model):
 
     @property
     def year_name(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return dates.academic_year_label(self.start_year)
 
 
 class DiagnosticScore(models.Model):
@@ -321,7 +322,7 @@ class DevelopmentPlan(models.Model):
 
     @property
     def year_name(self) -> str:
-        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+        return dates.academic_year_label(self.start_year)
 
 
 def certificate_path(instance: PlanItem, filename: str) -> str:

@@ -3,7 +3,8 @@
 Teacher-level data (the registry entry, diagnostic results, the development plan) is
 narrower than any role's general reach: it is seen by the teacher (the record linked to the
 user's Person), the director of the teacher's school and the territory's analysts
-(methodical centre), and changed by the director and the analysts. Coordinators, curators,
+(methodical centre), and changed by the director and the analysts — the reach of
+`opora.core.access.teacher_record_reach` (TEACHER_RECORD_ROLES). Coordinators, curators,
 council members, other school staff and other teachers see aggregates only
 (`selectors.deficit_map`, `selectors.school_staff_summary`), which read through the schools
 the user may view.
@@ -17,12 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
-from opora.core.access import ROLE_ACTIONS, Action, Reach, UserLike, scoped
-from opora.registry.choices import Role
-from opora.registry.models import Membership
+from opora.core.access import Action, Reach, UserLike, scoped, teacher_record_reach
 from opora.staff.models import (
     Course,
     DevelopmentPlan,
@@ -33,44 +32,10 @@ from opora.staff.models import (
     Teacher,
 )
 
-# The roles that see and manage teacher-level data within their reach.
-TEACHER_LEVEL_ROLES = frozenset({Role.SCHOOL_DIRECTOR, Role.ANALYST})
-
-
-def teacher_level_reach(user: UserLike, action: Action | str = Action.VIEW) -> Reach:
-    """The schools whose teachers' individual data `user` may `action`: directors' own
-    schools and analysts' territories (superusers: everything). One query per request."""
-    action = Action(action)
-    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
-        return Reach(action=action)
-    if user.is_superuser:
-        return Reach(action=action, everything=True)
-    cache: dict[Action, Reach] = user.__dict__.setdefault("_opora_teacher_reach", {})
-    if action in cache:
-        return cache[action]
-    memberships = user.__dict__.get("_opora_teacher_memberships")
-    if memberships is None:
-        memberships = list(
-            Membership.objects.filter(
-                person__user=user, is_active=True, role__in=sorted(TEACHER_LEVEL_ROLES)
-            ).select_related("organization__territory")
-        )
-        user.__dict__["_opora_teacher_memberships"] = memberships
-    result = Reach(action=action)
-    for membership in memberships:
-        if action not in ROLE_ACTIONS.get(membership.role, frozenset()):
-            continue
-        if membership.role == Role.ANALYST:
-            result.territory_paths.add(membership.organization.territory.path)
-        else:
-            result.organization_ids.add(membership.organization_id)
-    cache[action] = result
-    return result
-
 
 def teacher_q(user: UserLike, action: Action, prefix: str = "") -> Q:
     """Teachers whose individual data `user` may `action`, through `prefix` ("teacher__")."""
-    q = teacher_level_reach(user, action).organization_q(f"{prefix}school__")
+    q = teacher_record_reach(user, action).organization_q(f"{prefix}school__")
     if action == Action.VIEW and isinstance(user, User):
         # A teacher sees their own record and results, read only.
         q |= Q(**{f"{prefix}person__user": user})
@@ -122,6 +87,6 @@ def scope_diagnostics(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[A
 def scope_courses(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """The course catalogue is common: anyone with a reach reads it; the analysts of a
     methodical centre (a territory reach among the teacher-level roles) edit it."""
-    if r.action == Action.VIEW or teacher_level_reach(user, r.action).territory_paths:
+    if r.action == Action.VIEW or teacher_record_reach(user, r.action).territory_paths:
         return qs
     return qs.none()

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
-from opora.core.access import Action, Reach, UserLike, get_for_user, restrict
+from opora.core.access import Action, UserLike, get_for_user, restrict, teacher_record_reach
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Person
 from opora.results.models import Subject
@@ -38,7 +39,6 @@ from opora.staff.models import (
     PlanItem,
     Teacher,
 )
-from opora.staff.scoping import teacher_level_reach
 
 # Aggregates of fewer teachers than this are not shown to those who may not see the
 # teachers' own results: two teachers' mean tells each of them the other's score.
@@ -49,30 +49,24 @@ AREA_ORDER = {area.value: index for index, area in enumerate(CompetencyArea)}
 # --- Who may do what ------------------------------------------------------------------------
 
 
-def _covers(r: Reach, school: Organization) -> bool:
-    if r.everything or school.pk in r.organization_ids:
-        return True
-    return any(school.territory.path.startswith(p) for p in r.territory_paths)
-
-
 def may_see_teachers(user: UserLike, school: Organization) -> bool:
     """Whether `user` sees the teachers of `school` one by one (director, analyst)."""
-    return _covers(teacher_level_reach(user, Action.VIEW), school)
+    return teacher_record_reach(user, Action.VIEW).covers(school)
 
 
 def may_manage_teachers(user: UserLike, school: Organization) -> bool:
     """Whether `user` enters teachers and development plans of `school`."""
-    return _covers(teacher_level_reach(user, Action.CHANGE), school)
+    return teacher_record_reach(user, Action.CHANGE).covers(school)
 
 
 def has_teacher_reach(user: UserLike, action: Action = Action.VIEW) -> bool:
     """Whether `user` sees (or manages) the teachers of any school at all."""
-    return not teacher_level_reach(user, action).is_empty
+    return not teacher_record_reach(user, action).is_empty
 
 
 def may_edit_courses(user: UserLike) -> bool:
     """Analysts of a methodical centre (and superusers) keep the course catalogue."""
-    r = teacher_level_reach(user, Action.CHANGE)
+    r = teacher_record_reach(user, Action.CHANGE)
     return r.everything or bool(r.territory_paths)
 
 
@@ -93,7 +87,7 @@ def visible_schools(user: UserLike) -> QuerySet[Organization]:
 
 def teacher_schools(user: UserLike, action: Action = Action.VIEW) -> QuerySet[Organization]:
     """The schools whose teachers `user` sees (or manages) one by one."""
-    r = teacher_level_reach(user, action)
+    r = teacher_record_reach(user, action)
     if r.is_empty:
         return Organization.objects.none()
     return (
@@ -102,6 +96,17 @@ def teacher_schools(user: UserLike, action: Action = Action.VIEW) -> QuerySet[Or
         .select_related("territory")
         .order_by("short_name")
     )
+
+
+def teacher_school_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Organization:
+    """A school whose teachers `user` sees (or, with CHANGE, manages) one by one; 404 else."""
+    try:
+        school = teacher_schools(user, action).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        school = None
+    if school is None:
+        raise Http404
+    return school
 
 
 def school_get(user: UserLike, pk: Any) -> Organization:
@@ -489,10 +494,10 @@ def territory_deficit_map(
     cells, tested, from_aggregates = area_cells(diagnostic, schools.values("pk"), subject)
     present = {s.pk: s for s in schools.filter(pk__in=list(cells)).order_by("short_name")}
     areas = sorted({a for per in cells.values() for a in per}, key=lambda a: AREA_ORDER[a])
-    r = teacher_level_reach(user, Action.VIEW)
+    r = teacher_record_reach(user, Action.VIEW)
     rows = []
     for school in present.values():
-        detailed = _covers(r, school)
+        detailed = r.covers(school)
         rows.append(
             TerritoryRow(
                 school,
@@ -501,7 +506,7 @@ def territory_deficit_map(
                 school.pk in from_aggregates,
             )
         )
-    all_detailed = all(_covers(r, s) for s in present.values())
+    all_detailed = all(r.covers(s) for s in present.values())
     totals = [
         _suppress(_combine([cells[pk][a] for pk in present if a in cells[pk]]), all_detailed)
         for a in areas

@@ -14,17 +14,16 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.core import dates
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.files import evidence_check
 from opora.core.uploads import display_name
 from opora.registry.choices import OrganizationKind
-from opora.registry.models import AcademicYear, Membership, Organization, Person
+from opora.registry.models import Membership, Organization, Person
 from opora.results.models import Subject
-from opora.roadmaps.choices import EvidenceKind
-from opora.roadmaps.execution import EvidenceUpload, evidence_check
 from opora.staff.choices import ItemKind, ItemStatus
 from opora.staff.models import (
     Course,
@@ -169,7 +168,7 @@ def diagnostic_get_or_create(
         title=title.strip(),
         held_on=held_on,
         provider=provider.strip(),
-        start_year=AcademicYear.start_year_for(held_on),
+        start_year=dates.academic_year_of(held_on),
         organizer=organizer,
         created_by=user,
     )
@@ -210,8 +209,8 @@ def plan_create(
     due by `due_on` (the end of the academic year when not given)."""
     if DevelopmentPlan.objects.filter(teacher=teacher, start_year=start_year).exists():
         raise ValidationError(
-            _("У педагога уже есть ИОМ на %(y)s/%(z)02d учебный год.")
-            % {"y": start_year, "z": (start_year + 1) % 100}
+            _("У педагога уже есть ИОМ на %(y)s учебный год.")
+            % {"y": dates.academic_year_label(start_year)}
         )
     plan = DevelopmentPlan(
         teacher=teacher, start_year=start_year, note=note.strip(), created_by=user
@@ -262,10 +261,10 @@ def plan_item_complete(
     roadmap evidence: documents and images only, within the size limit)."""
     if item.status == ItemStatus.CANCELLED:
         raise ValidationError(_("Пункт отменён; сначала верните его в план."))
-    if completed_on > timezone.localdate():
+    if completed_on > dates.today():
         raise ValidationError({"completed_on": _("Дата выполнения ещё не наступила.")})
     if certificate is not None:
-        evidence_check([EvidenceUpload(kind=EvidenceKind.CERTIFICATE, file=certificate)])
+        evidence_check([certificate])
         item.certificate.save(certificate.name or "certificate", certificate, save=False)
         item.certificate_name = display_name(certificate.name)
     item.status = ItemStatus.DONE

@@ -9,18 +9,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opora.core import dates
 from opora.core.access import Action, has_any
 from opora.core.cards import card_section
-from opora.core.web import attachment, errors_to_form
+from opora.core.web import attachment, errors_to_form, errors_to_messages, paginate
 from opora.staff import selectors
 from opora.staff.choices import CompetencyArea, ItemKind, ItemStatus
 from opora.staff.forms import (
@@ -64,7 +63,7 @@ def _crumbs(*rest: dict[str, Any]) -> list[dict[str, Any]]:
 def index(request: HttpRequest) -> HttpResponse:
     """The app's home: what this user may open, with a few counts."""
     user = request.user
-    today = timezone.localdate()
+    today = dates.today()
     teacher_schools = selectors.teacher_schools(user)
     context = {
         "own": selectors.own_teachers(user),
@@ -123,7 +122,7 @@ def teachers(request: HttpRequest) -> HttpResponse:
             show_all=show_all,
             may_manage=selectors.may_manage_teachers(request.user, school),
             counts=selectors.staff_indicator_counts(
-                school_ids=[school.pk], on_date=timezone.localdate()
+                school_ids=[school.pk], on_date=dates.today()
             ).get(school.pk),
         )
     return render(request, "staff/teachers.html", context)
@@ -132,9 +131,7 @@ def teachers(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def teacher_new(request: HttpRequest, school_pk: int) -> HttpResponse:
-    school = selectors.teacher_schools(request.user, Action.CHANGE).filter(pk=school_pk).first()
-    if school is None:
-        raise Http404
+    school = selectors.teacher_school_get(request.user, school_pk, Action.CHANGE)
     form = TeacherForm(request.POST or None, people=selectors.school_people(request.user, school))
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +220,7 @@ def teacher_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "proposals": selectors.proposed_courses(deficits, teacher=teacher)[:8],
             "plans": selectors.teacher_plans(request.user, teacher),
             "may_manage": may_manage,
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "breadcrumbs": _crumbs(
                 {
                     "title": teacher.school.short_name,
@@ -383,7 +380,7 @@ def plan_new(request: HttpRequest, teacher_pk: int) -> HttpResponse:
     """A new development plan for a teacher, with the courses proposed from the deficits
     ticked (director, analysts)."""
     teacher = selectors.teacher_get(request.user, teacher_pk, Action.CHANGE)
-    today = timezone.localdate()
+    today = dates.today()
     deficits = selectors.teacher_deficits(request.user, teacher)
     proposals = selectors.proposed_courses(deficits, teacher=teacher)
     proposed_ids = [p.course.pk for p in proposals[:3]]
@@ -438,9 +435,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": selectors.plan_items(plan),
             "may_manage": may_manage,
             "item_form": PlanItemForm() if may_manage else None,
-            "complete_form": CompleteForm(initial={"completed_on": timezone.localdate()}),
+            "complete_form": CompleteForm(initial={"completed_on": dates.today()}),
             "statuses": [s for s in ItemStatus if s != ItemStatus.DONE],
-            "today": timezone.localdate(),
+            "today": dates.today(),
             "breadcrumbs": _crumbs(
                 {"title": plan.teacher.full_name, "url": plan.teacher.get_absolute_url()},
                 {"title": _("ИОМ %(y)s") % {"y": plan.year_name}},
@@ -466,8 +463,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
                 due_on=data["due_on"],
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            errors_to_messages(request, exc)
         else:
             messages.success(request, _("Пункт добавлен в ИОМ."))
     else:
@@ -491,8 +487,7 @@ def item_complete(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            errors_to_messages(request, exc)
         else:
             messages.success(request, _("Выполнение отмечено."))
     else:
@@ -537,8 +532,8 @@ def plans(request: HttpRequest) -> HttpResponse:
         if school is None:
             raise Http404
     year = _int(request.GET.get("year"))
-    qs = selectors.plan_list(request.user, timezone.localdate(), school=school, start_year=year)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    qs = selectors.plan_list(request.user, dates.today(), school=school, start_year=year)
+    page = paginate(request, qs, 50)
     return render(
         request,
         "staff/plans.html",
@@ -557,10 +552,8 @@ def plans(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     if not selectors.has_teacher_reach(request.user):
         raise Http404
-    today = timezone.localdate()
-    page = Paginator(selectors.overdue_items(request.user, today), 50).get_page(
-        request.GET.get("page")
-    )
+    today = dates.today()
+    page = paginate(request, selectors.overdue_items(request.user, today), 50)
     return render(
         request,
         "staff/overdue.html",
@@ -575,7 +568,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @card_section("school", order=75)
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's staff in figures, on the school card (the card checked the school)."""
-    summary = selectors.school_staff_summary(request.user, school, timezone.localdate())
+    summary = selectors.school_staff_summary(request.user, school, dates.today())
     if summary is None:
         return ""
     return render_to_string(

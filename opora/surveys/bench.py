@@ -16,8 +16,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from opora.core import dates
 from opora.core.bench import BenchReport, benchmark, median_ms, p90_ms, timed
-from opora.registry.choices import OrganizationKind, Role, TerritoryKind
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import Membership, Organization, Person, Territory
 from opora.surveys.demo import AnswerGenerator, answer_fields
 from opora.surveys.models import Answer, Questionnaire, Response, SurveyLink
@@ -58,7 +60,7 @@ def _region() -> tuple[Organization, User, list[Organization]]:
 
 def _answer(links: list[SurveyLink], per_link: int, rng: random.Random) -> int:
     generator = AnswerGenerator(links[0].questionnaire, rng)
-    today = datetime.date.today()
+    today = dates.today()
     rows = 0
     for index, link in enumerate(links):
         risk = 0.15 + 0.7 * index / len(links)
@@ -90,7 +92,7 @@ def _queries(client: Client, url: str) -> int:
 def bench_surveys(report: BenchReport) -> None:
     centre, user, schools = _region()
     questionnaire = Questionnaire.objects.get(slug="risk500-teachers")
-    today = datetime.date.today()
+    today = dates.today()
     opened = partial(
         round_create,
         owner=centre,

@@ -1,22 +1,43 @@
-"""Choices of the surveys: respondent groups, kinds of questionnaires and questions, risk levels.
+"""Choices of the surveys: respondent groups, kinds of questionnaires and questions, the 500+
+risk factors and their levels.
 
-The ten risk factors are the 500+ ones the programme constructor already knows
-(`opora.roadmaps.choices.RiskFactor`); they are re-exported here, not redefined.
+Risk factors are a concept of diagnosis (the school's risk profile): they live here, and the
+programme constructor (`opora.roadmaps`) reads them from here — roadmaps depend on surveys,
+never the other way round.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from opora.roadmaps.choices import RiskFactor
 
-__all__ = [
-    "ProfileSource",
-    "QuestionKind",
-    "QuestionnaireKind",
-    "RespondentGroup",
-    "RiskFactor",
-    "RiskLevel",
-]
+class RiskFactor(models.TextChoices):
+    """The ten risk factors of the federal 500+ project (ФИОКО risk profile of a school)."""
+
+    EQUIPMENT = "equipment", _("Низкий уровень оснащения школы")
+    STAFF_SHORTAGE = "staff-shortage", _("Дефицит педагогических кадров")
+    TEACHER_COMPETENCE = (
+        "teacher-competence",
+        _("Недостаточная предметная и методическая компетентность педагогических работников"),
+    )
+    LOW_ADAPTIVITY = "low-adaptivity", _("Риски низкой адаптивности учебного процесса")
+    NO_INTERNAL_PD = (
+        "no-internal-pd",
+        _("Несформированность внутришкольной системы повышения квалификации"),
+    )
+    ACADEMIC_FAILURE = (
+        "academic-failure",
+        _("Высокая доля обучающихся с рисками учебной неуспешности"),
+    )
+    LANGUAGE_BARRIERS = (
+        "language-barriers",
+        _("Низкое качество преодоления языковых и культурных барьеров"),
+    )
+    SCHOOL_CLIMATE = (
+        "school-climate",
+        _("Пониженный уровень качества школьной образовательной и воспитательной среды"),
+    )
+    SPECIAL_NEEDS = "special-needs", _("Высокая доля обучающихся с ОВЗ")
+    PARENT_INVOLVEMENT = "parent-involvement", _("Низкий уровень вовлечённости родителей")
 
 
 class RespondentGroup(models.TextChoices):

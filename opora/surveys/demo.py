@@ -13,12 +13,12 @@ from collections import Counter
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from opora.core import dates
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
-from opora.registry.models import AcademicYear, Organization, Programme, ProgrammeSchool
+from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.surveys.choices import QuestionKind, RiskFactor
 from opora.surveys.models import Answer, Question, Questionnaire, Response, SurveyLink
 from opora.surveys.services import (
@@ -262,11 +262,11 @@ def surveys_demo(context: DemoContext) -> None:
     latent = context.objects.get("results_latent", {})
     risks = {s.pk: _risks(outcomes.get(s.pk), latent.get(s.pk), rng) for s in schools}
 
-    today = timezone.localdate()
+    today = dates.today()
     satisfaction = round_create(
         title="Удовлетворённость качеством образования",
         owner=owner,
-        year=AcademicYear.start_year_for(today),
+        year=dates.academic_year_of(today),
         opens_on=today - datetime.timedelta(days=14),
         closes_on=today + datetime.timedelta(days=21),
         questionnaires=Questionnaire.objects.filter(

@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core import dates
 from opora.core.access import UserLike
 from opora.core.selects import RussianSelects
-from opora.registry.models import AcademicYear, Organization, Programme
+from opora.registry.models import Organization, Programme
 from opora.surveys import selectors
 from opora.surveys.choices import QuestionKind, RiskFactor, RiskLevel
 from opora.surveys.codes import code_normalise, code_well_formed
@@ -187,7 +187,7 @@ class ScoringForm(forms.Form):
 
 
 def _current_year() -> int:
-    return AcademicYear.start_year_for(timezone.localdate())
+    return dates.academic_year_of(dates.today())
 
 
 class RoundForm(forms.Form):
@@ -240,7 +240,7 @@ class RoundForm(forms.Form):
         fields["owner"].queryset = selectors.owner_choices(user)
         fields["programme"].queryset = selectors.round_programme_choices(user)
         fields["schools"].queryset = selectors.round_school_choices(user)
-        today = timezone.localdate()
+        today = dates.today()
         fields["opens_on"].initial = today
         fields["closes_on"].initial = today + datetime.timedelta(days=30)
 

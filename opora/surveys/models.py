@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core import dates
 from opora.registry.models import AcademicYear, Organization, Programme
 from opora.surveys.choices import (
     ProfileSource,
@@ -221,7 +222,7 @@ class SurveyRound(models.Model):
         return AcademicYear(start_year=self.year).name
 
     def is_open(self, day: Any = None) -> bool:
-        day = day or timezone.localdate()
+        day = day or dates.today()
         return bool(self.opens_on <= day <= self.closes_on)
 
 

@@ -1,7 +1,8 @@
 """Access to surveys.
 
 - Questionnaires: the built-in ones are seen by everyone with any reach and changed by
-  nobody (they are copied); an own questionnaire belongs to its owner organisation.
+  nobody (they are copied); an own questionnaire belongs to its owner organisation. Its
+  sections and questions are scoped as it is.
 - A round is changed by its owner organisation and seen through its schools: a link (and
   so its aggregated results) is seen by whoever may see its school — a curator whose own
   centre runs the round still sees only the assigned schools.
@@ -26,17 +27,40 @@ from opora.core.access import (
     reach,
     scoped,
 )
-from opora.surveys.models import Questionnaire, RiskProfile, SurveyCode, SurveyLink, SurveyRound
+from opora.surveys.models import (
+    Question,
+    Questionnaire,
+    QuestionSection,
+    RiskProfile,
+    SurveyCode,
+    SurveyLink,
+    SurveyRound,
+)
 
 scoped(RiskProfile)(organization_prefix_scoper("school__"))
 
 
+def questionnaire_q(r: Reach, prefix: str = "") -> Q:
+    own = Q(**{f"{prefix}is_builtin": False}) & r.organization_q(f"{prefix}owner__")
+    if r.action == Action.VIEW:
+        return Q(**{f"{prefix}is_builtin": True}) | own
+    return own
+
+
 @scoped(Questionnaire)
 def scope_questionnaires(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    own = Q(is_builtin=False) & r.organization_q("owner__")
-    if r.action == Action.VIEW:
-        return qs.filter(Q(is_builtin=True) | own)
-    return qs.filter(own)
+    return qs.filter(questionnaire_q(r))
+
+
+# A questionnaire's sections and questions go with it: seen and changed as it is.
+@scoped(QuestionSection)
+def scope_sections(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(questionnaire_q(r, "questionnaire__"))
+
+
+@scoped(Question)
+def scope_questions(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    return qs.filter(questionnaire_q(r, "questionnaire__"))
 
 
 @scoped(SurveyRound)

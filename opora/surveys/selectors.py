@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
-from opora.core.access import Action, UserLike, get_for_user, restrict
+from opora.core.access import Action, UserLike, get_for_user, permits, reach, restrict
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.surveys.choices import QuestionKind
@@ -51,7 +52,23 @@ def questionnaire_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> 
 
 
 def questionnaire_may_change(user: UserLike, questionnaire: Questionnaire) -> bool:
-    return restrict(Questionnaire.objects.filter(pk=questionnaire.pk), user, Action.CHANGE).exists()
+    return permits(user, questionnaire, Action.CHANGE)
+
+
+def section_get(
+    user: UserLike, pk: Any, action: Action = Action.VIEW, *, questionnaire: Questionnaire
+) -> QuestionSection:
+    """A section of `questionnaire` the user may `action` (as the questionnaire); 404 else."""
+    return get_for_user(
+        QuestionSection.objects.filter(questionnaire=questionnaire), user, pk, action
+    )
+
+
+def question_get(
+    user: UserLike, pk: Any, action: Action = Action.VIEW, *, questionnaire: Questionnaire
+) -> Question:
+    """A question of `questionnaire` the user may `action` (as the questionnaire); 404 else."""
+    return get_for_user(Question.objects.filter(questionnaire=questionnaire), user, pk, action)
 
 
 def questionnaire_structure(
@@ -97,7 +114,29 @@ def round_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> SurveyRo
 
 
 def round_may_change(user: UserLike, survey_round: SurveyRound) -> bool:
-    return restrict(SurveyRound.objects.filter(pk=survey_round.pk), user, Action.CHANGE).exists()
+    return permits(user, survey_round, Action.CHANGE)
+
+
+def round_questionnaire_get(user: UserLike, survey_round: SurveyRound, pk: Any) -> Questionnaire:
+    """A questionnaire of the round, through the round's links the user may see; 404 else."""
+    try:
+        link = (
+            restrict(SurveyLink.objects.filter(round=survey_round), user)
+            .select_related("questionnaire")
+            .filter(questionnaire_id=int(pk))
+            .first()
+        )
+    except (TypeError, ValueError):
+        link = None
+    if link is None:
+        raise Http404
+    return link.questionnaire
+
+
+def may_enter_profile(user: UserLike, school: Organization) -> bool:
+    """Analysts and coordinators of the school's territory (not the school's own staff) compute
+    and enter profiles: the profile is the authority's assessment of the school."""
+    return reach(user, Action.CHANGE).covers_territory(school.territory)
 
 
 def round_links(user: UserLike, survey_round: SurveyRound) -> list[SurveyLink]:
@@ -361,15 +400,15 @@ def round_rollup(user: UserLike, survey_round: SurveyRound, questionnaire: Quest
 # --- Risk profiles -------------------------------------------------------------------------
 
 
-def risk_profile_latest(
-    *, school: Organization, user: UserLike | None = None
-) -> RiskProfile | None:
-    """The school's current risk profile: the latest year, the latest computation or entry.
-    Without `user` the caller has checked access to the school; with it, access is applied."""
-    qs = RiskProfile.objects.filter(school=school)
-    if user is not None:
-        qs = restrict(qs, user)
-    return qs.select_related("computed_by").order_by("-year", "-computed_at", "-pk").first()
+def risk_profile_latest(user: UserLike, school: Organization) -> RiskProfile | None:
+    """The school's current risk profile, if the user may see the school: the latest year,
+    the latest computation or entry (the school card, the programme constructor)."""
+    return (
+        restrict(RiskProfile.objects.filter(school=school), user)
+        .select_related("computed_by")
+        .order_by("-year", "-computed_at", "-pk")
+        .first()
+    )
 
 
 def risk_profile_history(user: UserLike, school: Organization) -> list[RiskProfile]:

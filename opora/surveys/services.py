@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.core import dates
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.registry.models import AcademicYear, Organization, Programme
@@ -536,7 +537,7 @@ def response_submit(*, link: SurveyLink, answers: Mapping[int, Any], code: str =
         if not used:
             raise ValidationError({"code": _code_refusal(link, code)})
     questions = {q.pk: q for q in Question.objects.filter(questionnaire_id=link.questionnaire_id)}
-    response = Response(link=link, submitted_on=timezone.localdate())
+    response = Response(link=link, submitted_on=dates.today())
     response.full_clean()
     response.save()
     rows = []

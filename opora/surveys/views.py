@@ -9,19 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from opora.core.access import Action, can, reach
+from opora.core import dates
+from opora.core.access import Action, can
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from opora.core.web import download, errors_to_form
+from opora.core.web import download, errors_to_form, errors_to_messages
 from opora.registry import selectors as registry_selectors
-from opora.registry.models import AcademicYear, Organization
+from opora.registry.models import Organization
 from opora.surveys import exports, selectors, services
 from opora.surveys.choices import QuestionnaireKind, RiskFactor
 from opora.surveys.forms import (
@@ -37,7 +37,6 @@ from opora.surveys.forms import (
     ScoringForm,
     SectionForm,
 )
-from opora.surveys.models import Question, QuestionSection
 from opora.surveys.scoring import ScoringError, parse_scoring
 
 
@@ -47,20 +46,6 @@ def _monitoring_crumb() -> dict[str, str]:
 
 def _home_crumbs() -> list[dict[str, str]]:
     return [_monitoring_crumb(), {"title": _("Анкетирование"), "url": reverse("surveys:index")}]
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def may_enter_profile(user: Any, school: Organization) -> bool:
-    """Analysts and coordinators of the school's territory (not the school's own staff) compute
-    and enter profiles: the profile is the authority's assessment of the school."""
-    r = reach(user, Action.CHANGE)
-    if r.everything:
-        return True
-    return any(school.territory.path.startswith(p) for p in r.territory_paths)
 
 
 @login_required
@@ -156,8 +141,7 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.cleaned_data,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Анкета сохранена."))
             return redirect(questionnaire.get_absolute_url())
@@ -222,7 +206,7 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.section_add(questionnaire=questionnaire, title=form.cleaned_data["title"])
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     else:
         messages.error(request, _("Укажите название раздела."))
     return redirect(questionnaire.get_absolute_url())
@@ -232,11 +216,13 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def section_delete(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
-    section = get_object_or_404(QuestionSection, pk=section_pk, questionnaire=questionnaire)
+    section = selectors.section_get(
+        request.user, section_pk, Action.CHANGE, questionnaire=questionnaire
+    )
     try:
         services.section_delete(section=section)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     return redirect(questionnaire.get_absolute_url())
 
 
@@ -245,7 +231,9 @@ def section_delete(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None) -> HttpResponse:
     questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
     question = (
-        get_object_or_404(Question, pk=question_pk, questionnaire=questionnaire)
+        selectors.question_get(
+            request.user, question_pk, Action.CHANGE, questionnaire=questionnaire
+        )
         if question_pk
         else None
     )
@@ -255,12 +243,15 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
             services.question_save(
                 questionnaire=questionnaire,
                 # A fresh instance: the form's one already carries the posted values.
-                question=Question.objects.get(pk=question.pk) if question else None,
+                question=selectors.question_get(
+                    request.user, question.pk, Action.CHANGE, questionnaire=questionnaire
+                )
+                if question
+                else None,
                 data=form.question_data(),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Вопрос сохранён."))
             return redirect(questionnaire.get_absolute_url())
@@ -286,11 +277,13 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
 @require_POST
 def question_delete(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     questionnaire = selectors.questionnaire_get(request.user, pk, Action.CHANGE)
-    question = get_object_or_404(Question, pk=question_pk, questionnaire=questionnaire)
+    question = selectors.question_get(
+        request.user, question_pk, Action.CHANGE, questionnaire=questionnaire
+    )
     try:
         services.question_delete(question=question)
     except ValidationError as exc:
-        _errors(request, exc)
+        errors_to_messages(request, exc)
     else:
         messages.success(request, _("Вопрос удалён."))
     return redirect(questionnaire.get_absolute_url())
@@ -309,8 +302,7 @@ def scoring_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Правила подсчёта рисков сохранены."))
             return redirect(questionnaire.get_absolute_url())
@@ -412,7 +404,7 @@ def round_dates(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.round_dates_set(survey_round=survey_round, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
         else:
             messages.success(request, _("Сроки анкетирования изменены."))
     else:
@@ -469,7 +461,7 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def round_rollup(request: HttpRequest, pk: int, questionnaire_pk: int) -> HttpResponse:
     survey_round = selectors.round_get(request.user, pk)
-    questionnaire = get_object_or_404(survey_round.questionnaires, pk=questionnaire_pk)
+    questionnaire = selectors.round_questionnaire_get(request.user, survey_round, questionnaire_pk)
     rollup = selectors.round_rollup(request.user, survey_round, questionnaire)
     return render(
         request,
@@ -626,7 +618,7 @@ def round_profiles(request: HttpRequest, pk: int) -> HttpResponse:
     schools = [
         link.school
         for link in selectors.round_links(request.user, survey_round)
-        if may_enter_profile(request.user, link.school)
+        if selectors.may_enter_profile(request.user, link.school)
     ]
     unique = list({s.pk: s for s in schools}.values())
     profiles = services.round_profiles_compute(
@@ -647,7 +639,7 @@ def round_profiles(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _school_for_profile(request: HttpRequest, school_pk: int) -> Organization:
     school = registry_selectors.school_get(request.user, school_pk, Action.CHANGE)
-    if not may_enter_profile(request.user, school):
+    if not selectors.may_enter_profile(request.user, school):
         raise Http404
     return school
 
@@ -665,7 +657,7 @@ def profile_compute(request: HttpRequest, school_pk: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
         else:
             messages.success(request, _("Профиль рисков рассчитан по анкетам."))
     else:
@@ -677,7 +669,7 @@ def profile_compute(request: HttpRequest, school_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_enter(request: HttpRequest, school_pk: int) -> HttpResponse:
     school = _school_for_profile(request, school_pk)
-    latest = selectors.risk_profile_latest(school=school, user=request.user)
+    latest = selectors.risk_profile_latest(request.user, school)
     form = RiskProfileForm(
         request.POST or None,
         initial_levels=latest.levels if latest else None,
@@ -693,8 +685,7 @@ def profile_enter(request: HttpRequest, school_pk: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Профиль рисков сохранён."))
             return redirect(reverse("registry:school", args=[school.pk]) + "#risk-profile")
@@ -718,9 +709,11 @@ def profile_enter(request: HttpRequest, school_pk: int) -> HttpResponse:
 @card_section("school", order=70)
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's risk profile and its survey links with counts, on the school card."""
-    profile = selectors.risk_profile_latest(school=school, user=request.user)
+    profile = selectors.risk_profile_latest(request.user, school)
     links = selectors.school_links(request.user, school)
-    may_enter = can(request.user, Action.CHANGE, school) and may_enter_profile(request.user, school)
+    may_enter = can(request.user, Action.CHANGE, school) and selectors.may_enter_profile(
+        request.user, school
+    )
     if profile is None and not links and not may_enter:
         return ""
     return render_to_string(
@@ -730,9 +723,7 @@ def school_card(request: HttpRequest, school: Any) -> str:
             "profile": profile,
             "links": links,
             "may_enter": may_enter,
-            "current_year": profile.year
-            if profile
-            else AcademicYear.start_year_for(timezone.localdate()),
+            "current_year": profile.year if profile else dates.academic_year_of(dates.today()),
         },
         request=request,
     )

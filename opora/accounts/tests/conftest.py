@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from opora.conftest import World
-from opora.registry.choices import Role
+from opora.core.choices import Role
 from opora.registry.models import Person
 from opora.registry.tests.factories import MembershipFactory, PersonFactory, UserFactory
 

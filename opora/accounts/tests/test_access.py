@@ -6,7 +6,7 @@ import pytest
 
 from opora.accounts import selectors
 from opora.core.access import ROLE_ACTIONS, Action, has_any, manageable_roles
-from opora.registry.choices import Role
+from opora.core.choices import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -14,12 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from opora.core.choices import ImportStatus
+from opora.core.choices import ImportStatus, Role
 from opora.core.imports.base import ImportOptions
 from opora.core.imports.readers import Table
 from opora.core.imports.services import run_import_now
 from opora.core.models import ImportUpload, Job
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Person
 
 pytestmark = pytest.mark.django_db

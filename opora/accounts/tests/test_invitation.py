@@ -15,9 +15,8 @@ from django.urls import reverse
 from opora.accounts import services
 from opora.accounts.models import Invitation
 from opora.accounts.tokens import InvitationTokenGenerator
-from opora.core.choices import TimelineVerb
+from opora.core.choices import Role, TimelineVerb
 from opora.core.models import TimelineEvent
-from opora.registry.choices import Role
 from opora.registry.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from opora.accounts.models import Invitation
-from opora.core.choices import TimelineVerb
+from opora.core.choices import Role, TimelineVerb
 from opora.core.models import TimelineEvent
-from opora.registry.choices import Role
 from opora.registry.models import Membership, Person
 from opora.registry.tests.factories import MembershipFactory, PersonFactory
 

@@ -8,15 +8,26 @@ import right); the presets are seen by everyone who may import. Nothing else rea
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from opora.core.access import Action, UserLike, get_for_user, own_organizations, restrict
-from opora.core.models import ImportMapping, ImportUpload
+from opora.core.models import ImportMapping, ImportUpload, Job
 
 
 def import_upload_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> ImportUpload:
     """The upload if it is the user's (see core/scoping.py); 404 for missing and forbidden."""
     return get_for_user(ImportUpload.objects.select_related("job"), user, pk, action)
+
+
+def import_upload_for_job(job: Job) -> ImportUpload:
+    """The upload an import job reads and saves, with the rights of the one who started the
+    job (its uploader: only they may see it)."""
+    return get_for_user(
+        ImportUpload.objects.select_related("uploaded_by", "job"),
+        job.created_by or AnonymousUser(),
+        job.params["upload_id"],
+    )
 
 
 def import_upload_list(user: UserLike, importer_key: str, limit: int = 10) -> list[ImportUpload]:

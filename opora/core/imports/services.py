@@ -9,7 +9,7 @@ background job, and every write is a short statement or transaction after the re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, Any, cast
 
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
@@ -34,12 +34,13 @@ from opora.core.imports.base import (
 )
 from opora.core.imports.limits import ReadLimits, check_size
 from opora.core.imports.readers import Table, TableFileError, read_table
+from opora.core.imports.selectors import import_upload_for_job
 from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start, jobs_reap
 from opora.core.models import ImportMapping, ImportUpload, Job
 from opora.core.uploads import display_name
 
-if TYPE_CHECKING:
-    from opora.registry.models import Organization
+# The owner of a saved mapping: an organisation of the registry (the core names no app's model).
+Organization = Any
 
 PREVIEW_ROWS = 20
 # Above this many rows the check of every row runs in the background job (with progress)
@@ -294,10 +295,15 @@ def _import_restart(job: Job) -> None:
     upload.save(update_fields=["status"])
 
 
+def _upload_done(upload: ImportUpload, *, row_count: int) -> None:
+    """The upload is saved: its rows are in Opora (inside the job's save step)."""
+    ImportUpload.objects.filter(pk=upload.pk).update(status=ImportStatus.DONE, row_count=row_count)
+
+
 @job_handler(IMPORT_JOB_KIND, on_failure=_import_failed, on_restart=_import_restart)
 def import_job(job: Job, reporter: JobReporter) -> JobSave:
     """Read and validate every row; the save step writes all rows or, on any error, none."""
-    upload = ImportUpload.objects.select_related("uploaded_by").get(pk=job.params["upload_id"])
+    upload = import_upload_for_job(job)
     importer = get_importer(upload.importer)
     user = upload.uploaded_by
     reporter.progress(2, _("Чтение файла"))
@@ -334,9 +340,7 @@ def import_job(job: Job, reporter: JobReporter) -> JobSave:
                 message=upload.original_name,
                 data={"job": job.pk},
             )
-        ImportUpload.objects.filter(pk=upload.pk).update(
-            status=ImportStatus.DONE, row_count=len(table.rows)
-        )
+        _upload_done(upload, row_count=len(table.rows))
         summary = importer.summary(validation, done=True)
         for line in summary:
             reporter.log(line)

@@ -1,4 +1,5 @@
-"""Template helpers: links to an object's history, Russian numbers, status badges."""
+"""Template helpers: links to an object's history, Russian numbers, academic years, status
+badges, the pager's links."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from typing import Any
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.http import QueryDict
 from django.urls import reverse
+
+from opora.core.dates import academic_year_label
 
 register = template.Library()
 
@@ -73,3 +77,18 @@ def bs(field: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, 0)
+
+
+@register.filter
+def academic_year(start_year: Any) -> str:
+    """2024 → «2024/25» (`opora.core.dates.academic_year_label`); nothing for no year."""
+    return academic_year_label(start_year)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: Any, number: Any, field: str = "") -> str:
+    """«?…&page=N»: the current query string (filters, tabs) with another page."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query[field or "page"] = str(number)
+    return "?" + query.urlencode()

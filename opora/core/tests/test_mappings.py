@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from opora.core.access import restrict
+from opora.core.choices import Role
 from opora.core.imports.services import import_upload_set_columns
 from opora.core.models import ImportMapping, ImportUpload
-from opora.registry.choices import Role
 from opora.registry.tests.factories import MembershipFactory
 from opora.results.presets import preset_get
 

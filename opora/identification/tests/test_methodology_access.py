@@ -12,11 +12,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from opora.core.choices import Role
 from opora.identification.choices import RunStatus
 from opora.identification.models import IdentificationRun, Methodology, MethodologyVersion
 from opora.identification.services import methodology_copy, run_approve, run_compute, run_send
 from opora.identification.tests.test_runs import fill
-from opora.registry.choices import Role
 from opora.registry.models import AcademicYear
 from opora.registry.tests.factories import MembershipFactory
 

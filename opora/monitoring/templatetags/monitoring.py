@@ -45,11 +45,3 @@ def light_badge(light: Any) -> str:
     return format_html(
         '<span class="badge text-bg-{} light-{}">{}</span>', BADGES[light], light.value, light.label
     )
-
-
-@register.filter
-def academic_year(year: int | None) -> str:
-    """2024 → «2024/25»."""
-    if year is None:
-        return ""
-    return f"{year}/{(int(year) + 1) % 100:02d}"

@@ -8,7 +8,8 @@ from typing import Any
 import factory
 from django.contrib.auth.models import User
 
-from opora.registry.choices import OrganizationKind, Role, SchoolType, TerritoryKind
+from opora.core.choices import Role
+from opora.registry.choices import OrganizationKind, SchoolType, TerritoryKind
 from opora.registry.models import (
     CuratorAssignment,
     Membership,

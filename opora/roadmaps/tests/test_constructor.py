@@ -11,7 +11,7 @@ from opora.identification.choices import RunStatus
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
 from opora.identification.services import base_methodology_install
 from opora.registry.models import Programme, ProgrammeSchool
-from opora.roadmaps.choices import MeasureTopic, RiskFactor, RoadmapKind
+from opora.roadmaps.choices import MeasureTopic, RoadmapKind
 from opora.roadmaps.constructor import (
     Selection,
     draft_from_measures,
@@ -20,6 +20,7 @@ from opora.roadmaps.constructor import (
 )
 from opora.roadmaps.library import MEASURES
 from opora.roadmaps.models import Activity, Roadmap
+from opora.surveys.choices import RiskFactor
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opora.core.choices import JobStatus
+from opora.core.dates import academic_years_between as academic_years
 from opora.core.periodic import periodic_run
 from opora.registry.models import Person, Programme, ProgrammeSchool
 from opora.roadmaps.choices import ActivityStatus, RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
-from opora.roadmaps.execution import academic_years, deadlines_generate
+from opora.roadmaps.execution import deadlines_generate
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, ReminderSent
 from opora.roadmaps.reminders import REMINDER_HOUR, reminders_send
 from opora.roadmaps.seeds import seed_template_draft

@@ -11,8 +11,9 @@ import re
 
 import pytest
 
-from opora.roadmaps.choices import MeasureTopic, RiskFactor
+from opora.roadmaps.choices import MeasureTopic
 from opora.roadmaps.library import MEASURES, PROBLEM_TYPES, SECTIONS, Measure, measures_for
+from opora.surveys.choices import RiskFactor
 
 BASELINE = [m for m in MEASURES if m.baseline]
 SECTION_INDEX = {section: index for index, section in enumerate(SECTIONS)}

@@ -7,9 +7,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from opora.core import dates
 from opora.identification.models import SchoolIdentification
 from opora.registry.demo import DEMO_PASSWORD
-from opora.registry.models import AcademicYear, Membership
+from opora.registry.models import Membership
 from opora.staff.choices import ItemStatus
 from opora.staff.models import (
     DevelopmentPlan,
@@ -59,7 +60,7 @@ def test_demo_staff_covers_listed_schools_with_plausible_figures(demo: None) -> 
     # The demo teacher's own record, with a plan.
     own = Teacher.objects.get(person__user__username="teacher")
     assert own.school == home
-    plan = DevelopmentPlan.objects.get(teacher=own, start_year=AcademicYear.start_year_for(today))
+    plan = DevelopmentPlan.objects.get(teacher=own, start_year=dates.academic_year_of(today))
     statuses = {(i.status, i.due_on < today) for i in plan.items.all()}
     assert (ItemStatus.DONE, True) in statuses or (ItemStatus.DONE, False) in statuses
     assert (ItemStatus.PLANNED, True) in statuses  # overdue

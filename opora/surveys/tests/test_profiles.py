@@ -105,7 +105,7 @@ def test_the_profile_is_computed_from_groups_with_enough_answers(world, risk_rou
         assert factor not in b.levels
     rows = {r["factor"]: r for r in b.rows()}
     assert rows["special-needs"]["level"] is None and rows["equipment"]["level_label"] == "высокий"
-    assert risk_profile_latest(school=world.school_b) == b
+    assert risk_profile_latest(world.user("superuser"), world.school_b) == b
 
 
 def test_no_profile_without_enough_answers(world, risk_round):
@@ -157,7 +157,7 @@ def test_an_analyst_enters_or_corrects_a_profile(world, risk_round):
     }
     response = client.post(url, form)
     assert response.status_code == 302
-    profile = risk_profile_latest(school=world.school_a)
+    profile = risk_profile_latest(world.user("superuser"), world.school_a)
     assert profile.source == ProfileSource.ANALYST
     assert profile.levels == {"equipment": "high", "special-needs": "low"}
     assert (
@@ -183,4 +183,6 @@ def test_computing_one_schools_profile_from_its_card(world, risk_round):
     assert not RiskProfile.objects.exists()
     response = client.post(url, {"year": 2024}, follow=True)
     assert "Профиль рисков рассчитан по анкетам" in response.content.decode()
-    assert risk_profile_latest(school=world.school_a).computed_by == world.user("coordinator")
+    assert risk_profile_latest(world.user("superuser"), world.school_a).computed_by == world.user(
+        "coordinator"
+    )

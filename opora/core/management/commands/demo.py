@@ -6,8 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from opora.core.demo import demo_is_loaded, demo_run
-from opora.registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from opora.core.demo import demo_accounts, demo_is_loaded, demo_run
 
 
 class Command(BaseCommand):
@@ -36,8 +35,9 @@ class Command(BaseCommand):
         for line in context.summary:
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS("Демо-территория загружена."))
-        if options["no_accounts"]:
+        accounts = demo_accounts()
+        if options["no_accounts"] or accounts is None:
             return
-        self.stdout.write(f"Демо-учётные записи (пароль у всех: {DEMO_PASSWORD}):")
-        for username, role, description in DEMO_ACCOUNTS:
+        self.stdout.write(f"Демо-учётные записи (пароль у всех: {accounts.password}):")
+        for username, role, description in accounts.accounts:
             self.stdout.write(f"  {username:<12} {role} — {description}")

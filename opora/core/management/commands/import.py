@@ -8,13 +8,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opora.core import hooks
 from opora.core.access import Action, own_organizations
 from opora.core.commands import command_user
 from opora.core.imports.base import ImportOptions, UnknownSchools, get_importer, importers
 from opora.core.imports.readers import TableFileError, read_table
 from opora.core.imports.selectors import import_mappings_by_source, import_presets
 from opora.core.imports.services import run_import_now
-from opora.registry.models import Territory
 
 # Short names for the command line; the key is what the web wizard uses.
 ALIASES = {
@@ -95,7 +95,7 @@ class Command(BaseCommand):
             unknown = UnknownSchools.SKIP
         territory_id = None
         if options["territory"]:
-            territory = Territory.objects.filter(code=options["territory"]).first()
+            territory = hooks.territory_by_code.call(user, options["territory"])
             if territory is None:
                 raise CommandError(f"Территории с кодом «{options['territory']}» нет.")
             territory_id = territory.pk

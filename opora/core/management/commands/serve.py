@@ -13,7 +13,6 @@ killed outright (SIGKILL), so no orphaned server keeps the port.
 
 from __future__ import annotations
 
-import importlib
 import os
 import signal
 import socket
@@ -22,12 +21,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from opora.core.demo import demo_accounts
 
 # How long a stopping worker may take to finish the job it is running before it is killed.
 WORKER_STOP_TIMEOUT = 30
@@ -275,16 +275,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Опора запущена: http://{shown_host}:{port}"))
         if host in ("0.0.0.0", "::"):
             self.stdout.write("Сервер открыт для сети: доступен по адресам этой машины.")
-        demo: ModuleType | None
-        try:
-            demo = importlib.import_module("opora.registry.demo")
-        except ImportError:
-            demo = None
-        accounts = getattr(demo, "DEMO_ACCOUNTS", [])
-        if accounts:
-            password = getattr(demo, "DEMO_PASSWORD", "demo12345")
-            self.stdout.write(f"Демо-учётные записи (пароль у всех: {password}):")
-            for username, role, description in accounts:
+        demo = demo_accounts()
+        if demo is not None and demo.accounts:
+            self.stdout.write(f"Демо-учётные записи (пароль у всех: {demo.password}):")
+            for username, role, description in demo.accounts:
                 self.stdout.write(f"  {username:<12} {role} — {description}")
         self.stdout.write("Остановить: Ctrl-C")
         self.stdout.write("")

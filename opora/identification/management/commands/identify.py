@@ -15,8 +15,8 @@ from opora.identification import selectors
 from opora.identification.exports import export_csv, export_xlsx
 from opora.identification.forms import version_label
 from opora.identification.methodology import BASE_METHODOLOGY_NAME, MethodologyError
-from opora.identification.models import IdentificationRun, MethodologyVersion
-from opora.identification.services import methodology_params, run_compute
+from opora.identification.models import MethodologyVersion
+from opora.identification.services import methodology_params, run_compute_now
 from opora.registry.models import Territory
 
 
@@ -47,15 +47,12 @@ class Command(BaseCommand):
         except MethodologyError as exc:
             raise CommandError("Методика не годится: " + "; ".join(exc.problems)) from exc
         territory = self._territory(user, options["territory"])
-        run = IdentificationRun.objects.create(
-            territory=territory, year=options["year"], version=version, created_by=user
-        )
         try:
-            outcome = run_compute(run)
+            run, outcome = run_compute_now(
+                territory=territory, year=options["year"], version=version, user=user
+            )
         except (JobError, ValidationError) as exc:
-            run.delete()
             raise CommandError(str(exc)) from exc
-        run.refresh_from_db()
         s = run.summary
         self.stdout.write(
             f"Список {run.year} г., {territory.name}, «{methodology.name}» "
@@ -79,9 +76,7 @@ class Command(BaseCommand):
                 f"  регрессия результатов на контекст: наклон {fit.slope:.3f}, школ {fit.schools}"
             )
         if export is not None:
-            items = run.schools.select_related("school__territory").order_by(
-                "results_index", "school__short_name"
-            )
+            items = selectors.run_schools(run, user)
             writer = export_xlsx if export.suffix.lower() == ".xlsx" else export_csv
             export.write_bytes(writer(run, items))
             self.stdout.write(f"  выгружено: {export}")

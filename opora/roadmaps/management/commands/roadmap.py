@@ -7,21 +7,26 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
 from opora.core.choices import TimelineVerb
 from opora.core.commands import command_user
 from opora.core.imports.limits import ReadLimits, TableFileError, check_size
-from opora.registry.models import Organization, Programme
 from opora.roadmaps.choices import RoadmapKind
 from opora.roadmaps.drafts import DraftRoadmap
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
-from opora.roadmaps.models import Roadmap
 from opora.roadmaps.readers import ReadError, read_document
 from opora.roadmaps.recognize import recognize
 from opora.roadmaps.schedule import describe, parse_schedule
-from opora.roadmaps.selectors import roadmap_export_draft
+from opora.roadmaps.selectors import (
+    programme_for_roadmaps,
+    roadmap_export_draft,
+    roadmap_get,
+    roadmap_schools,
+)
 from opora.roadmaps.services import roadmap_create
 
 
@@ -49,6 +54,7 @@ class Command(BaseCommand):
         write = actions.add_parser("export", help="выгрузить дорожную карту в .docx/.pdf/.xlsx")
         write.add_argument("id", type=int, help="номер дорожной карты")
         write.add_argument("--format", choices=sorted(EXPORTS), required=True)
+        write.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
         write.add_argument(
             "-o",
             "--output",
@@ -58,7 +64,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
-            self.export(options["id"], options["format"], options["output"])
+            user = command_user(options["user"])
+            self.export(user, options["id"], options["format"], options["output"])
             return
         draft = self.recognize_file(options["file"], options["json"])
         if options["dry_run"] or not options["programme"]:
@@ -68,16 +75,25 @@ class Command(BaseCommand):
         self.save(draft, options)
 
     def save(self, draft: DraftRoadmap, options: dict[str, Any]) -> None:
-        programme = Programme.objects.filter(pk=options["programme"]).first()
-        if programme is None:
-            raise CommandError(f"Программы № {options['programme']} нет.")
+        user = command_user(options["user"])
+        # The same rights as the web form: a programme the user may add roadmaps to, a
+        # school of it the user may change.
+        try:
+            programme = programme_for_roadmaps(user, options["programme"])
+        except Http404 as exc:
+            raise CommandError(
+                f"Программы № {options['programme']} нет среди тех, куда пользователь "
+                f"«{user.username}» может добавить дорожную карту."
+            ) from exc
         school = None
         if options["school"]:
-            school = Organization.objects.filter(code=options["school"]).first()
+            school = roadmap_schools(user, programme).filter(code=options["school"]).first()
             if school is None:
-                raise CommandError(f"Школы с кодом {options['school']} нет.")
+                raise CommandError(
+                    f"Школы с кодом {options['school']} нет среди школ программы, которые "
+                    f"пользователь «{user.username}» может изменять."
+                )
         default = RoadmapKind.TRANSITION if school else RoadmapKind.MUNICIPAL
-        user = command_user(options["user"])
         try:
             roadmap = roadmap_create(
                 programme=programme,
@@ -92,10 +108,13 @@ class Command(BaseCommand):
             raise CommandError("Не сохранено: " + "; ".join(exc.messages)) from exc
         self.stdout.write(f"Сохранено: дорожная карта № {roadmap.pk} «{roadmap.title}»")
 
-    def export(self, pk: int, fmt: str, output: Path | None) -> None:
-        roadmap = Roadmap.objects.filter(pk=pk).select_related("programme__owner").first()
-        if roadmap is None:
-            raise CommandError(f"Дорожной карты № {pk} нет.")
+    def export(self, user: User, pk: int, fmt: str, output: Path | None) -> None:
+        try:
+            roadmap = roadmap_get(user, pk)
+        except Http404 as exc:
+            raise CommandError(
+                f"Дорожной карты № {pk} нет среди доступных пользователю «{user.username}»."
+            ) from exc
         export, _content_type = EXPORTS[fmt]
         try:
             data = export(roadmap_export_draft(roadmap))
