@@ -319,6 +319,8 @@ REST_FRAMEWORK = {
     # per client address (opora.core.web.client_ip).
     "DEFAULT_THROTTLE_CLASSES": ["opora.core.api.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="60/minute")},
+    # Missing and forbidden objects alike answer a Russian «Не найдено.».
+    "EXCEPTION_HANDLER": "opora.core.api.exception_handler",
 }
 OPORA_API_MAX_PAGE_SIZE = env.int("OPORA_API_MAX_PAGE_SIZE", default=500)
 SPECTACULAR_SETTINGS = {

@@ -12,12 +12,11 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -259,11 +258,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """
 
     def get_object(self) -> Any:
-        try:
-            obj = super().get_object()
-        except Http404 as exc:
-            # DRF would pass on Django's English "No Organization matches the given query."
-            raise NotFound() from exc
+        obj = super().get_object()  # missing: «Не найдено.» (opora.core.api.exception_handler)
         if self.action in WRITE_ACTIONS and not permits(self.request.user, obj, Action.CHANGE):
             raise PermissionDenied(_("Нет прав на изменение «%s».") % obj)
         return obj

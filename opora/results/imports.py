@@ -492,29 +492,47 @@ def save_schools_and_years(validation: ResultsValidation) -> dict[str, int]:
             ignore_conflicts=True,
         )
     if validation.new_schools:
-        places: dict[tuple[Any, ...], Territory] = {}
-        new = []
+        # Territories found or made once per file, not once per school: a national file names
+        # thousands of schools in a few hundred places.
+        base = (
+            Territory.objects.get(pk=validation.base_territory_id)
+            if validation.base_territory_id is not None
+            else None
+        )
+        roots: dict[tuple[Any, ...], Territory] = {}
+        chains: list[tuple[NewSchoolDraft, Territory, tuple[Place, ...]]] = []
         for draft in validation.new_schools.values():
-            if validation.base_territory_id is not None:
-                territory = Territory.objects.get(pk=validation.base_territory_id)
-            else:
-                territory = root_get_or_create(*draft.places[0])
-                draft.places = draft.places[1:]
-            for depth in range(1, len(draft.places) + 1):
-                path = (territory.path, *draft.places[:depth])
-                if path not in places:
-                    name, kind, code = draft.places[depth - 1]
-                    places[path] = territory_child_get_or_create(territory, name, kind, code)
-                territory = places[path]
-            new.append(
-                NewSchool(
-                    code=draft.code,
-                    name=draft.name,
-                    territory=territory,
-                    ownership=draft.ownership,
-                    locality=draft.locality,
-                )
+            if base is not None:
+                chains.append((draft, base, draft.places))
+                continue
+            root = tuple(draft.places[0])
+            if root not in roots:
+                roots[root] = root_get_or_create(*root)
+            chains.append((draft, roots[root], draft.places[1:]))
+        # Made level by level in name order: the tree keeps siblings sorted by name, and a
+        # child added after all its siblings moves none of them (in file order, each new
+        # commune of a region would renumber the ones after it).
+        wanted = {
+            (top.path, *below[:depth])
+            for _draft, top, below in chains
+            for depth in range(1, len(below) + 1)
+        }
+        tops = {top.path: top for _draft, top, _below in chains}
+        places: dict[tuple[Any, ...], Territory] = {}
+        for path in sorted(wanted, key=lambda p: (len(p), [place[0] for place in p[1:]])):
+            parent = tops[path[0]] if len(path) == 2 else places[path[:-1]]
+            name, kind, code = path[-1]
+            places[path] = territory_child_get_or_create(parent, name, kind, code)
+        new = [
+            NewSchool(
+                code=draft.code,
+                name=draft.name,
+                territory=places[(top.path, *below)] if below else top,
+                ownership=draft.ownership,
+                locality=draft.locality,
             )
+            for draft, top, below in chains
+        ]
         schools_bulk_create(new)
     codes = {r.key[0] for r in validation.records} | {r.key[0] for r in validation.context_records}
     return dict(Organization.objects.filter(code__in=codes).values_list("code", "pk"))

@@ -97,3 +97,21 @@ def test_pages_walk_the_whole_list(world, run, settings):
         seen += [row["code"] for row in body["results"]]
         url = body["next"]
     assert len(seen) == len(set(seen)) == body["count"] == 8  # SCH-A, SCH-B and six more
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/identification-runs/999999/",
+        "/api/identification-runs/999999/schools/",
+        "/api/methodologies/999999/",
+        "/api/schools/999999/",
+        "/api/organizations/999999/",
+    ],
+)
+def test_a_missing_object_is_a_russian_404_naming_no_model(world, url):
+    client = APIClient()
+    client.force_authenticate(world.user("coordinator"))
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Не найдено."}

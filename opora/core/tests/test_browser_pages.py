@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.live_server_helper import LiveServer
 
+from opora.conftest import demo_loaded
 from opora.core.tests.browser_checks import (
     AXE_VERSION,
     PHONE,
@@ -55,13 +55,12 @@ def _paths() -> dict[str, str]:
     from django.contrib.auth.models import User
     from django.contrib.contenttypes.models import ContentType
 
-    from opora.core.choices import JobStatus
+    from opora.core.choices import JobStatus, Role
     from opora.core.dates import today
     from opora.core.models import Job
     from opora.identification.models import IdentificationRun, Methodology
     from opora.monitoring import services as monitoring
     from opora.monitoring.choices import CheckpointKind
-    from opora.registry.choices import Role
     from opora.registry.models import CuratorAssignment, Organization, Person, Programme
     from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
     from opora.roadmaps.models import Activity, Roadmap
@@ -185,8 +184,7 @@ def demo_site(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
         # The markup is the same on every database; loading the demo again would only add
         # minutes to the PostgreSQL run.
         pytest.skip("вёрстка и доступность проверяются на SQLite")
-    with django_db_blocker.unblock():
-        call_command("demo", verbosity=0)
+    with demo_loaded(django_db_blocker), django_db_blocker.unblock():
         paths = _paths()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
@@ -195,7 +193,6 @@ def demo_site(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
 
 
 def _context(browser: Any, **options: Any) -> Any:
