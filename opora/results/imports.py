@@ -499,13 +499,13 @@ def save_schools_and_years(validation: ResultsValidation) -> dict[str, int]:
             if validation.base_territory_id is not None
             else None
         )
-        roots: dict[tuple[Any, ...], Territory] = {}
+        roots: dict[Place, Territory] = {}
         chains: list[tuple[NewSchoolDraft, Territory, tuple[Place, ...]]] = []
         for draft in validation.new_schools.values():
             if base is not None:
                 chains.append((draft, base, draft.places))
                 continue
-            root = tuple(draft.places[0])
+            root = draft.places[0]
             if root not in roots:
                 roots[root] = root_get_or_create(*root)
             chains.append((draft, roots[root], draft.places[1:]))
