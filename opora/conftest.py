@@ -166,76 +166,150 @@ def password() -> str:
     return PASSWORD
 
 
-class _DemoSnapshots:
-    """On the in-memory SQLite of a test worker, the demo is loaded once and copied: the first
-    module that needs it loads it and keeps a copy; every later module copies it in instead
-    of loading the demo again (half a minute each). The database as it was before is copied
-    aside and back afterwards (SQLite's backup API, milliseconds either way)."""
+class _SqliteCopies:
+    """Copies of the in-memory SQLite database of a test worker, by SQLite's backup API
+    (milliseconds)."""
 
-    demo: Any = None
-    before: Any = None
+    def __init__(self) -> None:
+        self.copies: dict[str, Any] = {}
 
-    @staticmethod
-    def applies() -> bool:
+    def save(self, name: str) -> None:
+        import sqlite3
+
         from django.db import connection
 
-        return connection.vendor == "sqlite" and connection.is_in_memory_db()
+        connection.ensure_connection()
+        copy = self.copies.get(name) or sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        self.copies[name] = copy
+
+    def restore(self, name: str) -> None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        self.copies[name].backup(connection.connection)
+
+
+class _PostgresCopies:
+    """Copies of a worker's PostgreSQL test database as template databases: `CREATE DATABASE
+    … TEMPLATE` copies one in a second or two, where loading the demo takes most of a
+    minute. The copies are dropped when the worker ends."""
+
+    def __init__(self) -> None:
+        import atexit
+
+        from django.db import connection
+
+        self.database = connection.settings_dict["NAME"]
+        self.made: set[str] = set()
+        atexit.register(self.drop_all)
+
+    def _run(self, *statements: str) -> None:
+        import psycopg
+        from django.db import connection
+
+        connection.close()  # a database being copied or replaced must have no session
+        settings = connection.settings_dict
+        with psycopg.connect(
+            dbname="postgres",
+            user=settings["USER"] or None,
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+            autocommit=True,
+        ) as admin:
+            for statement in statements:
+                admin.execute(statement)
+
+    def _name(self, name: str) -> str:
+        return f"{self.database}_{name}"
+
+    def save(self, name: str) -> None:
+        copy = self._name(name)
+        self._run(
+            f'DROP DATABASE IF EXISTS "{copy}"',
+            f'CREATE DATABASE "{copy}" TEMPLATE "{self.database}"',
+        )
+        self.made.add(copy)
+
+    def restore(self, name: str) -> None:
+        self._run(
+            f'DROP DATABASE "{self.database}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.database}" TEMPLATE "{self._name(name)}"',
+        )
+
+    def drop_all(self) -> None:
+        if self.made:
+            self._run(*(f'DROP DATABASE IF EXISTS "{copy}"' for copy in self.made))
+            self.made.clear()
+
+
+class _DemoSnapshots:
+    """The demo is loaded once per test worker and copied: the first module that needs it
+    loads it and keeps a copy; every later module copies it in instead of loading the demo
+    again (half a minute or more each). The database as it was before is copied aside and
+    back afterwards. SQLite in memory and PostgreSQL each have their way of copying."""
+
+    copies: _SqliteCopies | _PostgresCopies | None = None
+    demo_saved = False
+
+    @classmethod
+    def _copies(cls) -> _SqliteCopies | _PostgresCopies:
+        from django.db import connection
+
+        if cls.copies is None:
+            if connection.vendor == "postgresql":
+                cls.copies = _PostgresCopies()
+            elif connection.vendor == "sqlite" and connection.is_in_memory_db():
+                cls.copies = _SqliteCopies()
+            else:
+                raise RuntimeError(f"нет способа копировать базу {connection.vendor}")
+        return cls.copies
 
     @staticmethod
-    def _copy(source: Any, target: Any) -> None:
+    def _forget_cached_rows() -> None:
         from django.contrib.contenttypes.models import ContentType
 
-        source.backup(target)
-        # Content types are cached by id, and the copy may number them differently (a flush
+        # Content types are cached by id, and a copy may number them differently (a flush
         # by a transactional test re-creates them).
         ContentType.objects.clear_cache()
 
     @classmethod
     def load(cls) -> None:
-        import sqlite3
-
         from django.core.management import call_command
         from django.db import connection
 
-        connection.ensure_connection()
-        cls.before = sqlite3.connect(":memory:", check_same_thread=False)
-        cls._copy(connection.connection, cls.before)
-        if cls.demo is None:
-            call_command("demo", verbosity=0)
-            cls.demo = sqlite3.connect(":memory:", check_same_thread=False)
-            cls._copy(connection.connection, cls.demo)
+        copies = cls._copies()
+        copies.save("before")
+        if cls.demo_saved:
+            copies.restore("demo")
         else:
-            cls._copy(cls.demo, connection.connection)
+            call_command("demo", verbosity=0)
+            if connection.vendor == "postgresql":
+                # The planner must know the tables are no longer empty; the statistics
+                # travel with the copies.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            copies.save("demo")
+            cls.demo_saved = True
+        cls._forget_cached_rows()
 
     @classmethod
     def unload(cls) -> None:
-        from django.db import connection
-
-        connection.ensure_connection()
-        cls._copy(cls.before, connection.connection)
-        cls.before.close()
-        cls.before = None
+        cls._copies().restore("before")
+        cls._forget_cached_rows()
 
 
 @contextmanager
 def demo_loaded(django_db_blocker: Any) -> Iterator[None]:
     """The demo territory in the test database for the block, committed (a live server's
-    threads see it); the database is empty again after it."""
-    from django.core.management import call_command
-
+    threads see it); the database is as before after it."""
     with django_db_blocker.unblock():
-        if _DemoSnapshots.applies():
-            try:
-                _DemoSnapshots.load()
-                yield
-            finally:
-                _DemoSnapshots.unload()
-        else:
-            try:
-                call_command("demo", verbosity=0)
-                yield
-            finally:
-                call_command("flush", interactive=False, verbosity=0)
+        try:
+            _DemoSnapshots.load()
+            yield
+        finally:
+            _DemoSnapshots.unload()
 
 
 @pytest.fixture(scope="module")
@@ -244,28 +318,8 @@ def demo_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
 
     Each test still runs in its own transaction (pytest-django's `db`), rolled back, so what
     one test changes the next does not see."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    if _DemoSnapshots.applies():
-        with demo_loaded(django_db_blocker):
-            yield
-        return
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("demo", verbosity=0)
-            if connection.vendor == "postgresql":
-                # The planner must know the tables are no longer empty (autovacuum may have
-                # analysed them empty, and never sees these uncommitted rows): without it a
-                # join over the demo's thousands of rows can run for minutes.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with demo_loaded(django_db_blocker):
+        yield
 
 
 @pytest.fixture

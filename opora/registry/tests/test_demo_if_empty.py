@@ -4,6 +4,7 @@ own, since the other demo tests share one loaded demo)."""
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from opora.registry.models import (
     CuratorAssignment,
@@ -23,6 +24,11 @@ def _counts() -> dict[str, int]:
 
 
 def test_demo_if_empty_loads_once_and_a_second_load_is_refused(db: None) -> None:
+    if connection.vendor == "postgresql":
+        # What is tested is the command's choice, the same on every database; the demo's
+        # loading on PostgreSQL is tested by every module that uses it (conftest's
+        # `demo_module`), and a second full load here would add most of a minute.
+        pytest.skip("выбор команды одинаков на всех базах; демо на PostgreSQL грузит demo_module")
     call_command("demo", "--if-empty", verbosity=0)
     counts = _counts()
     assert counts["Organization"] > 150
