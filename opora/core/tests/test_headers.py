@@ -181,4 +181,5 @@ def test_without_secure_cookies_plain_http_still_works(tmp_path):
         ],
         variables,
     )
-    assert shown.stdout.strip().splitlines()[-1] == "False 0 False None"
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "False 0 False None", shown.stderr
