@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "opora.roadmaps",
     "opora.staff",
     "opora.surveys",
+    "opora.support",
     "opora.monitoring",
     "opora.accounts",
 ]
