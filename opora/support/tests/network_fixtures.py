@@ -16,7 +16,7 @@ from opora.identification.models import (
     MethodologyVersion,
     SchoolIdentification,
 )
-from opora.registry.models import Membership, Organization, Person
+from opora.registry.models import Membership, Organization
 from opora.registry.tests.factories import PersonFactory, SchoolFactory
 from opora.results.models import ContextIndicator, ContextValue
 from opora.support.models import MentorPair
@@ -24,7 +24,7 @@ from opora.support.models import MentorPair
 INDICATORS = ("low-income", "risk-families")
 
 
-def curator(world: Any, last_name: str = "Кураторова", email: str = "") -> Person:
+def curator(world: Any, last_name: str = "Кураторова", email: str = "") -> Any:
     """A curator of the world's methodical centre."""
     person = PersonFactory(last_name=last_name, first_name="Анна", middle_name="Сергеевна")
     if email:
@@ -79,5 +79,5 @@ def approved_run(world: Any, rows: list[dict[str, Any]], *, territory: Any = Non
     return run
 
 
-def school(world: Any, name: str, territory: Any = None) -> Organization:
+def school(world: Any, name: str, territory: Any = None) -> Any:
     return SchoolFactory(short_name=name, name=name, territory=territory or world.north)
