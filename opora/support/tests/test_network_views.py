@@ -3,6 +3,8 @@ that may and the roles that may not."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -229,7 +231,7 @@ def test_pair_end_button(world):
 
 @pytest.fixture
 def agreement(world):
-    partner = OrganizationFactory(
+    partner: Any = OrganizationFactory(
         short_name="Театр юного зрителя",
         name="Театр юного зрителя",
         territory=world.city,
