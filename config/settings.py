@@ -357,5 +357,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Not axes' banner on every command; its warnings about failed logins stay.
         "axes.apps": {"level": "WARNING"},
+        # Not fontTools' report of every font it subsets for a PDF (dozens of lines a file).
+        "fontTools": {"level": "WARNING"},
     },
 }
