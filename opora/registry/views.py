@@ -20,6 +20,7 @@ from opora.core.web import errors_to_form, table_configure
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
 from opora.registry.forms import (
+    NON_SCHOOL_KINDS,
     NonSchoolOrganizationForm,
     OrganizationCreateForm,
     OrganizationForm,
@@ -212,7 +213,10 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     """A department of education, methodical centre or partner on a territory in reach."""
     if not selectors.creatable_territories(request.user).exists():
         raise Http404
-    form = OrganizationCreateForm(request.POST or None, user=request.user)
+    # «Добавить организацию-партнёра» (the support network's pages) opens with the kind chosen.
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind} if kind in dict(NON_SCHOOL_KINDS) else {}
+    form = OrganizationCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         try:

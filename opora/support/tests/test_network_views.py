@@ -388,3 +388,10 @@ def test_import_reports_every_bad_row_and_saves_nothing(world):
 def test_import_is_offered_to_coordinators(world, persona, status):
     url = reverse("core:import", args=["support.curators"])
     assert world.client(persona).get(url).status_code == status
+
+
+def test_add_partner_opens_with_the_kind_chosen(world):
+    url = reverse("registry:organization-create") + "?kind=partner"
+    html = world.client("coordinator").get(url).content.decode()
+    assert '<option value="partner" selected>' in html
+    assert world.client("director_a").get(url).status_code == 404
