@@ -294,6 +294,12 @@ OPORA_JOB_LEASE_SECONDS = env.int("OPORA_JOB_LEASE_SECONDS", default=300)
 # A roadmap's import preview posts about eight fields a row; Django's default of 1,000
 # refused a roadmap of some 120 activities. The memory bound above still caps a request.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# Mentor schools (opora.support): how many schools one mentor works with at once; how much
+# higher (in the identification's standard units) a candidate's results index must be to
+# count as clearly better; what a candidate from another municipality adds to its distance.
+OPORA_MENTOR_MAX_PAIRS = env.int("OPORA_MENTOR_MAX_PAIRS", default=3)
+OPORA_MENTOR_RESULTS_GAP = env.float("OPORA_MENTOR_RESULTS_GAP", default=0.5)
+OPORA_MENTOR_MUNICIPALITY_PENALTY = env.float("OPORA_MENTOR_MUNICIPALITY_PENALTY", default=0.5)
 
 TASKS = {
     "default": {
@@ -351,5 +357,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Not axes' banner on every command; its warnings about failed logins stay.
         "axes.apps": {"level": "WARNING"},
+        # Not fontTools' report of every font it subsets for a PDF (dozens of lines a file).
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,7 +1,8 @@
 """Sections later capabilities add to the school card and the programme page without the
 registry knowing them.
 
-An app registers `@card_section("school", order)` (or "programme") functions; each returns
+An app registers `@card_section("school", order)` (or "programme", or "organization" for the
+page of an organisation other than a school) functions; each returns
 the HTML of its part of the page for this user, or "" when it has nothing to show.
 """
 
@@ -13,9 +14,13 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-CardKind = Literal["school", "programme"]
+CardKind = Literal["school", "programme", "organization"]
 CardSection = Callable[[HttpRequest, Any], str]
-_SECTIONS: dict[str, list[tuple[int, CardSection]]] = {"school": [], "programme": []}
+_SECTIONS: dict[str, list[tuple[int, CardSection]]] = {
+    "school": [],
+    "programme": [],
+    "organization": [],
+}
 
 
 def card_section(kind: CardKind, order: int) -> Callable[[CardSection], CardSection]:

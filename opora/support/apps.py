@@ -9,7 +9,10 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.support import models
+        from opora.core import hooks
+        from opora.core.audit import history_field_display
+        from opora.support import imports, models, scoping, selectors, views  # noqa: F401
+        from opora.support.choices import MentorArea
 
         for model in (
             models.NetworkAgreement,
@@ -21,3 +24,7 @@ class SupportConfig(AppConfig):
             models.Escalation,
         ):
             auditlog.register(model)
+        # --- network ---
+        # The school list and card show each school's mentor (the registry cannot import us).
+        hooks.school_mentors.provide(selectors.school_mentor_links)
+        history_field_display(models.MentorPair, "areas", values=MentorArea.choices)

@@ -1,0 +1,29 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from opora.support import views
+
+app_name = "support"
+
+urlpatterns = [
+    # --- network ---
+    path("", views.index, name="index"),
+    path("curators/", views.curators, name="curators"),
+    path("curators/<int:pk>/end/", views.curator_assignment_end, name="curator-assignment-end"),
+    path("mentors/", views.mentors, name="mentors"),
+    path("mentors/<int:pk>/end/", views.mentor_pair_end, name="mentor-pair-end"),
+    path("schools/<int:school_pk>/mentors/", views.mentor_recommend, name="mentor-recommend"),
+    path(
+        "schools/<int:school_pk>/mentors/new/", views.mentor_pair_create, name="mentor-pair-create"
+    ),
+    path("agreements/", views.agreements, name="agreements"),
+    path("agreements/new/", views.agreement_create, name="agreement-create"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement-edit"),
+    path("agreements/<int:pk>/file/", views.agreement_file, name="agreement-file"),
+    # Sections other parts of the support app fill; the landing links to them already.
+    path("visits/", views.upcoming, {"title": _("Выезды")}, name="visits"),
+    path("recommendations/", views.upcoming, {"title": _("Рекомендации")}, name="recommendations"),
+    path("consultations/", views.upcoming, {"title": _("Консультации")}, name="consultations"),
+    path("engagement/", views.upcoming, {"title": _("Вовлечённость")}, name="engagement"),
+]
