@@ -21,3 +21,11 @@ class SupportConfig(AppConfig):
             models.Escalation,
         ):
             auditlog.register(model)
+
+        # --- engagement ---
+        from opora.core.audit import history_field_display
+        from opora.support import scoping  # noqa: F401  (registers the scopers)
+
+        # The escalation's page shows its recorded reasons as sentences; in the history they
+        # would be a line of codes and figures.
+        history_field_display(models.Escalation, "reasons", hidden=True)
