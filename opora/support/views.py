@@ -352,6 +352,9 @@ def escalation_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 reply=form.cleaned_data["reply"],
             )
         except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # answered already
+                errors_to_messages(request, exc)
+                return redirect("support:escalation", escalation.pk)
             errors_to_form(form, exc)
         else:
             messages.success(request, _("Ответ записан, координатор получит письмо."))
