@@ -18,7 +18,6 @@ from opora.core.access import Action, UserLike, get_for_user, permits, reach, re
 from opora.core.choices import Role
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import (
-    CuratorAssignment,
     Membership,
     Organization,
     Person,
@@ -352,30 +351,30 @@ def director_emails(school: Organization) -> list[str]:
 # Indicators (monitoring's computations read these; aggregates, no rows) --------------------
 
 
-def support_indicator_counts(
-    *, school_ids: list[int], on_date: datetime.date
-) -> dict[str, dict[int, Any]]:
-    """Per school, on `on_date`: whether a curator and a mentor school are assigned then;
-    over the half-year before (`half_year_start`), the visits held and the recommendations
-    whose date passed with those done by it. One query per figure; monitoring's computations
-    turn them into values (`monitoring/computations.py`)."""
+def half_year_start(on_date: datetime.date) -> datetime.date:
+    """The day before the half-year that ends on `on_date` (182 days: a checkpoint in
+    January covers the autumn, one in June the spring)."""
+    return on_date - datetime.timedelta(days=182)
+
+
+def schools_with_mentor(*, school_ids: list[int], on_date: datetime.date) -> set[int]:
+    """Which of the schools have a mentor school on `on_date` (one query)."""
     current = Q(since__lte=on_date) & (Q(until__isnull=True) | Q(until__gte=on_date))
-    curated = set(
-        CuratorAssignment.objects.filter(current, school_id__in=school_ids).values_list(
-            "school_id", flat=True
-        )
-    )
-    mentored = set(
+    return set(
         MentorPair.objects.filter(current, school_id__in=school_ids).values_list(
             "school_id", flat=True
         )
     )
-    start = half_year_start(on_date)
-    visits = dict(
+
+
+def visits_held(*, school_ids: list[int], on_date: datetime.date) -> dict[int, int]:
+    """Visits held (closed as done) at each school in the half-year up to `on_date`; every
+    school is in the answer, with 0 when none was held (one query)."""
+    held = dict(
         Visit.objects.filter(
             school_id__in=school_ids,
             status=VisitStatus.DONE,
-            planned_on__gt=start,
+            planned_on__gt=half_year_start(on_date),
             planned_on__lte=on_date,
         )
         .values("school_id")
@@ -383,10 +382,19 @@ def support_indicator_counts(
         .values_list("school_id", "n")
         .order_by()
     )
-    # Due within the half-year and already past (one due today may still be done today).
-    due = (
+    return {s: held.get(s, 0) for s in school_ids}
+
+
+def recommendations_on_time(
+    *, school_ids: list[int], on_date: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """Per school: (done on time, due) over the recommendations whose date fell in the
+    half-year before `on_date` (a date of today may still be met, so it is left out;
+    withdrawn ones do not count). «On time» is done with `done_on` on or before `due_on`.
+    Schools with none due are absent (one query)."""
+    rows = (
         Recommendation.objects.filter(
-            school_id__in=school_ids, due_on__gt=start, due_on__lt=on_date
+            school_id__in=school_ids, due_on__gt=half_year_start(on_date), due_on__lt=on_date
         )
         .exclude(status=RecommendationStatus.WITHDRAWN)
         .values("school_id")
@@ -401,18 +409,7 @@ def support_indicator_counts(
                 ),
             ),
         )
-        .values_list("school_id", "due", "on_time")
+        .values_list("school_id", "on_time", "due")
         .order_by()
     )
-    return {
-        "curator": {s: s in curated for s in school_ids},
-        "mentor": {s: s in mentored for s in school_ids},
-        "visits": {s: visits.get(s, 0) for s in school_ids},
-        "recommendations_on_time": {s: (on_time, n) for s, n, on_time in due},
-    }
-
-
-def half_year_start(on_date: datetime.date) -> datetime.date:
-    """The day before the half-year that ends on `on_date` (182 days: a checkpoint in
-    January covers the autumn, one in June the spring)."""
-    return on_date - datetime.timedelta(days=182)
+    return {school: (on_time, due) for school, on_time, due in rows}
