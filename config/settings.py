@@ -345,6 +345,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several fields use (a consultation's preferred and
+    # scheduled form).
+    "ENUM_NAME_OVERRIDES": {"ConsultationFormEnum": "opora.support.choices.ConsultationForm"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
