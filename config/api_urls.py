@@ -12,7 +12,7 @@ from opora.registry.api import (
     SchoolViewSet,
     TerritoryViewSet,
 )
-from opora.support.api import CuratorAssignmentViewSet, MentorPairViewSet
+from opora.support.api import ConsultationViewSet, CuratorAssignmentViewSet, MentorPairViewSet
 
 router = DefaultRouter()
 router.register("territories", TerritoryViewSet, basename="territory")
@@ -23,6 +23,7 @@ router.register("identification-runs", IdentificationRunViewSet, basename="ident
 router.register("methodologies", MethodologyViewSet, basename="methodology")
 router.register("mentor-pairs", MentorPairViewSet, basename="mentor-pair")
 router.register("curator-assignments", CuratorAssignmentViewSet, basename="curator-assignment")
+router.register("consultations", ConsultationViewSet, basename="consultation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

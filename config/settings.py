@@ -291,6 +291,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # than this has lost its worker and is marked failed (it can be started again). On SQLite
 # the heartbeat waits while a job saves, so the lease must exceed the longest save.
 OPORA_JOB_LEASE_SECONDS = env.int("OPORA_JOB_LEASE_SECONDS", default=300)
+# Engagement of supported schools (opora.support, «Вовлечённость»): a school shows when it has
+# at least this many recommendations overdue, no roadmap report for this many days, or at
+# least this many visits refused within the last this many days.
+OPORA_ENGAGEMENT_OVERDUE_RECOMMENDATIONS = env.int(
+    "OPORA_ENGAGEMENT_OVERDUE_RECOMMENDATIONS", default=1
+)
+OPORA_ENGAGEMENT_REPORT_DAYS = env.int("OPORA_ENGAGEMENT_REPORT_DAYS", default=30)
+OPORA_ENGAGEMENT_REFUSED_VISITS = env.int("OPORA_ENGAGEMENT_REFUSED_VISITS", default=1)
+OPORA_ENGAGEMENT_REFUSED_DAYS = env.int("OPORA_ENGAGEMENT_REFUSED_DAYS", default=183)
 # A roadmap's import preview posts about eight fields a row; Django's default of 1,000
 # refused a roadmap of some 120 activities. The memory bound above still caps a request.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
@@ -342,6 +351,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several fields use (a consultation's preferred and
+    # scheduled form).
+    "ENUM_NAME_OVERRIDES": {"ConsultationFormEnum": "opora.support.choices.ConsultationForm"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

@@ -32,6 +32,9 @@ class TimelineVerb(models.TextChoices):
     ROLE_ENDED = "role_ended", _("Роль снята")
     DEACTIVATED = "deactivated", _("Учётная запись отключена")
     REACTIVATED = "reactivated", _("Учётная запись включена")
+    # Engagement of supported schools (opora.support), on the school's timeline.
+    ESCALATED = "escalated", _("Направлено обращение к директору")
+    ESCALATION_ANSWERED = "escalation_answered", _("Директор ответил на обращение")
 
 
 class ImportStatus(models.TextChoices):

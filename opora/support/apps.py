@@ -28,3 +28,8 @@ class SupportConfig(AppConfig):
         # The school list and card show each school's mentor (the registry cannot import us).
         hooks.school_mentors.provide(selectors.school_mentor_links)
         history_field_display(models.MentorPair, "areas", values=MentorArea.choices)
+
+        # --- engagement ---
+        # The escalation's page shows its recorded reasons as sentences; in the history they
+        # would be a line of codes and figures.
+        history_field_display(models.Escalation, "reasons", hidden=True)

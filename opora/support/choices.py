@@ -62,3 +62,14 @@ class ConsultationStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Назначена")
     ANSWERED = "answered", _("Дан ответ")
     CANCELLED = "cancelled", _("Отменена")
+
+
+# --- engagement ---
+
+
+class EngagementSignal(models.TextChoices):
+    """Why a supported school shows on the engagement page (docs/architecture.md, «Support»)."""
+
+    OVERDUE_RECOMMENDATIONS = "overdue_recommendations", _("Просрочены рекомендации")
+    NO_ROADMAP_REPORT = "no_roadmap_report", _("Нет отчётов по дорожной карте")
+    REFUSED_VISITS = "refused_visits", _("Отказы от выездов")

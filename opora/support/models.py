@@ -342,6 +342,10 @@ class Consultation(models.Model):
     )
     taken_at = models.DateTimeField(_("принята"), null=True, blank=True)
     scheduled_for = models.DateTimeField(_("назначена на"), null=True, blank=True)
+    # How the methodist holds it; the school's wish is `preferred_form`.
+    scheduled_form = models.CharField(
+        _("форма проведения"), max_length=16, choices=ConsultationForm.choices, blank=True
+    )
     answer = models.TextField(_("ответ"), blank=True)
     answered_at = models.DateTimeField(_("дан ответ"), null=True, blank=True)
 
@@ -377,6 +381,16 @@ class Escalation(models.Model):
     )
     created_at = models.DateTimeField(_("направлено"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("снято"), null=True, blank=True)
+    # The director's answer, which resolves it.
+    reply = models.TextField(_("ответ директора"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто ответил"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("обращение к директору")

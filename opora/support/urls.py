@@ -1,11 +1,11 @@
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 
 from opora.support import views
 
 app_name = "support"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     # --- network ---
     path("", views.index, name="index"),
     path("curators/", views.curators, name="curators"),
@@ -24,6 +24,27 @@ urlpatterns = [
     # Sections other parts of the support app fill; the landing links to them already.
     path("visits/", views.upcoming, {"title": _("Выезды")}, name="visits"),
     path("recommendations/", views.upcoming, {"title": _("Рекомендации")}, name="recommendations"),
-    path("consultations/", views.upcoming, {"title": _("Консультации")}, name="consultations"),
-    path("engagement/", views.upcoming, {"title": _("Вовлечённость")}, name="engagement"),
+]
+
+# --- engagement ---
+urlpatterns += [
+    path("consultations/", views.consultation_list, name="consultations"),
+    path("consultations/new/", views.consultation_new, name="consultation-new"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/take/", views.consultation_take, name="consultation-take"),
+    path(
+        "consultations/<int:pk>/schedule/",
+        views.consultation_schedule,
+        name="consultation-schedule",
+    ),
+    path("consultations/<int:pk>/answer/", views.consultation_answer, name="consultation-answer"),
+    path(
+        "consultations/<int:pk>/withdraw/",
+        views.consultation_withdraw,
+        name="consultation-withdraw",
+    ),
+    path("engagement/", views.engagement, name="engagement"),
+    path("engagement/<int:school_pk>/escalate/", views.escalation_new, name="escalation-new"),
+    path("escalations/<int:pk>/", views.escalation_detail, name="escalation"),
+    path("escalations/<int:pk>/answer/", views.escalation_answer, name="escalation-answer"),
 ]

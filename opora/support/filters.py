@@ -1,0 +1,54 @@
+"""Filters of the support network's lists (django-filter); choices are limited to what the
+user sees."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from opora.support import selectors
+from opora.support.choices import ConsultationStatus
+from opora.support.models import Consultation
+
+# --- engagement ---
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Состояние"), choices=ConsultationStatus.choices, empty_label=_("Все")
+    )
+    school = django_filters.ModelChoiceFilter(label=_("Школа"), queryset=None, empty_label=_("Все"))
+    methodist = django_filters.ModelChoiceFilter(
+        label=_("Методист"), queryset=None, empty_label=_("Все")
+    )
+    since = django_filters.DateFilter(
+        label=_("Запрошена с"), method="filter_since", widget=DATE_INPUT
+    )
+    until = django_filters.DateFilter(label=_("по"), method="filter_until", widget=DATE_INPUT)
+
+    class Meta:
+        model = Consultation
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, queryset: QuerySet[Consultation], **kwargs: Any) -> None:
+        super().__init__(*args, queryset=queryset, **kwargs)
+        # Only schools and methodists of the consultations the user sees.
+        self.filters["school"].queryset = selectors.consultation_filter_schools(queryset)
+        self.filters["methodist"].queryset = selectors.consultation_filter_methodists(queryset)
+
+    def filter_since(
+        self, qs: QuerySet[Consultation], name: str, value: datetime.date | None
+    ) -> QuerySet[Consultation]:
+        return qs.filter(requested_at__date__gte=value) if value else qs
+
+    def filter_until(
+        self, qs: QuerySet[Consultation], name: str, value: datetime.date | None
+    ) -> QuerySet[Consultation]:
+        return qs.filter(requested_at__date__lte=value) if value else qs
