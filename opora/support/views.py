@@ -95,6 +95,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "may_manage": selectors.network_may_manage(user),
             "may_recommend": selectors.recommender_may(user),
             "may_create_partner": registry_selectors.creatable_territories(user).exists(),
+            "may_consultations": selectors.consultation_may_view_any(user),
+            "may_engagement": selectors.engagement_may_view(user),
             "breadcrumbs": [{"title": _("Поддержка")}],
         },
     )
