@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -395,3 +396,17 @@ def test_add_partner_opens_with_the_kind_chosen(world):
     html = world.client("coordinator").get(url).content.decode()
     assert '<option value="partner" selected>' in html
     assert world.client("director_a").get(url).status_code == 404
+
+
+def test_agreement_history_shows_its_parties(world, agreement):
+    services.agreement_update(
+        user=world.user("coordinator"),
+        agreement=agreement,
+        draft=AgreementDraft(owner=world.department, subject="Театральные уроки", since=days(-10)),
+        parties=[*agreement.parties.all(), world.school_b],
+    )
+    kind = ContentType.objects.get_for_model(NetworkAgreement)
+    url = reverse("core:history", args=[kind.pk, agreement.pk])
+    html = world.client("coordinator").get(url).content.decode()
+    assert "Стороны" in html or "стороны" in html
+    assert "Гимназия № 2" in html
