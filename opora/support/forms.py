@@ -31,7 +31,10 @@ class CuratorChoiceField(forms.ModelChoiceField):
 
 class SchoolChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.short_name} ({obj.territory.name})"
+        label = f"{obj.short_name} ({obj.territory.name})"
+        if not getattr(obj, "has_curator", True):
+            label += str(_(" — без куратора"))
+        return label
 
 
 class CuratorAssignForm(RussianSelects, forms.Form):

@@ -410,3 +410,9 @@ def test_agreement_history_shows_its_parties(world, agreement):
     html = world.client("coordinator").get(url).content.decode()
     assert "Стороны" in html or "стороны" in html
     assert "Гимназия № 2" in html
+
+
+def test_schools_without_a_curator_are_marked_in_the_form(world):
+    html = world.client("coordinator").get(reverse("support:curators")).content.decode()
+    assert "Гимназия № 2 (Южный) — без куратора" in html
+    assert "СОШ № 1 (Северный)</option>" in html
