@@ -87,13 +87,13 @@ class MentorPairForm(RussianSelects, forms.Form):
     areas = forms.MultipleChoiceField(
         label=_("Направления работы"),
         choices=MentorArea.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
         label=_("Примечание"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     agreement = AgreementChoiceField(
-        label=_("Договор о сетевом взаимодействии"),
+        label=_("Записанный договор"),
         queryset=NetworkAgreement.objects.none(),
         required=False,
         empty_label=_("— без договора или новый (ниже) —"),

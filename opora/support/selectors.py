@@ -277,7 +277,7 @@ def agreement_owner_choices(user: UserLike) -> QuerySet[Organization]:
             kind__in=[OrganizationKind.EDUCATION_AUTHORITY, OrganizationKind.METHODICAL_CENTRE]
         )
         .filter(coordinator_reach(user).organization_q())
-        .order_by("short_name", "pk")
+        .order_by("kind", "short_name", "pk")
     )
 
 
