@@ -28,6 +28,8 @@ class SupportConfig(AppConfig):
         # The school list and card show each school's mentor (the registry cannot import us).
         hooks.school_mentors.provide(selectors.school_mentor_links)
         history_field_display(models.MentorPair, "areas", values=MentorArea.choices)
+        # Parties joining or leaving an agreement show in its own history.
+        auditlog.register(models.NetworkAgreement, m2m_fields={"parties"})
 
         # --- engagement ---
         # The escalation's page shows its recorded reasons as sentences; in the history they

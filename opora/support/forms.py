@@ -32,7 +32,10 @@ class CuratorChoiceField(forms.ModelChoiceField):
 
 class SchoolChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.short_name} ({obj.territory.name})"
+        label = f"{obj.short_name} ({obj.territory.name})"
+        if not getattr(obj, "has_curator", True):
+            label += str(_(" — без куратора"))
+        return label
 
 
 class CuratorAssignForm(RussianSelects, forms.Form):
@@ -85,13 +88,13 @@ class MentorPairForm(RussianSelects, forms.Form):
     areas = forms.MultipleChoiceField(
         label=_("Направления работы"),
         choices=MentorArea.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
         label=_("Примечание"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     agreement = AgreementChoiceField(
-        label=_("Договор о сетевом взаимодействии"),
+        label=_("Записанный договор"),
         queryset=NetworkAgreement.objects.none(),
         required=False,
         empty_label=_("— без договора или новый (ниже) —"),

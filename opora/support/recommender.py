@@ -345,6 +345,16 @@ def mentor_proposal(
                 values=[_value(x) for x in raw[row]],
             )
         )
+    # An indicator neither the school nor any candidate has a value of explains nothing.
+    keep = [
+        i
+        for i, value in enumerate(proposal.own_values)
+        if value is not None or any(c.values[i] is not None for c in proposal.candidates)
+    ]
+    proposal.indicators = [proposal.indicators[i] for i in keep]
+    proposal.own_values = [proposal.own_values[i] for i in keep]
+    for candidate in proposal.candidates:
+        candidate.values = [candidate.values[i] for i in keep]
     if not proposal.candidates:
         proposal.problem = _(
             "Подходящих школ не найдено: нет школ со сходным контекстом и заметно лучшими "

@@ -93,11 +93,16 @@ def recommender_may(user: UserLike, school: Organization | None = None) -> bool:
 
 
 def curator_school_choices(user: UserLike) -> QuerySet[Organization]:
-    """Schools whose curators `user` may place: those of their coordinator territory."""
+    """Schools whose curators `user` may place: those of their coordinator territory, each
+    with `has_curator` (a current assignment; one query)."""
+    current = CuratorAssignment.objects.filter(school=OuterRef("pk")).filter(
+        current_q(dates.today())
+    )
     return (
         Organization.objects.filter(kind=OrganizationKind.SCHOOL, is_active=True)
         .filter(coordinator_reach(user).organization_q())
         .select_related("territory")
+        .annotate(has_curator=Exists(current))
         .order_by("short_name", "pk")
     )
 
@@ -318,7 +323,7 @@ def agreement_owner_choices(user: UserLike) -> QuerySet[Organization]:
             kind__in=[OrganizationKind.EDUCATION_AUTHORITY, OrganizationKind.METHODICAL_CENTRE]
         )
         .filter(coordinator_reach(user).organization_q())
-        .order_by("short_name", "pk")
+        .order_by("kind", "short_name", "pk")
     )
 
 

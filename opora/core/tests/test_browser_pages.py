@@ -58,7 +58,7 @@ def _paths() -> dict[str, str]:
     from opora.core.choices import JobStatus, Role
     from opora.core.dates import today
     from opora.core.models import Job
-    from opora.identification.models import IdentificationRun, Methodology
+    from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
     from opora.monitoring import services as monitoring
     from opora.monitoring.choices import CheckpointKind
     from opora.registry.models import CuratorAssignment, Organization, Person, Programme
@@ -121,6 +121,8 @@ def _paths() -> dict[str, str]:
     teacher = plan.teacher
     school_type = ContentType.objects.get_for_model(Organization)
     person = Person.objects.get(user__username="staff")
+    listed = SchoolIdentification.objects.filter(run__status="approved", in_list=True).first()
+    assert listed is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -168,6 +170,10 @@ def _paths() -> dict[str, str]:
         "import": reverse("core:import", args=["registry.schools"]),
         "jobs": reverse("core:jobs"),
         "job": reverse("core:job", args=[job.pk]),
+        "support": reverse("support:index"),
+        "curators": reverse("support:curators"),
+        "agreements": reverse("support:agreements"),
+        "mentor_recommend": reverse("support:mentor-recommend", args=[listed.school_id]),
     }
 
 
@@ -222,12 +228,13 @@ ROLE_PAGES = {
     "coordinator": [
         "home", "schools", "school", "programme", "roadmap", "monitoring", "checkpoint",
         "identification", "run", "users", "person", "invite", "import", "jobs", "job",
-        "history", "survey_round", "error",
+        "history", "survey_round", "error", "support", "curators", "agreements",
+        "mentor_recommend",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",
         "deficit_map", "diagnostics", "teachers", "plans", "plan", "surveys",
-        "survey_results", "history",
+        "survey_results", "history", "mentor_recommend",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
@@ -236,6 +243,7 @@ ROLE_PAGES = {
     "director": [
         "home", "school", "programme", "roadmap", "report", "form", "monitoring_school",
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
+        "support",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -408,3 +409,23 @@ def test_add_partner_opens_with_the_kind_chosen(world):
     html = world.client("coordinator").get(url).content.decode()
     assert '<option value="partner" selected>' in html
     assert world.client("director_a").get(url).status_code == 404
+
+
+def test_agreement_history_shows_its_parties(world, agreement):
+    services.agreement_update(
+        user=world.user("coordinator"),
+        agreement=agreement,
+        draft=AgreementDraft(owner=world.department, subject="Театральные уроки", since=days(-10)),
+        parties=[*agreement.parties.all(), world.school_b],
+    )
+    kind = ContentType.objects.get_for_model(NetworkAgreement)
+    url = reverse("core:history", args=[kind.pk, agreement.pk])
+    html = world.client("coordinator").get(url).content.decode()
+    assert "Стороны" in html or "стороны" in html
+    assert "Гимназия № 2" in html
+
+
+def test_schools_without_a_curator_are_marked_in_the_form(world):
+    html = world.client("coordinator").get(reverse("support:curators")).content.decode()
+    assert "Гимназия № 2 (Южный) — без куратора" in html
+    assert "СОШ № 1 (Северный)</option>" in html
