@@ -162,9 +162,10 @@ def _form_samples() -> dict[str, Any]:
     from opora.identification.models import IdentificationRun, MethodologyVersion
     from opora.monitoring.models import Indicator, ProgrammeIndicator, Submission
     from opora.monitoring.selectors import submission_rows
-    from opora.registry.models import Person, Programme, Territory
+    from opora.registry.models import Organization, Person, Programme, Territory
     from opora.roadmaps.models import Roadmap
     from opora.staff.models import Course
+    from opora.support.models import Consultation
     from opora.surveys.models import Questionnaire, SurveyLink
     from opora.surveys.selectors import questionnaire_structure
 
@@ -203,6 +204,10 @@ def _form_samples() -> dict[str, Any]:
         "link": link,
         "questions": questions,
         "initial_levels": {},
+        # support: consultations and engagement
+        "schools": Organization.objects.filter(kind="school"),
+        "programmes": Programme.objects.all(),
+        "queryset": Consultation.objects.all(),
     }
 
 
