@@ -325,6 +325,15 @@ def escalation_may_create_any(user: UserLike) -> bool:
     return not reach(user, Action.CHANGE, roles=ESCALATE_ROLES).is_empty
 
 
+def escalation_may_create(user: UserLike, school: Organization) -> bool:
+    """Whether `user` may escalate this school: a coordinator of its territory, and the
+    school is on a support programme."""
+    r = reach(user, Action.CHANGE, roles=ESCALATE_ROLES)
+    return (
+        not r.is_empty and supported_schools(user).filter(r.organization_q(), pk=school.pk).exists()
+    )
+
+
 def escalation_school_get(user: UserLike, pk: Any) -> Organization:
     """A supported school `user` may escalate (a coordinator of its territory); 404 otherwise."""
     r = reach(user, Action.CHANGE, roles=ESCALATE_ROLES)
