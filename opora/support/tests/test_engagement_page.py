@@ -285,6 +285,11 @@ def test_the_coordinator_escalates_and_the_director_answers(
     # On the school's timeline, in the same transaction.
     event = TimelineEvent.objects.get(verb=TimelineVerb.ESCALATED)
     assert event.target == world.school_a and event.actor == coordinator
+    history = world.client("coordinator").get(
+        reverse("core:history", args=[event.content_type_id, world.school_a.pk])
+    )
+    assert "Направлено обращение к директору" in history.content.decode()
+    assert not_russian(history.content.decode()) == []
     # The letter to the director, in Russian, with the date and the reasons.
     assert len(mail.outbox) == 1
     letter = mail.outbox[0]
