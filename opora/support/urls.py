@@ -1,10 +1,12 @@
-from django.urls import path
+"""Pages of the support network under /support/."""
+
+from django.urls import URLPattern, URLResolver, path
 
 from opora.support import views
 
 app_name = "support"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern | URLResolver] = []
 
 # --- engagement ---
 urlpatterns += [
