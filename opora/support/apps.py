@@ -15,7 +15,6 @@ class SupportConfig(AppConfig):
         from opora.support.choices import MentorArea
 
         for model in (
-            models.NetworkAgreement,
             models.MentorPair,
             models.VisitTemplate,
             models.Visit,

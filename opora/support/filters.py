@@ -24,7 +24,14 @@ class ConsultationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Состояние"), choices=ConsultationStatus.choices, empty_label=_("Все")
     )
-    school = django_filters.ModelChoiceFilter(label=_("Школа"), queryset=None, empty_label=_("Все"))
+    # A text search, not a select: a territory has thousands of schools.
+    school_text = django_filters.CharFilter(
+        label=_("Школа"),
+        method="filter_school_text",
+        widget=forms.TextInput(attrs={"placeholder": _("название или номер")}),
+    )
+    # One school by id, from its card's link «Все консультации».
+    school = django_filters.NumberFilter(field_name="school", widget=forms.HiddenInput)
     methodist = django_filters.ModelChoiceFilter(
         label=_("Методист"), queryset=None, empty_label=_("Все")
     )
@@ -39,9 +46,17 @@ class ConsultationFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, queryset: QuerySet[Consultation], **kwargs: Any) -> None:
         super().__init__(*args, queryset=queryset, **kwargs)
-        # Only schools and methodists of the consultations the user sees.
-        self.filters["school"].queryset = selectors.consultation_filter_schools(queryset)
+        # Only the methodists of the consultations the user sees.
         self.filters["methodist"].queryset = selectors.consultation_filter_methodists(queryset)
+
+    @property
+    def has_period(self) -> bool:
+        return bool(self.data.get("since") or self.data.get("until")) if self.data else False
+
+    def filter_school_text(
+        self, qs: QuerySet[Consultation], name: str, value: str
+    ) -> QuerySet[Consultation]:
+        return selectors.consultation_school_search(qs, value) if value.strip() else qs
 
     def filter_since(
         self, qs: QuerySet[Consultation], name: str, value: datetime.date | None

@@ -36,6 +36,7 @@ from opora.registry.models import (
     ProgrammeSchool,
 )
 from opora.registry.scoping import coordinator_reach
+from opora.registry.selectors import school_search
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.models import Roadmap
 from opora.support.choices import (
@@ -420,18 +421,28 @@ def consultation_may_withdraw(user: UserLike, consultation: Consultation) -> boo
     )
 
 
-def consultation_waits(consultations: QuerySet[Consultation]) -> list[MonthWait]:
+def consultation_waits(
+    consultations: QuerySet[Consultation], *, months: int | None = 12
+) -> list[MonthWait]:
     """Median waiting times per month of request over `consultations` (a list the user
-    sees, filtered): one query, whatever the number of schools."""
-    rows = consultations.exclude(status=ConsultationStatus.CANCELLED).values_list(
-        "requested_at", "taken_at", "answered_at"
-    )
-    return month_waits(rows.order_by())
+    sees, filtered), the newest month first: one query, whatever the number of schools.
+    With `months`, only the requests of that many latest months are read."""
+    rows = consultations.exclude(status=ConsultationStatus.CANCELLED)
+    if months:
+        first = dates.today().replace(day=1)
+        for _ in range(months - 1):
+            first = (first - datetime.timedelta(days=1)).replace(day=1)
+        start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
+        rows = rows.filter(requested_at__gte=start)
+    return month_waits(rows.values_list("requested_at", "taken_at", "answered_at").order_by())
 
 
-def consultation_filter_schools(consultations: QuerySet[Consultation]) -> QuerySet[Organization]:
-    """The schools that appear in `consultations` (already limited to the user's reach)."""
-    return Organization.objects.filter(pk__in=consultations.values("school")).order_by("short_name")
+def consultation_school_search(
+    consultations: QuerySet[Consultation], text: str
+) -> QuerySet[Consultation]:
+    """`consultations` of schools whose name, code or number matches `text`."""
+    schools = school_search(Organization.objects.filter(kind=OrganizationKind.SCHOOL), text)
+    return consultations.filter(school__in=schools.values("pk"))
 
 
 def consultation_filter_methodists(consultations: QuerySet[Consultation]) -> QuerySet[Person]:
@@ -636,6 +647,15 @@ def escalation_may_answer(user: UserLike, escalation: Escalation) -> bool:
 
 def escalation_may_create_any(user: UserLike) -> bool:
     return not reach(user, Action.CHANGE, roles=ESCALATE_ROLES).is_empty
+
+
+def escalation_may_create(user: UserLike, school: Organization) -> bool:
+    """Whether `user` may escalate this school: a coordinator of its territory, and the
+    school is on a support programme."""
+    r = reach(user, Action.CHANGE, roles=ESCALATE_ROLES)
+    return (
+        not r.is_empty and supported_schools(user).filter(r.organization_q(), pk=school.pk).exists()
+    )
 
 
 def escalation_school_get(user: UserLike, pk: Any) -> Organization:

@@ -647,8 +647,10 @@ def escalation_create(
     """A coordinator writes to the director of a school that does not engage, with a date to
     answer by; the school's signals as seen now are recorded with it, the event goes on the
     school's timeline and the letter to the director leaves when this commits."""
-    if not selectors.escalation_may_create_any(user):
-        raise ValidationError(_("Обращаться к директорам школ могут координаторы программы."))
+    if not selectors.escalation_may_create(user, school):
+        raise ValidationError(
+            _("Обращаться к директору этой школы может координатор программы её территории.")
+        )
     errors = {}
     if not (note or "").strip():
         errors["note"] = _("Напишите обращение: что школе нужно сделать.")

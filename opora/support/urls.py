@@ -1,3 +1,5 @@
+"""Pages of the support network under /support/."""
+
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 

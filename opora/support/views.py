@@ -460,7 +460,9 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": consultation_filter,
         "table": table,
-        "waits": selectors.consultation_waits(consultation_filter.qs)[:12],
+        "waits": selectors.consultation_waits(
+            consultation_filter.qs, months=None if consultation_filter.has_period else 12
+        ),
         "may_ask": selectors.consultation_ask_schools(request.user).exists(),
         "may_handle": selectors.consultation_may_handle_any(request.user),
         "breadcrumbs": _consultation_crumbs(),

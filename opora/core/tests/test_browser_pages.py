@@ -123,6 +123,11 @@ def _paths() -> dict[str, str]:
     person = Person.objects.get(user__username="staff")
     listed = SchoolIdentification.objects.filter(run__status="approved", in_list=True).first()
     assert listed is not None
+    from opora.support.models import Consultation, Escalation
+
+    consultation = Consultation.objects.filter(school=school).order_by("pk").first()
+    escalation = Escalation.objects.filter(school=school).first()
+    assert consultation is not None and escalation is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -174,6 +179,11 @@ def _paths() -> dict[str, str]:
         "curators": reverse("support:curators"),
         "agreements": reverse("support:agreements"),
         "mentor_recommend": reverse("support:mentor-recommend", args=[listed.school_id]),
+        "consultations": reverse("support:consultations"),
+        "consultation": consultation.get_absolute_url(),
+        "consultation_new": reverse("support:consultation-new"),
+        "escalation": reverse("support:escalation", args=[escalation.pk]),
+        "engagement": reverse("support:engagement"),
     }
 
 
@@ -229,12 +239,12 @@ ROLE_PAGES = {
         "home", "schools", "school", "programme", "roadmap", "monitoring", "checkpoint",
         "identification", "run", "users", "person", "invite", "import", "jobs", "job",
         "history", "survey_round", "error", "support", "curators", "agreements",
-        "mentor_recommend",
+        "mentor_recommend", "engagement", "consultations",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",
         "deficit_map", "diagnostics", "teachers", "plans", "plan", "surveys",
-        "survey_results", "history", "mentor_recommend",
+        "survey_results", "history", "mentor_recommend", "consultations", "consultation",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
@@ -243,11 +253,14 @@ ROLE_PAGES = {
     "director": [
         "home", "school", "programme", "roadmap", "report", "form", "monitoring_school",
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
-        "support",
+        "support", "consultations", "consultation", "consultation_new", "escalation",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],
-    "council": ["home", "schools", "school", "programme", "identification", "run", "monitoring"],
+    "council": [
+        "home", "schools", "school", "programme", "identification", "run", "monitoring",
+        "engagement",
+    ],
 }  # fmt: skip
 
 
@@ -317,6 +330,8 @@ def test_a_directors_day_fits_a_phone(demo_site, browser):
     assert page.url.endswith("/report/")
     problems += phone_problems(page, "отчёт о мероприятии")
     for name in ("form", "monitoring_school", "surveys", "teachers", "plans", "plan"):
+        problems += phone_problems(page, _open(page, demo_site, name))
+    for name in ("consultations", "consultation", "consultation_new", "escalation"):
         problems += phone_problems(page, _open(page, demo_site, name))
     context.close()
     assert problems == [], "\n".join(problems)

@@ -165,7 +165,7 @@ def _form_samples() -> dict[str, Any]:
     from opora.registry.models import Organization, Person, Programme, Territory
     from opora.roadmaps.models import Roadmap
     from opora.staff.models import Course
-    from opora.support.models import NetworkAgreement
+    from opora.support.models import Consultation, NetworkAgreement
     from opora.surveys.models import Questionnaire, SurveyLink
     from opora.surveys.selectors import questionnaire_structure
 
@@ -207,6 +207,10 @@ def _form_samples() -> dict[str, Any]:
         # The support network's forms.
         "agreement": NetworkAgreement.objects.first(),
         "school": Organization.objects.filter(kind="school").first(),
+        # support: consultations and engagement
+        "schools": Organization.objects.filter(kind="school"),
+        "programmes": Programme.objects.all(),
+        "queryset": Consultation.objects.all(),
     }
 
 

@@ -267,6 +267,8 @@ def test_the_register_shows_waits_and_filters(world):
     assert "Ещё не принятая" in filtered and "Быстро принятая" not in filtered
     filtered = world.client("analyst").get(REGISTER, {"school": world.school_a.pk}).content.decode()
     assert "Быстро принятая" in filtered and "Ещё не принятая" not in filtered
+    filtered = world.client("analyst").get(REGISTER, {"school_text": "гимназия"}).content.decode()
+    assert "Ещё не принятая" in filtered and "Быстро принятая" not in filtered
 
 
 def _register_queries(client) -> int:

@@ -285,6 +285,11 @@ def test_the_coordinator_escalates_and_the_director_answers(
     # On the school's timeline, in the same transaction.
     event = TimelineEvent.objects.get(verb=TimelineVerb.ESCALATED)
     assert event.target == world.school_a and event.actor == coordinator
+    history = world.client("coordinator").get(
+        reverse("core:history", args=[event.content_type_id, world.school_a.pk])
+    )
+    assert "Направлено обращение к директору" in history.content.decode()
+    assert not_russian(history.content.decode()) == []
     # The letter to the director, in Russian, with the date and the reasons.
     assert len(mail.outbox) == 1
     letter = mail.outbox[0]
@@ -385,3 +390,21 @@ def test_who_sees_and_answers_an_escalation(world, persona, sees, answers):
     assert (response.status_code == 302) == answers
     escalation.refresh_from_db()
     assert (escalation.resolved_at is not None) == answers
+
+
+def test_the_service_checks_the_school_again(world, supported):
+    """A forged call (a coordinator elsewhere, a school of another territory) is refused by
+    the service itself, whatever the page did."""
+    from django.core.exceptions import ValidationError
+
+    from opora.support.services import escalation_create
+
+    for persona, school in (("outsider", world.school_a), ("analyst", world.school_a)):
+        with pytest.raises(ValidationError, match="координатор программы её территории"):
+            escalation_create(
+                user=world.user(persona),
+                school=school,
+                note="Обращение",
+                respond_by=TODAY + datetime.timedelta(days=5),
+            )
+    assert not Escalation.objects.exists()
