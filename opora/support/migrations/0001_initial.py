@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('registry', '0004_alter_curatorassignment_options_and_more'),
+        ('registry', '0004_curator_assignment_order'),
         ('roadmaps', '0006_evidence_stored_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
