@@ -707,7 +707,8 @@ def activity_visits(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.evidence_activity_get(request.user, pk)
     candidates = selectors.activity_visit_candidates(request.user, activity)
     form = ActivityVisitsForm(
-        request.POST or None,
+        # Every box unticked posts nothing but the token: still a submitted form.
+        request.POST if request.method == "POST" else None,
         candidates=candidates,
         initial={"visits": [v for v in candidates if getattr(v, "is_linked", False)]},
     )
