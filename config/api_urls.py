@@ -12,6 +12,7 @@ from opora.registry.api import (
     SchoolViewSet,
     TerritoryViewSet,
 )
+from opora.support.api import RecommendationViewSet, VisitViewSet
 
 router = DefaultRouter()
 router.register("territories", TerritoryViewSet, basename="territory")
@@ -20,6 +21,8 @@ router.register("schools", SchoolViewSet, basename="school")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("identification-runs", IdentificationRunViewSet, basename="identification-run")
 router.register("methodologies", MethodologyViewSet, basename="methodology")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -376,3 +376,19 @@ def test_list_filters(world):
     visits = client.get(reverse("support:visits"), {"status": "refused"}).content.decode()
     assert "Выездов не найдено" in visits
     assert JPEG  # the helpers' bytes are importable for the browser test
+
+
+def test_the_api_reads_visits_and_recommendations_in_reach(world):
+    _done_visit(world, due=TODAY - datetime.timedelta(days=1))
+    for persona in ("curator", "director_a", "council"):
+        visits = world.client(persona).get("/api/visits/").json()
+        assert visits["count"] == 1, persona
+        assert visits["results"][0]["kind_label"] == "Методический десант"
+        recommendations = world.client(persona).get("/api/recommendations/?overdue=true").json()
+        assert recommendations["results"][0]["is_overdue"] is True
+    for persona in STRANGERS:
+        assert world.client(persona).get("/api/visits/").json()["count"] == 0
+        assert world.client(persona).get("/api/recommendations/").json()["count"] == 0
+    visit = Visit.objects.get()
+    assert world.client("teacher").get(f"/api/visits/{visit.pk}/").status_code == 404
+    assert world.client("anonymous").get("/api/visits/").status_code in (401, 403)
