@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike
-from opora.registry.models import Organization
 from opora.support import selectors
 from opora.support.choices import Addressee, RecommendationStatus, VisitKind, VisitStatus
 from opora.support.models import Recommendation, Visit
@@ -21,10 +20,18 @@ from opora.support.models import Recommendation, Visit
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class VisitFilter(django_filters.FilterSet):
-    school = django_filters.ModelChoiceFilter(
-        label=_("Школа"), queryset=Organization.objects.none(), empty_label=_("Все")
-    )
+class _SchoolFilters(django_filters.FilterSet):
+    """A school by name or number (a select of every school in reach would be thousands of
+    options), or by id from a school card's link."""
+
+    q = django_filters.CharFilter(label=_("Школа: название или номер"), method="filter_q")
+    school = django_filters.NumberFilter(field_name="school_id", widget=forms.HiddenInput)
+
+    def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return selectors.visit_school_search(qs, value) if value.strip() else qs
+
+
+class VisitFilter(_SchoolFilters):
     kind = django_filters.ChoiceFilter(
         label=_("Вид выезда"), choices=VisitKind.choices, empty_label=_("Все")
     )
@@ -44,16 +51,12 @@ class VisitFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["school"].queryset = selectors.visit_filter_schools(user)
 
 
 OVERDUE_CHOICES = [("yes", _("Только просроченные")), ("no", _("Без просроченных"))]
 
 
-class RecommendationFilter(django_filters.FilterSet):
-    school = django_filters.ModelChoiceFilter(
-        label=_("Школа"), queryset=Organization.objects.none(), empty_label=_("Все")
-    )
+class RecommendationFilter(_SchoolFilters):
     addressee = django_filters.ChoiceFilter(
         label=_("Кому"), choices=Addressee.choices, empty_label=_("Все")
     )
@@ -70,7 +73,6 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["school"].queryset = selectors.visit_filter_schools(user)
 
     def filter_overdue(
         self, qs: QuerySet[Recommendation], name: str, value: str

@@ -6,7 +6,19 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from opora.core import dates
@@ -120,10 +132,18 @@ def visit_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Visit:
 
 def visit_list(user: UserLike) -> QuerySet[Visit]:
     """Visits the user may see, with what the list shows (one query whatever their number)."""
+    # A correlated count, not a JOIN with GROUP BY: the paginator's count then leaves it out.
+    counts = (
+        Recommendation.objects.filter(visit=OuterRef("pk"))
+        .order_by()
+        .values("visit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         restrict(Visit.objects.all(), user)
         .select_related("school", "lead")
-        .annotate(recommendation_count=Count("recommendations"))
+        .annotate(recommendation_count=Coalesce(Subquery(counts), 0))
         .order_by("-planned_on", "-pk")
     )
 
@@ -394,11 +414,9 @@ def school_visit_summary(user: UserLike, school: Organization) -> dict[str, Any]
     }
 
 
-def visit_filter_schools(user: UserLike) -> QuerySet[Organization]:
-    """The schools the visit and recommendation filters offer: those with a visit or a
-    recommendation the user may see."""
-    visits = restrict(Visit.objects.all(), user).values("school_id")
-    recommendations = restrict(Recommendation.objects.all(), user).values("school_id")
-    return Organization.objects.filter(Q(pk__in=visits) | Q(pk__in=recommendations)).order_by(
-        "short_name", "pk"
-    )
+def visit_school_search(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """Visits or recommendations of the schools whose name or number matches `text`."""
+    from opora.registry.selectors import school_search
+
+    schools = school_search(Organization.objects.filter(kind=OrganizationKind.SCHOOL), text)
+    return qs.filter(school__in=schools.values("pk"))

@@ -392,3 +392,14 @@ def test_the_api_reads_visits_and_recommendations_in_reach(world):
     visit = Visit.objects.get()
     assert world.client("teacher").get(f"/api/visits/{visit.pk}/").status_code == 404
     assert world.client("anonymous").get("/api/visits/").status_code in (401, 403)
+
+
+def test_the_school_filter_finds_by_name_and_by_the_cards_link(world):
+    _done_visit(world)
+    client = world.client("coordinator")
+    by_name = client.get(reverse("support:visits"), {"q": "СОШ 1"}).content.decode()
+    assert "Выездов не найдено" not in by_name
+    other = client.get(reverse("support:visits"), {"school": world.school_b.pk}).content.decode()
+    assert "Выездов не найдено" in other
+    own = client.get(reverse("support:recommendations"), {"school": world.school_a.pk})
+    assert "Провести педсовет" in own.content.decode()
