@@ -10,7 +10,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.access import UserLike
 from opora.support import selectors
 from opora.support.choices import Addressee, RecommendationStatus, VisitKind, VisitStatus
 from opora.support.models import Recommendation, Visit
@@ -26,6 +25,15 @@ class _SchoolFilters(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Школа: название или номер"), method="filter_q")
     school = django_filters.NumberFilter(field_name="school_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Visit
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: Any = None, **kwargs: Any) -> None:
+        # No choices to limit: the queryset comes from a selector and the school is searched
+        # by name within it.
+        super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return selectors.visit_school_search(qs, value) if value.strip() else qs
@@ -49,9 +57,6 @@ class VisitFilter(_SchoolFilters):
         model = Visit
         fields: list[str] = []
 
-    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
 
 OVERDUE_CHOICES = [("yes", _("Только просроченные")), ("no", _("Без просроченных"))]
 
@@ -70,9 +75,6 @@ class RecommendationFilter(_SchoolFilters):
     class Meta:
         model = Recommendation
         fields: list[str] = []
-
-    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
     def filter_overdue(
         self, qs: QuerySet[Recommendation], name: str, value: str

@@ -68,9 +68,7 @@ def _recommendations_crumb() -> dict[str, Any]:
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
     """Visits the user may see: a curator's schools, a director's own school, the territory."""
-    visit_filter = VisitFilter(
-        request.GET or None, queryset=selectors.visit_list(request.user), user=request.user
-    )
+    visit_filter = VisitFilter(request.GET or None, queryset=selectors.visit_list(request.user))
     table = table_configure(request, VisitTable(visit_filter.qs), per_page=VISITS_PER_PAGE)
     context = {
         "filter": visit_filter,
@@ -526,7 +524,6 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     recommendation_filter = RecommendationFilter(
         request.GET or None,
         queryset=selectors.recommendation_list(request.user),
-        user=request.user,
     )
     table = table_configure(
         request,

@@ -403,3 +403,44 @@ def test_the_school_filter_finds_by_name_and_by_the_cards_link(world):
     assert "Выездов не найдено" in other
     own = client.get(reverse("support:recommendations"), {"school": world.school_a.pk})
     assert "Провести педсовет" in own.content.decode()
+
+
+def test_visit_and_recommendation_histories_are_russian(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from opora.core.tests.russian import not_russian
+
+    visit = _done_visit(world)
+    recommendation = Recommendation.objects.get()
+    services.recommendation_answer(
+        user=world.user("director_a"),
+        recommendation=recommendation,
+        status=RecommendationStatus.DISPUTED,
+        answer="Не согласны",
+    )
+    for obj in (visit, recommendation, world.school_a):
+        content_type = ContentType.objects.get_for_model(obj)
+        response = world.client("coordinator").get(f"/history/{content_type.pk}/{obj.pk}/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert not_russian(html) == [], type(obj).__name__
+        for raw in ("form key", "disputed", "landing", "0.0"):
+            assert raw not in html, (type(obj).__name__, raw)
+    school_history = world.client("director_a").get(
+        f"/history/{ContentType.objects.get_for_model(world.school_a).pk}/{world.school_a.pk}/"
+    )
+    assert "Проведён выезд" in school_history.content.decode()
+    assert "Ответ на рекомендацию" in school_history.content.decode()
+
+
+def test_image_kinds_by_their_first_bytes():
+    from opora.core.files import image_kind
+
+    assert image_kind(JPEG[:16]) == "jpeg"
+    assert image_kind(b"\x89PNG\r\n\x1a\n" + b"\x00" * 8) == "png"
+    assert image_kind(b"GIF89a" + b"\x00" * 10) == "gif"
+    assert image_kind(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "webp"
+    assert image_kind(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00") == "heif"
+    assert image_kind(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00") is None  # a video
+    assert image_kind(b"%PDF-1.4\n") is None
+    assert image_kind(b"<svg xmlns=") is None
