@@ -360,7 +360,11 @@ def visit_record_save(
     The form carries the visit's one-time key; saving turns it over. A phone on a flaky
     connection that sends the same form twice therefore makes one record: the second send
     finds the key used and changes nothing (`RecordOutcome.repeated`)."""
-    visit = Visit.objects.select_for_update().select_related("template", "school").get(pk=visit.pk)
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("template", "school")
+        .get(pk=visit.pk)
+    )
     if str(visit.form_key) != str(form_key):
         return RecordOutcome(visit, repeated=True)
     if not selectors.visit_may(user, visit):
@@ -445,7 +449,7 @@ def visit_cancel(*, user: User, visit: Visit, refused: bool, reason: str) -> Vis
     """Cancel a planned visit, or record that the school refused it; the reason is required."""
     if not selectors.visit_may(user, visit):
         raise ValidationError(NOT_ALLOWED)
-    visit = Visit.objects.select_for_update().select_related("school").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("school").get(pk=visit.pk)
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(
             _("Выезд в состоянии «%(s)s»: отменить его нельзя.") % {"s": visit.get_status_display()}
@@ -549,7 +553,7 @@ def recommendation_answer(
     """The addressee's answer: accepted; done, with the date and a file proving it; or
     disputed, with the reason."""
     recommendation = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("school__territory")
         .get(pk=recommendation.pk)
     )
