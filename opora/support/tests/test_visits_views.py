@@ -444,3 +444,28 @@ def test_image_kinds_by_their_first_bytes():
     assert image_kind(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00") is None  # a video
     assert image_kind(b"%PDF-1.4\n") is None
     assert image_kind(b"<svg xmlns=") is None
+
+
+def test_the_plan_is_changed_by_those_who_conduct_the_visit(world):
+    visit = plan(world)
+    url = reverse("support:visit-edit", args=[visit.pk])
+    for persona in ("director_a", "council", "teacher", "outsider"):
+        assert world.client(persona).get(url).status_code == 404, persona
+    page = world.client("curator").get(url)
+    assert page.status_code == 200 and "Методическая помощь по итогам ВПР" in page.content.decode()
+    data = {
+        "kind": VisitKind.LESSON_OBSERVATION,
+        "planned_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
+        "organiser": world.methodical_centre.pk,
+        "lead": person(world, "curator").pk,
+        "team": [person(world, "analyst").pk],
+        "purpose": "Посещение уроков математики",
+    }
+    assert world.client("curator").post(url, data).status_code == 302
+    visit.refresh_from_db()
+    assert visit.kind == VisitKind.LESSON_OBSERVATION
+    assert visit.template.kind == VisitKind.LESSON_OBSERVATION
+    assert list(visit.team.all()) == [person(world, "analyst")]
+    # Someone of another organisation cannot be in the team.
+    refused = world.client("curator").post(url, {**data, "team": [person(world, "director_a").pk]})
+    assert refused.status_code == 400
