@@ -12,7 +12,13 @@ from opora.registry.api import (
     SchoolViewSet,
     TerritoryViewSet,
 )
-from opora.support.api import ConsultationViewSet, CuratorAssignmentViewSet, MentorPairViewSet
+from opora.support.api import (
+    ConsultationViewSet,
+    CuratorAssignmentViewSet,
+    MentorPairViewSet,
+    RecommendationViewSet,
+    VisitViewSet,
+)
 
 router = DefaultRouter()
 router.register("territories", TerritoryViewSet, basename="territory")
@@ -24,6 +30,8 @@ router.register("methodologies", MethodologyViewSet, basename="methodology")
 router.register("mentor-pairs", MentorPairViewSet, basename="mentor-pair")
 router.register("curator-assignments", CuratorAssignmentViewSet, basename="curator-assignment")
 router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -272,6 +272,8 @@ OPORA_IMPORT_MAX_COLUMNS = env.int("OPORA_IMPORT_MAX_COLUMNS", default=500)
 OPORA_IMPORT_MAX_SECONDS = env.int("OPORA_IMPORT_MAX_SECONDS", default=120)
 # Evidence of executed activities (orders, minutes, photo reports): one file at most this.
 OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
+# A photo of a visit (taken on a phone on the day): images only, each at most this.
+OPORA_VISIT_PHOTO_MAX_MB = env.int("OPORA_VISIT_PHOTO_MAX_MB", default=15)
 # Anonymous survey answers accepted per hour from one address for one link. A class answers
 # from its school's single public address, so the limit is generous; it only stops floods.
 OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", default=300)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SupportConfig(AppConfig):
@@ -13,6 +14,7 @@ class SupportConfig(AppConfig):
         from opora.core.audit import history_field_display
         from opora.support import imports, models, scoping, selectors, views  # noqa: F401
         from opora.support.choices import MentorArea
+        from opora.support.visit_templates import visit_templates_install
 
         for model in (
             models.MentorPair,
@@ -34,3 +36,12 @@ class SupportConfig(AppConfig):
         # The escalation's page shows its recorded reasons as sentences; in the history they
         # would be a line of codes and figures.
         history_field_display(models.Escalation, "reasons", hidden=True)
+
+        # --- visits ---
+        # The record's answers and a template's questions are JSON keyed by position: the
+        # visit's and the template's pages show them; the one-time form key is bookkeeping.
+        history_field_display(models.Visit, "answers", hidden=True)
+        history_field_display(models.Visit, "form_key", hidden=True)
+        history_field_display(models.VisitTemplate, "areas", hidden=True)
+        # The shipped visit templates exist in every database (tests included).
+        post_migrate.connect(visit_templates_install, sender=self)

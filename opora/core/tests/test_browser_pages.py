@@ -128,6 +128,16 @@ def _paths() -> dict[str, str]:
     consultation = Consultation.objects.filter(school=school).order_by("pk").first()
     escalation = Escalation.objects.filter(school=school).first()
     assert consultation is not None and escalation is not None
+    # Visits (support demo): the home school's visit of today, to record; a recommendation
+    # still waiting for the director's answer.
+    from opora.support.choices import RecommendationStatus, VisitStatus
+    from opora.support.models import Recommendation, Visit
+
+    visit = Visit.objects.filter(school=school, status=VisitStatus.PLANNED, planned_on=day).first()
+    recommendation = Recommendation.objects.filter(
+        school=school, status=RecommendationStatus.OPEN
+    ).first()
+    assert visit is not None and recommendation is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -184,6 +194,11 @@ def _paths() -> dict[str, str]:
         "consultation_new": reverse("support:consultation-new"),
         "escalation": reverse("support:escalation", args=[escalation.pk]),
         "engagement": reverse("support:engagement"),
+        "visits": reverse("support:visits"),
+        "visit": visit.get_absolute_url(),
+        "visit_record": reverse("support:visit-record", args=[visit.pk]),
+        "recommendations": reverse("support:recommendations"),
+        "recommendation": recommendation.get_absolute_url(),
     }
 
 
@@ -248,12 +263,14 @@ ROLE_PAGES = {
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
-        "review_form", "calendar", "execution", "roadmap",
+        "review_form", "calendar", "execution", "roadmap", "support", "visits", "visit",
+        "visit_record", "recommendations",
     ],
     "director": [
         "home", "school", "programme", "roadmap", "report", "form", "monitoring_school",
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
+        "visits", "recommendations", "recommendation",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],
@@ -331,7 +348,14 @@ def test_a_directors_day_fits_a_phone(demo_site, browser):
     problems += phone_problems(page, "отчёт о мероприятии")
     for name in ("form", "monitoring_school", "surveys", "teachers", "plans", "plan"):
         problems += phone_problems(page, _open(page, demo_site, name))
-    for name in ("consultations", "consultation", "consultation_new", "escalation"):
+    for name in (
+        "consultations",
+        "consultation",
+        "consultation_new",
+        "escalation",
+        "recommendations",
+        "recommendation",
+    ):
         problems += phone_problems(page, _open(page, demo_site, name))
     context.close()
     assert problems == [], "\n".join(problems)
@@ -349,6 +373,8 @@ def test_a_curators_day_fits_a_phone(demo_site, browser):
     assert remark.is_visible() and within_screen(page, remark)
     problems += phone_problems(page, "замечание к мероприятию")
     for name in ("review_monitoring", "review_form", "calendar", "execution"):
+        problems += phone_problems(page, _open(page, demo_site, name))
+    for name in ("visits", "visit", "visit_record"):
         problems += phone_problems(page, _open(page, demo_site, name))
     context.close()
     assert problems == [], "\n".join(problems)
