@@ -39,9 +39,10 @@ class SupportConfig(AppConfig):
 
         # --- visits ---
         # The record's answers and a template's questions are JSON keyed by position: the
-        # visit's and the template's pages show them; the one-time form key is bookkeeping.
+        # visit's and the template's pages show them; the forms' one-time keys are bookkeeping.
         history_field_display(models.Visit, "answers", hidden=True)
         history_field_display(models.Visit, "form_key", hidden=True)
+        history_field_display(models.Visit, "plan_key", hidden=True)
         history_field_display(models.VisitTemplate, "areas", hidden=True)
         # The shipped visit templates exist in every database (tests included).
         post_migrate.connect(visit_templates_install, sender=self)

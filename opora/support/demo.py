@@ -513,7 +513,7 @@ def _answers(rng: Any, template: Any) -> dict[str, Any]:
     return answers
 
 
-@demo_step(order=65, name="Поддержка: выезды в школы, записи по шаблонам, рекомендации")
+@demo_step(order=70, name="Поддержка: выезды в школы, записи по шаблонам, рекомендации")
 def visits_demo(context: DemoContext) -> None:
     """About 60 visits over the year in every state, recorded from the shipped templates;
     recommendations done, overdue, disputed and withdrawn; two of them activities of a roadmap;

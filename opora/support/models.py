@@ -203,8 +203,12 @@ class Visit(models.Model):
     activities = models.ManyToManyField(
         Activity, verbose_name=_("мероприятия дорожной карты"), related_name="visits", blank=True
     )
-    # The form's one-time key: a phone that sends the same form twice makes one record.
+    # The record form's one-time key, turned over by each save: a phone that sends the same
+    # record twice makes one record.
     form_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The plan form's key, kept for good (unlike `form_key`): the plan sent again — even after
+    # the record has turned `form_key` over — finds this visit instead of planning another.
+    plan_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -909,10 +909,11 @@ def visit_plan(
     template: VisitTemplate | None = None,
     form_key: uuid.UUID | None = None,
 ) -> Visit:
-    """Plan a visit (template by kind unless chosen). The plan form's key becomes the visit's:
-    the same form sent twice from a phone plans one visit, and the second send returns it."""
+    """Plan a visit (template by kind unless chosen). The plan form's key stays with the visit
+    (`plan_key`): the same form sent again from a phone — at once or after the record was
+    saved — plans nothing and returns the visit."""
     if form_key is not None:
-        existing = Visit.objects.filter(form_key=form_key).first()
+        existing = Visit.objects.filter(plan_key=form_key).first()
         if existing is not None:
             return existing
     _visit_check(
@@ -936,9 +937,8 @@ def visit_plan(
         template=template or selectors.visit_template_default(user, kind),
         created_by=user,
     )
-    if form_key is not None:
-        visit.form_key = form_key
-    visit.full_clean(exclude=["form_key"])
+    visit.plan_key = form_key
+    visit.full_clean(exclude=["form_key", "plan_key"])
     try:
         with transaction.atomic():
             visit.save()
@@ -946,7 +946,7 @@ def visit_plan(
         # The same form, sent again while the first send was being saved.
         if form_key is None:
             raise
-        return Visit.objects.get(form_key=form_key)
+        return Visit.objects.get(plan_key=form_key)
     visit.team.set(team)
     timeline_event_record(
         target=school,

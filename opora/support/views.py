@@ -408,7 +408,6 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _agreement_page(request, form, _("Изменение договора"), agreement)
 
 
-@login_required
 # Cards: the school's and the organisation's part of the support network.
 
 

@@ -111,6 +111,16 @@ def test_plan_page_for_those_who_conduct_visits(world):
     second = client.post(reverse("support:visit-new"), data)
     assert first.status_code == second.status_code == 302
     assert Visit.objects.count() == 1
+    # Recorded since (the record's key turned over), the plan sent once more plans nothing.
+    visit = Visit.objects.get()
+    world.client("curator").post(
+        reverse("support:visit-record", args=[visit.pk]), _record_post(visit)
+    )
+    visit.refresh_from_db()
+    assert visit.findings
+    third = client.post(reverse("support:visit-new"), data)
+    assert third.status_code == 302 and third["Location"] == visit.get_absolute_url()
+    assert Visit.objects.count() == 1
     # School B is outside the curator's reach: not offered, refused with a message.
     refused = client.post(reverse("support:visit-new"), {**data, "school": world.school_b.pk})
     assert refused.status_code == 400
