@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from pytest_django.live_server_helper import LiveServer
 
-from opora.conftest import demo_loaded
+from opora.conftest import demo_served
 from opora.core.tests.browser_checks import (
     AXE_VERSION,
     PHONE,
@@ -204,9 +203,7 @@ def _paths() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def demo_site(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Demo]:
-    # After the browser: Playwright's sync API changes the context Django's connections are
-    # kept in, and on in-memory SQLite the server must share the very connection the tests
-    # use (an other one would find the tables locked by the test's transaction).
+    # After the browser (see `demo_served`).
     from django.db import connection
 
     from opora.registry.demo import DEMO_PASSWORD
@@ -215,15 +212,8 @@ def demo_site(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
         # The markup is the same on every database; loading the demo again would only add
         # minutes to the PostgreSQL run.
         pytest.skip("вёрстка и доступность проверяются на SQLite")
-    with demo_loaded(django_db_blocker), django_db_blocker.unblock():
-        paths = _paths()
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield Demo(server.url, paths, DEMO_PASSWORD)
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
+    with demo_served(django_db_blocker) as url, django_db_blocker.unblock():
+        yield Demo(url, _paths(), DEMO_PASSWORD)
 
 
 def _context(browser: Any, **options: Any) -> Any:
