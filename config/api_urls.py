@@ -12,6 +12,13 @@ from opora.registry.api import (
     SchoolViewSet,
     TerritoryViewSet,
 )
+from opora.support.api import (
+    ConsultationViewSet,
+    CuratorAssignmentViewSet,
+    MentorPairViewSet,
+    RecommendationViewSet,
+    VisitViewSet,
+)
 
 router = DefaultRouter()
 router.register("territories", TerritoryViewSet, basename="territory")
@@ -20,6 +27,11 @@ router.register("schools", SchoolViewSet, basename="school")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("identification-runs", IdentificationRunViewSet, basename="identification-run")
 router.register("methodologies", MethodologyViewSet, basename="methodology")
+router.register("mentor-pairs", MentorPairViewSet, basename="mentor-pair")
+router.register("curator-assignments", CuratorAssignmentViewSet, basename="curator-assignment")
+router.register("consultations", ConsultationViewSet, basename="consultation")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

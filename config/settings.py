@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "opora.roadmaps",
     "opora.staff",
     "opora.surveys",
+    "opora.support",
     "opora.monitoring",
     "opora.accounts",
 ]
@@ -271,6 +272,8 @@ OPORA_IMPORT_MAX_COLUMNS = env.int("OPORA_IMPORT_MAX_COLUMNS", default=500)
 OPORA_IMPORT_MAX_SECONDS = env.int("OPORA_IMPORT_MAX_SECONDS", default=120)
 # Evidence of executed activities (orders, minutes, photo reports): one file at most this.
 OPORA_EVIDENCE_MAX_MB = env.int("OPORA_EVIDENCE_MAX_MB", default=20)
+# A photo of a visit (taken on a phone on the day): images only, each at most this.
+OPORA_VISIT_PHOTO_MAX_MB = env.int("OPORA_VISIT_PHOTO_MAX_MB", default=15)
 # Anonymous survey answers accepted per hour from one address for one link. A class answers
 # from its school's single public address, so the limit is generous; it only stops floods.
 OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", default=300)
@@ -290,9 +293,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # than this has lost its worker and is marked failed (it can be started again). On SQLite
 # the heartbeat waits while a job saves, so the lease must exceed the longest save.
 OPORA_JOB_LEASE_SECONDS = env.int("OPORA_JOB_LEASE_SECONDS", default=300)
+# Engagement of supported schools (opora.support, «Вовлечённость»): a school shows when it has
+# at least this many recommendations overdue, no roadmap report for this many days, or at
+# least this many visits refused within the last this many days.
+OPORA_ENGAGEMENT_OVERDUE_RECOMMENDATIONS = env.int(
+    "OPORA_ENGAGEMENT_OVERDUE_RECOMMENDATIONS", default=1
+)
+OPORA_ENGAGEMENT_REPORT_DAYS = env.int("OPORA_ENGAGEMENT_REPORT_DAYS", default=30)
+OPORA_ENGAGEMENT_REFUSED_VISITS = env.int("OPORA_ENGAGEMENT_REFUSED_VISITS", default=1)
+OPORA_ENGAGEMENT_REFUSED_DAYS = env.int("OPORA_ENGAGEMENT_REFUSED_DAYS", default=183)
 # A roadmap's import preview posts about eight fields a row; Django's default of 1,000
 # refused a roadmap of some 120 activities. The memory bound above still caps a request.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# Mentor schools (opora.support): how many schools one mentor works with at once; how much
+# higher (in the identification's standard units) a candidate's results index must be to
+# count as clearly better; what a candidate from another municipality adds to its distance.
+OPORA_MENTOR_MAX_PAIRS = env.int("OPORA_MENTOR_MAX_PAIRS", default=3)
+OPORA_MENTOR_RESULTS_GAP = env.float("OPORA_MENTOR_RESULTS_GAP", default=0.5)
+OPORA_MENTOR_MUNICIPALITY_PENALTY = env.float("OPORA_MENTOR_MUNICIPALITY_PENALTY", default=0.5)
 
 TASKS = {
     "default": {
@@ -335,6 +353,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set that several fields use (a consultation's preferred and
+    # scheduled form).
+    "ENUM_NAME_OVERRIDES": {"ConsultationFormEnum": "opora.support.choices.ConsultationForm"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
@@ -350,5 +371,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Not axes' banner on every command; its warnings about failed logins stay.
         "axes.apps": {"level": "WARNING"},
+        # Not fontTools' report of every font it subsets for a PDF (dozens of lines a file).
+        "fontTools": {"level": "WARNING"},
     },
 }

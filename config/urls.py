@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitoring/surveys/", include("opora.surveys.urls")),
     path("monitoring/staff/", include("opora.staff.urls")),
     path("monitoring/", include("opora.monitoring.urls")),
+    path("support/", include("opora.support.urls")),
     path("users/", include("opora.accounts.urls")),
     # Survey links for respondents without an account: short, since they are sent out.
     path("s/", include("opora.surveys.public_urls")),

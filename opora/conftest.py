@@ -312,6 +312,27 @@ def demo_loaded(django_db_blocker: Any) -> Iterator[None]:
             _DemoSnapshots.unload()
 
 
+@contextmanager
+def demo_served(django_db_blocker: Any) -> Iterator[str]:
+    """The demo territory, committed, behind a live server of its own; yields the server's
+    address. For a browser module that walks the demo: pytest-django's `live_server` flushes
+    the database after every test, and the demo would have to be loaded for each.
+
+    Start the browser first: Playwright's sync API changes the context Django's connections
+    are kept in, and on in-memory SQLite the server must share the very connection the tests
+    use (another one would find the tables locked by the test's transaction)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with demo_loaded(django_db_blocker), django_db_blocker.unblock():
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+
+
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """The demo territory, loaded once for a module's tests and taken away after them.

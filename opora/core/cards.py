@@ -1,8 +1,9 @@
-"""Sections later capabilities add to the school card and the programme page without the
-registry knowing them.
+"""Sections later capabilities add to the school card, the programme page and the home page
+without the registry (or the core) knowing them.
 
-An app registers `@card_section("school", order)` (or "programme") functions; each returns
-the HTML of its part of the page for this user, or "" when it has nothing to show.
+An app registers `@card_section("school", order)` (or "programme", "organization" for the page
+of an organisation other than a school, or "home" — called with the user) functions; each
+returns the HTML of its part of the page for this user, or "" when it has nothing to show.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-CardKind = Literal["school", "programme"]
+CardKind = Literal["school", "programme", "organization", "home"]
 CardSection = Callable[[HttpRequest, Any], str]
-_SECTIONS: dict[str, list[tuple[int, CardSection]]] = {"school": [], "programme": []}
+_SECTIONS: dict[str, list[tuple[int, CardSection]]] = {
+    "school": [],
+    "programme": [],
+    "organization": [],
+    "home": [],
+}
 
 
 def card_section(kind: CardKind, order: int) -> Callable[[CardSection], CardSection]:

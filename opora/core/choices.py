@@ -32,6 +32,17 @@ class TimelineVerb(models.TextChoices):
     ROLE_ENDED = "role_ended", _("Роль снята")
     DEACTIVATED = "deactivated", _("Учётная запись отключена")
     REACTIVATED = "reactivated", _("Учётная запись включена")
+    # Engagement of supported schools (opora.support), on the school's timeline.
+    ESCALATED = "escalated", _("Направлено обращение к директору")
+    ESCALATION_ANSWERED = "escalation_answered", _("Директор ответил на обращение")
+    # Visits and recommendations (opora.support), on the school's timeline.
+    VISIT_PLANNED = "visit_planned", _("Запланирован выезд")
+    VISIT_DONE = "visit_done", _("Проведён выезд")
+    VISIT_CANCELLED = "visit_cancelled", _("Выезд отменён")
+    VISIT_REFUSED = "visit_refused", _("Школа отказалась от выезда")
+    RECOMMENDATION_ANSWERED = "recommendation_answered", _("Ответ на рекомендацию")
+    RECOMMENDATION_WITHDRAWN = "recommendation_withdrawn", _("Рекомендация снята")
+    RECOMMENDATION_ACTIVITY = "recommendation_activity", _("Рекомендация включена в дорожную карту")
 
 
 class ImportStatus(models.TextChoices):

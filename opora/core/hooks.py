@@ -56,3 +56,8 @@ territory_by_code: Hook[Callable[[UserLike, str], Any]] = Hook(
     "territory_by_code",
     "The territory with this code that `user` may see, or None: `opora import --territory`.",
 )
+school_mentors: Hook[Callable[[UserLike, list[int]], dict[int, list[tuple[str, str]]]]] = Hook(
+    "school_mentors",
+    "The current mentor schools of these schools, by school id, as (name, address of its card "
+    "or '' when `user` may not open it): the school list and card (support).",
+)

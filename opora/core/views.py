@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opora.core import hooks, selectors
 from opora.core.access import Action, own_organizations, reach
 from opora.core.audit import object_history
+from opora.core.cards import card_sections
 from opora.core.choices import ImportStatus
 from opora.core.exports import (
     XLSX_CONTENT_TYPE,
@@ -46,7 +47,14 @@ from opora.core.web import download, errors_to_form, errors_to_messages, paginat
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"summary": hooks.home_summary.call(request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {
+            "summary": hooks.home_summary.call(request.user),
+            "home_sections": card_sections("home", request, request.user),
+        },
+    )
 
 
 @login_required

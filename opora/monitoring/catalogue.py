@@ -52,6 +52,7 @@ MAGISTR = "БД МКУДПО ГЦОиЗ «Магистр»"
 EGIDA = "БД МКУДПО ГЦИ «Эгида»"
 GCRO = "мониторинг МКУДПО «ГЦРО»"
 DO = "ДО мэрии г. Новосибирска"
+SUPPORT = "сеть поддержки в «Опоре»: кураторы, наставники, выезды и рекомендации"
 
 # (number in the seed, spec, the seed's target for 2024 in %).
 NOVOSIBIRSK: list[tuple[str, Spec, Decimal]] = [
@@ -391,6 +392,43 @@ EXTRA: list[Spec] = [
         "план-график методического центра",
         level=IndicatorLevel.MUNICIPALITY,
         description="Ярославская дорожная карта (п. 15) требует не менее пяти в год.",
+    ),
+    # --- engagement --- (the support network: opora.support)
+    Spec(
+        "support-curator",
+        "Доля школ программы, за которыми закреплён куратор",
+        FLAG,
+        SUPPORT,
+        computation="curator_assigned",
+        description="Да, если на дату контрольной точки действует закрепление куратора.",
+    ),
+    Spec(
+        "support-mentor",
+        "Доля школ программы, у которых есть школа-наставник",
+        FLAG,
+        SUPPORT,
+        computation="support_mentor",
+        description="Да, если на дату контрольной точки действует пара «школа — наставник».",
+    ),
+    Spec(
+        "support-visits",
+        "Выезды в школу за полугодие (в среднем на школу)",
+        IndicatorUnit.NUMBER,
+        SUPPORT,
+        computation="support_visits",
+        description="Проведённые выезды всех видов (визиты куратора, методические десанты, "
+        "посещения уроков, собеседования, консультации на месте) за 182 дня до даты "
+        "контрольной точки; по программе — среднее на школу.",
+    ),
+    Spec(
+        "support-recommendations-on-time",
+        "Доля рекомендаций по итогам выездов, выполненных в срок",
+        PERCENT,
+        SUPPORT,
+        computation="support_recommendations_on_time",
+        description="Из рекомендаций по школе со сроком в последние полгода до даты "
+        "контрольной точки (кроме снятых) — выполненные не позже срока; по программе — общая "
+        "доля.",
     ),
 ]
 

@@ -196,3 +196,38 @@ def roadmap_in_force(schools: list[int], on: datetime.date, programme: int) -> d
         ).values_list("school_id", flat=True)
     )
     return {s: Computed(Decimal(1 if s in in_force else 0)) for s in schools}
+
+
+# --- engagement --- (support network: opora.support.selectors, aggregates per school)
+
+
+@computation("support_mentor", _("поддержка: у школы есть школа-наставник"))
+def support_mentor(schools: list[int], on: datetime.date, programme: int) -> dict[int, Computed]:
+    from opora.support.selectors import schools_with_mentor
+
+    paired = schools_with_mentor(school_ids=schools, on_date=on)
+    return {s: Computed(Decimal(1 if s in paired else 0)) for s in schools}
+
+
+@computation("support_visits", _("поддержка: выезды в школу за полгода"))
+def support_visits(schools: list[int], on: datetime.date, programme: int) -> dict[int, Computed]:
+    from opora.support.selectors import visits_held
+
+    return {s: Computed(Decimal(n)) for s, n in visits_held(school_ids=schools, on_date=on).items()}
+
+
+@computation(
+    "support_recommendations_on_time",
+    _("поддержка: доля рекомендаций, выполненных в срок, за полгода"),
+)
+def support_recommendations_on_time(
+    schools: list[int], on: datetime.date, programme: int
+) -> dict[int, Computed]:
+    from opora.support.selectors import recommendations_on_time
+
+    counts = recommendations_on_time(school_ids=schools, on_date=on)
+    return {
+        s: Computed(share(done, due), Decimal(done), Decimal(due))
+        for s, (done, due) in counts.items()
+        if due
+    }

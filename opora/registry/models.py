@@ -227,13 +227,16 @@ class CuratorAssignment(models.Model):
     )
     since = models.DateField(_("с"), default=dates.today)
     until = models.DateField(_("по"), null=True, blank=True)
+    # The order (приказ) that assigned the curator.
+    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
+    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    # Overlapping periods of one curator at one school are refused by the service that saves
+    # them (`support.services.curator_assign`); a curator may come back after a break.
 
     class Meta:
         verbose_name = _("закрепление куратора")
         verbose_name_plural = _("закрепления кураторов")
-        constraints = [
-            models.UniqueConstraint(fields=["curator", "school"], name="unique_curator_school")
-        ]
+        ordering = ["-since", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.curator} → {self.school}"

@@ -17,9 +17,11 @@ from opora.core.access import (
     ReachSource,
     UserLike,
     organization_prefix_scoper,
+    reach,
     scoped,
     territory_ancestor_paths,
 )
+from opora.core.choices import Role
 from opora.registry.models import (
     CuratorAssignment,
     Membership,
@@ -55,7 +57,25 @@ REACH_SOURCE = ReachSource(memberships=memberships_of, curator_school_ids=curato
 scoped(Organization)(organization_prefix_scoper(""))
 scoped(SchoolProfile)(organization_prefix_scoper("organization__"))
 scoped(Membership, personal=True)(organization_prefix_scoper("organization__"))
-scoped(CuratorAssignment)(organization_prefix_scoper("school__"))
+
+# Who places curators (and, in the support app, mentor schools and network agreements): the
+# coordinators of the territory. Analysts change data too, and a director changes the school,
+# but neither decides who curates it: an assignment gives the curator their reach.
+COORDINATOR_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.PROGRAMME_COORDINATOR})
+
+
+def coordinator_reach(user: UserLike) -> Reach:
+    """The organisations whose curators (and mentor schools) `user` may place or end: the
+    territories of their coordinator roles (superusers: everything)."""
+    return reach(user, Action.CHANGE, roles=COORDINATOR_ROLES)
+
+
+@scoped(CuratorAssignment)
+def scope_curator_assignments(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """Seen with the school; changed (ended) only by the coordinators of its territory."""
+    if r.action in (Action.VIEW, Action.VIEW_PEOPLE):
+        return qs.filter(r.organization_q("school__"))
+    return qs.filter(coordinator_reach(user).organization_q("school__"))
 
 
 @scoped(Territory)

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from opora.core import dates
 from opora.core.access import (
     TERRITORY_ROLES,
     Action,
@@ -21,6 +22,7 @@ from opora.core.choices import Role
 from opora.core.models import Job
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import (
+    CuratorAssignment,
     Membership,
     Organization,
     Person,
@@ -30,11 +32,40 @@ from opora.registry.models import (
 )
 
 
-def school_list(user: UserLike) -> QuerySet[Organization]:
-    """Schools the user may see, with what the list shows joined in (constant query count)."""
-    return restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user).select_related(
-        "school", "territory"
+def current_curators() -> QuerySet[CuratorAssignment]:
+    """Assignments running today (`until` inclusive), with the curator."""
+    today = dates.today()
+    return (
+        CuratorAssignment.objects.filter(since__lte=today)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .select_related("curator")
+        .order_by("curator__last_name", "curator__first_name", "pk")
     )
+
+
+def school_list(user: UserLike) -> QuerySet[Organization]:
+    """Schools the user may see, with what the list shows joined in (constant query count):
+    each page's current curators come with one more query (`current_curators` attribute)."""
+    return (
+        restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user)
+        .select_related("school", "territory")
+        .prefetch_related(
+            Prefetch("curator_assignments", current_curators(), to_attr="current_curators")
+        )
+    )
+
+
+def school_curators(user: UserLike, school: Organization) -> list[CuratorAssignment] | None:
+    """The school's current curator assignments, or None when the user may not see people's
+    names there (they see only whether a curator is assigned: `school_has_curator`)."""
+    if not can(user, Action.VIEW_PEOPLE, school):
+        return None
+    return list(current_curators().filter(school=school))
+
+
+def school_has_curator(school: Organization) -> bool:
+    """Whether a curator is assigned to the school now (a fact, not a name)."""
+    return current_curators().filter(school=school).exists()
 
 
 def school_search(qs: QuerySet[Organization], text: str) -> QuerySet[Organization]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.access import Reach
 from opora.registry.models import Organization
 
 
@@ -35,6 +39,12 @@ class SchoolTable(tables.Table):
         accessor="school__director_name",
         order_by=("school__director_name",),
     )
+    curators = tables.Column(
+        verbose_name=_("Куратор"), accessor="pk", orderable=False, empty_values=()
+    )
+    mentors = tables.Column(
+        verbose_name=_("Школа-наставник"), accessor="pk", orderable=False, empty_values=()
+    )
 
     class Meta:
         model = Organization
@@ -46,6 +56,8 @@ class SchoolTable(tables.Table):
             "locality",
             "enrolment",
             "director",
+            "curators",
+            "mentors",
         )
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("Школ не найдено. Измените условия отбора.")
@@ -59,6 +71,34 @@ class SchoolTable(tables.Table):
 
     def render_locality(self, record: Organization) -> str:
         return str(record.school.get_locality_display())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set by the view for the page shown: whose names the user may read, and each
+        # school's current mentors as (name, link or "").
+        self.people_reach: Reach | None = None
+        self.mentor_links: dict[int, list[tuple[str, str]]] = {}
+
+    def render_curators(self, record: Organization) -> str:
+        assignments = getattr(record, "current_curators", [])
+        if not assignments:
+            return "—"
+        if self.people_reach is None or not self.people_reach.covers(record):
+            return str(_("назначен"))
+        return ", ".join(a.curator.short_name for a in assignments)
+
+    def render_mentors(self, record: Organization) -> str:
+        found = self.mentor_links.get(record.pk)
+        if not found:
+            return "—"
+        return format_html_join(
+            ", ",
+            "{}",
+            (
+                (format_html('<a href="{}">{}</a>', url, name) if url else name,)
+                for name, url in found
+            ),
+        )
 
 
 class OrganizationTable(tables.Table):

@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from opora.core.access import Action, can, has_any
+from opora.core import hooks
+from opora.core.access import Action, can, has_any, reach
 from opora.core.cards import card_sections
 from opora.core.web import errors_to_form, table_configure
 from opora.registry import selectors, services
 from opora.registry.filters import SchoolFilter
 from opora.registry.forms import (
+    NON_SCHOOL_KINDS,
     NonSchoolOrganizationForm,
     OrganizationCreateForm,
     OrganizationForm,
@@ -51,6 +53,10 @@ def school_list(request: HttpRequest) -> HttpResponse:
     school_filter = SchoolFilter(request.GET or None, queryset=schools, user=request.user)
     table = SchoolTable(school_filter.qs)
     table_configure(request, table, per_page=PAGE_SIZE)
+    table.people_reach = reach(request.user, Action.VIEW_PEOPLE)
+    table.mentor_links = hooks.school_mentors.call(
+        request.user, [row.record.pk for row in table.paginated_rows]
+    )
     context = {
         "filter": school_filter,
         "table": table,
@@ -67,12 +73,17 @@ def school_list(request: HttpRequest) -> HttpResponse:
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = selectors.school_get(request.user, pk)
     people = selectors.organization_people(request.user, school)
+    curators = selectors.school_curators(request.user, school)
     return render(
         request,
         "registry/school_detail.html",
         {
             "school": school,
             "profile": getattr(school, "school", None),
+            "curators": curators,
+            "has_curator": bool(curators)
+            or (curators is None and selectors.school_has_curator(school)),
+            "mentors": hooks.school_mentors.call(request.user, [school.pk]).get(school.pk, []),
             "programmes": selectors.school_programmes(request.user, school),
             "people": people,
             "role_counts": selectors.organization_role_counts(school) if people is None else None,
@@ -158,6 +169,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "programmes": selectors.programme_list(request.user).filter(owner=organization),
             "can_change": can(request.user, Action.CHANGE, organization),
+            "card_sections": card_sections("organization", request, organization),
             "breadcrumbs": [
                 *_territory_crumbs(request.user, organization.territory, link_last=True),
                 {"title": organization.short_name},
@@ -201,7 +213,10 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     """A department of education, methodical centre or partner on a territory in reach."""
     if not selectors.creatable_territories(request.user).exists():
         raise Http404
-    form = OrganizationCreateForm(request.POST or None, user=request.user)
+    # «Добавить организацию-партнёра» (the support network's pages) opens with the kind chosen.
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind} if kind in dict(NON_SCHOOL_KINDS) else {}
+    form = OrganizationCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         try:

@@ -50,6 +50,7 @@ from opora.roadmaps.drafts import (
 )
 from opora.roadmaps.execution import may_report, report_submit
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
+from opora.roadmaps.extensions import evidence_for, report_links_for
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
@@ -265,11 +266,19 @@ def _roadmap_page(
         by_activity.setdefault(comment.activity_id, []).append(comment)
     reports = selectors.activity_reports(roadmap)
     deadlines = selectors.next_deadlines(roadmap)
+    # Evidence other apps hold (visits that carried an activity out), per activity.
+    evidence = evidence_for(request, roadmap)
     sections = [
         (
             section,
             [
-                (a, by_activity.get(a.pk, []), reports.get(a.pk, []), deadlines.get(a.pk))
+                (
+                    a,
+                    by_activity.get(a.pk, []),
+                    reports.get(a.pk, []),
+                    deadlines.get(a.pk),
+                    evidence.get(a.pk, []),
+                )
                 for a in activities
             ],
         )
@@ -495,6 +504,7 @@ def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
             "roadmap": roadmap,
             "activity": activity,
             "deadline": selectors.next_deadlines(roadmap).get(activity.pk),
+            "extra_links": report_links_for(request, activity),
             "title": title,
             "breadcrumbs": [
                 {"title": roadmap.title[:80], "url": roadmap.get_absolute_url()},

@@ -12,6 +12,7 @@ from opora.identification.models import IdentificationRun, Methodology, SchoolId
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization
 from opora.registry.tests.factories import OrganizationFactory, ProgrammeFactory, SchoolFactory
+from opora.support.models import Consultation
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,7 @@ LISTS = [
     "/api/programmes/",
     "/api/identification-runs/",
     "/api/identification-runs/{run}/schools/",
+    "/api/consultations/",
 ]
 
 
@@ -32,6 +34,9 @@ def run(world):
         SchoolFactory(territory=world.north, code=f"EXTRA-{n}")
         OrganizationFactory(territory=world.south)
         ProgrammeFactory(owner=world.department)
+        Consultation.objects.create(
+            school=world.school_a, topic=f"Тема {n}", question="Вопрос", preferred_form="online"
+        )
     version = Methodology.objects.get(name=BASE_METHODOLOGY_NAME).current
     runs = [
         IdentificationRun.objects.create(territory=world.city, year=year, version=version)
@@ -107,6 +112,7 @@ def test_pages_walk_the_whole_list(world, run, settings):
         "/api/methodologies/999999/",
         "/api/schools/999999/",
         "/api/organizations/999999/",
+        "/api/consultations/999999/",
     ],
 )
 def test_a_missing_object_is_a_russian_404_naming_no_model(world, url):

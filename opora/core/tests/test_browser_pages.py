@@ -20,9 +20,8 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from pytest_django.live_server_helper import LiveServer
 
-from opora.conftest import demo_loaded
+from opora.conftest import demo_served
 from opora.core.tests.browser_checks import (
     AXE_VERSION,
     PHONE,
@@ -58,7 +57,7 @@ def _paths() -> dict[str, str]:
     from opora.core.choices import JobStatus, Role
     from opora.core.dates import today
     from opora.core.models import Job
-    from opora.identification.models import IdentificationRun, Methodology
+    from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
     from opora.monitoring import services as monitoring
     from opora.monitoring.choices import CheckpointKind
     from opora.registry.models import CuratorAssignment, Organization, Person, Programme
@@ -121,6 +120,23 @@ def _paths() -> dict[str, str]:
     teacher = plan.teacher
     school_type = ContentType.objects.get_for_model(Organization)
     person = Person.objects.get(user__username="staff")
+    listed = SchoolIdentification.objects.filter(run__status="approved", in_list=True).first()
+    assert listed is not None
+    from opora.support.models import Consultation, Escalation
+
+    consultation = Consultation.objects.filter(school=school).order_by("pk").first()
+    escalation = Escalation.objects.filter(school=school).first()
+    assert consultation is not None and escalation is not None
+    # Visits (support demo): the home school's visit of today, to record; a recommendation
+    # still waiting for the director's answer.
+    from opora.support.choices import RecommendationStatus, VisitStatus
+    from opora.support.models import Recommendation, Visit
+
+    visit = Visit.objects.filter(school=school, status=VisitStatus.PLANNED, planned_on=day).first()
+    recommendation = Recommendation.objects.filter(
+        school=school, status=RecommendationStatus.OPEN
+    ).first()
+    assert visit is not None and recommendation is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -168,14 +184,26 @@ def _paths() -> dict[str, str]:
         "import": reverse("core:import", args=["registry.schools"]),
         "jobs": reverse("core:jobs"),
         "job": reverse("core:job", args=[job.pk]),
+        "support": reverse("support:index"),
+        "curators": reverse("support:curators"),
+        "agreements": reverse("support:agreements"),
+        "mentor_recommend": reverse("support:mentor-recommend", args=[listed.school_id]),
+        "consultations": reverse("support:consultations"),
+        "consultation": consultation.get_absolute_url(),
+        "consultation_new": reverse("support:consultation-new"),
+        "escalation": reverse("support:escalation", args=[escalation.pk]),
+        "engagement": reverse("support:engagement"),
+        "visits": reverse("support:visits"),
+        "visit": visit.get_absolute_url(),
+        "visit_record": reverse("support:visit-record", args=[visit.pk]),
+        "recommendations": reverse("support:recommendations"),
+        "recommendation": recommendation.get_absolute_url(),
     }
 
 
 @pytest.fixture(scope="module")
 def demo_site(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[Demo]:
-    # After the browser: Playwright's sync API changes the context Django's connections are
-    # kept in, and on in-memory SQLite the server must share the very connection the tests
-    # use (an other one would find the tables locked by the test's transaction).
+    # After the browser (see `demo_served`).
     from django.db import connection
 
     from opora.registry.demo import DEMO_PASSWORD
@@ -184,15 +212,8 @@ def demo_site(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Ite
         # The markup is the same on every database; loading the demo again would only add
         # minutes to the PostgreSQL run.
         pytest.skip("вёрстка и доступность проверяются на SQLite")
-    with demo_loaded(django_db_blocker), django_db_blocker.unblock():
-        paths = _paths()
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            yield Demo(server.url, paths, DEMO_PASSWORD)
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
+    with demo_served(django_db_blocker) as url, django_db_blocker.unblock():
+        yield Demo(url, _paths(), DEMO_PASSWORD)
 
 
 def _context(browser: Any, **options: Any) -> Any:
@@ -222,24 +243,31 @@ ROLE_PAGES = {
     "coordinator": [
         "home", "schools", "school", "programme", "roadmap", "monitoring", "checkpoint",
         "identification", "run", "users", "person", "invite", "import", "jobs", "job",
-        "history", "survey_round", "error",
+        "history", "survey_round", "error", "support", "curators", "agreements",
+        "mentor_recommend", "engagement", "consultations",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",
         "deficit_map", "diagnostics", "teachers", "plans", "plan", "surveys",
-        "survey_results", "history",
+        "survey_results", "history", "mentor_recommend", "consultations", "consultation",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
-        "review_form", "calendar", "execution", "roadmap",
+        "review_form", "calendar", "execution", "roadmap", "support", "visits", "visit",
+        "visit_record", "recommendations",
     ],
     "director": [
         "home", "school", "programme", "roadmap", "report", "form", "monitoring_school",
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
+        "support", "consultations", "consultation", "consultation_new", "escalation",
+        "visits", "recommendations", "recommendation",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],
-    "council": ["home", "schools", "school", "programme", "identification", "run", "monitoring"],
+    "council": [
+        "home", "schools", "school", "programme", "identification", "run", "monitoring",
+        "engagement",
+    ],
 }  # fmt: skip
 
 
@@ -310,6 +338,15 @@ def test_a_directors_day_fits_a_phone(demo_site, browser):
     problems += phone_problems(page, "отчёт о мероприятии")
     for name in ("form", "monitoring_school", "surveys", "teachers", "plans", "plan"):
         problems += phone_problems(page, _open(page, demo_site, name))
+    for name in (
+        "consultations",
+        "consultation",
+        "consultation_new",
+        "escalation",
+        "recommendations",
+        "recommendation",
+    ):
+        problems += phone_problems(page, _open(page, demo_site, name))
     context.close()
     assert problems == [], "\n".join(problems)
 
@@ -326,6 +363,8 @@ def test_a_curators_day_fits_a_phone(demo_site, browser):
     assert remark.is_visible() and within_screen(page, remark)
     problems += phone_problems(page, "замечание к мероприятию")
     for name in ("review_monitoring", "review_form", "calendar", "execution"):
+        problems += phone_problems(page, _open(page, demo_site, name))
+    for name in ("visits", "visit", "visit_record"):
         problems += phone_problems(page, _open(page, demo_site, name))
     context.close()
     assert problems == [], "\n".join(problems)

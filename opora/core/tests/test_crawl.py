@@ -162,9 +162,11 @@ def _form_samples() -> dict[str, Any]:
     from opora.identification.models import IdentificationRun, MethodologyVersion
     from opora.monitoring.models import Indicator, ProgrammeIndicator, Submission
     from opora.monitoring.selectors import submission_rows
-    from opora.registry.models import Person, Programme, Territory
-    from opora.roadmaps.models import Roadmap
+    from opora.registry.models import Organization, Person, Programme, Territory
+    from opora.roadmaps.models import Activity, Roadmap, Section
     from opora.staff.models import Course
+    from opora.support.models import Consultation, NetworkAgreement, Visit, VisitTemplate
+    from opora.support.visit_templates import template_areas
     from opora.surveys.models import Questionnaire, SurveyLink
     from opora.surveys.selectors import questionnaire_structure
 
@@ -203,6 +205,22 @@ def _form_samples() -> dict[str, Any]:
         "link": link,
         "questions": questions,
         "initial_levels": {},
+        # The support network's forms.
+        "agreement": NetworkAgreement.objects.first(),
+        "school": Organization.objects.filter(kind="school").first(),
+        # support: consultations and engagement
+        "schools": Organization.objects.filter(kind="school"),
+        "programmes": Programme.objects.all(),
+        "queryset": Consultation.objects.all(),
+        # Visits (support).
+        "organisers": list(Organization.objects.exclude(kind="school")[:2]),
+        "templates": VisitTemplate.objects.all(),
+        "with_school": True,
+        "areas": template_areas(VisitTemplate.objects.first().areas),
+        "scale": VisitTemplate.objects.first().scale,
+        "activities": Activity.objects.all(),
+        "candidates": Visit.objects.all(),
+        "sections": list(Section.objects.select_related("roadmap")[:5]),
     }
 
 

@@ -61,3 +61,35 @@ def test_every_demo_account_logs_in_and_sees_its_reach(demo: None) -> None:
     curated = seen_by("curator")
     assert 2 <= len(curated) <= 4 and director_school in curated
     assert sum(1 for s in curated if s.programmes.exists()) >= 2
+
+
+def test_support_network_demo(demo: None) -> None:
+    """Curators by order for every school of the approved list, mentor pairs chosen by the
+    recommender within its rules, agreements with partners (opora.support's demo step)."""
+    from django.db.models import Count, Q
+
+    from opora.core import dates
+    from opora.identification.models import SchoolIdentification
+    from opora.registry.models import CuratorAssignment
+    from opora.support.models import MentorPair, NetworkAgreement
+    from opora.support.selectors import current_q
+
+    today = dates.today()
+    listed = set(
+        SchoolIdentification.objects.filter(run__status="approved", in_list=True).values_list(
+            "school_id", flat=True
+        )
+    )
+    current = CuratorAssignment.objects.filter(current_q(today))
+    assert listed <= set(current.values_list("school_id", flat=True))
+    assert not current.filter(Q(order_number="") | Q(order_date__isnull=True)).exists()
+    pairs = MentorPair.objects.filter(current_q(today))
+    assert 10 <= pairs.count() <= len(listed)
+    assert set(pairs.values_list("school_id", flat=True)) <= listed
+    assert not pairs.filter(mentor_id__in=listed).exists()
+    loads = pairs.values("mentor").annotate(n=Count("pk")).values_list("n", flat=True)
+    assert max(loads) <= 3
+    partners = NetworkAgreement.objects.filter(parties__kind="partner").distinct()
+    assert 3 <= partners.count() <= 4
+    assert partners.exclude(file="").exists()
+    assert NetworkAgreement.objects.filter(mentor_pairs__isnull=False).exists()

@@ -9,10 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from opora.core import dates
 from opora.core.choices import TimelineVerb
 from opora.core.models import TimelineEvent
 from opora.registry.models import Organization, Programme
-from opora.registry.tests.factories import ProgrammeFactory, SchoolFactory
+from opora.registry.tests.factories import (
+    CuratorAssignmentFactory,
+    ProgrammeFactory,
+    SchoolFactory,
+)
+from opora.support.models import MentorPair
 
 pytestmark = pytest.mark.django_db
 
@@ -118,16 +124,25 @@ def test_htmx_request_gets_only_the_table(world):
     assert "СОШ № 1" in response.content.decode()
 
 
-def test_school_list_query_count_does_not_grow(world):
-    client = world.client("coordinator")
+@pytest.mark.parametrize("persona", ["coordinator", "council"])
+def test_school_list_query_count_does_not_grow(world, persona):
+    """Nor with the curators and mentor schools the list shows (names or «назначен»)."""
+    client = world.client(persona)
     url = reverse("registry:schools")
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    SchoolFactory.create_batch(40, territory=world.north)
+    schools = SchoolFactory.create_batch(40, territory=world.north)
+    curator = world.school_a.curator_assignments.get().curator
+    for school in schools[:20]:
+        CuratorAssignmentFactory(curator=curator, school=school)
+        MentorPair.objects.create(
+            school=school, mentor=world.school_b, since=dates.today(), areas=["subjects"]
+        )
     with CaptureQueriesContext(connection) as many:
-        client.get(url)
+        html = client.get(url).content.decode()
     assert len(many) == len(few)
+    assert "Гимназия № 2" in html
 
 
 def test_school_card_query_count_does_not_grow(world):
