@@ -198,32 +198,51 @@ def curator_assign(
     return made
 
 
+def _period_end(
+    user: UserLike,
+    record: CuratorAssignment | MentorPair,
+    until: datetime.date | None,
+    *,
+    ended: str,
+    before_start: str,
+) -> Any:
+    """End a curator assignment or a mentor pair on `until` (today by default; the period
+    includes that day). Refused outside the coordinator's territory, for a period already
+    ended (`ended`, with %(until)s) and for an end before its start (`before_start`, with
+    %(until)s and %(since)s)."""
+    until = until or dates.today()
+    if not coordinator_reach(user).covers(record.school):
+        raise ValidationError(
+            _("Школа «%(school)s» вне вашей зоны ответственности.") % {"school": record.school}
+        )
+    if record.until is not None and record.until < dates.today():
+        raise ValidationError(ended % {"until": dates.date_ru(record.until)})
+    if until < record.since:
+        raise ValidationError(
+            {
+                "until": before_start
+                % {"until": dates.date_ru(until), "since": dates.date_ru(record.since)}
+            }
+        )
+    record.until = until
+    record.full_clean()
+    record.save(update_fields=["until"])
+    return record
+
+
 @transaction.atomic
 def curator_assignment_end(
     *, user: UserLike, assignment: CuratorAssignment, until: datetime.date | None = None
 ) -> CuratorAssignment:
     """End an assignment on `until` (today by default; the curator keeps the school through
-    that day). Refused for an assignment already ended or an end before its start."""
-    until = until or dates.today()
-    if not coordinator_reach(user).covers(assignment.school):
-        raise ValidationError(
-            _("Школа «%(school)s» вне вашей зоны ответственности.") % {"school": assignment.school}
-        )
-    if assignment.until is not None and assignment.until < dates.today():
-        raise ValidationError(
-            _("Закрепление уже завершено %(until)s.") % {"until": dates.date_ru(assignment.until)}
-        )
-    if until < assignment.since:
-        raise ValidationError(
-            {
-                "until": _("Дата окончания (%(until)s) раньше начала закрепления (%(since)s).")
-                % {"until": dates.date_ru(until), "since": dates.date_ru(assignment.since)}
-            }
-        )
-    assignment.until = until
-    assignment.full_clean()
-    assignment.save(update_fields=["until"])
-    return assignment
+    that day)."""
+    return _period_end(
+        user,
+        assignment,
+        until,
+        ended=_("Закрепление уже завершено %(until)s."),
+        before_start=_("Дата окончания (%(until)s) раньше начала закрепления (%(since)s)."),
+    )
 
 
 def _file_problems(file: UploadedFile | None) -> list[str]:
@@ -459,26 +478,14 @@ def mentor_pair_create(
 def mentor_pair_end(
     *, user: UserLike, pair: MentorPair, until: datetime.date | None = None
 ) -> MentorPair:
-    """End a mentor pair on `until` (today by default). Refused for a pair already ended or
-    an end before its start."""
-    until = until or dates.today()
-    if not coordinator_reach(user).covers(pair.school):
-        raise ValidationError(
-            _("Школа «%(school)s» вне вашей зоны ответственности.") % {"school": pair.school}
-        )
-    if pair.until is not None and pair.until < dates.today():
-        raise ValidationError(
-            _("Работа в паре уже завершена %(until)s.") % {"until": dates.date_ru(pair.until)}
-        )
-    if until < pair.since:
-        raise ValidationError(
-            _("Дата окончания (%(until)s) раньше начала работы в паре (%(since)s).")
-            % {"until": dates.date_ru(until), "since": dates.date_ru(pair.since)}
-        )
-    pair.until = until
-    pair.full_clean()
-    pair.save(update_fields=["until"])
-    return pair
+    """End a mentor pair on `until` (today by default)."""
+    return _period_end(
+        user,
+        pair,
+        until,
+        ended=_("Работа в паре уже завершена %(until)s."),
+        before_start=_("Дата окончания (%(until)s) раньше начала работы в паре (%(since)s)."),
+    )
 
 
 # --- engagement ---

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -580,53 +580,60 @@ def consultation_take(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(consultation.get_absolute_url())
 
 
-@login_required
-@require_POST
-def consultation_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def _consultation_handle(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[ConsultationScheduleForm] | type[ConsultationAnswerForm],
+    save: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    """Schedule or answer: the form checked, the service called with its data; a refusal of
+    the whole action (closed, no longer the user's) is a message on the page, a refusal of a
+    field re-renders the form with what was typed."""
     consultation = selectors.consultation_get(request.user, pk, "change")
-    form = ConsultationScheduleForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.consultation_schedule(
-                user=request.user,  # type: ignore[arg-type]
-                consultation=consultation,
-                scheduled_for=form.cleaned_data["scheduled_for"],
-                form=form.cleaned_data["form"],
-            )
+            save(user=request.user, consultation=consultation, **form.cleaned_data)
         except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # closed, or out of the user's hands
+            if not hasattr(exc, "error_dict"):
                 errors_to_messages(request, exc)
                 return redirect(consultation.get_absolute_url())
             errors_to_form(form, exc)
         else:
-            messages.success(request, _("Консультация назначена, школа получит письмо."))
+            messages.success(request, done)
             return redirect(consultation.get_absolute_url())
     consultation.refresh_from_db()
-    return _consultation_page(request, consultation, schedule_form=form, status=400)
+    forms_given: dict[str, Any] = (
+        {"schedule_form": form}
+        if isinstance(form, ConsultationScheduleForm)
+        else {"answer_form": form}
+    )
+    return _consultation_page(request, consultation, status=400, **forms_given)
+
+
+@login_required
+@require_POST
+def consultation_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    return _consultation_handle(
+        request,
+        pk,
+        ConsultationScheduleForm,
+        services.consultation_schedule,
+        _("Консультация назначена, школа получит письмо."),
+    )
 
 
 @login_required
 @require_POST
 def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    consultation = selectors.consultation_get(request.user, pk, "change")
-    form = ConsultationAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consultation_answer(
-                user=request.user,  # type: ignore[arg-type]
-                consultation=consultation,
-                answer=form.cleaned_data["answer"],
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # closed, or out of the user's hands
-                errors_to_messages(request, exc)
-                return redirect(consultation.get_absolute_url())
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Ответ сохранён и отправлен школе."))
-            return redirect(consultation.get_absolute_url())
-    consultation.refresh_from_db()
-    return _consultation_page(request, consultation, answer_form=form, status=400)
+    return _consultation_handle(
+        request,
+        pk,
+        ConsultationAnswerForm,
+        services.consultation_answer,
+        _("Ответ сохранён и отправлен школе."),
+    )
 
 
 @login_required
