@@ -13,8 +13,11 @@ from treebeard.mp_tree import MP_Node
 
 from opora.core import dates
 from opora.core.choices import Role
+from opora.core.uploads import dated_path
 from opora.registry.choices import (
     Locality,
+    OrderKind,
+    OrderStatus,
     OrganizationKind,
     Ownership,
     PartnerKind,
@@ -333,3 +336,67 @@ class ProgrammeSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} в {self.programme}"
+
+
+def order_path(instance: models.Model, filename: str) -> str:
+    return dated_path("registry/orders", filename)
+
+
+class Order(models.Model):
+    """An order (приказ) of an authority: drafted by Opora from the data it approves, signed
+    outside, uploaded back and registered with its number and date. What it approves points
+    to it (an identification list, a programme, a roadmap version, a body's composition,
+    curator assignments), so the order itself knows nothing of the apps above the registry.
+
+    A registered order's number is unique for its issuer within the calendar year of its
+    date (`year` is kept from `date` by the service that registers it)."""
+
+    issuer = models.ForeignKey(
+        Organization,
+        verbose_name=_("кто издал"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    kind = models.CharField(_("что утверждает"), max_length=20, choices=OrderKind.choices)
+    status = models.CharField(
+        _("состояние"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    title = models.CharField(_("заголовок"), max_length=1000)
+    number = models.CharField(_("номер"), max_length=64, blank=True)
+    date = models.DateField(_("дата"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("год"), null=True, blank=True, editable=False)
+    signatory = models.CharField(
+        _("подписал"),
+        max_length=255,
+        blank=True,
+        help_text=_("Должность и фамилия, например: «Начальник управления И. О. Петрова»."),
+    )
+    file = models.FileField(_("подписанный приказ"), upload_to=order_path, blank=True)
+    file_name = models.CharField(_("имя файла"), max_length=255, blank=True)
+    note = models.TextField(_("примечание"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("зарегистрирован"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("приказ")
+        verbose_name_plural = _("приказы")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"],
+                condition=models.Q(status=OrderStatus.REGISTERED),
+                name="order_number_once_a_year_per_issuer",
+            )
+        ]
+        indexes = [models.Index(fields=["issuer", "status", "date"])]
+
+    def __str__(self) -> str:
+        if self.status == OrderStatus.REGISTERED and self.number and self.date:
+            return f"{_('Приказ')} № {self.number} {_('от')} {self.date:%d.%m.%Y}"
+        return f"{_('Проект приказа')} «{self.title[:80]}»"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:order", args=[self.pk])
