@@ -51,6 +51,7 @@ class EventForm(RussianSelects, forms.ModelForm):
             "audience_roles",
             "subjects",
             "description",
+            "activity",
         ]
         widgets = {
             "starts_at": DATETIME_INPUT,
@@ -61,7 +62,13 @@ class EventForm(RussianSelects, forms.ModelForm):
         }
 
     def __init__(
-        self, *args: Any, organizers: Any, schools: Any, territories: Any, **kwargs: Any
+        self,
+        *args: Any,
+        organizers: Any,
+        schools: Any,
+        territories: Any,
+        activities: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
@@ -74,11 +81,21 @@ class EventForm(RussianSelects, forms.ModelForm):
         territory.empty_label = EMPTY_OPTIONAL
         fields["subjects"].queryset = Subject.objects.order_by("name")
         fields["kind"].choices = EventKind.choices
+        activity = fields["activity"]
+        activity.queryset = activities
+        activity.empty_label = EMPTY_OPTIONAL
+        activity.label_from_instance = activity_label
         for name in ("starts_at", "ends_at"):
             fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M"]
 
     def clean_audience_roles(self) -> list[str]:
         return [Role(r).value for r in self.cleaned_data["audience_roles"]]
+
+
+def activity_label(activity: Any) -> str:
+    text = " ".join(activity.text.split())
+    text = text if len(text) <= 90 else text[:89] + "…"
+    return f"{activity.roadmap.title[:60]}: {activity.number} {text}".strip()
 
 
 def territory_choices(organizers: Any) -> Any:

@@ -83,6 +83,18 @@ def audience_school_choices(user: UserLike) -> QuerySet[Organization]:
     ).order_by("short_name")
 
 
+def activity_choices(user: UserLike) -> QuerySet[Any]:
+    """The activities of municipal roadmaps (not a school's) the user may change: what an
+    event may carry out."""
+    from opora.roadmaps.models import Activity
+
+    return (
+        restrict(Activity.objects.filter(roadmap__school__isnull=True), user, Action.CHANGE)
+        .select_related("roadmap")
+        .order_by("roadmap__title", "position")
+    )
+
+
 def event_counts(event: Event) -> dict[str, int]:
     """How many registered and attended (counts are for everyone who sees the event)."""
     return Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).aggregate(
@@ -245,15 +257,20 @@ def activity_event_evidence(user: UserLike, activity_ids: list[int]) -> dict[int
     return found
 
 
-def teacher_attended(user: UserLike, teacher: Any) -> list[Registration]:
-    """The events a teacher attended (for their development plan), as far as the user may see
-    the teacher's registrations."""
+def teacher_attended(user: UserLike, teacher: Any, start_year: int) -> list[Registration]:
+    """The events a teacher attended in the academic year `start_year` (for their development
+    plan), as far as the user may see the teacher's registrations."""
+    from opora.core.dates import academic_year_bounds
+
+    first, last = academic_year_bounds(start_year)
     return list(
         restrict(
             Registration.objects.filter(
                 Q(teacher=teacher) | Q(person__isnull=False, person=teacher.person_id),
                 attended=True,
                 status=RegistrationStatus.REGISTERED,
+                event__starts_at__date__gte=first,
+                event__starts_at__date__lte=last,
             ),
             user,
         )
@@ -305,3 +322,64 @@ def event_feedback(user: UserLike, event: Event) -> Feedback | None:
     return Feedback(
         link, reverse("survey_public:answer", args=[link.token]), count, minimum, results
     )
+
+
+def events_held_for_schools(
+    *, school_ids: list[int], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Per school: the held events in [start, end] whose audience included it (named, or a
+    school of the audience territory); every school is in the answer (one query)."""
+    from django.db.models import F, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce, Length, Substr
+
+    matching = (
+        Event.objects.filter(
+            status=EventStatus.HELD,
+            starts_at__date__gte=start,
+            starts_at__date__lte=end,
+        )
+        .filter(
+            Q(audience_schools=OuterRef("pk"))
+            | Q(
+                audience_territory__path=Substr(
+                    OuterRef("territory__path"), 1, Length(F("audience_territory__path"))
+                )
+            )
+        )
+        .order_by()
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    rows = Organization.objects.filter(pk__in=school_ids).annotate(
+        n=Coalesce(Subquery(matching, output_field=IntegerField()), 0)
+    )
+    found = dict(rows.values_list("pk", "n"))
+    return {s: found.get(s, 0) for s in school_ids}
+
+
+def teachers_attended_counts(
+    *, school_ids: list[int], start: datetime.date, end: datetime.date
+) -> dict[int, tuple[int, int]]:
+    """Per school with active teachers in the staff registry: (teachers who attended at least
+    one event in [start, end], active teachers) (one query)."""
+    from django.db.models import Exists, OuterRef
+
+    from opora.staff.models import Teacher
+
+    attended = Registration.objects.filter(
+        Q(teacher=OuterRef("pk")) | Q(person__isnull=False, person=OuterRef("person")),
+        status=RegistrationStatus.REGISTERED,
+        attended=True,
+        event__starts_at__date__gte=start,
+        event__starts_at__date__lte=end,
+    )
+    rows = (
+        Teacher.objects.filter(school_id__in=school_ids, is_active=True)
+        .values("school_id")
+        .annotate(total=Count("pk"), went=Count("pk", filter=Q(Exists(attended))))
+        .values_list("school_id", "went", "total")
+        .order_by()
+    )
+    return {school: (went, total) for school, went, total in rows}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action
+from opora.core.cards import card_section
 from opora.core.documents import PdfFontMissing
 from opora.core.exports import PDF_CONTENT_TYPE
 from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
@@ -112,6 +113,7 @@ def _event_form(request: HttpRequest, event: Event | None) -> HttpResponse:
         organizers=organizers,
         schools=selectors.audience_school_choices(request.user),
         territories=territory_choices(organizers),
+        activities=selectors.activity_choices(request.user),
     )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
@@ -436,9 +438,10 @@ def roadmap_event_links(request: HttpRequest, roadmap: Any) -> dict[int, list[Li
     }
 
 
+@card_section("plan", order=10)
 def plan_events_card(request: HttpRequest, plan: Any) -> str:
     """The events the plan's teacher attended, on their development plan page."""
-    attended = selectors.teacher_attended(request.user, plan.teacher)
+    attended = selectors.teacher_attended(request.user, plan.teacher, plan.start_year)
     if not attended:
         return ""
     return render_to_string("events/_plan_card.html", {"registrations": attended}, request=request)

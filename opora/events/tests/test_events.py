@@ -455,3 +455,90 @@ def test_certificates_job_makes_a_zip_with_numbers(
     assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
     zip_url = reverse("events:certificates-zip", args=[event.pk])
     assert world.client("teacher").get(zip_url).status_code == 404
+
+
+# --- Elsewhere: the API, indicators, the development plan, the roadmap --------------------
+
+
+def test_api_reach_and_filters(world: Any, event: Event) -> None:
+    EventFactory(organizer=world.other_department, schools=[world.school_c], kind="webinar")
+    data = world.client("teacher").get("/api/events/").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert [r["id"] for r in rows] == [event.pk]
+    assert "full_name" not in str(rows)
+    month = f"{timezone.localtime(event.starts_at):%Y-%m}"
+    assert len(_rows(world.client("analyst").get("/api/events/", {"month": month}))) == 1
+    assert _rows(world.client("analyst").get("/api/events/", {"kind": "webinar"})) == []
+    assert world.client("analyst").get("/api/events/", {"month": "май"}).status_code == 400
+    assert world.client("anonymous").get("/api/events/").status_code in (401, 403)
+    assert world.client("outsider").get(f"/api/events/{event.pk}/").status_code == 404
+
+
+def _rows(response: Any) -> list[Any]:
+    data = response.json()
+    return data["results"] if isinstance(data, dict) else data
+
+
+def _held_with(world: Any, event: Event, teachers: list[Any]) -> None:
+    regs = [
+        services.registration_nominate(event=event, teacher=t, user=world.user("director_a"))
+        for t in teachers
+    ]
+    _past(event)
+    services.attendance_mark(
+        event=event, attended_ids=[r.pk for r in regs], user=world.user("analyst")
+    )
+
+
+def test_indicators_count_held_events_and_teachers(world: Any, event: Event) -> None:
+    from opora.core.dates import today
+    from opora.monitoring.computations import compute
+
+    teachers = TeacherFactory.create_batch(4, school=world.school_a)
+    _held_with(world, event, teachers[:1])
+    named = EventFactory(organizer=world.methodical_centre, schools=[world.school_b])
+    _held_with(world, named, [])
+    EventFactory(organizer=world.methodical_centre, audience_territory=world.city)  # announced
+    schools = [world.school_a.pk, world.school_b.pk, world.school_c.pk]
+    with CaptureQueriesContext(connection) as queries:
+        held = compute("events_for_school_teams", schools, today(), 0)
+    assert len(queries) == 1
+    assert {s: int(c.value) for s, c in held.items()} == {
+        world.school_a.pk: 1,
+        world.school_b.pk: 2,  # the city's event and the one naming it
+        world.school_c.pk: 0,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        share = compute("events_teachers_attended", schools, today(), 0)
+    assert len(queries) == 1
+    assert share[world.school_a.pk].value == 25
+    assert world.school_c.pk not in share
+
+
+def test_plan_shows_attended_events(world: Any, event: Event) -> None:
+    from opora.core.dates import academic_year_of
+    from opora.staff.tests.factories import PlanFactory
+
+    teacher = TeacherFactory(school=world.school_a)
+    _held_with(world, event, [teacher])
+    plan = PlanFactory(
+        teacher=teacher, start_year=academic_year_of(timezone.localdate(event.starts_at))
+    )
+    url = reverse("staff:plan", args=[plan.pk])
+    assert event.title in world.client("director_a").get(url).text
+    assert event.title in world.client("analyst").get(url).text
+
+
+def test_roadmap_activity_shows_the_event(world: Any, event: Event) -> None:
+    from opora.roadmaps.extensions import evidence_for
+    from opora.support.tests.visits_helpers import running_roadmap
+
+    roadmap = running_roadmap(world)
+    activity = roadmap.activities.get()
+    event.activity = activity
+    event.save()
+    _held_with(world, event, [])
+    page = world.client("director_a").get(roadmap.get_absolute_url()).text
+    assert event.title in page
+    request = type("R", (), {"user": world.user("outsider")})()
+    assert evidence_for(request, roadmap) == {}
