@@ -198,7 +198,25 @@ def _paths() -> dict[str, str]:
         "visit_record": reverse("support:visit-record", args=[visit.pk]),
         "recommendations": reverse("support:recommendations"),
         "recommendation": recommendation.get_absolute_url(),
+        # Events: the list, the month, a held event the demo teacher attended.
+        "events": reverse("events:index"),
+        "events_calendar": reverse("events:calendar"),
+        "event": _held_event().get_absolute_url(),
+        "event_new": reverse("events:create"),
     }
+
+
+def _held_event() -> Any:
+    from opora.events.choices import EventStatus
+    from opora.events.models import Event
+
+    event = Event.objects.filter(
+        status=EventStatus.HELD,
+        registrations__person__user__username="teacher",
+        registrations__attended=True,
+    ).first()
+    assert event is not None
+    return event
 
 
 @pytest.fixture(scope="module")
@@ -261,9 +279,13 @@ ROLE_PAGES = {
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
         "visits", "recommendations", "recommendation",
+        "event",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
-    "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],
+    "teacher": [
+        "home", "school", "roadmap", "staff_me", "own_plan", "calendar", "events_calendar",
+        "event",
+    ],
     "council": [
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
         "engagement",

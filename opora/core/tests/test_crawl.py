@@ -164,7 +164,7 @@ def _form_samples() -> dict[str, Any]:
     from opora.monitoring.selectors import submission_rows
     from opora.registry.models import Organization, Person, Programme, Territory
     from opora.roadmaps.models import Activity, Roadmap, Section
-    from opora.staff.models import Course
+    from opora.staff.models import Course, Teacher
     from opora.support.models import Consultation, NetworkAgreement, Visit, VisitTemplate
     from opora.support.visit_templates import template_areas
     from opora.surveys.models import Questionnaire, SurveyLink
@@ -221,6 +221,9 @@ def _form_samples() -> dict[str, Any]:
         "activities": Activity.objects.all(),
         "candidates": Visit.objects.all(),
         "sections": list(Section.objects.select_related("roadmap")[:5]),
+        # Events.
+        "organizers": Organization.objects.exclude(kind="school")[:3],
+        "teachers": Teacher.objects.all()[:5],
     }
 
 
