@@ -43,6 +43,8 @@ CERTIFICATES_JOB = "events.certificates"
 # An export from a webinar platform is a list of participants: more rows than this is a
 # wrong file, not an event.
 ATTENDANCE_MAX_ROWS = 5000
+# A platform's export may have a title and a date above the header row.
+HEADER_SEARCH_ROWS = 10
 NAME_HEADERS = ("фио", "участник", "имя", "name", "full name", "полное имя")
 EMAIL_HEADERS = ("e-mail", "email", "эл. почта", "почта", "электронная почта", "mail")
 
@@ -266,44 +268,43 @@ def _header_index(headers: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def attendance_rows(file: UploadedFile) -> list[tuple[int, str, str]]:
-    """The (row number, name, e-mail) rows of a webinar platform's export: the first row
-    naming a name or e-mail column is the header. Refuses a file that is not one."""
-    from openpyxl import load_workbook
+    """The (row number, name, e-mail) rows of a webinar platform's export, read by the core's
+    bounded reader: the first of the top rows naming a name or an e-mail column is the header
+    (platforms put a title above it). Refuses a file that is not one."""
+    from opora.core.imports.limits import ReadLimits, TableFileError
+    from opora.core.imports.readers import read_table
 
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx
-        raise ValidationError(
-            _("Файл не читается как таблица Excel (.xlsx): выгрузите список участников в .xlsx.")
-        ) from exc
-    sheet = book.worksheets[0]
-    rows: list[tuple[int, str, str]] = []
-    name_col = email_col = None
-    header_found = False
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else str(v).strip() for v in values]
-        if not header_found:
-            name_col = _header_index(cells, NAME_HEADERS)
-            email_col = _header_index(cells, EMAIL_HEADERS)
-            header_found = name_col is not None or email_col is not None
-            if number > 20 and not header_found:
-                break
-            continue
-        name = cells[name_col] if name_col is not None and name_col < len(cells) else ""
-        email = cells[email_col] if email_col is not None and email_col < len(cells) else ""
-        if not name and not email:
-            continue
-        rows.append((number, name, email))
-        if len(rows) > ATTENDANCE_MAX_ROWS:
-            raise ValidationError(
-                _("В файле больше %(n)s строк: это не список участников одного мероприятия.")
-                % {"n": ATTENDANCE_MAX_ROWS}
-            )
-    book.close()
-    if not header_found:
+        table = read_table(
+            file,
+            file.name or "участники.xlsx",
+            limits=ReadLimits.from_settings(max_rows=ATTENDANCE_MAX_ROWS),
+        )
+    except TableFileError as exc:
+        raise ValidationError(str(exc)) from exc
+    lines = [(table.row_number(0) - 1, table.headers)]
+    lines += [(table.row_number(i), row) for i, row in enumerate(table.rows)]
+    header_at = next(
+        (
+            i
+            for i, (_number, cells) in enumerate(lines[:HEADER_SEARCH_ROWS])
+            if _header_index(cells, NAME_HEADERS + EMAIL_HEADERS) is not None
+        ),
+        None,
+    )
+    if header_at is None:
         raise ValidationError(
             _("В файле нет столбца «ФИО» или «E-mail»: в первой строке должны быть заголовки.")
         )
+    header = lines[header_at][1]
+    name_col = _header_index(header, NAME_HEADERS)
+    email_col = _header_index(header, EMAIL_HEADERS)
+    rows: list[tuple[int, str, str]] = []
+    for number, cells in lines[header_at + 1 :]:
+        name = cells[name_col] if name_col is not None and name_col < len(cells) else ""
+        email = cells[email_col] if email_col is not None and email_col < len(cells) else ""
+        if name.strip() or email.strip():
+            rows.append((number, name.strip(), email.strip()))
     if not rows:
         raise ValidationError(_("В файле нет ни одного участника."))
     return rows
