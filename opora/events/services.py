@@ -392,18 +392,34 @@ def certificate_issue(*, registration: Registration) -> Certificate:
     return _certificates_number(event, [registration])[0]
 
 
-def _certificates_number(event: Event, registrations: list[Registration]) -> list[Certificate]:
-    # The organiser's row is locked: numbers are taken one after another, never twice.
-    Organization.objects.select_for_update().filter(pk=event.organizer_id).first()
-    year = certificate_year(event)
-    last = (
-        Certificate.objects.filter(organizer_id=event.organizer_id, year=year).aggregate(
-            m=Max("number")
-        )["m"]
+def _last_number(event: Event) -> int:
+    return (
+        Certificate.objects.filter(
+            organizer_id=event.organizer_id, year=certificate_year(event)
+        ).aggregate(m=Max("number"))["m"]
         or 0
     )
+
+
+def _certificates_number(
+    event: Event, registrations: list[Registration], *, after: int | None = None
+) -> list[Certificate]:
+    """Number the certificates of `registrations` after the year's last; with `after`, the
+    last number the caller planned from, refused if another was issued since."""
+    # The organiser's row is locked: numbers are taken one after another, never twice.
+    Organization.objects.select_for_update().filter(pk=event.organizer_id).first()
+    last = _last_number(event)
+    if after is not None and last != after:
+        raise JobError(
+            _("Пока готовились сертификаты, были выданы другие; запустите выпуск ещё раз.")
+        )
     made = [
-        Certificate(registration=r, organizer_id=event.organizer_id, year=year, number=last + i)
+        Certificate(
+            registration=r,
+            organizer_id=event.organizer_id,
+            year=certificate_year(event),
+            number=last + i,
+        )
         for i, r in enumerate(registrations, start=1)
     ]
     Certificate.objects.bulk_create(made)
@@ -427,10 +443,11 @@ def certificates_job_start(*, event: Event, user: User) -> Job:
 
 @job_handler(CERTIFICATES_JOB)
 def certificates_job(job: Job, reporter: JobReporter) -> Any:
-    """Read the participants and draw their PDFs (numbers for those without one are taken in
-    the save step); the ZIP is written in the save step, with the numbers."""
+    """Draw every attended participant's certificate into a ZIP outside the transaction, with
+    the numbers planned after the year's last; the save step takes those numbers (refused if
+    another certificate was issued meanwhile) and stores the ZIP."""
     from opora.events import selectors
-    from opora.events.documents import certificate_pdf, certificates_zip_name
+    from opora.events.documents import certificate_blank, certificate_pdf, certificates_zip_name
 
     # The job runs with the rights of whoever started it: still the event's organiser.
     user = job.created_by
@@ -438,19 +455,32 @@ def certificates_job(job: Job, reporter: JobReporter) -> Any:
         raise JobError(_("Запустивший выпуск больше не работает в системе."))
     event = selectors.event_get(user, job.params["event_id"], Action.CHANGE)
     attended = selectors.event_attended(user, event)
+    missing = [r for r in attended if not hasattr(r, "certificate")]
+    last = _last_number(event)
+    planned = {
+        r.pk: Certificate(
+            registration=r,
+            organizer_id=event.organizer_id,
+            year=certificate_year(event),
+            number=last + i,
+        )
+        for i, r in enumerate(missing, start=1)
+    }
     reporter.progress(0, _("Участников: %(n)s") % {"n": len(attended)})
+    blank = certificate_blank()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index, registration in enumerate(attended, start=1):
+            certificate = planned.get(registration.pk) or registration.certificate
+            name = f"{certificate.number:04d} {registration.full_name}.pdf"
+            archive.writestr(name, certificate_pdf(certificate, registration, event, blank))
+            if index % 25 == 0:
+                reporter.progress(
+                    95 * index / len(attended), _("Сертификатов: %(n)s") % {"n": index}
+                )
 
     def save() -> dict[str, Any]:
-        missing = [r for r in attended if not hasattr(r, "certificate")]
-        numbered = {c.registration_id: c for c in _certificates_number(event, missing)}
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for index, registration in enumerate(attended, start=1):
-                certificate = numbered.get(registration.pk) or registration.certificate
-                name = f"{certificate.number:04d} {registration.full_name}.pdf"
-                archive.writestr(name, certificate_pdf(certificate, registration, event))
-                if index % 25 == 0:
-                    reporter.progress(100 * index / len(attended))
+        _certificates_number(event, missing, after=last)
         path = default_storage.save(
             f"events/certificates/{event.pk}/{certificates_zip_name(event)}",
             ContentFile(buffer.getvalue()),

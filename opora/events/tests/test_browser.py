@@ -115,7 +115,7 @@ def test_an_event_from_announcement_to_certificate(demo_url, browser, django_db_
     mobile.goto(f"{url}{reverse('events:calendar')}{month}")
     problems = phone_problems(mobile, "календарь мероприятий")
     with mobile.expect_navigation():
-        mobile.locator("main a", has_text="Читательская грамотность").first.click()
+        mobile.locator("main .d-md-none a", has_text="Читательская грамотность").first.click()
     problems += phone_problems(mobile, "мероприятие")
     _submit(mobile, "main form[action$='/register/'] button")
     assert "Вы записаны" in mobile.inner_text("body")

@@ -451,8 +451,15 @@ def test_certificates_job_makes_a_zip_with_numbers(
     assert sorted(Certificate.objects.values_list("number", flat=True)) == [1, 2]
     download = world.client("analyst").get(reverse("events:certificates-zip", args=[event.pk]))
     assert download.status_code == 200
-    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    from pypdf import PdfReader
+
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    names = archive.namelist()
     assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
+    # Each PDF is whole (drawn from a copy of one blank) and names its participant.
+    for name in names:
+        text = PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+        assert name[5:-4] in " ".join(text.split()), (name, text)
     zip_url = reverse("events:certificates-zip", args=[event.pk])
     assert world.client("teacher").get(zip_url).status_code == 404
 
