@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from opora.core.auth import TokenObtainView
+from opora.governance.api import BodyViewSet, DecisionViewSet
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
     OrganizationViewSet,
@@ -32,6 +33,8 @@ router.register("curator-assignments", CuratorAssignmentViewSet, basename="curat
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("decisions", DecisionViewSet, basename="decision")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -82,6 +82,16 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "governance",
+        _("Управление"),
+        "governance:index",
+        "/governance/",
+        _(
+            "Координационные советы и рабочие группы: составы по приказам, заседания, "
+            "протоколы и контроль исполнения решений."
+        ),
+    ),
+    Section(
         "reports",
         _("Отчёты"),
         "core:upcoming",
