@@ -26,6 +26,39 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
+class FoundField(forms.CharField):
+    """A record named by typing (a person's name, a school's number) and found by a search,
+    instead of a select listing the whole registry or territory: the page stays the same
+    size however large they grow. Cleans to the record, or to None when left empty."""
+
+    def __init__(
+        self,
+        *,
+        find: Any = None,
+        describe: Any = str,
+        not_found: Any = "",
+        several: Any = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.find = find
+        self.describe = describe
+        self.not_found = not_found
+        self.several = several
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if not text:
+            return None
+        found = self.find(text)
+        if not found:
+            raise forms.ValidationError(self.not_found % {"text": text})
+        if len(found) > 1:
+            names = ", ".join(dict.fromkeys(self.describe(x) for x in found))
+            raise forms.ValidationError(self.several % {"text": text, "names": names})
+        return found[0]
+
+
 class BodyForm(RussianSelects, forms.Form):
     owner = forms.ModelChoiceField(
         label=_("При ком создан"), queryset=Organization.objects.none(), empty_label=CHOOSE
@@ -71,13 +104,32 @@ class CompositionForm(forms.Form):
         label=_("Примечание"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def __init__(self, *args: Any, rows: int = 12, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rows: int = 12, current: tuple[int, ...] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        people = Person.objects.order_by("last_name", "first_name", "middle_name", "pk")
         self.rows = rows
+
+        def find(text: str) -> list[Any]:
+            return selectors.person_find(text, prefer=current)
+
         for i in range(rows):
-            self.fields[f"person_{i}"] = PersonChoiceField(
-                label=_("Человек"), queryset=people, required=False, empty_label=_("— нет —")
+            self.fields[f"person_{i}"] = FoundField(
+                label=_("Человек"),
+                required=False,
+                max_length=320,
+                find=find,
+                describe=lambda p: p.full_name,
+                not_found=_(
+                    "«%(text)s» нет в реестре людей: проверьте ФИО (полностью, как в реестре) "
+                    "или укажите эл. почту."
+                ),
+                several=_(
+                    "«%(text)s»: в реестре несколько человек с таким ФИО — укажите эл. почту."
+                ),
+                widget=forms.TextInput(
+                    attrs={"placeholder": _("Фамилия Имя Отчество или эл. почта")}
+                ),
             )
             self.fields[f"role_{i}"] = forms.ChoiceField(
                 label=_("Роль"), choices=MemberRole.choices, initial=MemberRole.MEMBER
@@ -192,7 +244,10 @@ class MinutesForm(RussianSelects, forms.Form):
         members = Person.objects.filter(
             pk__in=[m.person_id for m in selectors.meeting_members(meeting)]
         ).order_by("last_name", "first_name")
-        organizations = selectors.responsible_organization_choices(user, meeting.body)
+
+        def find_organization(text: str) -> list[Any]:
+            return selectors.responsible_organization_find(user, meeting.body, text)
+
         for item in items:
             p = f"item_{item.pk}_"
             self.fields[p + "heard"] = forms.CharField(
@@ -232,11 +287,15 @@ class MinutesForm(RussianSelects, forms.Form):
                 required=False,
                 empty_label=_("— не указан —"),
             )
-            self.fields[p + "organization"] = forms.ModelChoiceField(
+            self.fields[p + "organization"] = FoundField(
                 label=_("Ответственная организация"),
-                queryset=organizations,
                 required=False,
-                empty_label=_("— не указана —"),
+                max_length=500,
+                find=find_organization,
+                describe=lambda o: o.short_name or o.name,
+                not_found=_("Организация «%(text)s» не найдена на территории органа."),
+                several=_("«%(text)s»: найдено несколько организаций (%(names)s) — уточните."),
+                widget=forms.TextInput(attrs={"placeholder": _("Например: СОШ № 1, ГЦРО")}),
             )
             self.fields[p + "due_on"] = forms.DateField(
                 label=_("Срок"), widget=DATE_INPUT, required=False

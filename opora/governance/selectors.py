@@ -23,6 +23,7 @@ from opora.governance.models import AgendaItem, Body, Composition, Decision, Mee
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Person
 from opora.registry.scoping import coordinator_reach
+from opora.registry.selectors import school_search
 from opora.roadmaps.execution import may_report
 from opora.roadmaps.models import Activity, Roadmap
 from opora.roadmaps.selectors import activity_get, roadmap_get
@@ -99,10 +100,39 @@ def body_compositions(body: Body) -> list[Composition]:
     )
 
 
-def person_choices(user: UserLike, body: Body) -> QuerySet[Person]:
-    """People who may be named in a composition (a manager's form): anyone in the people
-    registry — members may come from outside the authority."""
-    return Person.objects.order_by("last_name", "first_name", "middle_name", "pk")
+# A search answers with at most this many matches: enough to say «several, be precise».
+FIND_LIMIT = 6
+
+
+def _name_word_q(field: str, word: str) -> Q:
+    # SQLite's iexact folds only ASCII: try the word as typed and capitalised too.
+    return (
+        Q(**{f"{field}__iexact": word})
+        | Q(**{field: word})
+        | Q(**{field: word[:1].upper() + word[1:].lower()})
+    )
+
+
+def person_find(text: str, *, prefer: list[int] | tuple[int, ...] = ()) -> list[Person]:
+    """The people a composition row names (a manager's form; members may come from outside the
+    authority, so the whole people registry is searched, never listed): an e-mail matches
+    exactly, else «Фамилия Имя Отчество» word by word. Among several namesakes the ones in
+    `prefer` (the current composition) win. At most FIND_LIMIT, in one query."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    if "@" in text:
+        q = Q(email__iexact=text)
+    else:
+        words = text.split(" ")
+        if len(words) > 3:
+            return []
+        q = Q()
+        for field, word in zip(("last_name", "first_name", "middle_name"), words, strict=False):
+            q &= _name_word_q(field, word)
+    found = list(Person.objects.filter(q).order_by("last_name", "first_name", "pk")[:FIND_LIMIT])
+    preferred = [p for p in found if p.pk in prefer]
+    return preferred if len(preferred) == 1 else found
 
 
 def months_between(earlier: datetime.date, later: datetime.date) -> int:
@@ -272,6 +302,20 @@ def responsible_organization_choices(user: UserLike, body: Body) -> QuerySet[Org
     return Organization.objects.filter(territory__path__startswith=path, is_active=True).order_by(
         "kind", "short_name", "pk"
     )
+
+
+def responsible_organization_find(user: UserLike, body: Body, text: str) -> list[Organization]:
+    """The organisations of the owner's territory that `text` names (a school's number or name,
+    «ГЦРО», «СОШ № 1»): an exact name or short name wins, else `school_search` over names,
+    codes and numbers. At most FIND_LIMIT, so the minutes page never lists the territory."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    qs = responsible_organization_choices(user, body)
+    exact = list(qs.filter(Q(short_name__iexact=text) | Q(name__iexact=text) | Q(short_name=text)))
+    if len(exact) == 1:
+        return exact
+    return list(school_search(qs, text)[:FIND_LIMIT])
 
 
 @dataclass

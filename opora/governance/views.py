@@ -178,12 +178,13 @@ def composition_new(request: HttpRequest, pk: int) -> HttpResponse:
     if current is not None:
         for i, member in enumerate(current.members.all()):
             initial |= {
-                f"person_{i}": member.person_id,
+                f"person_{i}": member.person.full_name,
                 f"role_{i}": member.role,
                 f"position_{i}": member.position,
             }
     rows = max(12, (len(initial) // 3) + 4)
-    form = CompositionForm(request.POST or None, initial=initial, rows=rows)
+    current_ids = tuple(m.person_id for m in current.members.all()) if current else ()
+    form = CompositionForm(request.POST or None, initial=initial, rows=rows, current=current_ids)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

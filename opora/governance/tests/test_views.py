@@ -15,6 +15,7 @@ from opora.governance import services
 from opora.governance.choices import DecisionStatus, MemberRole
 from opora.governance.models import Decision
 from opora.governance.tests.helpers import council, held_meeting
+from opora.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,15 @@ def test_meeting_path_over_http(world: Any) -> None:
     response = client.post(minutes_url, minutes)
     assert response.status_code == 400 and "укажите ответственного" in response.content.decode()
     assert not Decision.objects.exists()
-    minutes[p + "organization"] = world.school_a.pk
+    minutes[p + "organization"] = "№"
+    response = client.post(minutes_url, minutes)
+    assert response.status_code == 400
+    assert "найдено несколько организаций (" in response.content.decode()
+    assert "Гимназия № 2" in response.content.decode()
+    minutes[p + "organization"] = "СОШ № 3"
+    response = client.post(minutes_url, minutes)
+    assert "Организация «СОШ № 3» не найдена на территории органа" in response.content.decode()
+    minutes[p + "organization"] = "1"
     assert client.post(minutes_url, minutes).status_code == 302
     response = client.get(reverse("governance:minutes-file", args=[meeting.pk, "docx"]))
     assert response.status_code == 200
@@ -162,4 +171,62 @@ def test_decision_register_queries_flat(world: Any, django_assert_max_num_querie
         )
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("governance:decisions"))
+    assert len(many) == len(few)
+
+
+def test_composition_names_people_by_search(world: Any) -> None:
+    """The composition page lists nobody from the registry: people are named by typing, found
+    by ФИО or e-mail; namesakes and unknown names are refused with what to do."""
+    body, people = council(world)
+    for n in range(30):
+        PersonFactory(last_name=f"Посторонний{n}")
+    client = world.client("coordinator")
+    url = reverse("governance:composition-new", args=[body.pk])
+    page = client.get(url).content.decode()
+    assert "Посторонний" not in page
+    assert people[0].full_name in page  # the current composition is prefilled by name
+    namesake = PersonFactory(last_name="Двойников", email="other@example.org")
+    PersonFactory(last_name="Двойников")
+    outside = PersonFactory(last_name="Извне", first_name="Олег", middle_name="", email="o@x.ru")
+    data: dict[str, Any] = {"order_number": "77-о", "order_date": dates.today().isoformat()}
+    data |= {f"role_{i}": MemberRole.MEMBER for i in range(12)}  # as a browser posts them
+    for i, person in enumerate(people):
+        data |= {f"person_{i}": person.full_name, f"role_{i}": "member", f"position_{i}": ""}
+    data["role_0"] = MemberRole.CHAIR
+    data["person_7"] = "извне олег"
+    data["role_7"] = MemberRole.MEMBER
+    data["person_8"] = "Никого Такого Нет"
+    data["role_8"] = MemberRole.MEMBER
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "«Никого Такого Нет» нет в реестре людей" in response.content.decode()
+    data["person_8"] = "Двойников Иван Сергеевич"
+    response = client.post(url, data)
+    assert "несколько человек с таким ФИО — укажите эл. почту" in response.content.decode()
+    data["person_8"] = "other@example.org"
+    # A namesake of a current member is that member: the prefilled rows stay valid.
+    PersonFactory(last_name="Членов0")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    current = body.compositions.order_by("-pk").first()
+    assert current is not None
+    names = set(current.members.values_list("person_id", flat=True))
+    assert outside.pk in names and namesake.pk in names and people[0].pk in names
+    assert len(names) == 9
+
+
+def test_composition_page_queries_flat(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body, _people = council(world)
+    client = world.client("coordinator")
+    url = reverse("governance:composition-new", args=[body.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(40):
+        PersonFactory(last_name=f"Ещё{n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
     assert len(many) == len(few)
