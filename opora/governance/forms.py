@@ -105,13 +105,17 @@ class CompositionForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, rows: int = 12, current: tuple[int, ...] = (), **kwargs: Any
+        self,
+        *args: Any,
+        row_count: int = 12,
+        current_members: tuple[int, ...] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.rows = rows
+        rows = self.rows = row_count
 
         def find(text: str) -> list[Any]:
-            return selectors.person_find(text, prefer=current)
+            return selectors.person_find(text, prefer=current_members)
 
         for i in range(rows):
             self.fields[f"person_{i}"] = FoundField(
@@ -234,10 +238,10 @@ class MinutesForm(RussianSelects, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, user: UserLike, meeting: Meeting, items: list[AgendaItem], **kwargs: Any
+        self, *args: Any, user: UserLike, meeting: Meeting, agenda: list[AgendaItem], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.items = items
+        self.items = items = agenda
         present = meeting.present.order_by("last_name", "first_name")
         self.fields["chair"].queryset = present  # type: ignore[attr-defined]
         self.fields["secretary"].queryset = present  # type: ignore[attr-defined]
@@ -394,7 +398,7 @@ class ActivityMeetingsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting_candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meetings"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["meetings"].queryset = meeting_candidates  # type: ignore[attr-defined]
         self.fields["meetings"].label_from_instance = lambda m: f"{m.body.name}, {m.date:%d.%m.%Y}"  # type: ignore[attr-defined]

@@ -184,7 +184,9 @@ def composition_new(request: HttpRequest, pk: int) -> HttpResponse:
             }
     rows = max(12, (len(initial) // 3) + 4)
     current_ids = tuple(m.person_id for m in current.members.all()) if current else ()
-    form = CompositionForm(request.POST or None, initial=initial, rows=rows, current=current_ids)
+    form = CompositionForm(
+        request.POST or None, initial=initial, row_count=rows, current_members=current_ids
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -387,7 +389,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         "secretary": meeting.secretary_id,
     }
     form = MinutesForm(
-        request.POST or None, user=request.user, meeting=meeting, items=items, initial=initial
+        request.POST or None, user=request.user, meeting=meeting, agenda=items, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -556,7 +558,9 @@ def activity_meetings(request: HttpRequest, activity_pk: int) -> HttpResponse:
     activity = selectors.evidence_activity_get(request.user, activity_pk)
     candidates = selectors.activity_meeting_candidates(request.user, activity)
     initial = {"meetings": [m.pk for m in candidates if m.is_linked]}  # type: ignore[attr-defined]
-    form = ActivityMeetingsForm(request.POST or None, candidates=candidates, initial=initial)
+    form = ActivityMeetingsForm(
+        request.POST or None, meeting_candidates=candidates, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_meetings_set(

@@ -137,6 +137,13 @@ def _paths() -> dict[str, str]:
         school=school, status=RecommendationStatus.OPEN
     ).first()
     assert visit is not None and recommendation is not None
+    # Governance (its demo step): the coordinating council, its latest meeting, a decision.
+    from opora.governance.models import Body, Decision
+
+    council = Body.objects.get(kind="coordinating_council")
+    council_meeting = council.meetings.order_by("-date").first()
+    decision = Decision.objects.filter(status="open").order_by("pk").first()
+    assert council_meeting is not None and decision is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -198,6 +205,12 @@ def _paths() -> dict[str, str]:
         "visit_record": reverse("support:visit-record", args=[visit.pk]),
         "recommendations": reverse("support:recommendations"),
         "recommendation": recommendation.get_absolute_url(),
+        "governance": reverse("governance:index"),
+        "bodies": reverse("governance:bodies"),
+        "body": council.get_absolute_url(),
+        "meeting": council_meeting.get_absolute_url(),
+        "decisions": reverse("governance:decisions"),
+        "decision": decision.get_absolute_url(),
     }
 
 
@@ -245,6 +258,7 @@ ROLE_PAGES = {
         "identification", "run", "users", "person", "invite", "import", "jobs", "job",
         "history", "survey_round", "error", "support", "curators", "agreements",
         "mentor_recommend", "engagement", "consultations",
+        "governance", "bodies", "body", "meeting", "decisions", "decision",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",
@@ -266,7 +280,7 @@ ROLE_PAGES = {
     "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],
     "council": [
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
-        "engagement",
+        "engagement", "body",
     ],
 }  # fmt: skip
 
