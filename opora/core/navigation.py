@@ -1,4 +1,5 @@
-"""The capability navigation: Реестр, Выявление, Программы, Мониторинг, Поддержка, Отчёты.
+"""The capability navigation: Реестр, Выявление, Программы, Мониторинг, Поддержка, Управление,
+Отчёты.
 
 Sections whose capability has not shipped yet lead to a page that says what will be there.
 """
