@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from opora.core import dates
 from opora.core.access import Action, restrict
+from opora.core.audit import timeline_event_record
+from opora.core.choices import TimelineVerb
 from opora.core.files import evidence_check
 from opora.core.uploads import display_name
 from opora.governance import selectors
@@ -317,6 +319,7 @@ def meeting_hold(
                 ]
             }
         )
+    first_time = meeting.status != MeetingStatus.HELD
     meeting.composition = composition
     meeting.status = MeetingStatus.HELD
     meeting.guests = guests.strip()
@@ -324,6 +327,21 @@ def meeting_hold(
     meeting.full_clean()
     meeting.save()
     meeting.present.set(present)
+    if first_time:
+        # Attendance corrected later is not a second meeting on the owner's timeline.
+        timeline_event_record(
+            target=meeting.body.owner,
+            verb=TimelineVerb.MEETING_HELD,
+            actor=user,
+            message=_("%(b)s, %(d)s: присутствуют %(c)d из %(t)d")
+            % {
+                "b": meeting.body.name,
+                "d": dates.date_ru(meeting.date),
+                "c": count,
+                "t": len(member_ids),
+            },
+            data={"meeting": meeting.pk, "body": meeting.body_id},
+        )
     return meeting
 
 
@@ -518,6 +536,14 @@ def decision_done(
     decision.closed_by = user
     decision.full_clean()
     decision.save()
+    # On the timeline of the organisation that did it, else of the body's owner.
+    timeline_event_record(
+        target=decision.responsible_organization or decision.meeting.body.owner,
+        verb=TimelineVerb.DECISION_DONE,
+        actor=user,
+        message=f"{decision.meeting.body.name}: {decision.text}",
+        data={"decision": decision.pk, "meeting": decision.meeting_id},
+    )
     return decision
 
 

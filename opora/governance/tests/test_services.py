@@ -187,3 +187,28 @@ def test_outsider_cannot_manage(world: Any) -> None:
             place="Зал",
             agenda=[services.ItemDraft("Вопрос")],
         )
+
+
+def test_meeting_held_and_decision_done_on_the_timelines(world: Any) -> None:
+    from opora.core.choices import TimelineVerb
+    from opora.core.models import TimelineEvent
+
+    body, people = council(world)
+    meeting = held_meeting(world, body, people)
+    # Attendance corrected later is not a second meeting.
+    services.meeting_hold(user=world.user("coordinator"), meeting=meeting, present=people[:6])
+    held = TimelineEvent.objects.filter(verb=TimelineVerb.MEETING_HELD)
+    assert held.count() == 1
+    event = held.get()
+    assert event.object_id == str(world.department.pk)
+    assert "присутствуют 5 из 7" in event.message
+    _minutes(meeting, people, organization=world.school_a)
+    decision = Decision.objects.get()
+    services.decision_done(
+        user=world.user("director_a"),
+        decision=decision,
+        done_on=None,
+        evidence=SimpleUploadedFile("справка.pdf", b"%PDF-1.4 x"),
+    )
+    done = TimelineEvent.objects.get(verb=TimelineVerb.DECISION_DONE)
+    assert done.object_id == str(world.school_a.pk) and decision.text in done.message
