@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -15,7 +16,7 @@ from opora.governance.models import AgendaItem, Body, Meeting
 from opora.governance.services import ItemDraft
 from opora.registry import selectors as registry_selectors
 from opora.registry.forms import DATE_INPUT
-from opora.registry.models import Organization, Person, Programme
+from opora.registry.models import Person, Programme
 
 CHOOSE = _("— выберите —")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -60,8 +61,15 @@ class FoundField(forms.CharField):
 
 
 class BodyForm(RussianSelects, forms.Form):
-    owner = forms.ModelChoiceField(
-        label=_("При ком создан"), queryset=Organization.objects.none(), empty_label=CHOOSE
+    owner = FoundField(
+        label=_("При ком создан"),
+        max_length=500,
+        not_found=_("«%(text)s»: такой организации нет среди тех, где вы координатор."),
+        several=_("«%(text)s»: найдено несколько организаций (%(names)s) — уточните."),
+        help_text=_(
+            "Управление образования или методический центр; для школьного методического "
+            "объединения — школа (название или номер)."
+        ),
     )
     kind = forms.ChoiceField(label=_("Вид"), choices=BodyKind.choices)
     name = forms.CharField(label=_("Название"), max_length=500)
@@ -85,7 +93,9 @@ class BodyForm(RussianSelects, forms.Form):
 
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.body_owner_choices(user)  # type: ignore[attr-defined]
+        owner: Any = self.fields["owner"]
+        owner.find = partial(selectors.body_owner_find, user)
+        owner.describe = lambda o: o.short_name or o.name
         self.fields["programme"].queryset = registry_selectors.programme_list(user)  # type: ignore[attr-defined]
 
 

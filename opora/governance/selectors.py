@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from opora.core import dates
-from opora.core.access import Action, UserLike, get_for_user, permits, restrict
+from opora.core.access import (
+    Action,
+    UserLike,
+    get_for_user,
+    own_organizations,
+    permits,
+    restrict,
+)
 from opora.governance.choices import (
     RHYTHM_CHOICES,
     DecisionState,
@@ -73,6 +80,28 @@ def body_owner_choices(user: UserLike) -> QuerySet[Organization]:
         )
         .order_by("kind", "name")
     )
+
+
+def body_owner_find(user: UserLike, text: str) -> list[Organization]:
+    """The organisations of `body_owner_choices` that `text` names («ДО», «СОШ № 1», «15»):
+    an exact name or short name wins, else `school_search`; at most FIND_LIMIT, so the form
+    never lists every school of the territory."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    qs = body_owner_choices(user)
+    exact = list(qs.filter(Q(short_name__iexact=text) | Q(name__iexact=text) | Q(short_name=text)))
+    if len(exact) == 1:
+        return exact
+    return list(school_search(qs, text)[:FIND_LIMIT])
+
+
+def body_owner_default(user: UserLike) -> Organization | None:
+    """The organisation a new body is most likely created for: the first one where the user
+    holds a coordinator's role — only coordinators hold APPROVE (no query beyond the user's
+    memberships)."""
+    owners = own_organizations(user, Action.APPROVE, territory_roles=True)
+    return owners[0] if owners else None
 
 
 def body_may_create(user: UserLike) -> bool:

@@ -90,10 +90,13 @@ def body_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     body = selectors.body_get(request.user, pk, Action.CHANGE) if pk is not None else None
     if body is None and not selectors.body_may_create(request.user):
         raise Http404
-    initial = {}
+    default_owner = selectors.body_owner_default(request.user)
+    initial: dict[str, Any] = {
+        "owner": (default_owner.short_name or default_owner.name) if default_owner else ""
+    }
     if body is not None:
         initial = {
-            "owner": body.owner_id,
+            "owner": body.owner.short_name or body.owner.name,
             "kind": body.kind,
             "name": body.name,
             "programme": body.programme_id,

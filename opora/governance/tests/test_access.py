@@ -65,6 +65,8 @@ def test_roleless_responsible_marks_done(world: Any) -> None:
     decision = _decision(meeting, responsible_person=outside)
     client = _roleless_client(outside)
     assert client.get(decision.get_absolute_url()).status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and "Мои поручения" in home.content.decode()
     assert _done(client, decision) == 302
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.DONE

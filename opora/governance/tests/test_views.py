@@ -230,3 +230,34 @@ def test_composition_page_queries_flat(world: Any) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_body_created_with_owner_named_by_search(world: Any) -> None:
+    """The owner is typed, not chosen from every school of the territory: the coordinator's
+    own authority is prefilled, a school is found by its number, another territory's is not."""
+    from opora.governance.models import Body
+
+    client = world.client("coordinator")
+    url = reverse("governance:body-new")
+    page = client.get(url).content.decode()
+    assert 'value="ДО Города N"' in page and "Гимназия № 2" not in page
+    data = {
+        "kind": "school_association",
+        "name": "ШМО учителей математики",
+        "quorum_percent": 50,
+        "owner": "СОШ № 3",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "такой организации нет среди тех, где вы координатор" in response.content.decode()
+    data["owner"] = "2"
+    assert client.post(url, data).status_code == 302
+    assert Body.objects.get().owner == world.school_b
+    for persona in ("analyst", "council", "director_a", "outsider"):
+        if persona == "outsider":
+            # A coordinator elsewhere may create bodies, but not for this territory.
+            response = world.client(persona).post(url, data | {"owner": "Гимназия № 2"})
+            assert response.status_code == 400
+        else:
+            assert world.client(persona).get(url).status_code == 404
+    assert Body.objects.count() == 1
