@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from opora.core.auth import TokenObtainView
 from opora.events.api import EventViewSet
+from opora.governance.api import BodyViewSet, DecisionViewSet
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
     OrganizationViewSet,
@@ -34,6 +35,8 @@ router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("events", EventViewSet, basename="event")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("decisions", DecisionViewSet, basename="decision")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

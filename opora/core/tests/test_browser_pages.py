@@ -137,6 +137,13 @@ def _paths() -> dict[str, str]:
         school=school, status=RecommendationStatus.OPEN
     ).first()
     assert visit is not None and recommendation is not None
+    # Governance (its demo step): the coordinating council, its latest meeting, a decision.
+    from opora.governance.models import Body, Decision
+
+    council = Body.objects.get(kind="coordinating_council")
+    council_meeting = council.meetings.order_by("-date").first()
+    decision = Decision.objects.filter(status="open").order_by("pk").first()
+    assert council_meeting is not None and decision is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -203,6 +210,12 @@ def _paths() -> dict[str, str]:
         "events_calendar": reverse("events:calendar"),
         "event": _held_event().get_absolute_url(),
         "event_new": reverse("events:create"),
+        "governance": reverse("governance:index"),
+        "bodies": reverse("governance:bodies"),
+        "body": council.get_absolute_url(),
+        "meeting": council_meeting.get_absolute_url(),
+        "decisions": reverse("governance:decisions"),
+        "decision": decision.get_absolute_url(),
     }
 
 
@@ -263,6 +276,7 @@ ROLE_PAGES = {
         "identification", "run", "users", "person", "invite", "import", "jobs", "job",
         "history", "survey_round", "error", "support", "curators", "agreements",
         "mentor_recommend", "engagement", "consultations",
+        "governance", "bodies", "body", "meeting", "decisions", "decision",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",
@@ -288,7 +302,7 @@ ROLE_PAGES = {
     ],
     "council": [
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
-        "engagement",
+        "engagement", "body",
     ],
 }  # fmt: skip
 
