@@ -61,9 +61,15 @@ def event_save(
     subjects: Iterable[Subject] = (),
     programme: UploadedFile | None = None,
 ) -> Event:
-    """Announce a new event or save changes to one (its organiser is checked by the caller's
-    choices); the programme file, when given, replaces the old one."""
+    """Announce a new event or save changes to one, for an organiser the user runs events of
+    (`scoping.handler_reach`); the programme file, when given, replaces the old one."""
+    from opora.events.scoping import handler_reach
+
     creating = event.pk is None
+    if event.organizer_id is not None and not handler_reach(user).covers(event.organizer):
+        raise ValidationError(
+            {"organizer": _("Мероприятия этой организации вы не проводите: выберите свою.")}
+        )
     if event.status != EventStatus.ANNOUNCED and creating:
         raise ValidationError(_("Новое мероприятие может быть только объявлено."))
     schools = list(audience_schools)

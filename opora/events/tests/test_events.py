@@ -208,6 +208,23 @@ def test_event_needs_an_audience_and_a_place(world: Any) -> None:
     assert not Event.objects.exists()
 
 
+def test_event_of_an_organizer_out_of_reach_is_refused(world: Any) -> None:
+    event = Event(
+        kind="seminar",
+        title="Чужой семинар",
+        organizer=world.methodical_centre,
+        starts_at=soon(),
+        ends_at=soon() + datetime.timedelta(hours=1),
+        place="Где-то",
+        audience_territory=world.city,
+    )
+    for persona in ("outsider", "director_a"):
+        with pytest.raises(ValidationError) as refusal:
+            services.event_save(event=event, user=world.user(persona))
+        assert "organizer" in refusal.value.message_dict
+    assert not Event.objects.exists()
+
+
 # --- Who sees and does what ----------------------------------------------------------------
 
 
