@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from opora.core.auth import TokenObtainView
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
+    OrderViewSet,
     OrganizationViewSet,
     ProgrammeViewSet,
     SchoolViewSet,
@@ -32,6 +33,7 @@ router.register("curator-assignments", CuratorAssignmentViewSet, basename="curat
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -22,8 +22,9 @@ from opora.identification.choices import RunStatus
 from opora.identification.methodology import BASE_METHODOLOGY_NAME
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
 from opora.identification.services import run_approve, run_compute, run_send, run_start
+from opora.registry.choices import OrderKind
 from opora.registry.models import AcademicYear
-from opora.registry.tests.factories import SchoolFactory
+from opora.registry.tests.factories import SchoolFactory, registered_order
 from opora.results.models import Assessment, ContextIndicator, ContextValue, SchoolResult, Subject
 
 
@@ -153,27 +154,20 @@ def test_approval_flow_and_freeze(world, data, version):
     assert analyst.post(f"/identification/runs/{run.pk}/send/").status_code == 302
     run.refresh_from_db()
     assert run.status == RunStatus.SENT
+    order = registered_order(
+        world.department, OrderKind.IDENTIFICATION, "112-од", date=datetime.date(2025, 9, 1)
+    )
     assert (
-        analyst.post(
-            f"/identification/runs/{run.pk}/approve/",
-            {"order_number": "1", "order_date": "2025-09-01"},
-        ).status_code
+        analyst.post(f"/identification/runs/{run.pk}/approve/", {"order": order.pk}).status_code
         == 404
     )
     response = coordinator.post(
-        f"/identification/runs/{run.pk}/approve/",
-        {"order_number": "", "order_date": "2025-09-01"},
-        follow=True,
+        f"/identification/runs/{run.pk}/approve/", {"order": ""}, follow=True
     )
-    assert (
-        "Номер приказа" in response.content.decode() or "номер приказа" in response.content.decode()
-    )
+    assert "Обязательное поле" in response.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.SENT
-    coordinator.post(
-        f"/identification/runs/{run.pk}/approve/",
-        {"order_number": "112-од", "order_date": "2025-09-01"},
-    )
+    coordinator.post(f"/identification/runs/{run.pk}/approve/", {"order": order.pk})
     run.refresh_from_db()
     assert (run.status, run.order_number, run.order_date) == (
         RunStatus.APPROVED,
@@ -345,8 +339,7 @@ def test_approved_run_in_the_card_is_preferred(world, computed, version):
     run_approve(
         run=computed,
         user=world.user("coordinator"),
-        order_number="5",
-        order_date=datetime.date(2025, 9, 1),
+        order=registered_order(world.department, OrderKind.IDENTIFICATION, "5"),
     )
     newer = IdentificationRun.objects.create(territory=world.city, year=2025, version=version)
     run_compute(newer)
