@@ -78,8 +78,8 @@ class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Состояние"), choices=OrderStatus.choices, empty_label=_("Все")
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Год"), choices=[], coerce=int, empty_label=_("Все")
+    year = django_filters.ChoiceFilter(
+        label=_("Год"), choices=[], empty_label=_("Все"), method="filter_year"
     )
 
     class Meta:
@@ -92,6 +92,9 @@ class OrderFilter(django_filters.FilterSet):
             Organization.objects.filter(kind__in=ORDER_ISSUER_KINDS), user
         ).order_by("short_name")
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in order_years(user)]
+
+    def filter_year(self, qs: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        return qs.filter(year=int(value)) if str(value).isdigit() else qs
 
     def filter_q(self, qs: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         text = value.strip()
