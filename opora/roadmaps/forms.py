@@ -150,7 +150,10 @@ class TransitionForm(forms.Form):
         label=_("Комментарий"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     order = OrderChoiceField(
-        label=_("Приказ об утверждении"), queryset=Order.objects.none(), required=False
+        label=_("Приказ об утверждении"),
+        queryset=Order.objects.none(),
+        required=False,
+        empty_label=_("— выберите зарегистрированный приказ —"),
     )
 
     def __init__(self, *args: Any, roadmap: Any = None, user: Any = None, **kwargs: Any) -> None:

@@ -221,6 +221,9 @@ def _form_samples() -> dict[str, Any]:
         "activities": Activity.objects.all(),
         "candidates": Visit.objects.all(),
         "sections": list(Section.objects.select_related("roadmap")[:5]),
+        # Orders (registry): an approval step's issuer and kind.
+        "issuer": Organization.objects.filter(kind="authority").last(),
+        "kind": "identification",
     }
 
 
