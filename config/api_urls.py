@@ -9,6 +9,7 @@ from opora.events.api import EventViewSet
 from opora.governance.api import BodyViewSet, DecisionViewSet
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
+    OrderViewSet,
     OrganizationViewSet,
     ProgrammeViewSet,
     SchoolViewSet,
@@ -37,6 +38,7 @@ router.register("recommendations", RecommendationViewSet, basename="recommendati
 router.register("events", EventViewSet, basename="event")
 router.register("bodies", BodyViewSet, basename="body")
 router.register("decisions", DecisionViewSet, basename="decision")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

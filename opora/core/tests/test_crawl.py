@@ -233,6 +233,9 @@ def _form_samples() -> dict[str, Any]:
         "row_count": 12,
         "current_members": (),
         "meeting_candidates": Meeting.objects.all(),
+        # Orders (registry): an approval step's issuer and kind.
+        "issuer": Organization.objects.filter(kind="authority").last(),
+        "kind": "identification",
     }
 
 
