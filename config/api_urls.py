@@ -5,8 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from opora.core.auth import TokenObtainView
+from opora.events.api import EventViewSet
+from opora.governance.api import BodyViewSet, DecisionViewSet
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
 from opora.registry.api import (
+    OrderViewSet,
     OrganizationViewSet,
     ProgrammeViewSet,
     SchoolViewSet,
@@ -32,6 +35,10 @@ router.register("curator-assignments", CuratorAssignmentViewSet, basename="curat
 router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("events", EventViewSet, basename="event")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("orders", OrderViewSet, basename="order")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("token/", TokenObtainView.as_view(), name="api-token"),

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "opora.staff",
     "opora.surveys",
     "opora.support",
+    "opora.events",
+    "opora.governance",
     "opora.monitoring",
     "opora.accounts",
 ]

@@ -269,15 +269,24 @@ Scoper = Callable[[QuerySet[Any], Reach, UserLike], QuerySet[Any]]
 _SCOPERS: dict[type[models.Model], Scoper] = {}
 # Models holding personal data: viewing them needs VIEW_PEOPLE, whoever asks and wherever.
 _PERSONAL: set[type[models.Model]] = set()
+# Models whose scoper also admits people through a personal tie rather than a role (a seat on
+# a body, a decision addressed to them): their scoper runs for every signed-in user, even one
+# whose roles give no reach for the action, and must itself admit nothing else to such a user.
+_TIES: set[type[models.Model]] = set()
 
 
-def scoped(model: type[models.Model], *, personal: bool = False) -> Callable[[Scoper], Scoper]:
-    """Register how objects of `model` are limited to a reach (one function per model)."""
+def scoped(
+    model: type[models.Model], *, personal: bool = False, ties: bool = False
+) -> Callable[[Scoper], Scoper]:
+    """Register how objects of `model` are limited to a reach (one function per model); with
+    `ties`, the scoper is asked even when the user's roles give no reach (see `_TIES`)."""
 
     def register(func: Scoper) -> Scoper:
         _SCOPERS[model] = func
         if personal:
             _PERSONAL.add(model)
+        if ties:
+            _TIES.add(model)
         return func
 
     return register
@@ -301,7 +310,7 @@ def restrict(
     r = reach(user, action)
     if r.everything:
         return qs
-    if r.is_empty:
+    if r.is_empty and not (qs.model in _TIES and user.is_authenticated and user.is_active):
         return qs.none()
     scoper = _SCOPERS.get(qs.model)
     if scoper is None:

@@ -2,7 +2,8 @@
 without the registry (or the core) knowing them.
 
 An app registers `@card_section("school", order)` (or "programme", "organization" for the page
-of an organisation other than a school, or "home" — called with the user) functions; each
+of an organisation other than a school, "plan" for a teacher's development plan, or "home" —
+called with the user) functions; each
 returns the HTML of its part of the page for this user, or "" when it has nothing to show.
 """
 
@@ -14,12 +15,13 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-CardKind = Literal["school", "programme", "organization", "home"]
+CardKind = Literal["school", "programme", "organization", "plan", "home"]
 CardSection = Callable[[HttpRequest, Any], str]
 _SECTIONS: dict[str, list[tuple[int, CardSection]]] = {
     "school": [],
     "programme": [],
     "organization": [],
+    "plan": [],
     "home": [],
 }
 

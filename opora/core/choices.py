@@ -43,6 +43,10 @@ class TimelineVerb(models.TextChoices):
     RECOMMENDATION_ANSWERED = "recommendation_answered", _("Ответ на рекомендацию")
     RECOMMENDATION_WITHDRAWN = "recommendation_withdrawn", _("Рекомендация снята")
     RECOMMENDATION_ACTIVITY = "recommendation_activity", _("Рекомендация включена в дорожную карту")
+    # Governance (opora.governance), on the timeline of the body's owner and of the
+    # organisation responsible for a decision.
+    MEETING_HELD = "meeting_held", _("Проведено заседание органа")
+    DECISION_DONE = "decision_done", _("Исполнено решение органа")
 
 
 class ImportStatus(models.TextChoices):

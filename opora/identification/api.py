@@ -26,6 +26,9 @@ class RunSerializer(serializers.ModelSerializer):
     methodology = serializers.CharField(source="version.methodology.name", read_only=True)
     methodology_version = serializers.IntegerField(source="version.number", read_only=True)
     territory_name = serializers.CharField(source="territory.name", read_only=True)
+    # From the registered approving order (registry.Order), the one source of truth.
+    order_number = serializers.CharField(read_only=True)
+    order_date = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = IdentificationRun
@@ -37,6 +40,7 @@ class RunSerializer(serializers.ModelSerializer):
             "methodology",
             "methodology_version",
             "status",
+            "order",
             "order_number",
             "order_date",
             "computed_at",

@@ -10,7 +10,7 @@ class IdentificationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.identification import models, scoping, services, views  # noqa: F401
+        from opora.identification import models, orders, scoping, services, views  # noqa: F401
 
         auditlog.register(models.Methodology)
         auditlog.register(models.IdentificationRun, exclude_fields=["summary"])

@@ -8,9 +8,10 @@ from django.contrib.auth.models import User
 
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.models import IdentificationRun, Methodology
-from opora.identification.services import run_approve, run_compute, run_send
-from opora.registry.demo import DEMO_TERRITORY_CODE
-from opora.registry.models import Territory
+from opora.identification.services import run_approve, run_compute, run_order_draft, run_send
+from opora.registry.choices import OrganizationKind
+from opora.registry.demo import DEMO_TERRITORY_CODE, demo_register
+from opora.registry.models import Organization, Territory
 
 
 @demo_step(order=40, name="Выявление: списки 2024 (утверждён) и 2025 (проект)")
@@ -27,12 +28,13 @@ def identification_demo(context: DemoContext) -> None:
         run_compute(run)
         if year == 2024 and coordinator is not None:
             run_send(run=run, user=coordinator)
-            run_approve(
-                run=run,
-                user=coordinator,
-                order_number="112-од",
-                order_date=datetime.date(2024, 9, 2),
-            )
+            # Approved as in the browser: the drafted order, signed, registered, referred to.
+            department = Organization.objects.filter(
+                kind=OrganizationKind.EDUCATION_AUTHORITY, territory=city
+            ).first()
+            order = run_order_draft(run=run, issuer=department, user=coordinator)
+            demo_register(order, number="112-од", date=datetime.date(2024, 9, 2), user=coordinator)
+            run_approve(run=run, user=coordinator, order=order)
         run.refresh_from_db()
         context.summary.append(
             f"Список {year} г.: ШНОР {run.summary['low_results']}, "

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from opora.identification.methodology import PARAM_DOCS, SCALARS
 from opora.identification.models import IdentificationRun, MethodologyVersion
 from opora.registry.choices import Ownership
+from opora.registry.forms import OrderApproveForm
 from opora.registry.models import Organization, Territory
 
 
@@ -94,11 +95,7 @@ class RunFilterForm(forms.Form):
         ]
 
 
-class ApproveForm(forms.Form):
-    order_number = forms.CharField(label=_("Номер приказа"), max_length=64)
-    order_date = forms.DateField(
-        label=_("Дата приказа"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+ApproveForm = OrderApproveForm  # a registered order of the territory's authority
 
 
 class ReturnForm(forms.Form):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opora.identification.choices import Change, RunStatus
+from opora.registry.models import ApprovedByOrder
 
 
 class Methodology(models.Model):
@@ -91,7 +92,7 @@ class MethodologyVersion(models.Model):
         return f"{self.methodology}, версия {self.number}"
 
 
-class IdentificationRun(models.Model):
+class IdentificationRun(ApprovedByOrder, models.Model):
     """One run of a methodology version on one year's data for one territory: the list."""
 
     territory = models.ForeignKey(
@@ -114,8 +115,16 @@ class IdentificationRun(models.Model):
         "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     summary = models.JSONField(_("итоги"), default=dict, blank=True)
-    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
-    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    # The order approving the list (a registered document of the registry); a draft order is
+    # linked while it is prepared, and the list is approved by the registered one.
+    order = models.ForeignKey(
+        "registry.Order",
+        verbose_name=_("приказ об утверждении"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identification_runs",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

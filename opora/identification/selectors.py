@@ -45,14 +45,16 @@ STATUS_FILTERS: dict[str, Q] = {
 
 def run_list(user: UserLike) -> QuerySet[IdentificationRun]:
     return restrict(IdentificationRun.objects.all(), user).select_related(
-        "territory", "version__methodology", "job", "created_by"
+        "territory", "version__methodology", "job", "created_by", "order"
     )
 
 
 def run_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> IdentificationRun:
     """A run (list) the user may `action`; 404 for missing and forbidden alike."""
     return get_for_user(
-        IdentificationRun.objects.select_related("territory", "version__methodology", "job"),
+        IdentificationRun.objects.select_related(
+            "territory", "version__methodology", "job", "order"
+        ),
         user,
         pk,
         action,

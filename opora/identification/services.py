@@ -3,7 +3,6 @@ jobs), the way of a list to approval, and the reasons written for every flag."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +35,9 @@ from opora.identification.models import (
 )
 from opora.identification.reasons import ReasonWriter
 from opora.identification.selectors import run_for_job
-from opora.registry.choices import OrganizationKind
-from opora.registry.models import Organization, Territory
+from opora.registry.choices import OrderKind, OrderStatus, OrganizationKind
+from opora.registry.models import Order, Organization, Territory
+from opora.registry.services import order_check_approves, order_for_approval
 from opora.results.choices import Direction
 from opora.results.models import ContextIndicator, ContextValue, SchoolResult
 
@@ -458,23 +458,52 @@ def run_return(*, run: IdentificationRun, user: User, comment: str) -> Identific
 
 
 @transaction.atomic
-def run_approve(
-    *, run: IdentificationRun, user: User, order_number: str, order_date: datetime.date
-) -> IdentificationRun:
-    """Approve the list by an order; from now on it is frozen."""
+def run_approve(*, run: IdentificationRun, user: User, order: Order | None) -> IdentificationRun:
+    """Approve the list by a registered order of the territory's authority; from now on it
+    is frozen."""
     if run.status != RunStatus.SENT:
         raise ValidationError(_("Утвердить можно только список, отправленный на утверждение."))
-    if not order_number.strip():
-        raise ValidationError({"order_number": _("Укажите номер приказа.")})
+    order = order_check_approves(order, issuer=None, kind=OrderKind.IDENTIFICATION)
+    # The order must be one of an authority whose territory covers the list's.
+    if not run.territory.path.startswith(order.issuer.territory.path):
+        raise ValidationError({"order": _("Это приказ органа управления другой территории.")})
     run.status = RunStatus.APPROVED
-    run.order_number = order_number.strip()
-    run.order_date = order_date
-    run.save(update_fields=["status", "order_number", "order_date"])
+    run.order = order
+    run.save(update_fields=["status", "order"])
     timeline_event_record(
         target=run,
         verb=TimelineVerb.APPROVED,
         actor=user,
-        message=_("Приказ № %(n)s от %(d)s")
-        % {"n": run.order_number, "d": order_date.strftime("%d.%m.%Y")},
+        message=_("Приказ %(ref)s") % {"ref": order.reference},
     )
     return run
+
+
+@transaction.atomic
+def run_order_draft(*, run: IdentificationRun, issuer: Organization | None, user: User) -> Order:
+    """A draft order approving the list («Утвердить список» → проект приказа), linked to the
+    run while it is signed and registered; the same draft again if one is already linked."""
+    if run.status != RunStatus.SENT:
+        raise ValidationError(
+            _("Проект приказа готовится для списка, отправленного на утверждение.")
+        )
+    linked = run.order
+    if linked is not None and linked.status == OrderStatus.DRAFT:
+        return linked
+    if issuer is None:
+        raise ValidationError(
+            _("Нет органа управления образованием этой территории, который издаёт приказы.")
+        )
+    order = order_for_approval(
+        issuer=issuer,
+        kind=OrderKind.IDENTIFICATION,
+        title=_(
+            "Об утверждении перечня общеобразовательных организаций с низкими образовательными "
+            "результатами и функционирующих в неблагоприятных социальных условиях (%(year)s г.)"
+        )
+        % {"year": run.year},
+        user=user,
+    )
+    run.order = order
+    run.save(update_fields=["order"])
+    return order

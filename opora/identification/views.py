@@ -39,6 +39,8 @@ from opora.identification.methodology import (
     problem_type_names,
 )
 from opora.identification.models import IdentificationRun
+from opora.registry import selectors as registry_selectors
+from opora.registry.choices import OrderKind
 
 PAGE_SIZE = 50
 
@@ -127,7 +129,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "query": request.GET.urlencode(),
         "may_change": selectors.may_change(request.user, run),
         "may_approve": selectors.may_approve(request.user, run),
-        "approve_form": ApproveForm(),
+        "approve_form": _approve_form(request, run),
         "return_form": ReturnForm(),
         "compare_form": CompareForm(runs=selectors.run_list(request.user).exclude(pk=run.pk)),
     }
@@ -188,6 +190,24 @@ def run_compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _approve_form(request: HttpRequest, run: IdentificationRun, data: Any = None) -> Any:
+    """The approval step: a registered order of the authority of the list's territory (only
+    worked out for those who may approve)."""
+    user = request.user
+    issuer = (
+        registry_selectors.authority_of_territory(user, run.territory)
+        if run.status == RunStatus.SENT and selectors.may_approve(user, run)
+        else None
+    )
+    return ApproveForm(
+        data,
+        user=user,
+        issuer=issuer,
+        kind=OrderKind.IDENTIFICATION,
+        initial={"order": run.order_id},
+    )
+
+
 @login_required
 @require_POST
 def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -201,11 +221,25 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.run_recompute(run=run, user=user)  # type: ignore[arg-type]
             messages.info(request, _("Пересчёт запущен."))
         elif action == "approve" and selectors.may_approve(user, run):
-            form = ApproveForm(request.POST)
+            form = _approve_form(request, run, request.POST)
             if not form.is_valid():
                 raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
-            services.run_approve(run=run, user=user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.run_approve(run=run, user=user, order=form.cleaned_data["order"])  # type: ignore[arg-type]
             messages.success(request, _("Список утверждён и заморожен."))
+        elif action == "order-draft" and selectors.may_approve(user, run):
+            order = services.run_order_draft(
+                run=run,
+                issuer=registry_selectors.authority_of_territory(user, run.territory),
+                user=user,  # type: ignore[arg-type]
+            )
+            messages.success(
+                request,
+                _(
+                    "Проект приказа со списком школ подготовлен: скачайте его, подпишите и "
+                    "зарегистрируйте, затем утвердите список этим приказом."
+                ),
+            )
+            return redirect(order.get_absolute_url())
         elif action == "return" and selectors.may_approve(user, run):
             services.run_return(run=run, user=user, comment=request.POST.get("comment", ""))  # type: ignore[arg-type]
             messages.success(request, _("Список возвращён на доработку."))

@@ -231,3 +231,43 @@ def support_recommendations_on_time(
         for s, (done, due) in counts.items()
         if due
     }
+
+
+# --- events --- (opora.events.selectors, aggregates per school over the academic year so far)
+
+
+def _academic_year_so_far(on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    from opora.core.dates import academic_year_bounds, academic_year_of
+
+    return academic_year_bounds(academic_year_of(on))[0], on
+
+
+@computation(
+    "events_for_school_teams", _("мероприятия: проведённые для команды школы за учебный год")
+)
+def events_for_school_teams(
+    schools: list[int], on: datetime.date, programme: int
+) -> dict[int, Computed]:
+    from opora.events.selectors import events_held_for_schools
+
+    start, end = _academic_year_so_far(on)
+    held = events_held_for_schools(school_ids=schools, start=start, end=end)
+    return {s: Computed(Decimal(n)) for s, n in held.items()}
+
+
+@computation(
+    "events_teachers_attended",
+    _("мероприятия: доля педагогов, побывавших хотя бы на одном за учебный год"),
+)
+def events_teachers_attended(
+    schools: list[int], on: datetime.date, programme: int
+) -> dict[int, Computed]:
+    from opora.events.selectors import teachers_attended_counts
+
+    start, end = _academic_year_so_far(on)
+    counts = teachers_attended_counts(school_ids=schools, start=start, end=end)
+    return {
+        s: Computed(share(went, total), Decimal(went), Decimal(total))
+        for s, (went, total) in counts.items()
+        if total
+    }

@@ -25,7 +25,7 @@ from opora.core.access import Action, UserLike, permits
 from opora.core.audit import audit_actor_set
 from opora.registry import selectors, services
 from opora.registry.choices import Locality, OrganizationKind, SchoolType
-from opora.registry.models import Organization, Programme, Territory
+from opora.registry.models import Order, Organization, Programme, Territory
 
 SCHOOL_FIELDS = ("school_type", "number", "locality", "enrolment", "director_name")
 ORGANIZATION_FIELDS = (
@@ -170,6 +170,9 @@ class SchoolSerializer(RegistryCodeMixin, serializers.ModelSerializer):
 
 class ProgrammeSerializer(serializers.ModelSerializer):
     schools = serializers.SerializerMethodField()
+    # From the registered approving order (registry.Order), the one source of truth.
+    order_number = serializers.CharField(read_only=True)
+    order_date = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Programme
@@ -181,6 +184,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "ends_on",
             "goal",
             "tasks",
+            "order",
             "order_number",
             "order_date",
             "schools",
@@ -411,6 +415,7 @@ class ProgrammeViewSet(ReadOnlyViewSet):
     def get_queryset(self) -> QuerySet[Programme]:
         return (
             selectors.programme_list(self.request.user)
+            .select_related("order")
             .prefetch_related("programmeschool_set")
             .order_by("-starts_on", "name")
         )
@@ -419,3 +424,45 @@ class ProgrammeViewSet(ReadOnlyViewSet):
         context = dict(super().get_serializer_context())
         context["visible_school_ids"] = selectors.school_ids_visible(self.request.user)
         return context
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    issuer_name = serializers.CharField(source="issuer.short_name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "issuer",
+            "issuer_name",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "title",
+            "number",
+            "date",
+            "signatory",
+            "registered_at",
+            "cancel_reason",
+        ]
+
+
+class OrderViewSet(ReadOnlyViewSet):
+    """Orders (приказы) of the authorities the user reaches; read-only — orders are drafted,
+    registered and cancelled on their pages. `?status=registered`, `?kind=`, `?year=`."""
+
+    serializer_class = OrderSerializer
+
+    def get_queryset(self) -> QuerySet[Order]:
+        qs = selectors.order_list(self.request.user).order_by("-date", "-pk")
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        if (params.get("year") or "").isdigit():
+            qs = qs.filter(year=int(params["year"]))
+        return qs

@@ -11,7 +11,7 @@ class RegistryConfig(AppConfig):
 
         from opora.core import hooks
         from opora.core.access import reach_source_register
-        from opora.registry import imports, models, scoping, selectors  # noqa: F401
+        from opora.registry import imports, models, order_content, scoping, selectors  # noqa: F401
 
         # What the core computes access and draws its pages from (the core imports no app).
         reach_source_register(scoping.REACH_SOURCE)
@@ -28,6 +28,7 @@ class RegistryConfig(AppConfig):
             models.CuratorAssignment,
             models.AcademicYear,
             models.ProgrammeSchool,
+            models.Order,
         ):
             auditlog.register(model)
         # Schools joining or leaving show in the programme's own history.

@@ -204,3 +204,93 @@ def bench_registry(report: BenchReport) -> None:
             "median < 150 ms" if is_list else "",
             median_ms(samples) < 150 if is_list else None,
         )
+
+
+ORDERS = 2000
+
+
+@benchmark("orders")
+def bench_orders(report: BenchReport) -> None:
+    """The register of orders: 2,000 orders of one authority vs 10 of another (query counts
+    equal), and its server time next to the school list's of the same territory."""
+    import datetime
+
+    from opora.registry.choices import OrderKind, OrderStatus
+    from opora.registry.models import Order
+
+    report.title = "Orders: register page"
+    root = Territory.objects.add_root(
+        instance=Territory(name="Область", kind=TerritoryKind.REGION, code="BR")
+    )
+    big_territory = root.add_child(
+        instance=Territory(name="Город", kind=TerritoryKind.MUNICIPALITY, code="BO1")
+    )
+    small_territory = Territory.objects.get(pk=root.pk).add_child(
+        instance=Territory(name="Посёлок", kind=TerritoryKind.MUNICIPALITY, code="BO2")
+    )
+    big_user = _coordinator("orders_big", big_territory)
+    small_user = _coordinator("orders_small", small_territory)
+    kinds = list(OrderKind.values)
+
+    def orders(user: User, count: int) -> None:
+        issuer = Organization.objects.get(code=f"AUTH-{user.username}")
+        Order.objects.bulk_create(
+            [
+                Order(
+                    issuer=issuer,
+                    kind=kinds[n % len(kinds)],
+                    status=OrderStatus.REGISTERED if n % 5 else OrderStatus.DRAFT,
+                    title=f"Об утверждении документа {n}",
+                    number=f"{n}-од" if n % 5 else "",
+                    date=datetime.date(2020 + n % 6, 1 + n % 12, 1 + n % 28) if n % 5 else None,
+                    year=2020 + n % 6 if n % 5 else None,
+                )
+                for n in range(count)
+            ],
+            batch_size=1000,
+        )
+
+    orders(big_user, ORDERS)
+    orders(small_user, SMALL)
+    Organization.objects.bulk_create(
+        [
+            Organization(
+                kind=OrganizationKind.SCHOOL,
+                code=f"BO-SCH-{n}",
+                name=f"Средняя школа № {n}",
+                short_name=f"СОШ № {n}",
+                territory=big_territory,
+            )
+            for n in range(ORDERS)
+        ],
+        batch_size=1000,
+    )
+    big, small = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
+    big.force_login(big_user)
+    small.force_login(small_user)
+    url = reverse("registry:orders")
+    for label, query in (
+        ("register page", ""),
+        ("search «1-од»", "?q=1-од"),
+        ("registered, 2024, sorted by number", "?status=registered&year=2024&sort=number"),
+    ):
+        many, few = _page_queries(big, url + query), _page_queries(small, url + query)
+        report.add(
+            f"SQL queries, orders {label}: {ORDERS} vs {SMALL} orders",
+            f"{many} vs {few}",
+            "equal",
+            many == few,
+        )
+    orders_ms = median_ms(timed(partial(big.get, url), repeat=30))
+    schools_ms = median_ms(timed(partial(big.get, reverse("registry:schools")), repeat=30))
+    report.add(
+        f"server time, orders register, {ORDERS} orders, median",
+        f"{orders_ms:.0f} ms",
+        "≤ school list",
+    )
+    report.add(
+        f"server time ratio, orders register / school list ({ORDERS} schools)",
+        f"{orders_ms / schools_ms:.2f}",
+        "≤ 1.5",
+        orders_ms / schools_ms <= 1.5,
+    )

@@ -80,3 +80,21 @@ def parse_school_type(text: str) -> SchoolType | None:
         if word in lowered:
             return value
     return None
+
+
+class OrderKind(models.TextChoices):
+    """What an order (приказ) approves; the drafting of its text depends on it."""
+
+    IDENTIFICATION = "identification", _("Перечень школ с низкими результатами")
+    PROGRAMME = "programme", _("Программа поддержки")
+    ROADMAP = "roadmap", _("Дорожная карта")
+    BODY = "body", _("Состав совета, рабочей группы")
+    CURATORS = "curators", _("Закрепление кураторов")
+    EVENTS = "events", _("Проведение мероприятия")
+    OTHER = "other", _("Другое")
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Проект")
+    REGISTERED = "registered", _("Зарегистрирован")
+    CANCELLED = "cancelled", _("Отменён")

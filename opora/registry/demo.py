@@ -18,6 +18,7 @@ from opora.core.demo import (
 )
 from opora.registry.choices import (
     Locality,
+    OrderKind,
     OrganizationKind,
     PartnerKind,
     SchoolType,
@@ -27,6 +28,7 @@ from opora.registry.models import (
     AcademicYear,
     CuratorAssignment,
     Membership,
+    Order,
     Organization,
     Person,
     Programme,
@@ -470,9 +472,16 @@ def registry_demo(context: DemoContext) -> None:
         ends_on=datetime.date(2026, 12, 31),
         goal=PROGRAMME_GOAL,
         tasks=PROGRAMME_TASKS,
-        order_number="01-05/214",
-        order_date=datetime.date(2024, 2, 12),
     )
+    programme.order = demo_order(
+        issuer=department,
+        kind=OrderKind.PROGRAMME,
+        title=f"Об утверждении программы «{programme.name}»",
+        number="01-05/214",
+        date=datetime.date(2024, 2, 12),
+        user=None,
+    )
+    programme.save(update_fields=["order"])
     ProgrammeSchool.objects.bulk_create(
         [
             ProgrammeSchool(programme=programme, school=s, joined_on=datetime.date(2024, 2, 12))
@@ -555,3 +564,58 @@ def demo_is_loaded() -> bool:
 
 
 demo_accounts_register(DemoAccounts(DEMO_PASSWORD, DEMO_ACCOUNTS, demo_is_loaded))
+
+
+def demo_signed_file(order: Order, number: str, date: datetime.date) -> Any:
+    """A one-page PDF standing for the signed scan of a demo order."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opora.core.documents import PDF_FONT, pdf_new
+
+    pdf = pdf_new(title=order.title)
+    pdf.add_page()
+    pdf.set_font(PDF_FONT, size=12)
+    pdf.multi_cell(
+        0, 7, f"{order.issuer.name}\nПРИКАЗ № {number} от {date:%d.%m.%Y}\n{order.title}"
+    )
+    name = f"Приказ {number}.pdf".replace("/", "-")
+    return SimpleUploadedFile(name, bytes(pdf.output()))
+
+
+def demo_register(order: Order, *, number: str, date: datetime.date, user: User | None) -> Order:
+    """Register a demo draft as a coordinator would, with a PDF for the signed file."""
+    from opora.registry.services import order_register
+
+    return order_register(
+        order=order,
+        number=number,
+        date=date,
+        signatory=DEMO_SIGNATORY,
+        file=demo_signed_file(order, number, date),
+        user=user,
+    )
+
+
+DEMO_SIGNATORY = "Начальник департамента образования Е. В. Соколова"
+
+
+def demo_order(
+    *,
+    issuer: Organization,
+    kind: str,
+    title: str,
+    number: str,
+    date: datetime.date,
+    user: User | None,
+) -> Order:
+    """A registered order for what the demo approves: drafted and registered through the
+    services. An order the issuer already registered under this number that year is reused
+    (one order may approve several things)."""
+    from opora.registry.services import order_draft_save, order_number_taken
+
+    draft = order_draft_save(order=None, issuer=issuer, kind=kind, title=title, user=user)
+    existing = order_number_taken(draft, number, date)
+    if existing is not None:
+        draft.delete()
+        return existing
+    return demo_register(draft, number=number, date=date, user=user)

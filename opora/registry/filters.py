@@ -9,9 +9,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike, restrict
-from opora.registry.choices import Locality, Ownership, SchoolType
-from opora.registry.models import Organization, Programme, Territory
-from opora.registry.selectors import school_search
+from opora.registry.choices import Locality, OrderKind, OrderStatus, Ownership, SchoolType
+from opora.registry.models import Order, Organization, Programme, Territory
+from opora.registry.selectors import ORDER_ISSUER_KINDS, order_years, school_search
 
 
 class SchoolFilter(django_filters.FilterSet):
@@ -65,3 +65,39 @@ class SchoolFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(Q(territory__path__startswith=value.path))
+
+
+class OrderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Номер или заголовок"), method="filter_q")
+    issuer = django_filters.ModelChoiceFilter(
+        label=_("Кто издал"), queryset=Organization.objects.none(), empty_label=_("Все")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Что утверждает"), choices=OrderKind.choices, empty_label=_("Все")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Состояние"), choices=OrderStatus.choices, empty_label=_("Все")
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Год"), choices=[], empty_label=_("Все"), method="filter_year"
+    )
+
+    class Meta:
+        model = Order
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["issuer"].queryset = restrict(
+            Organization.objects.filter(kind__in=ORDER_ISSUER_KINDS), user
+        ).order_by("short_name")
+        self.filters["year"].extra["choices"] = [(y, str(y)) for y in order_years(user)]
+
+    def filter_year(self, qs: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        return qs.filter(year=int(value)) if str(value).isdigit() else qs
+
+    def filter_q(self, qs: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        text = value.strip()
+        if not text:
+            return qs
+        return qs.filter(Q(number__icontains=text) | Q(title__icontains=text))

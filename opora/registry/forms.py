@@ -11,7 +11,7 @@ from opora.core.access import UserLike
 from opora.core.selects import RussianSelects
 from opora.registry import selectors
 from opora.registry.choices import OrganizationKind, PartnerKind
-from opora.registry.models import Organization, Programme, SchoolProfile, Territory
+from opora.registry.models import Order, Organization, Programme, SchoolProfile, Territory
 
 
 class OrganizationForm(RussianSelects, forms.ModelForm):
@@ -138,13 +138,76 @@ class ProgrammeForm(RussianSelects, forms.ModelForm):
         return chosen + list(self.instance.schools.exclude(pk__in=choices.values("pk")))
 
 
-class ProgrammeApproveForm(forms.ModelForm):
-    class Meta:
-        model = Programme
-        fields = ["order_number", "order_date"]
-        widgets = {"order_date": DATE_INPUT}
+class OrderChoiceField(forms.ModelChoiceField):
+    """A registered order, shown by its number, date and title."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["order_number"].required = True
-        self.fields["order_date"].required = True
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference} «{obj.title[:100]}»"
+
+
+class OrderApproveForm(RussianSelects, forms.Form):
+    """An approval step: choose one of the issuer's registered orders of the right kind."""
+
+    order = OrderChoiceField(
+        label=_("Приказ об утверждении"),
+        queryset=Order.objects.none(),
+        help_text=_(
+            "Зарегистрированный приказ. Если его ещё нет в Опоре, подготовьте проект приказа, "
+            "подпишите и зарегистрируйте его."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, user: UserLike, issuer: Organization | None, kind: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["order"]
+        field.queryset = (  # type: ignore[attr-defined]
+            selectors.order_approval_choices(user, issuer, kind)
+            if issuer is not None
+            else Order.objects.none()
+        )
+
+
+class ProgrammeApproveForm(OrderApproveForm):
+    pass
+
+
+class OrderDraftForm(RussianSelects, forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = ["issuer", "kind", "title", "signatory", "note"]
+        labels = {"note": _("Пункты приказа (по одному в строке) и примечания")}
+        widgets = {
+            "title": forms.TextInput(attrs={"placeholder": _("Об утверждении …")}),
+            "note": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        issuers = selectors.order_issuer_choices(user)
+        self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]
+        if not self.instance.pk and issuers.count() == 1:
+            self.fields["issuer"].initial = issuers.first()
+
+
+class OrderRegisterForm(forms.Form):
+    number = forms.CharField(label=_("Номер"), max_length=64, required=False)
+    date = forms.DateField(label=_("Дата"), widget=DATE_INPUT, required=False)
+    signatory = forms.CharField(
+        label=_("Подписал"),
+        max_length=255,
+        required=False,
+        help_text=_("Должность и фамилия, например: «Начальник управления И. О. Петрова»."),
+    )
+    file = forms.FileField(
+        label=_("Подписанный приказ"),
+        required=False,
+        help_text=_("PDF, документ Word или скан (JPG, PNG)."),
+    )
+
+
+class OrderCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Причина отмены"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

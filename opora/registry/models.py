@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,8 +14,11 @@ from treebeard.mp_tree import MP_Node
 
 from opora.core import dates
 from opora.core.choices import Role
+from opora.core.uploads import dated_path
 from opora.registry.choices import (
     Locality,
+    OrderKind,
+    OrderStatus,
     OrganizationKind,
     Ownership,
     PartnerKind,
@@ -209,7 +213,32 @@ class Membership(models.Model):
         return f"{self.person} — {self.get_role_display()}, {self.organization}"
 
 
-class CuratorAssignment(models.Model):
+class ApprovedByOrder:
+    """For models with an `order` FK to `Order`: the approving order's number and date, read
+    from the order (the one source of truth; a draft or cancelled order gives none)."""
+
+    order: Any
+    order_id: int | None
+
+    @property
+    def approving_order(self) -> Order | None:
+        if self.order_id is None:
+            return None
+        order = self.order
+        return order if order.status == OrderStatus.REGISTERED else None
+
+    @property
+    def order_number(self) -> str:
+        order = self.approving_order
+        return order.number if order else ""
+
+    @property
+    def order_date(self) -> datetime.date | None:
+        order = self.approving_order
+        return order.date if order else None
+
+
+class CuratorAssignment(ApprovedByOrder, models.Model):
     """A curator assigned to a school (закрепление куратора); gives the curator its reach."""
 
     curator = models.ForeignKey(
@@ -227,9 +256,15 @@ class CuratorAssignment(models.Model):
     )
     since = models.DateField(_("с"), default=dates.today)
     until = models.DateField(_("по"), null=True, blank=True)
-    # The order (приказ) that assigned the curator.
-    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
-    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    # The order (приказ) that assigned the curator: a registered document of the registry.
+    order = models.ForeignKey(
+        "Order",
+        verbose_name=_("приказ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="curator_assignments",
+    )
     # Overlapping periods of one curator at one school are refused by the service that saves
     # them (`support.services.curator_assign`); a curator may come back after a break.
 
@@ -268,7 +303,7 @@ class AcademicYear(models.Model):
         return dates.academic_year_bounds(self.start_year)[1]
 
 
-class Programme(models.Model):
+class Programme(ApprovedByOrder, models.Model):
     """A support programme (программа поддержки ШНОР/ШНСУ) owned by an education authority."""
 
     name = models.CharField(_("название"), max_length=500)
@@ -282,8 +317,16 @@ class Programme(models.Model):
     ends_on = models.DateField(_("окончание"))
     goal = models.TextField(_("цель"), blank=True)
     tasks = models.TextField(_("задачи"), blank=True, help_text=_("По одной задаче в строке."))
-    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
-    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    # The order approving the programme (a registered document); a draft is linked while the
+    # order is prepared, and the programme counts as approved once that order is registered.
+    order = models.ForeignKey(
+        "Order",
+        verbose_name=_("приказ об утверждении"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
     schools = models.ManyToManyField(
         Organization,
         verbose_name=_("школы-участники"),
@@ -333,3 +376,81 @@ class ProgrammeSchool(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} в {self.programme}"
+
+
+def order_path(instance: models.Model, filename: str) -> str:
+    return dated_path("registry/orders", filename)
+
+
+class Order(models.Model):
+    """An order (приказ) of an authority: drafted by Opora from the data it approves, signed
+    outside, uploaded back and registered with its number and date. What it approves points
+    to it (an identification list, a programme, a roadmap version, a body's composition,
+    curator assignments), so the order itself knows nothing of the apps above the registry.
+
+    A registered order's number is unique for its issuer within the calendar year of its
+    date (`year` is kept from `date` by the service that registers it)."""
+
+    issuer = models.ForeignKey(
+        Organization,
+        verbose_name=_("кто издал"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    kind = models.CharField(_("что утверждает"), max_length=20, choices=OrderKind.choices)
+    status = models.CharField(
+        _("состояние"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    title = models.CharField(_("заголовок"), max_length=1000)
+    number = models.CharField(_("номер"), max_length=64, blank=True)
+    date = models.DateField(_("дата"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("год"), null=True, blank=True, editable=False)
+    signatory = models.CharField(
+        _("подписал"),
+        max_length=255,
+        blank=True,
+        help_text=_("Должность и фамилия, например: «Начальник управления И. О. Петрова»."),
+    )
+    file = models.FileField(_("подписанный приказ"), upload_to=order_path, blank=True)
+    file_name = models.CharField(_("имя файла"), max_length=255, blank=True)
+    note = models.TextField(_("примечание"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("создан"), auto_now_add=True)
+    registered_at = models.DateTimeField(_("зарегистрирован"), null=True, blank=True)
+    # A registered order is never changed: it is cancelled, and the reason stays with it.
+    cancel_reason = models.TextField(_("причина отмены"), blank=True)
+    cancelled_at = models.DateTimeField(_("отменён"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("приказ")
+        verbose_name_plural = _("приказы")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"],
+                condition=models.Q(status=OrderStatus.REGISTERED),
+                name="order_number_once_a_year_per_issuer",
+            )
+        ]
+        indexes = [models.Index(fields=["issuer", "status", "date"])]
+
+    def __str__(self) -> str:
+        if self.status == OrderStatus.REGISTERED and self.number and self.date:
+            return f"{_('Приказ')} № {self.number} {_('от')} {self.date:%d.%m.%Y}"
+        return f"{_('Проект приказа')} «{self.title[:80]}»"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:order", args=[self.pk])
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == OrderStatus.REGISTERED
+
+    @property
+    def reference(self) -> str:
+        """«№ 01-05/214 от 12.02.2024» for a registered order, "" for a draft."""
+        if self.number and self.date:
+            return f"№ {self.number} от {self.date:%d.%m.%Y}"
+        return ""

@@ -25,6 +25,7 @@ from opora.core.choices import Role
 from opora.registry.models import (
     CuratorAssignment,
     Membership,
+    Order,
     Organization,
     Person,
     Programme,
@@ -123,3 +124,10 @@ def scope_programmes(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[An
 @scoped(ProgrammeSchool)
 def scope_programme_schools(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     return qs.filter(r.organization_q("school__"))
+
+
+@scoped(Order)
+def scope_orders(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """Read by everyone who reaches the issuing authority; drafted, registered and cancelled
+    by those who may change it (its coordinators and analysts)."""
+    return qs.filter(r.organization_q("issuer__"))

@@ -20,10 +20,11 @@ from opora.core.access import (
 )
 from opora.core.choices import Role
 from opora.core.models import Job
-from opora.registry.choices import OrganizationKind
+from opora.registry.choices import OrderStatus, OrganizationKind
 from opora.registry.models import (
     CuratorAssignment,
     Membership,
+    Order,
     Organization,
     Person,
     Programme,
@@ -328,3 +329,92 @@ def programme_school_choices(user: UserLike) -> QuerySet[Organization]:
     return restrict(
         Organization.objects.filter(kind=OrganizationKind.SCHOOL), user, Action.CHANGE
     ).order_by("short_name")
+
+
+# --- Orders (приказы) -------------------------------------------------------------------
+
+ORDER_ISSUER_KINDS = (OrganizationKind.EDUCATION_AUTHORITY, OrganizationKind.METHODICAL_CENTRE)
+
+
+def order_list(user: UserLike) -> QuerySet[Order]:
+    """The orders of the authorities the user reaches, with their issuer (constant queries)."""
+    return restrict(Order.objects.all(), user).select_related("issuer")
+
+
+def order_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Order:
+    """An order the user may see (or, with CHANGE, draft, register or cancel); 404 otherwise."""
+    return get_for_user(Order.objects.select_related("issuer__territory"), user, pk, action)
+
+
+def order_may_change(user: UserLike, order: Order) -> bool:
+    return can(user, Action.CHANGE, order.issuer)
+
+
+def order_issuer_choices(user: UserLike) -> QuerySet[Organization]:
+    """Authorities (and methodical centres) whose orders the user may draft and register."""
+    return (
+        restrict(Organization.objects.filter(kind__in=ORDER_ISSUER_KINDS), user, Action.CHANGE)
+        .select_related("territory")
+        .order_by("territory__path", "short_name")
+    )
+
+
+def order_years(user: UserLike) -> list[int]:
+    """The years of the registered orders the user sees, newest first (the year filter)."""
+    return sorted(
+        {y for y in order_list(user).values_list("year", flat=True) if y is not None},
+        reverse=True,
+    )
+
+
+def order_approval_choices(user: UserLike, issuer: Organization, kind: str) -> QuerySet[Order]:
+    """The issuer's registered orders of `kind` the user may refer to in an approval step."""
+    return (
+        restrict(Order.objects.all(), user, Action.CHANGE)
+        .filter(issuer=issuer, kind=kind, status=OrderStatus.REGISTERED)
+        .select_related("issuer")
+        .order_by("-date", "-pk")
+    )
+
+
+def authority_of_territory(user: UserLike, territory: Territory) -> Organization | None:
+    """The authority that issues orders for `territory` (an identification list's or a
+    roadmap's), among those the user may change: the territory's own authority, else the
+    nearest one above it."""
+    candidates = list(
+        restrict(
+            Organization.objects.filter(kind=OrganizationKind.EDUCATION_AUTHORITY),
+            user,
+            Action.CHANGE,
+        ).select_related("territory")
+    )
+    best: Organization | None = None
+    for organization in candidates:
+        path = organization.territory.path
+        if territory.path.startswith(path) and (
+            best is None or len(path) > len(best.territory.path)
+        ):
+            best = organization
+    return best
+
+
+def order_kind_choices(user: UserLike, kind: str) -> QuerySet[Order]:
+    """The registered orders of `kind` the user may refer to, of any issuer they may change
+    (curator assignments: the schools decide which authority's order fits)."""
+    return (
+        restrict(Order.objects.all(), user, Action.CHANGE)
+        .filter(kind=kind, status=OrderStatus.REGISTERED)
+        .select_related("issuer")
+        .order_by("-date", "-pk")
+    )
+
+
+def order_find(user: UserLike, kind: str, number: str, date: Any) -> Order | None:
+    """The registered order of `kind` with this number and date the user may refer to (an
+    import names orders by number and date)."""
+    return (
+        order_kind_choices(user, kind)
+        .filter(number=" ".join(number.split()), date=date)
+        .select_related("issuer__territory")
+        .first()
+    )

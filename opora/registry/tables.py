@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import Reach
-from opora.registry.models import Organization
+from opora.registry.models import Order, Organization
 
 
 class SchoolTable(tables.Table):
@@ -117,3 +117,29 @@ class OrganizationTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("Организаций не найдено.")
         order_by = ("short_name",)
+
+
+class OrderTable(tables.Table):
+    number = tables.Column(verbose_name=_("Номер"), empty_values=(), order_by=("number",))
+    date = tables.DateColumn(verbose_name=_("Дата"), format="d.m.Y", empty_values=())
+    title = tables.Column(
+        verbose_name=_("Заголовок"), linkify=lambda record: record.get_absolute_url()
+    )
+    kind = tables.Column(verbose_name=_("Что утверждает"))
+    issuer = tables.Column(
+        verbose_name=_("Кто издал"), accessor="issuer__short_name", order_by=("issuer__short_name",)
+    )
+    status = tables.Column(verbose_name=_("Состояние"))
+
+    class Meta:
+        model = Order
+        fields = ("number", "date", "title", "kind", "issuer", "status")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("Приказов не найдено.")
+        order_by = ("-date",)
+
+    def render_number(self, record: Order) -> str:
+        return record.number or "—"
+
+    def render_date(self, record: Order) -> str:
+        return f"{record.date:%d.%m.%Y}" if record.date else "—"

@@ -21,4 +21,12 @@ urlpatterns = [
     path("programmes/<int:pk>/", views.programme_detail, name="programme"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme-edit"),
     path("programmes/<int:pk>/approve/", views.programme_approve, name="programme-approve"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/new/", views.order_create, name="order-create"),
+    path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
+    path("orders/<int:pk>/draft.docx", views.order_draft_download, name="order-draft"),
+    path("orders/<int:pk>/file/", views.order_file, name="order-file"),
+    path("orders/<int:pk>/register/", views.order_register, name="order-register"),
+    path("orders/<int:pk>/cancel/", views.order_cancel, name="order-cancel"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,12 +16,17 @@ from django.views.decorators.http import require_http_methods
 from opora.core import hooks
 from opora.core.access import Action, can, has_any, reach
 from opora.core.cards import card_sections
-from opora.core.web import errors_to_form, table_configure
+from opora.core.exports import DOCX_CONTENT_TYPE
+from opora.core.web import attachment, download, errors_to_form, errors_to_messages, table_configure
 from opora.registry import selectors, services
-from opora.registry.filters import SchoolFilter
+from opora.registry.choices import OrderKind
+from opora.registry.filters import OrderFilter, SchoolFilter
 from opora.registry.forms import (
     NON_SCHOOL_KINDS,
     NonSchoolOrganizationForm,
+    OrderCancelForm,
+    OrderDraftForm,
+    OrderRegisterForm,
     OrganizationCreateForm,
     OrganizationForm,
     ProgrammeApproveForm,
@@ -30,7 +35,9 @@ from opora.registry.forms import (
     SchoolProfileForm,
 )
 from opora.registry.models import Programme, Territory
-from opora.registry.tables import OrganizationTable, SchoolTable
+from opora.registry.order_documents import order_docx, order_draft_filename
+from opora.registry.order_hooks import subjects_of
+from opora.registry.tables import OrderTable, OrganizationTable, SchoolTable
 
 PAGE_SIZE = 50
 
@@ -317,16 +324,39 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_approve(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(request.user, pk, Action.CHANGE)
-    form = ProgrammeApproveForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        services.programme_approve(
-            programme=programme,
-            order_number=form.cleaned_data["order_number"],
-            order_date=form.cleaned_data["order_date"],
-            user=request.user,  # type: ignore[arg-type]
+    form = ProgrammeApproveForm(
+        request.POST or None,
+        user=request.user,
+        issuer=programme.owner,
+        kind=OrderKind.PROGRAMME,
+        initial={"order": programme.order_id},
+    )
+    if request.method == "POST" and request.POST.get("action") == "draft":
+        try:
+            order = services.programme_order_draft(
+                programme=programme,
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+            return redirect(programme.get_absolute_url())
+        messages.success(
+            request,
+            _("Проект приказа подготовлен: скачайте его, подпишите и зарегистрируйте."),
         )
-        messages.success(request, _("Приказ об утверждении программы записан."))
-        return redirect(programme.get_absolute_url())
+        return redirect(order.get_absolute_url())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_approve(
+                programme=programme,
+                order=form.cleaned_data["order"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Программа утверждена приказом."))
+            return redirect(programme.get_absolute_url())
     return render(
         request,
         "registry/programme_approve.html",
@@ -422,3 +452,184 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Изменения сохранены."))
         return redirect(programme.get_absolute_url())
     return _programme_form_page(request, form, _("Изменение программы"), programme)
+
+
+# --- Orders (приказы) -------------------------------------------------------------------
+
+
+def _order_crumbs(*more: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"title": _("Приказы"), "url": reverse("registry:orders")}, *more]
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    orders = selectors.order_list(request.user)
+    order_filter = OrderFilter(request.GET or None, queryset=orders, user=request.user)
+    table = OrderTable(order_filter.qs)
+    table_configure(request, table, per_page=PAGE_SIZE)
+    context = {
+        "filter": order_filter,
+        "table": table,
+        "can_create": selectors.order_issuer_choices(request.user).exists(),
+        "breadcrumbs": [{"title": _("Реестр")}, {"title": _("Приказы")}],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "registry/orders/_table.html", context)
+    return render(request, "registry/orders/list.html", context)
+
+
+@login_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk)
+    may_change = selectors.order_may_change(request.user, order)
+    return render(
+        request,
+        "registry/orders/detail.html",
+        {
+            "order": order,
+            "subjects": subjects_of(request.user, order),
+            "may_change": may_change,
+            "register_form": OrderRegisterForm(initial={"signatory": order.signatory}),
+            "cancel_form": OrderCancelForm(),
+            "breadcrumbs": _order_crumbs({"title": str(order)}),
+        },
+    )
+
+
+def _draft_values(form: OrderDraftForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {k: data[k] for k in ("issuer", "kind", "title", "note", "signatory")}
+
+
+def _order_form_page(
+    request: HttpRequest, form: OrderDraftForm, order: Any, title: str
+) -> HttpResponse:
+    crumbs = [{"title": str(order), "url": order.get_absolute_url()}] if order else []
+    return render(
+        request,
+        "registry/orders/form.html",
+        {
+            "form": form,
+            "order": order,
+            "title": title,
+            "breadcrumbs": _order_crumbs(*crumbs, {"title": title}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.order_issuer_choices(request.user).exists():
+        raise Http404
+    form = OrderDraftForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_draft_save(
+                order=None,
+                user=request.user,  # type: ignore[arg-type]
+                **_draft_values(form),
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Проект приказа создан."))
+            return redirect(order.get_absolute_url())
+    return _order_form_page(request, form, None, _("Новый проект приказа"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk, Action.CHANGE)
+    form = OrderDraftForm(request.POST or None, instance=order, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_draft_save(
+                order=order,
+                user=request.user,  # type: ignore[arg-type]
+                **_draft_values(form),
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Изменения сохранены."))
+            return redirect(order.get_absolute_url())
+    return _order_form_page(request, form, order, _("Изменение проекта приказа"))
+
+
+@login_required
+def order_draft_download(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk)
+    return download(order_docx(request.user, order), order_draft_filename(order), DOCX_CONTENT_TYPE)
+
+
+@login_required
+def order_file(request: HttpRequest, pk: int) -> FileResponse:
+    order = selectors.order_get(request.user, pk)
+    if not order.file:
+        raise Http404
+    return attachment(order.file, order.file_name or "prikaz")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_register(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk, Action.CHANGE)
+    form = OrderRegisterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_register(
+                order=order,
+                user=request.user,  # type: ignore[arg-type]
+                file=request.FILES.get("file"),
+                **{k: v for k, v in form.cleaned_data.items() if k != "file"},
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Приказ зарегистрирован."))
+            return redirect(order.get_absolute_url())
+    return render(
+        request,
+        "registry/orders/register.html",
+        {
+            "order": order,
+            "form": form,
+            "breadcrumbs": _order_crumbs(
+                {"title": str(order), "url": order.get_absolute_url()},
+                {"title": _("Регистрация")},
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk, Action.CHANGE)
+    form = OrderCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_cancel(
+                order=order,
+                reason=form.cleaned_data["reason"],
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Приказ отменён."))
+            return redirect(order.get_absolute_url())
+    return render(
+        request,
+        "registry/orders/cancel.html",
+        {
+            "order": order,
+            "form": form,
+            "breadcrumbs": _order_crumbs(
+                {"title": str(order), "url": order.get_absolute_url()},
+                {"title": _("Отмена приказа")},
+            ),
+        },
+    )

@@ -10,7 +10,7 @@ class RoadmapsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from opora.core.audit import history_field_display
-        from opora.roadmaps import models, reminders, scoping, views  # noqa: F401
+        from opora.roadmaps import models, orders, reminders, scoping, views  # noqa: F401
         from opora.roadmaps.choices import Level
 
         auditlog.register(models.Roadmap)

@@ -16,6 +16,7 @@ from opora.core.choices import Role
 from opora.core.demo import DemoContext, demo_step
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
+from opora.registry.demo import demo_register
 from opora.registry.models import Membership, Organization, Programme, ProgrammeSchool
 from opora.roadmaps.choices import (
     ActivityStatus,
@@ -27,7 +28,12 @@ from opora.roadmaps.choices import (
 from opora.roadmaps.constructor import draft_from_measures, propose, selection_from_identification
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
 from opora.roadmaps.seeds import seed_template_draft
-from opora.roadmaps.services import review_comment_add, roadmap_create, roadmap_transition
+from opora.roadmaps.services import (
+    review_comment_add,
+    roadmap_create,
+    roadmap_order_draft,
+    roadmap_transition,
+)
 
 REPORT_TEXTS = (
     "Мероприятие проведено, материалы размещены на сайте школы.",
@@ -44,6 +50,13 @@ EVIDENCE = (
 
 def _walk(roadmap: Roadmap, user: User, steps: list[tuple[str, dict[str, Any]]]) -> None:
     for name, extra in steps:
+        if "order_number" in extra:
+            # Approved as in the browser: the drafted order, signed, registered, referred to.
+            extra = dict(extra)
+            number, day = extra.pop("order_number"), extra.pop("order_date")
+            roadmap.refresh_from_db()
+            order = roadmap_order_draft(roadmap=roadmap, user=user)
+            extra["order"] = demo_register(order, number=number, date=day, user=user)
         roadmap_transition(roadmap=roadmap, name=name, user=user, **extra)
 
 

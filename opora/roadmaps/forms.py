@@ -9,7 +9,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import Action, UserLike, can
-from opora.registry.models import Organization, Programme
+from opora.registry import selectors as registry_selectors
+from opora.registry.choices import OrderKind
+from opora.registry.forms import OrderChoiceField
+from opora.registry.models import Order, Organization, Programme
 from opora.roadmaps import selectors
 from opora.roadmaps.choices import (
     EvidenceKind,
@@ -146,10 +149,19 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(
         label=_("Комментарий"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    order_number = forms.CharField(label=_("Номер приказа"), max_length=64, required=False)
-    order_date = forms.DateField(
-        label=_("Дата приказа"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    order = OrderChoiceField(
+        label=_("Приказ об утверждении"),
+        queryset=Order.objects.none(),
+        required=False,
+        empty_label=_("— выберите зарегистрированный приказ —"),
     )
+
+    def __init__(self, *args: Any, roadmap: Any = None, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if roadmap is not None and user is not None:
+            self.fields["order"].queryset = registry_selectors.order_approval_choices(  # type: ignore[attr-defined]
+                user, roadmap.programme.owner, OrderKind.ROADMAP
+            )
 
 
 class CommentForm(forms.Form):

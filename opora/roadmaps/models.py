@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.uploads import dated_path
-from opora.registry.models import Organization, Person, Programme
+from opora.registry.models import ApprovedByOrder, Organization, Person, Programme
 from opora.roadmaps.choices import (
     ActivityStatus,
     EvidenceKind,
@@ -28,7 +28,7 @@ from opora.roadmaps.choices import (
 )
 
 
-class Roadmap(models.Model):
+class Roadmap(ApprovedByOrder, models.Model):
     """A roadmap (дорожная карта) of a programme, or of one school within it."""
 
     programme = models.ForeignKey(
@@ -53,8 +53,16 @@ class Roadmap(models.Model):
     ends_on = models.DateField(_("окончание"), null=True, blank=True)
     # Seed 002 writes a separate key result for each year of the roadmap.
     result_years = models.JSONField(_("годы ключевых результатов"), default=list, blank=True)
-    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
-    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    # The order approving it (a registered document of the registry); a draft order is
+    # linked while it is prepared.
+    order = models.ForeignKey(
+        "registry.Order",
+        verbose_name=_("приказ об утверждении"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roadmaps",
+    )
     source = models.CharField(
         _("источник"),
         max_length=500,
@@ -160,15 +168,23 @@ class Activity(models.Model):
         return [str(Level(v).label) for v in self.levels if v in Level.values]
 
 
-class RoadmapVersion(models.Model):
+class RoadmapVersion(ApprovedByOrder, models.Model):
     """The whole text of a roadmap as it was approved (or submitted): the basis of diffs."""
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("версия"))
     status = models.CharField(_("состояние"), max_length=20, choices=RoadmapStatus.choices)
     snapshot: models.JSONField[Any, Any] = models.JSONField(_("текст"))
-    order_number = models.CharField(_("номер приказа"), max_length=64, blank=True)
-    order_date = models.DateField(_("дата приказа"), null=True, blank=True)
+    # The order approving it (a registered document of the registry); a draft order is
+    # linked while it is prepared.
+    order = models.ForeignKey(
+        "registry.Order",
+        verbose_name=_("приказ об утверждении"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roadmap_versions",
+    )
     comment = models.TextField(_("комментарий"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

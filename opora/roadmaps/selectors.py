@@ -82,10 +82,15 @@ def programme_roadmaps(user: UserLike, programme: Programme) -> QuerySet[Roadmap
     )
 
 
+def roadmap_list(user: UserLike) -> QuerySet[Roadmap]:
+    """The roadmaps the user may see, with their programme and its owner."""
+    return restrict(Roadmap.objects.all(), user).select_related("programme__owner", "school")
+
+
 def roadmap_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> Roadmap:
     """The roadmap if `user` may `action` it; 404 otherwise."""
     return get_for_user(
-        Roadmap.objects.select_related("programme__owner__territory", "school__territory"),
+        Roadmap.objects.select_related("programme__owner__territory", "school__territory", "order"),
         user,
         pk,
         action,
@@ -167,7 +172,9 @@ def roadmap_comments(roadmap: Roadmap) -> list[ReviewComment]:
 
 
 def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
-    return list(RoadmapVersion.objects.filter(roadmap=roadmap).order_by("number"))
+    return list(
+        RoadmapVersion.objects.filter(roadmap=roadmap).select_related("order").order_by("number")
+    )
 
 
 def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from opora.core.access import Action, UserLike
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
-from opora.registry.models import Organization, Programme
+from opora.registry.choices import OrderKind, OrderStatus
+from opora.registry.models import Order, Organization, Programme
+from opora.registry.services import order_check_approves, order_for_approval
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftRoadmap, activity_errors, section_errors
 from opora.roadmaps.execution import deadlines_generate
@@ -292,8 +293,7 @@ def roadmap_transition(
     name: str,
     user: User,
     comment: str = "",
-    order_number: str = "",
-    order_date: datetime.date | None = None,
+    order: Order | None = None,
 ) -> Roadmap:
     """Take one step of the roadmap's way; refused with a reason when the step does not fit."""
     transition = TRANSITIONS.get(name)
@@ -311,15 +311,10 @@ def roadmap_transition(
     message = comment
     fields = ["status", "updated_at"]
     if transition.needs_order:
-        if not order_number.strip() or order_date is None:
-            raise ValidationError(_("Укажите номер и дату приказа."))
-        roadmap.order_number = order_number.strip()
-        roadmap.order_date = order_date
-        fields += ["order_number", "order_date"]
-        message = _("Приказ № %(n)s от %(d)s") % {
-            "n": roadmap.order_number,
-            "d": order_date.strftime("%d.%m.%Y"),
-        }
+        order = order_check_approves(order, issuer=roadmap.programme.owner, kind=OrderKind.ROADMAP)
+        roadmap.order = order
+        fields.append("order")
+        message = _("Приказ %(ref)s") % {"ref": order.reference}
     if name == "correct":
         roadmap.version += 1
         fields.append("version")
@@ -331,8 +326,7 @@ def roadmap_transition(
             number=roadmap.version,
             status=RoadmapStatus.APPROVED,
             snapshot=roadmap_draft(roadmap).to_dict(),
-            order_number=roadmap.order_number,
-            order_date=roadmap.order_date,
+            order=roadmap.order,
             created_by=user,
         )
     if transition.target in (RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION):
@@ -343,6 +337,30 @@ def roadmap_transition(
         )
     timeline_event_record(target=roadmap, verb=transition.verb, actor=user, message=message)
     return roadmap
+
+
+@transaction.atomic
+def roadmap_order_draft(*, roadmap: Roadmap, user: User) -> Order:
+    """A draft order approving the roadmap's current version, linked to it while it is
+    signed and registered («подготовить проект приказа»); the same draft again if linked."""
+    if not roadmap_may(user, roadmap, Action.APPROVE):
+        raise ValidationError(_("Это действие вам недоступно."))
+    if roadmap.status != RoadmapStatus.RECOMMENDED:
+        raise ValidationError(
+            _("Проект приказа готовится для дорожной карты, рекомендованной к утверждению.")
+        )
+    linked = roadmap.order
+    if linked is not None and linked.status == OrderStatus.DRAFT:
+        return linked
+    order = order_for_approval(
+        issuer=roadmap.programme.owner,
+        kind=OrderKind.ROADMAP,
+        title=_("Об утверждении дорожной карты «%(t)s»") % {"t": roadmap.title[:500]},
+        user=user,
+    )
+    roadmap.order = order
+    roadmap.save(update_fields=["order"])
+    return order
 
 
 def review_comment_add(

@@ -73,6 +73,7 @@ from opora.roadmaps.services import (
     activity_save,
     review_comment_add,
     roadmap_create,
+    roadmap_order_draft,
     roadmap_transition,
     roadmap_upload_create,
     roadmap_upload_save,
@@ -301,7 +302,10 @@ def _roadmap_page(
             "person_id": person.pk if person else None,
             "today": dates.today(),
             "transitions": transitions_for(roadmap, actions),
-            "transition_form": transition_form or TransitionForm(),
+            "transition_form": transition_form
+            or TransitionForm(
+                roadmap=roadmap, user=request.user, initial={"order": roadmap.order_id}
+            ),
             "comment_form": comment_form or CommentForm(),
             "versions": selectors.roadmap_versions(roadmap),
             "breadcrumbs": _crumbs(roadmap.programme, roadmap.title[:80]),
@@ -320,16 +324,26 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def roadmap_do(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     roadmap = selectors.roadmap_get(request.user, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
+    form = TransitionForm(request.POST, roadmap=roadmap, user=request.user)
+    if name == "order-draft":
+        try:
+            order = roadmap_order_draft(roadmap=roadmap, user=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Проект приказа подготовлен: скачайте его, подпишите и зарегистрируйте."),
+            )
+            return redirect(order.get_absolute_url())
+    elif form.is_valid():
         try:
             roadmap_transition(
                 roadmap=roadmap,
                 name=name,
                 user=request.user,  # type: ignore[arg-type]
                 comment=form.cleaned_data["comment"],
-                order_number=form.cleaned_data["order_number"],
-                order_date=form.cleaned_data["order_date"],
+                order=form.cleaned_data["order"],
             )
         except ValidationError as exc:
             errors_to_form(form, exc)

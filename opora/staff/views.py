@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action, has_any
-from opora.core.cards import card_section
+from opora.core.cards import card_section, card_sections
 from opora.core.web import attachment, errors_to_form, errors_to_messages, paginate
 from opora.staff import selectors
 from opora.staff.choices import CompetencyArea, ItemKind, ItemStatus
@@ -433,6 +433,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "items": selectors.plan_items(plan),
+            # Apps above staff add to the plan (the events the teacher attended).
+            "card_sections": card_sections("plan", request, plan),
             "may_manage": may_manage,
             "item_form": PlanItemForm() if may_manage else None,
             "complete_form": CompleteForm(initial={"completed_on": dates.today()}),

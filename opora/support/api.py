@@ -54,6 +54,9 @@ class CuratorAssignmentSerializer(serializers.ModelSerializer):
     curator_name = serializers.CharField(source="curator.full_name", read_only=True)
     school_code = serializers.CharField(source="school.code", read_only=True)
     school_name = serializers.CharField(source="school.short_name", read_only=True)
+    # From the registered order (registry.Order), the one source of truth.
+    order_number = serializers.CharField(read_only=True)
+    order_date = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = CuratorAssignment
@@ -66,6 +69,7 @@ class CuratorAssignmentSerializer(serializers.ModelSerializer):
             "school_name",
             "since",
             "until",
+            "order",
             "order_number",
             "order_date",
         )

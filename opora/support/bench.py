@@ -227,8 +227,6 @@ def _database(report: BenchReport) -> None:
         year=YEARS[-1],
         version=Methodology.objects.get(is_builtin=True).current,
         status=RunStatus.APPROVED,
-        order_number="1",
-        order_date=datetime.date(2024, 9, 1),
     )
     SchoolIdentification.objects.bulk_create(
         [
@@ -384,7 +382,7 @@ def _engagement_city(region: Territory, name: str, schools: int) -> dict[str, Cl
                 kind=RoadmapKind.ANTI_RISK,
                 title=f"Антирисковая программа {s.short_name}",
                 status=RoadmapStatus.EXECUTION,
-                order_date=today - datetime.timedelta(days=300),
+                starts_on=today - datetime.timedelta(days=300),
             )
             for s in executing
         ]

@@ -18,7 +18,8 @@ from opora.core.demo import DemoContext, demo_step
 from opora.core.documents import PdfFontMissing, pdf_new
 from opora.identification.choices import RunStatus
 from opora.identification.models import SchoolIdentification
-from opora.registry.choices import OrganizationKind
+from opora.registry.choices import OrderKind, OrganizationKind
+from opora.registry.demo import demo_order
 from opora.registry.models import (
     CuratorAssignment,
     Membership,
@@ -104,9 +105,24 @@ def network_demo(context: DemoContext) -> None:
             ).values("school_id")
         ).order_by("short_name", "pk")
     )
-    # The registry's assignments get the order they were made by.
-    CuratorAssignment.objects.filter(order_number="").update(
-        order_number=FIRST_ORDER[0], order_date=FIRST_ORDER[1]
+    department = context.objects.get("department") or Organization.objects.get(code="DEMO-DO")
+    # The registry's assignments get the (registered) order they were made by.
+    first_order = demo_order(
+        issuer=department,
+        kind=OrderKind.CURATORS,
+        title="О закреплении кураторов за общеобразовательными организациями",
+        number=FIRST_ORDER[0],
+        date=FIRST_ORDER[1],
+        user=coordinator,
+    )
+    CuratorAssignment.objects.filter(order__isnull=True).update(order=first_order)
+    list_order = demo_order(
+        issuer=department,
+        kind=OrderKind.CURATORS,
+        title="О закреплении кураторов за школами перечня 2024 года",
+        number=LIST_ORDER[0],
+        date=LIST_ORDER[1],
+        user=coordinator,
     )
     # The demo's «curator» account keeps the few schools the registry gave it (its pages and
     # their walks in the tests stay small); the other curators take the rest of the list.
@@ -140,8 +156,7 @@ def network_demo(context: DemoContext) -> None:
                 schools=schools,
                 since=LIST_SINCE,
                 until=None,
-                order_number=LIST_ORDER[0],
-                order_date=LIST_ORDER[1],
+                order=list_order,
             )
         )
 
@@ -150,7 +165,6 @@ def network_demo(context: DemoContext) -> None:
     programme = context.objects.get("programme")
     in_programme = set(programme.schools.values_list("pk", flat=True)) if programme else set()
     order = sorted(listed, key=lambda s: (s != home, s.pk not in in_programme, s.short_name))
-    department = context.objects.get("department") or Organization.objects.get(code="DEMO-DO")
     pairs = 0
     with_agreement = 0
     for school in order:

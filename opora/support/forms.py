@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from opora.core import dates
 from opora.core.access import UserLike
 from opora.core.selects import RussianSelects
-from opora.registry.forms import DATE_INPUT
-from opora.registry.models import Organization, Person
+from opora.registry import selectors as registry_selectors
+from opora.registry.choices import OrderKind
+from opora.registry.forms import DATE_INPUT, OrderChoiceField
+from opora.registry.models import Order, Organization, Person
 from opora.roadmaps.forms import MultipleFileField
 from opora.roadmaps.models import Activity
 from opora.support import selectors
@@ -66,11 +68,17 @@ class CuratorAssignForm(RussianSelects, forms.Form):
         required=False,
         help_text=_("Пусто — без срока окончания."),
     )
-    order_number = forms.CharField(label=_("Номер приказа"), max_length=64)
-    order_date = forms.DateField(label=_("Дата приказа"), widget=DATE_INPUT)
+    order = OrderChoiceField(
+        label=_("Приказ о закреплении"),
+        queryset=Order.objects.none(),
+        help_text=_("Зарегистрированный приказ из реестра приказов."),
+    )
 
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = registry_selectors.order_kind_choices(  # type: ignore[attr-defined]
+            user, OrderKind.CURATORS
+        )
         self.fields["curator"].queryset = selectors.curator_candidates(user)  # type: ignore[attr-defined]
         self.fields["schools"].queryset = selectors.curator_school_choices(user)  # type: ignore[attr-defined]
         self.fields["since"].initial = dates.today()

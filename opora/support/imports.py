@@ -29,7 +29,9 @@ from opora.core.imports.base import (
     register_importer,
 )
 from opora.core.imports.cells import CellError
-from opora.registry.models import CuratorAssignment, Membership, Organization, Person
+from opora.registry import selectors as registry_selectors
+from opora.registry.choices import OrderKind
+from opora.registry.models import CuratorAssignment, Membership, Order, Organization, Person
 from opora.registry.services import name_key
 from opora.staff.imports import parse_date
 from opora.support import selectors
@@ -46,8 +48,7 @@ class AssignmentRecord:
     school: Organization
     since: datetime.date
     until: datetime.date | None
-    order_number: str
-    order_date: datetime.date
+    order: Order
     unchanged: bool
 
 
@@ -145,6 +146,7 @@ class CuratorAssignmentImporter(Importer):
         for found in CuratorAssignment.objects.filter(curator__in=curators, school__in=schools):
             existing.setdefault((found.curator_id, found.school_id), []).append(found)
         in_file: dict[tuple[int, int], list[AssignmentRecord]] = {}
+        orders: dict[tuple[str, datetime.date], Order | None] = {}
         for index, row in enumerate(rows):
             if progress and index % 500 == 0:
                 progress(index / max(len(rows), 1), _("Проверка строк"))
@@ -155,8 +157,29 @@ class CuratorAssignmentImporter(Importer):
             until = self._date(row, "until", outcome, required=False)
             order_date = self._date(row, "order_date", outcome, required=True)
             order_number = row.get("order_number")
+            order = None
             if not order_number:
                 outcome.errors.append(row.error("order_number", _("не указан номер приказа")))
+            elif order_date is not None:
+                # The file names the order by its number and date; it must be registered.
+                key_order = (" ".join(str(order_number).split()), order_date)
+                if key_order not in orders:
+                    orders[key_order] = registry_selectors.order_find(
+                        user, OrderKind.CURATORS, key_order[0], order_date
+                    )
+                order = orders[key_order]
+                if order is None:
+                    outcome.errors.append(
+                        row.error(
+                            "order_number",
+                            _(
+                                "приказ № %(n)s от %(d)s о закреплении кураторов не "
+                                "зарегистрирован в реестре приказов — зарегистрируйте его "
+                                "и загрузите файл снова"
+                            )
+                            % {"n": key_order[0], "d": dates.date_ru(order_date)},
+                        )
+                    )
             if since is not None and until is not None and until < since:
                 outcome.errors.append(
                     row.error(
@@ -168,7 +191,7 @@ class CuratorAssignmentImporter(Importer):
             if len(outcome.errors) > before:
                 continue
             assert curator is not None and school is not None and since is not None
-            assert order_date is not None
+            assert order is not None
             if (curator.pk, school.pk) in works_at:
                 outcome.errors.append(
                     row.error(
@@ -222,8 +245,7 @@ class CuratorAssignmentImporter(Importer):
                 school=school,
                 since=since,
                 until=until,
-                order_number=order_number[:64],
-                order_date=order_date,
+                order=order,
                 unchanged=unchanged,
             )
             in_file.setdefault(key, []).append(record)
@@ -339,8 +361,7 @@ class CuratorAssignmentImporter(Importer):
                     schools=[record.school],
                     since=record.since,
                     until=record.until,
-                    order_number=record.order_number,
-                    order_date=record.order_date,
+                    order=record.order,
                 )
             )
             if progress and index % 200 == 0:

@@ -171,7 +171,7 @@ def curator_assignment_list(
     """Curator assignments of schools the user may `action` (VIEW_PEOPLE: with the curator's
     name, which is personal data), newest first."""
     return restrict(CuratorAssignment.objects.all(), user, action).select_related(
-        "curator", "school__territory"
+        "curator", "school__territory", "order"
     )
 
 
@@ -567,7 +567,7 @@ def engagement_signals(
         Roadmap.objects.filter(school__in=ids, status=RoadmapStatus.EXECUTION)
         .values("school")
         .annotate(
-            started=Max(Coalesce("order_date", "starts_on")),
+            started=Max(Coalesce("order__date", "starts_on")),
             last=Max("activities__reports__created_at"),
         )
         .order_by()

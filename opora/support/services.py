@@ -29,9 +29,10 @@ from opora.core.choices import Role, TimelineVerb
 from opora.core.files import evidence_check, image_check
 from opora.core.mail import mail_on_commit
 from opora.core.uploads import display_name
-from opora.registry.choices import OrganizationKind
-from opora.registry.models import CuratorAssignment, Membership, Organization, Person
+from opora.registry.choices import OrderKind, OrganizationKind
+from opora.registry.models import CuratorAssignment, Membership, Order, Organization, Person
 from opora.registry.scoping import coordinator_reach
+from opora.registry.services import order_check_approves
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.execution import may_report
 from opora.roadmaps.models import Activity, Roadmap, Section
@@ -107,8 +108,7 @@ def curator_assign(
     schools: Iterable[Organization],
     since: datetime.date,
     until: datetime.date | None,
-    order_number: str,
-    order_date: datetime.date | None,
+    order: Order | None,
 ) -> list[CuratorAssignment]:
     """Assign `curator` to each of `schools` for the period by the order: one assignment per
     school, all or none. Refused, naming the school: a school outside the user's coordinator
@@ -119,15 +119,14 @@ def curator_assign(
         "curator": [],
         "schools": [],
         "until": [],
-        "order_number": [],
-        "order_date": [],
+        "order": [],
     }
     if (problem := _period_problem(since, until)) is not None:
         problems["until"].append(problem)
-    if not order_number.strip():
-        problems["order_number"].append(_("Укажите номер приказа о закреплении куратора."))
-    if order_date is None:
-        problems["order_date"].append(_("Укажите дату приказа о закреплении куратора."))
+    try:
+        order_check_approves(order, issuer=None, kind=OrderKind.CURATORS)
+    except ValidationError as exc:
+        problems["order"].extend(exc.messages)
     if not Membership.objects.filter(person=curator, role=Role.CURATOR, is_active=True).exists():
         problems["curator"].append(
             _("%(name)s не куратор: закрепляют людей с ролью «Куратор».")
@@ -159,6 +158,13 @@ def curator_assign(
                 )
                 % {"school": school}
             )
+        elif order is not None and not school.territory.path.startswith(
+            order.issuer.territory.path
+        ):
+            problems["schools"].append(
+                _("Школа «%(school)s» вне территории органа, издавшего приказ.")
+                % {"school": school}
+            )
         elif school.pk in works_at:
             problems["schools"].append(
                 _(
@@ -168,7 +174,8 @@ def curator_assign(
                 % {"name": curator.full_name, "school": school}
             )
         elif (found := existing.get(school.pk)) is not None:
-            order = _(", приказ № %(n)s") % {"n": found.order_number} if found.order_number else ""
+            ref = found.order.reference if found.order is not None else ""
+            order_text = _(", приказ %(ref)s") % {"ref": ref} if ref else ""
             problems["schools"].append(
                 _(
                     "%(name)s уже закреплён(а) за школой «%(school)s» %(period)s%(order)s: "
@@ -178,7 +185,7 @@ def curator_assign(
                     "name": curator.full_name,
                     "school": school,
                     "period": _period(found.since, found.until),
-                    "order": order,
+                    "order": order_text,
                 }
             )
     _raise(problems)
@@ -189,8 +196,7 @@ def curator_assign(
             school=school,
             since=since,
             until=until,
-            order_number=order_number.strip(),
-            order_date=order_date,
+            order=order,
         )
         assignment.full_clean()
         assignment.save()

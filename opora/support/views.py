@@ -149,8 +149,7 @@ def curators(request: HttpRequest) -> HttpResponse:
                 schools=data["schools"],
                 since=data["since"],
                 until=data["until"],
-                order_number=data["order_number"],
-                order_date=data["order_date"],
+                order=data["order"],
             )
         except ValidationError as exc:
             errors_to_form(form, exc)

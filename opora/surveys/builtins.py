@@ -686,6 +686,38 @@ PARENT_500 = Builtin(
     ],
 )
 
+# Feedback on a municipal event (opora.events): one anonymous link per event, results on the
+# event's page from the minimum number of responses.
+EVENT_FEEDBACK = Builtin(
+    "event-feedback",
+    "Обратная связь о мероприятии",
+    RespondentGroup.TEACHERS,
+    QuestionnaireKind.CUSTOM,
+    3,
+    "Анкета анонимная: организатор увидит только общие итоги, и только если ответят не меньше "
+    "трёх участников.",
+    [
+        (
+            "Мероприятие",
+            [
+                Q(
+                    "e-useful",
+                    "Насколько мероприятие было полезно для вашей работы?",
+                    QuestionKind.SCALE,
+                    scale=(1, 5, "бесполезно", "очень полезно"),
+                ),
+                scale5("e-apply", "Я применю услышанное на своих уроках"),
+                single(
+                    "e-format",
+                    "Формат мероприятия был удобен",
+                    ("да", "скорее да", "скорее нет", "нет"),
+                ),
+                text("e-wish", "Какие темы вы хотели бы обсудить на следующих мероприятиях?"),
+            ],
+        ),
+    ],
+)
+
 BUILTINS: tuple[Builtin, ...] = (
     STUDENT_SATISFACTION,
     PARENT_SATISFACTION,
@@ -693,6 +725,7 @@ BUILTINS: tuple[Builtin, ...] = (
     TEACHER_500,
     STUDENT_500,
     PARENT_500,
+    EVENT_FEEDBACK,
 )
 
 

@@ -137,6 +137,13 @@ def _paths() -> dict[str, str]:
         school=school, status=RecommendationStatus.OPEN
     ).first()
     assert visit is not None and recommendation is not None
+    # Governance (its demo step): the coordinating council, its latest meeting, a decision.
+    from opora.governance.models import Body, Decision
+
+    council = Body.objects.get(kind="coordinating_council")
+    council_meeting = council.meetings.order_by("-date").first()
+    decision = Decision.objects.filter(status="open").order_by("pk").first()
+    assert council_meeting is not None and decision is not None
     return {
         "home": "/",
         "login": reverse("login"),
@@ -198,7 +205,31 @@ def _paths() -> dict[str, str]:
         "visit_record": reverse("support:visit-record", args=[visit.pk]),
         "recommendations": reverse("support:recommendations"),
         "recommendation": recommendation.get_absolute_url(),
+        # Events: the list, the month, a held event the demo teacher attended.
+        "events": reverse("events:index"),
+        "events_calendar": reverse("events:calendar"),
+        "event": _held_event().get_absolute_url(),
+        "event_new": reverse("events:create"),
+        "governance": reverse("governance:index"),
+        "bodies": reverse("governance:bodies"),
+        "body": council.get_absolute_url(),
+        "meeting": council_meeting.get_absolute_url(),
+        "decisions": reverse("governance:decisions"),
+        "decision": decision.get_absolute_url(),
     }
+
+
+def _held_event() -> Any:
+    from opora.events.choices import EventStatus
+    from opora.events.models import Event
+
+    event = Event.objects.filter(
+        status=EventStatus.HELD,
+        registrations__person__user__username="teacher",
+        registrations__attended=True,
+    ).first()
+    assert event is not None
+    return event
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +276,7 @@ ROLE_PAGES = {
         "identification", "run", "users", "person", "invite", "import", "jobs", "job",
         "history", "survey_round", "error", "support", "curators", "agreements",
         "mentor_recommend", "engagement", "consultations",
+        "governance", "bodies", "body", "meeting", "decisions", "decision",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",
@@ -261,12 +293,16 @@ ROLE_PAGES = {
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
         "visits", "recommendations", "recommendation",
+        "event",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
-    "teacher": ["home", "school", "roadmap", "staff_me", "own_plan", "calendar"],
+    "teacher": [
+        "home", "school", "roadmap", "staff_me", "own_plan", "calendar", "events_calendar",
+        "event",
+    ],
     "council": [
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
-        "engagement",
+        "engagement", "body",
     ],
 }  # fmt: skip
 

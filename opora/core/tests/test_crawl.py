@@ -159,12 +159,13 @@ def _form_samples() -> dict[str, Any]:
     A new form with a new keyword argument needs its sample here."""
     from opora.core.imports.base import get_importer
     from opora.core.models import ImportMapping
+    from opora.governance.models import Meeting
     from opora.identification.models import IdentificationRun, MethodologyVersion
     from opora.monitoring.models import Indicator, ProgrammeIndicator, Submission
     from opora.monitoring.selectors import submission_rows
     from opora.registry.models import Organization, Person, Programme, Territory
     from opora.roadmaps.models import Activity, Roadmap, Section
-    from opora.staff.models import Course
+    from opora.staff.models import Course, Teacher
     from opora.support.models import Consultation, NetworkAgreement, Visit, VisitTemplate
     from opora.support.visit_templates import template_areas
     from opora.surveys.models import Questionnaire, SurveyLink
@@ -173,6 +174,8 @@ def _form_samples() -> dict[str, Any]:
     link = SurveyLink.objects.select_related("questionnaire").first()
     assert link is not None
     questions = [q for _s, qs in questionnaire_structure(link.questionnaire) for q in qs]
+    held_meeting = Meeting.objects.filter(status="held").first()
+    assert held_meeting is not None
     return {
         "user": User.objects.get(username="coordinator"),
         "programme": Programme.objects.first(),
@@ -221,6 +224,18 @@ def _form_samples() -> dict[str, Any]:
         "activities": Activity.objects.all(),
         "candidates": Visit.objects.all(),
         "sections": list(Section.objects.select_related("roadmap")[:5]),
+        # Events.
+        "organizers": Organization.objects.exclude(kind="school")[:3],
+        "teachers": Teacher.objects.all()[:5],
+        # Governance.
+        "meeting": held_meeting,
+        "agenda": list(held_meeting.items.all()),
+        "row_count": 12,
+        "current_members": (),
+        "meeting_candidates": Meeting.objects.all(),
+        # Orders (registry): an approval step's issuer and kind.
+        "issuer": Organization.objects.filter(kind="authority").last(),
+        "kind": "identification",
     }
 
 

@@ -17,10 +17,10 @@ from django.urls import reverse
 from opora.core.audit import _display, _Names, history_field_label, history_field_shown
 from opora.core.tests.russian import not_russian, visible_text
 from opora.monitoring.models import Submission
-from opora.registry.choices import Ownership
+from opora.registry.choices import OrderKind, Ownership
 from opora.registry.models import Organization, Programme, Territory
 from opora.registry.services import organization_update, school_save
-from opora.registry.tests.factories import ProgrammeFactory
+from opora.registry.tests.factories import ProgrammeFactory, registered_order
 from opora.staff.models import Course
 
 pytestmark = pytest.mark.django_db
@@ -91,13 +91,14 @@ def test_territory_history_hides_the_tree(world):
 def test_programme_history_shows_dates_and_owner_by_name(world):
     with set_actor(world.user("coordinator")):
         programme = ProgrammeFactory(owner=world.department, name="Программа 500+")
-        programme.order_number = "01-05/7"
-        programme.order_date = datetime.date(2026, 11, 30)
+        programme.order = registered_order(
+            world.department, OrderKind.PROGRAMME, "01-05/7", date=datetime.date(2026, 11, 30)
+        )
         programme.save()
     html = _history(world.client("coordinator"), programme)
     text = visible_text(html)
     assert not_russian(html) == []
-    assert "Дата приказа — 30.11.2026" in text
+    assert "Приказ об утверждении — Приказ № 01-05/7 от 30.11.2026" in text
     assert f"Орган-владелец — {world.department}" in text
 
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from opora.core.tests.links import broken_links
 from opora.identification.services import run_approve, run_send
 from opora.identification.tests.test_runs import computed, data, fill, version  # noqa: F401
-from opora.registry.tests.factories import SchoolFactory
+from opora.registry.choices import OrderKind
+from opora.registry.tests.factories import SchoolFactory, registered_order
 from opora.results.models import SchoolResult
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +51,12 @@ def approved(world, computed):  # noqa: F811
     run_approve(
         run=computed,
         user=world.user("coordinator"),
-        order_number="12-од",
-        order_date=datetime.date(2025, 9, 1),
+        order=registered_order(
+            world.department,
+            OrderKind.IDENTIFICATION,
+            "12-од",
+            date=datetime.date(2025, 9, 1),
+        ),
     )
     return computed
 

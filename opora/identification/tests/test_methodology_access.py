@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import importlib
 from typing import Any
 
@@ -17,8 +16,9 @@ from opora.identification.choices import RunStatus
 from opora.identification.models import IdentificationRun, Methodology, MethodologyVersion
 from opora.identification.services import methodology_copy, run_approve, run_compute, run_send
 from opora.identification.tests.test_runs import fill
+from opora.registry.choices import OrderKind
 from opora.registry.models import AcademicYear
-from opora.registry.tests.factories import MembershipFactory
+from opora.registry.tests.factories import MembershipFactory, registered_order
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,11 @@ def test_a_run_shows_its_methodology_to_those_who_see_the_run(world, base):
     assert "Методика области" in run_page
     assert coordinator.get(url(regions)).status_code == 200
     run_send(run=run, user=regional)
-    run_approve(run=run, user=regional, order_number="7", order_date=datetime.date(2025, 9, 1))
+    run_approve(
+        run=run,
+        user=regional,
+        order=registered_order(world.ministry, OrderKind.IDENTIFICATION, "7"),
+    )
     card = world.client("director_a").get(f"/registry/schools/{world.school_a.pk}/")
     text = card.content.decode()
     assert "Почему школа в списке" in text and "Приказ № 7" in text

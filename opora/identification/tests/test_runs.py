@@ -10,6 +10,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +23,9 @@ from opora.identification.choices import RunStatus
 from opora.identification.methodology import BASE_METHODOLOGY_NAME
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
 from opora.identification.services import run_approve, run_compute, run_send, run_start
-from opora.registry.models import AcademicYear
-from opora.registry.tests.factories import SchoolFactory
+from opora.registry.choices import OrderKind
+from opora.registry.models import AcademicYear, Order
+from opora.registry.tests.factories import SchoolFactory, registered_order
 from opora.results.models import Assessment, ContextIndicator, ContextValue, SchoolResult, Subject
 
 
@@ -153,27 +155,20 @@ def test_approval_flow_and_freeze(world, data, version):
     assert analyst.post(f"/identification/runs/{run.pk}/send/").status_code == 302
     run.refresh_from_db()
     assert run.status == RunStatus.SENT
+    order = registered_order(
+        world.department, OrderKind.IDENTIFICATION, "112-од", date=datetime.date(2025, 9, 1)
+    )
     assert (
-        analyst.post(
-            f"/identification/runs/{run.pk}/approve/",
-            {"order_number": "1", "order_date": "2025-09-01"},
-        ).status_code
+        analyst.post(f"/identification/runs/{run.pk}/approve/", {"order": order.pk}).status_code
         == 404
     )
     response = coordinator.post(
-        f"/identification/runs/{run.pk}/approve/",
-        {"order_number": "", "order_date": "2025-09-01"},
-        follow=True,
+        f"/identification/runs/{run.pk}/approve/", {"order": ""}, follow=True
     )
-    assert (
-        "Номер приказа" in response.content.decode() or "номер приказа" in response.content.decode()
-    )
+    assert "Обязательное поле" in response.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.SENT
-    coordinator.post(
-        f"/identification/runs/{run.pk}/approve/",
-        {"order_number": "112-од", "order_date": "2025-09-01"},
-    )
+    coordinator.post(f"/identification/runs/{run.pk}/approve/", {"order": order.pk})
     run.refresh_from_db()
     assert (run.status, run.order_number, run.order_date) == (
         RunStatus.APPROVED,
@@ -345,8 +340,7 @@ def test_approved_run_in_the_card_is_preferred(world, computed, version):
     run_approve(
         run=computed,
         user=world.user("coordinator"),
-        order_number="5",
-        order_date=datetime.date(2025, 9, 1),
+        order=registered_order(world.department, OrderKind.IDENTIFICATION, "5"),
     )
     newer = IdentificationRun.objects.create(territory=world.city, year=2025, version=version)
     run_compute(newer)
@@ -379,3 +373,67 @@ def test_methodology_page_names_what_enters_the_indices(world, version):
     text = page.content.decode()
     assert "ВПР" in text and "Доля обучающихся из малоимущих семей" in text
     assert "Школа с высоким уровнем девиации детей" in text and "Копировать" not in text
+
+
+def test_list_approved_by_the_order_opora_drafted(world, computed, tmp_path, settings):
+    """«Утвердить список» → the draft order (.docx) with the list → signed file uploaded →
+    registered → the list approved by that order; the draft itself approves nothing."""
+    import docx
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    run = computed
+    run_send(run=run, user=world.user("analyst"))
+    coordinator = world.client("coordinator")
+    # Who may not approve cannot draft either.
+    for persona in ("analyst", "director_a", "outsider"):
+        url = f"/identification/runs/{run.pk}/order-draft/"
+        assert world.client(persona).post(url).status_code == 404, persona
+    response = coordinator.post(f"/identification/runs/{run.pk}/order-draft/")
+    run.refresh_from_db()
+    order = run.order
+    assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
+    assert (order.issuer, order.kind, order.status) == (
+        world.department,
+        OrderKind.IDENTIFICATION,
+        "draft",
+    )
+    # Asked again, the same draft.
+    coordinator.post(f"/identification/runs/{run.pk}/order-draft/")
+    assert Order.objects.filter(kind=OrderKind.IDENTIFICATION).count() == 1
+    page = coordinator.get(order.get_absolute_url()).content.decode()
+    assert "Скачать проект приказа (.docx)" in page and str(run) in page
+    draft = coordinator.get(reverse("registry:order-draft", args=[order.pk]))
+    document = docx.Document(io.BytesIO(draft.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "ПРИКАЗ" in text and "ПРИКАЗЫВАЮ:" in text and "Об утверждении перечня" in text
+    appendix = document.tables[-1]
+    listed = SchoolIdentification.objects.filter(run=run).filter(Q(in_list=True) | Q(risk=True))
+    assert [c.text for c in appendix.rows[0].cells] == ["№", "Школа", "Муниципалитет", "Статус"]
+    assert len(appendix.rows) == 1 + listed.count() >= 2
+    weak = next(r for r in appendix.rows[1:] if r.cells[1].text == world.school_a.name)
+    assert "ШНОР" in weak.cells[3].text and weak.cells[2].text == "Северный"
+    # The draft is not yet an approval.
+    response = coordinator.post(
+        f"/identification/runs/{run.pk}/approve/", {"order": order.pk}, follow=True
+    )
+    run.refresh_from_db()
+    assert run.status == RunStatus.SENT
+    # Signed outside, uploaded and registered; then the list is approved by it.
+    signed = SimpleUploadedFile("приказ.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    response = coordinator.post(
+        reverse("registry:order-register", args=[order.pk]),
+        {
+            "number": "112-од",
+            "date": "2025-09-01",
+            "signatory": "Начальник департамента",
+            "file": signed,
+        },
+    )
+    assert response.status_code == 302
+    response = coordinator.post(f"/identification/runs/{run.pk}/approve/", {"order": order.pk})
+    run.refresh_from_db()
+    assert (run.status, run.order, run.order_number) == (RunStatus.APPROVED, order, "112-од")
+    assert (
+        "Приказ № 112-од от 01.09.2025" in coordinator.get(run.get_absolute_url()).content.decode()
+    )

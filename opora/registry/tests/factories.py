@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth.models import User
 
 from opora.core.choices import Role
-from opora.registry.choices import OrganizationKind, SchoolType, TerritoryKind
+from opora.registry.choices import (
+    OrderKind,
+    OrderStatus,
+    OrganizationKind,
+    SchoolType,
+    TerritoryKind,
+)
 from opora.registry.models import (
     CuratorAssignment,
     Membership,
+    Order,
     Organization,
     Person,
     Programme,
@@ -124,3 +131,25 @@ class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     owner = factory.SubFactory(OrganizationFactory)
     starts_on = datetime.date(2024, 9, 1)
     ends_on = factory.LazyAttribute(lambda p: p.starts_on.replace(year=p.starts_on.year + 3))
+
+
+class OrderFactory(factory.django.DjangoModelFactory[Order]):
+    """A registered order (pass `status=OrderStatus.DRAFT` and no number for a draft)."""
+
+    class Meta:
+        model = Order
+
+    kind = OrderKind.OTHER
+    status = OrderStatus.REGISTERED
+    title = factory.Sequence(lambda n: f"Об утверждении документа {n}")
+    number = factory.Sequence(lambda n: f"{n + 1}-од")
+    date = datetime.date(2024, 9, 2)
+    year = factory.LazyAttribute(lambda o: o.date.year if o.date else None)
+    signatory = "Начальник департамента И. О. Петрова"
+
+
+def registered_order(issuer: Organization, kind: str, number: str = "", **values: Any) -> Order:
+    """A registered order of `issuer` approving `kind` (what approval steps refer to)."""
+    if number:
+        values["number"] = number
+    return cast(Order, OrderFactory(issuer=issuer, kind=kind, **values))

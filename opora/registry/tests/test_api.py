@@ -13,13 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from opora.registry.choices import Locality
+from opora.registry.choices import Locality, OrderKind
 from opora.registry.models import Organization
 from opora.registry.tests.factories import (
     OrganizationFactory,
     ProgrammeFactory,
     SchoolFactory,
     TerritoryFactory,
+    registered_order,
 )
 
 pytestmark = pytest.mark.django_db
@@ -382,7 +383,9 @@ def test_programme_dates_are_iso(world):
         owner=world.department,
         starts_on=datetime.date(2024, 9, 1),
         ends_on=datetime.date(2026, 8, 31),
-        order_date=datetime.date(2024, 8, 20),
+        order=registered_order(
+            world.department, OrderKind.PROGRAMME, date=datetime.date(2024, 8, 20)
+        ),
     )
     row = api(world, "coordinator").get(f"/api/programmes/{programme.pk}/").json()
     assert (row["starts_on"], row["ends_on"], row["order_date"]) == (

@@ -7,9 +7,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from opora.core.access import restrict
+from opora.registry.choices import OrderStatus
 from opora.registry.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from opora.registry.models import (
     Membership,
+    Order,
     Organization,
     Person,
     Programme,
@@ -66,7 +68,7 @@ def test_every_demo_account_logs_in_and_sees_its_reach(demo: None) -> None:
 def test_support_network_demo(demo: None) -> None:
     """Curators by order for every school of the approved list, mentor pairs chosen by the
     recommender within its rules, agreements with partners (opora.support's demo step)."""
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     from opora.core import dates
     from opora.identification.models import SchoolIdentification
@@ -82,7 +84,12 @@ def test_support_network_demo(demo: None) -> None:
     )
     current = CuratorAssignment.objects.filter(current_q(today))
     assert listed <= set(current.values_list("school_id", flat=True))
-    assert not current.filter(Q(order_number="") | Q(order_date__isnull=True)).exists()
+    # Every assignment refers to a registered order (the demo's orders, drafted and registered).
+    assert not current.exclude(order__status=OrderStatus.REGISTERED).exists()
+    numbers = set(
+        Order.objects.filter(status=OrderStatus.REGISTERED).values_list("number", flat=True)
+    )
+    assert {"112-од", "01-05/214", "01-05/215", "47-од", "118-од"} <= numbers
     pairs = MentorPair.objects.filter(current_q(today))
     assert 10 <= pairs.count() <= len(listed)
     assert set(pairs.values_list("school_id", flat=True)) <= listed

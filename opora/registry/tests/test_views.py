@@ -12,11 +12,13 @@ from django.urls import reverse
 from opora.core import dates
 from opora.core.choices import TimelineVerb
 from opora.core.models import TimelineEvent
+from opora.registry.choices import OrderKind
 from opora.registry.models import Organization, Programme
 from opora.registry.tests.factories import (
     CuratorAssignmentFactory,
     ProgrammeFactory,
     SchoolFactory,
+    registered_order,
 )
 from opora.support.models import MentorPair
 
@@ -298,10 +300,21 @@ def test_programme_approval_is_a_timeline_event(world):
         world.client("outsider").get(reverse("registry:programme", args=[programme.pk])).status_code
         == 404
     )
-    response = world.client("coordinator").post(
-        url, {"order_number": "01-05/504", "order_date": "2024-09-01"}
-    )
+    order = registered_order(world.department, OrderKind.PROGRAMME, "01-05/504")
+    # Another authority's order, or an order approving something else, is refused.
+    for wrong in (
+        registered_order(world.other_department, OrderKind.PROGRAMME, "01-05/504"),
+        registered_order(world.department, OrderKind.ROADMAP, "01-05/505"),
+    ):
+        response = world.client("coordinator").post(url, {"order": wrong.pk})
+        assert (
+            response.status_code == 200
+            and "Выберите корректный вариант" in response.content.decode()
+        )
+    response = world.client("coordinator").post(url, {"order": order.pk})
     assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.order, programme.order_number) == (order, "01-05/504")
     event = TimelineEvent.objects.get(object_id=str(programme.pk))
     assert event.verb == TimelineVerb.APPROVED
     assert "01-05/504" in event.message

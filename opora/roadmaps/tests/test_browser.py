@@ -13,7 +13,9 @@ import pytest
 from django.urls import reverse
 
 from opora.identification.tests.test_browser import login
+from opora.registry.choices import OrderKind
 from opora.registry.models import Programme, ProgrammeSchool
+from opora.registry.tests.factories import registered_order
 from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
 from opora.roadmaps.models import Activity, Evidence, ReviewComment, Roadmap
 
@@ -98,13 +100,15 @@ def test_constructor_review_approval_and_execution(world, live_server, page, pas
     login(page, url, "curator", password)
     page.goto(f"{url}{roadmap.get_absolute_url()}")
     step(page, "Рекомендовать к утверждению")
+    order = registered_order(
+        world.department, OrderKind.ROADMAP, "245-од", date=datetime.date(2024, 9, 10)
+    )
     page.context.clear_cookies()
     login(page, url, "coordinator", password)
     page.goto(f"{url}{roadmap.get_absolute_url()}")
-    page.fill("#order-number", "245-од")
-    page.fill("#order-date", "2024-09-10")
+    page.select_option("#order-select", str(order.pk))
     step(page, "Утвердить приказом")
-    assert "приказ № 245-од от 10.09.2024" in page.inner_text("main")
+    assert "Приказ № 245-од от 10.09.2024" in page.inner_text("main")
 
     # The director starts execution and reports the corrected activity with a minutes file.
     page.context.clear_cookies()

@@ -10,7 +10,9 @@ from django.urls import reverse
 from opora.identification.choices import RunStatus
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
 from opora.identification.services import base_methodology_install
+from opora.registry.choices import OrderKind
 from opora.registry.models import Programme, ProgrammeSchool
+from opora.registry.tests.factories import registered_order
 from opora.roadmaps.choices import MeasureTopic, RoadmapKind
 from opora.roadmaps.constructor import (
     Selection,
@@ -46,8 +48,9 @@ def identified(world):
         year=2024,
         version=version,
         status=RunStatus.APPROVED,
-        order_number="112-од",
-        order_date=datetime.date(2024, 8, 30),
+        order=registered_order(
+            world.department, OrderKind.IDENTIFICATION, "112-од", date=datetime.date(2024, 8, 30)
+        ),
     )
     return SchoolIdentification.objects.create(
         run=run,

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from opora.core.choices import TimelineVerb
 from opora.core.models import TimelineEvent
+from opora.registry.choices import OrderKind, OrderStatus
 from opora.registry.models import Programme, ProgrammeSchool
+from opora.registry.tests.factories import registered_order
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus, ScheduleKind
 from opora.roadmaps.models import Activity, ReviewComment, Roadmap, RoadmapVersion
 from opora.roadmaps.seeds import seed_template_draft
@@ -98,20 +100,29 @@ def test_review_return_recommend_approve_execute_correct(world, roadmap):
     assert do(world, "analyst", roadmap, "recommend").status_code == 302
     assert status(roadmap) == RoadmapStatus.RECOMMENDED
 
-    # Analysts recommend; coordinators approve, and an order needs its number and date.
-    assert do(world, "analyst", roadmap, "approve", order_number="1", order_date="2024-09-10")
-    assert status(roadmap) == RoadmapStatus.RECOMMENDED
-    response = do(world, "coordinator", roadmap, "approve", order_number="")
-    assert response.status_code == 400
-    assert "Укажите номер и дату приказа" in response.content.decode()
-    response = do(
-        world, "coordinator", roadmap, "approve", order_number="245-од", order_date="2024-09-10"
+    # Analysts recommend; coordinators approve by a registered order of the programme's owner.
+    order = registered_order(
+        roadmap.programme.owner, OrderKind.ROADMAP, "245-од", date=datetime.date(2024, 9, 10)
     )
+    assert do(world, "analyst", roadmap, "approve", order=order.pk)
+    assert status(roadmap) == RoadmapStatus.RECOMMENDED
+    response = do(world, "coordinator", roadmap, "approve", order="")
+    assert response.status_code == 400
+    assert "Выберите зарегистрированный приказ" in response.content.decode()
+    # «Подготовить проект приказа»: a draft linked to the roadmap, offered as .docx.
+    drafted = do(world, "coordinator", roadmap, "order-draft")
+    roadmap.refresh_from_db()
+    assert drafted.status_code == 302 and drafted["Location"] == roadmap.order.get_absolute_url()
+    assert roadmap.order.status == OrderStatus.DRAFT and roadmap.order_number == ""
+    # A draft is not an approval.
+    response = do(world, "coordinator", roadmap, "approve", order=roadmap.order.pk)
+    assert response.status_code == 400 and status(roadmap) == RoadmapStatus.RECOMMENDED
+    response = do(world, "coordinator", roadmap, "approve", order=order.pk)
     assert response.status_code == 302
     roadmap.refresh_from_db()
     assert (roadmap.status, roadmap.order_number) == (RoadmapStatus.APPROVED, "245-од")
     version = RoadmapVersion.objects.get(roadmap=roadmap)
-    assert version.number == 1
+    assert (version.number, version.order) == (1, order)
     assert version.snapshot["sections"][0]["activities"][0]["schedule"] == "сентябрь 2024"
 
     assert do(world, "director_a", roadmap, "start").status_code == 302
@@ -151,9 +162,8 @@ def test_review_return_recommend_approve_execute_correct(world, roadmap):
 
 
 def test_a_step_out_of_order_is_refused_with_the_reason(world, roadmap):
-    response = do(
-        world, "coordinator", roadmap, "approve", order_number="1", order_date="2024-09-10"
-    )
+    order = registered_order(roadmap.programme.owner, OrderKind.ROADMAP)
+    response = do(world, "coordinator", roadmap, "approve", order=order.pk)
     assert response.status_code == 400
     assert "«Утвердить приказом» сейчас невозможно" in response.content.decode()
     assert status(roadmap) == RoadmapStatus.DRAFT

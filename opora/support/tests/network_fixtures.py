@@ -59,8 +59,6 @@ def approved_run(world: Any, rows: list[dict[str, Any]], *, territory: Any = Non
         year=2024,
         version=version,
         status=RunStatus.APPROVED,
-        order_number="1-од",
-        order_date=datetime.date(2024, 9, 1),
     )
     indicators = {i.code: i for i in ContextIndicator.objects.filter(code__in=INDICATORS)}
     for row in rows:

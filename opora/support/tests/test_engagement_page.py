@@ -16,8 +16,9 @@ from opora.core.choices import TimelineVerb
 from opora.core.dates import date_ru, today
 from opora.core.models import TimelineEvent
 from opora.core.tests.russian import not_russian
+from opora.registry.choices import OrderKind
 from opora.registry.models import Person, Programme, ProgrammeSchool
-from opora.registry.tests.factories import SchoolFactory
+from opora.registry.tests.factories import SchoolFactory, registered_order
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.models import ExecutionReport, Roadmap
@@ -90,9 +91,8 @@ def executing_roadmap(world, programme, school, *, report_ago: int | None) -> Ro
         user=world.user("coordinator"),
         source="тест",
     )
-    Roadmap.objects.filter(pk=roadmap.pk).update(
-        status=RoadmapStatus.EXECUTION, order_date=days_ago(200)
-    )
+    order = registered_order(programme.owner, OrderKind.ROADMAP, date=days_ago(200))
+    Roadmap.objects.filter(pk=roadmap.pk).update(status=RoadmapStatus.EXECUTION, order=order)
     if report_ago is not None:
         report = ExecutionReport.objects.create(
             activity=roadmap.activities.get(), outcome="done", text="Проведён"
@@ -164,7 +164,9 @@ def test_a_roadmap_without_reports_counts_from_its_order(world):
     programme = programme_with(world, world.school_a, world.school_b)
     old = executing_roadmap(world, programme, world.school_a, report_ago=None)
     fresh = executing_roadmap(world, programme, world.school_b, report_ago=None)
-    Roadmap.objects.filter(pk=fresh.pk).update(order_date=days_ago(5))
+    Roadmap.objects.filter(pk=fresh.pk).update(
+        order=registered_order(programme.owner, OrderKind.ROADMAP, date=days_ago(5))
+    )
     rows = engagement_rows(world.user("coordinator"))
     assert [r.school_id for r in rows] == [old.school_id]
     assert rows[0].signals[0].text == "по исполняемой дорожной карте не было ни одного отчёта"

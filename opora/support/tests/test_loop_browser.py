@@ -84,13 +84,14 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
     school_name = free.inner_text().split(" (")[0]
     page.select_option("#id_curator", index=1)
     page.select_option("#id_schools", value=free.get_attribute("value"))
-    page.fill("#id_order_number", "17-од")
-    page.fill("#id_order_date", today().isoformat())
+    # The demo's registered order on the curators of the 2024 list (the newest comes first).
+    page.select_option("#id_order", index=1)
+    assert "118-од" in page.locator("#id_order option:checked").inner_text()
     main = _submit(page)
     assert "Ошибка" not in main and "ошибк" not in main, main[:2000]
     with django_db_blocker.unblock():
         assigned = CuratorAssignment.objects.get(
-            school__short_name=school_name, order_number="17-од"
+            school__short_name=school_name, order__number="118-од"
         )
 
     # …then a mentor for a supported school: the first candidate that may be proposed.
@@ -201,3 +202,56 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
     assert str(assigned.curator) in page.inner_text("main")
     page.context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_a_list_approved_by_the_order_opora_drafted(demo_url, browser, django_db_blocker, tmp_path):
+    """Issue 13, «done when»: the coordinator approves the demo's 2025 list through the
+    order Opora drafts — «Подготовить проект приказа», the .docx downloaded, the signed PDF
+    uploaded and registered, the list approved by that order."""
+    import docx
+
+    from opora.identification.choices import RunStatus
+    from opora.identification.models import IdentificationRun
+    from opora.identification.services import run_send
+
+    with django_db_blocker.unblock():
+        run = IdentificationRun.objects.get(year=2025, status=RunStatus.DRAFT)
+        run_send(run=run, user=run.created_by)
+    desk = browser.new_context(locale="ru-RU", accept_downloads=True)
+    page = desk.new_page()
+    page.set_default_timeout(20000)
+    try:
+        _login(page, demo_url, "coordinator")
+        page.goto(f"{demo_url}{run.get_absolute_url()}")
+        main = _submit(page, "main form button:has-text('Подготовить проект приказа')")
+        assert "Проект приказа со списком школ подготовлен" in main
+        with page.expect_download() as download_info:
+            page.click("main a:has-text('Скачать проект приказа (.docx)')")
+        target = tmp_path / "проект.docx"
+        download_info.value.save_as(target)
+        document = docx.Document(str(target))
+        appendix = document.tables[-1]
+        assert [c.text for c in appendix.rows[0].cells][:2] == ["№", "Школа"]
+        assert len(appendix.rows) > 5
+        with page.expect_navigation():
+            page.click("main a:has-text('Зарегистрировать подписанный приказ')")
+        page.fill("#id_number", "131-од")
+        page.fill("#id_date", "2025-09-03")
+        page.fill("#id_signatory", "Начальник департамента образования Е. В. Соколова")
+        signed = tmp_path / "Приказ 131-од.pdf"
+        signed.write_bytes(b"%PDF-1.4\n% signed scan\n")
+        page.set_input_files("#id_file", str(signed))
+        main = _submit(page, "main form button:has-text('Зарегистрировать')")
+        assert "Приказ зарегистрирован" in main and "№ 131-од от 03.09.2025" in main
+        assert "Список" in page.inner_text("#order-subjects")
+        page.goto(f"{demo_url}{run.get_absolute_url()}")
+        page.select_option(
+            "#id_order", label=page.locator("#id_order option", has_text="131-од").inner_text()
+        )
+        main = _submit(page, "main form button:has-text('Утвердить')")
+        assert "Список утверждён" in main and "Приказ № 131-од от 03.09.2025" in main
+    finally:
+        desk.close()
+    with django_db_blocker.unblock():
+        run.refresh_from_db()
+        assert (run.status, run.order_number) == (RunStatus.APPROVED, "131-од")

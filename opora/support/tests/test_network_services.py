@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from opora.core.access import Action, reach
-from opora.registry.models import CuratorAssignment, Membership, Person
-from opora.registry.tests.factories import UserFactory
+from opora.registry.choices import OrderKind
+from opora.registry.models import CuratorAssignment, Membership, Order, Person
+from opora.registry.tests.factories import UserFactory, registered_order
 from opora.support import services
 from opora.support.models import MentorPair, NetworkAgreement
 from opora.support.services import AgreementDraft
@@ -21,14 +22,18 @@ pytestmark = pytest.mark.django_db
 
 
 def assign(world, who, schools, *, user="coordinator", since=None, until=None, number="12-од"):
+    order = None
+    if number.strip():
+        order = Order.objects.filter(number=number).first() or registered_order(
+            world.department, OrderKind.CURATORS, number, date=days(-1)
+        )
     return services.curator_assign(
         user=world.user(user),
         curator=who,
         schools=schools,
         since=since or days(0),
         until=until,
-        order_number=number,
-        order_date=days(-1),
+        order=order,
     )
 
 
@@ -83,7 +88,7 @@ def test_school_outside_the_coordinators_territory_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         assign(world, curator(world), [world.school_a, world.school_c])
     assert "Школа «СОШ № 3» вне вашей зоны ответственности" in messages(exc)
-    assert not CuratorAssignment.objects.filter(school=world.school_a, order_number="12-од")
+    assert not CuratorAssignment.objects.filter(school=world.school_a, order__number="12-од")
 
 
 def test_a_person_without_the_curator_role_is_refused(world):
@@ -96,7 +101,28 @@ def test_a_person_without_the_curator_role_is_refused(world):
 def test_order_is_required(world):
     with pytest.raises(ValidationError) as exc:
         assign(world, curator(world), [world.school_a], number=" ")
-    assert "номер приказа" in exc.value.message_dict["order_number"][0]
+    assert "Выберите зарегистрированный приказ" in exc.value.message_dict["order"][0]
+
+
+def test_the_order_must_be_a_registered_curators_order_of_the_schools_authority(world):
+    person = curator(world)
+    cases = [
+        (registered_order(world.department, OrderKind.CURATORS, status="draft"), "ещё не"),
+        (registered_order(world.department, OrderKind.PROGRAMME), "утверждает другое"),
+        (registered_order(world.other_department, OrderKind.CURATORS), "вне территории органа"),
+    ]
+    for order, text in cases:
+        with pytest.raises(ValidationError) as exc:
+            services.curator_assign(
+                user=world.user("coordinator"),
+                curator=person,
+                schools=[world.school_a],
+                since=days(0),
+                until=None,
+                order=order,
+            )
+        assert text in messages(exc), text
+    assert not CuratorAssignment.objects.filter(curator=person).exists()
 
 
 def test_curator_reaches_a_school_only_while_assigned(world):

@@ -3,6 +3,7 @@ that may and the roles that may not."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -15,9 +16,9 @@ from django.urls import reverse
 from opora.core.imports.base import ImportOptions
 from opora.core.imports.readers import Table
 from opora.core.imports.services import run_import_now
-from opora.registry.choices import OrganizationKind, PartnerKind
-from opora.registry.models import CuratorAssignment, Membership
-from opora.registry.tests.factories import OrganizationFactory
+from opora.registry.choices import OrderKind, OrganizationKind, PartnerKind
+from opora.registry.models import CuratorAssignment, Membership, Order
+from opora.registry.tests.factories import OrganizationFactory, registered_order
 from opora.support import services
 from opora.support.models import MentorPair, NetworkAgreement
 from opora.support.services import AgreementDraft
@@ -80,13 +81,15 @@ def test_curators_page_is_for_coordinators(world, persona, status):
 
 
 def post_assign(world, person, schools, **extra):
+    order = Order.objects.filter(number="45-од").first() or registered_order(
+        world.department, OrderKind.CURATORS, "45-од", date=days(-2)
+    )
     data = {
         "curator": person.pk,
         "schools": [s.pk for s in schools],
         "since": days(0).isoformat(),
         "until": "",
-        "order_number": "45-од",
-        "order_date": days(-2).isoformat(),
+        "order": order.pk,
         **extra,
     }
     return world.client("coordinator").post(reverse("support:curators"), data)
@@ -96,7 +99,7 @@ def test_assign_in_the_browser_shows_load_and_current_assignments(world):
     person = curator(world)
     response = post_assign(world, person, [world.school_a, world.school_b])
     assert response.status_code == 302
-    assert CuratorAssignment.objects.filter(curator=person, order_number="45-од").count() == 2
+    assert CuratorAssignment.objects.filter(curator=person, order__number="45-од").count() == 2
     html = world.client("coordinator").get(reverse("support:curators")).content.decode()
     assert "Кураторова Анна Сергеевна — школ сейчас: 2" in html
     assert "№ 45-од" in html
@@ -107,11 +110,12 @@ def test_assign_in_the_browser_shows_load_and_current_assignments(world):
 def test_refused_assignment_keeps_what_was_typed_and_names_the_school(world):
     person = curator(world)
     Membership.objects.create(person=person, organization=world.school_a, role="teacher")
-    response = post_assign(world, person, [world.school_a], order_number="77-од")
+    order = registered_order(world.department, OrderKind.CURATORS, "77-од")
+    response = post_assign(world, person, [world.school_a], order=order.pk)
     html = response.content.decode()
     assert response.status_code == 200
     assert "работает в школе «СОШ № 1»" in html
-    assert 'value="77-од"' in html
+    assert f'<option value="{order.pk}" selected>' in html
     assert not CuratorAssignment.objects.filter(curator=person).exists()
 
 
@@ -140,8 +144,7 @@ def test_assign_page_query_count_does_not_grow(world):
             schools=[school(world, f"Школа {n}"), school(world, f"Школа {n}б")],
             since=days(-5),
             until=None,
-            order_number=str(n),
-            order_date=days(-6),
+            order=registered_order(world.department, OrderKind.CURATORS, str(n)),
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
@@ -360,6 +363,9 @@ def run(world, rows, persona="coordinator"):
 
 def test_import_assigns_and_a_second_load_changes_nothing(world):
     person = curator(world, email="kuratorova@gcro.ru")
+    order = registered_order(
+        world.department, OrderKind.CURATORS, "101-од", date=datetime.date(2025, 8, 28)
+    )
     rows = [
         ["Кураторова Анна Сергеевна", "SCH-A", "01.09.2025", "", "101-од", "28.08.2025"],
         ["kuratorova@gcro.ru", "Гимназия № 2", "01.09.2025", "31.05.2026", "101-од", "28.08.2025"],
@@ -369,11 +375,28 @@ def test_import_assigns_and_a_second_load_changes_nothing(world):
     assert CuratorAssignment.objects.filter(curator=person).count() == 2
     again = run(world, rows)
     assert (again.created, again.unchanged) == (0, 2)
-    assert CuratorAssignment.objects.filter(curator=person).count() == 2
+    assert CuratorAssignment.objects.filter(curator=person, order=order).count() == 2
+
+
+def test_import_naming_an_unregistered_order_is_refused(world):
+    curator(world)
+    registered_order(
+        world.department, OrderKind.CURATORS, "101-од", date=datetime.date(2025, 8, 28)
+    )
+    rows = [
+        ["Кураторова Анна Сергеевна", "SCH-A", "01.09.2025", "", "101-од", "29.08.2025"],
+        ["Кураторова Анна Сергеевна", "SCH-B", "01.09.2025", "", "102-од", "28.08.2025"],
+    ]
+    validation = run(world, rows)
+    errors = [str(e) for e in validation.errors]
+    assert len(errors) == 2 and all("не зарегистрирован в реестре приказов" in e for e in errors)
+    assert "№ 101-од от 29.08.2025" in errors[0]
+    assert not CuratorAssignment.objects.filter(order__number__in=["101-од", "102-од"]).exists()
 
 
 def test_import_reports_every_bad_row_and_saves_nothing(world):
     person = curator(world)
+    registered_order(world.department, OrderKind.CURATORS, "1", date=datetime.date(2025, 8, 28))
     Membership.objects.create(person=person, organization=world.school_b, role="teacher")
     rows = [
         ["Кураторова Анна Сергеевна", "SCH-A", "01.09.2025", "", "1", "28.08.2025"],

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_shipped_questionnaires_are_installed_once_with_valid_rules(world):
     builtin_questionnaires_install()  # a second migrate changes nothing
-    assert Questionnaire.objects.filter(is_builtin=True).count() == len(BUILTINS) == 6
+    assert Questionnaire.objects.filter(is_builtin=True).count() == len(BUILTINS) == 7
     for slug in ("satisfaction-students", "satisfaction-parents"):
         assert 12 <= builtin(slug).questions.count() <= 15
     covered: set[str] = set()
