@@ -245,8 +245,10 @@ def meeting_members(meeting: Meeting) -> list[Member]:
     return list(composition.members.select_related("person").order_by("position_number", "pk"))
 
 
-def body_meetings(body: Body) -> list[Meeting]:
-    return list(body.meetings.annotate(decision_count=Count("decisions")).order_by("-date", "-pk"))
+def body_meetings(body: Body) -> QuerySet[Meeting]:
+    """The body's meetings, newest first, each with its number of decisions (paged by the
+    page: a body meeting for years has dozens)."""
+    return body.meetings.annotate(decision_count=Count("decisions")).order_by("-date", "-pk")
 
 
 # --- decisions ---

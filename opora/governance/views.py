@@ -43,6 +43,8 @@ from opora.governance.forms import (
 from opora.roadmaps.extensions import Link, activity_evidence, report_links
 
 PER_PAGE = 50
+# A body's page lists its meetings a page at a time (a body meeting for years has dozens).
+MEETINGS_PER_PAGE = 20
 
 
 def _crumbs(*items: dict[str, Any]) -> list[dict[str, Any]]:
@@ -153,7 +155,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "day": day,
         "composition": selectors.composition_on(body, day),
         "compositions": selectors.body_compositions(body),
-        "meetings": selectors.body_meetings(body),
+        "meetings": paginate(request, selectors.body_meetings(body), MEETINGS_PER_PAGE),
         "warning": selectors.rhythm_warning(body, body.last_held),  # type: ignore[attr-defined]
         "rhythm": selectors.rhythm_label(body.rhythm_months) if body.rhythm_months else "",
         "may_manage": selectors.body_may_manage(request.user, body),
