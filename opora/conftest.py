@@ -284,7 +284,9 @@ class _DemoSnapshots:
         if cls.demo_saved:
             copies.restore("demo")
         else:
-            call_command("demo", verbosity=0)
+            # `--if-empty` on the empty database: the command's loading path, which
+            # registry/tests/test_demo_if_empty.py relies on having run here.
+            call_command("demo", "--if-empty", verbosity=0)
             if connection.vendor == "postgresql":
                 # The planner must know the tables are no longer empty; the statistics
                 # travel with the copies.
