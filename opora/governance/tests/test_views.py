@@ -14,7 +14,7 @@ from opora.core import dates
 from opora.governance import services
 from opora.governance.choices import DecisionStatus, MemberRole
 from opora.governance.models import Decision
-from opora.governance.tests.helpers import council, held_meeting
+from opora.governance.tests.helpers import compose, council, held_meeting
 from opora.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +41,15 @@ def test_body_and_meeting_pages_by_persona(world: Any) -> None:
 
 def test_member_reads_their_body(world: Any) -> None:
     body, people = council(world)
-    services.composition_approve(
-        user=world.user("coordinator"),
-        body=body,
-        members=[
+    compose(
+        world.user("coordinator"),
+        body,
+        [
             services.MemberDraft(people[0], MemberRole.CHAIR),
             services.MemberDraft(world.user("teacher").person, MemberRole.MEMBER),
         ],
-        order_number="40-о",
-        order_date=dates.today(),
+        "40-о",
+        dates.today(),
     )
     assert world.client("teacher").get(body.get_absolute_url()).status_code == 200
     assert (
