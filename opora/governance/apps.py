@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.governance import models, scoping, views  # noqa: F401
+        from opora.governance import models, orders, scoping, views  # noqa: F401
 
         auditlog.register(models.Body)
         auditlog.register(models.Composition)

@@ -174,7 +174,7 @@ def bench_governance(report: BenchReport) -> None:
         year=since.year,
         registered_at=timezone.now(),
     )
-    composition = Composition.objects.create(body=body, order=order, since=since)
+    composition = Composition.objects.create(body=body, order=order, since=since, approved=True)
     people = Person.objects.bulk_create(
         [
             Person(last_name=f"Членов{n}", first_name="Иван", middle_name="Петрович")

@@ -18,7 +18,8 @@ from opora.core.choices import Role
 from opora.core.demo import DemoContext, demo_step
 from opora.governance import services
 from opora.governance.choices import BodyKind, DecisionStatus, MemberRole
-from opora.governance.models import Body, Decision, Meeting
+from opora.governance.models import Body, Composition, Decision, Meeting
+from opora.registry.demo import demo_register
 from opora.registry.models import Membership, Organization, Person
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.models import Activity
@@ -98,6 +99,17 @@ def _meeting(
     return meeting
 
 
+def _compose(
+    user: User, body: Body, members: list[services.MemberDraft], number: str, day: datetime.date
+) -> Composition:
+    """A composition approved as in the browser: proposed, its drafted order signed and
+    registered through the registry's services, then referred to."""
+    composition = services.composition_propose(user=user, body=body, members=members)
+    order = services.composition_order_draft(user=user, composition=composition)
+    demo_register(order, number=number, date=day, user=user)
+    return services.composition_approve(user=user, composition=composition, order=order)
+
+
 @demo_step(order=74, name="Управление: координационный совет и рабочая группа, заседания, решения")
 def governance_demo(context: DemoContext) -> None:
     coordinator = User.objects.get(username="coordinator")
@@ -152,12 +164,12 @@ def governance_demo(context: DemoContext) -> None:
         (methodist_imc, MemberRole.MEMBER, "методист информационно-методического центра"),
         (outside, MemberRole.MEMBER, "директор центра психолого-педагогической помощи"),
     ]
-    services.composition_approve(
-        user=coordinator,
-        body=council,
-        members=[services.MemberDraft(p, r, pos) for p, r, pos in council_members],
-        order_number="01-05/504",
-        order_date=_days(-420),
+    _compose(
+        coordinator,
+        council,
+        [services.MemberDraft(p, r, pos) for p, r, pos in council_members],
+        "01-05/504",
+        _days(-420),
     )
     people = [p for p, _r, _pos in council_members]
     first = _meeting(
@@ -245,12 +257,12 @@ def governance_demo(context: DemoContext) -> None:
         *[(p, MemberRole.MEMBER, "куратор школ") for p in curators],
         (director, MemberRole.MEMBER, f"директор, {home.short_name}"),
     ]
-    services.composition_approve(
-        user=coordinator,
-        body=group,
-        members=[services.MemberDraft(p, r, pos) for p, r, pos in group_members],
-        order_number="01-05/512",
-        order_date=_days(-400),
+    _compose(
+        coordinator,
+        group,
+        [services.MemberDraft(p, r, pos) for p, r, pos in group_members],
+        "01-05/512",
+        _days(-400),
     )
     members = [p for p, _r, _pos in group_members]
     spring = _meeting(

@@ -15,8 +15,9 @@ from opora.governance.choices import RHYTHM_CHOICES, BodyKind, DecisionState, Me
 from opora.governance.models import AgendaItem, Body, Meeting
 from opora.governance.services import ItemDraft
 from opora.registry import selectors as registry_selectors
-from opora.registry.forms import DATE_INPUT
-from opora.registry.models import Person, Programme
+from opora.registry.choices import OrderKind
+from opora.registry.forms import DATE_INPUT, OrderApproveForm, OrderChoiceField
+from opora.registry.models import Order, Person, Programme
 
 CHOOSE = _("— выберите —")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -102,8 +103,16 @@ class BodyForm(RussianSelects, forms.Form):
 class CompositionForm(forms.Form):
     """The composition as rows (person, role, position), prefilled with the current one."""
 
-    order_number = forms.CharField(label=_("Номер приказа"), max_length=64)
-    order_date = forms.DateField(label=_("Дата приказа"), widget=DATE_INPUT)
+    order = OrderChoiceField(
+        label=_("Приказ об утверждении"),
+        queryset=Order.objects.none(),
+        required=False,
+        empty_label=_("— подготовить проект приказа —"),
+        help_text=_(
+            "Зарегистрированный приказ органа управления об утверждении состава. Если его ещё "
+            "нет, состав сохранится как проект, а Опора подготовит проект приказа."
+        ),
+    )
     since = forms.DateField(
         label=_("Состав действует с"),
         widget=DATE_INPUT,
@@ -117,12 +126,17 @@ class CompositionForm(forms.Form):
     def __init__(
         self,
         *args: Any,
+        user: UserLike,
+        body: Body,
         row_count: int = 12,
         current_members: tuple[int, ...] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         rows = self.rows = row_count
+        self.fields["order"].queryset = registry_selectors.order_approval_choices(  # type: ignore[attr-defined]
+            user, body.owner, OrderKind.BODY
+        )
 
         def find(text: str) -> list[Any]:
             return selectors.person_find(text, prefer=current_members)
@@ -167,6 +181,13 @@ class CompositionForm(forms.Form):
             for i in range(self.rows)
             if data.get(f"person_{i}") is not None
         ]
+
+
+class CompositionApproveForm(OrderApproveForm):
+    """The approval of a proposed composition: one of the owner's registered BODY orders."""
+
+    def __init__(self, *args: Any, user: UserLike, body: Body, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, issuer=body.owner, kind=OrderKind.BODY, **kwargs)
 
 
 def agenda_parse(text: str) -> list[ItemDraft]:

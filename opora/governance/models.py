@@ -80,15 +80,26 @@ class Body(models.Model):
 
 class Composition(models.Model):
     """A version of a body's composition, approved by an order and in force from `since`
-    until the next version."""
+    until the next version.
+
+    A version is first proposed (`approved` false: «проект состава», linked to the draft order
+    Opora prepares for it, or to none yet); it counts for nothing — not the composition on a
+    date, not the quorum, not a member's seat — until a registered order approves it."""
 
     body = models.ForeignKey(
         Body, verbose_name=_("орган"), on_delete=models.CASCADE, related_name="compositions"
     )
     order = models.ForeignKey(
-        Order, verbose_name=_("приказ"), on_delete=models.PROTECT, related_name="compositions"
+        Order,
+        verbose_name=_("приказ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compositions",
     )
-    since = models.DateField(_("действует с"))
+    approved = models.BooleanField(_("утверждён"), default=False)
+    # Empty in a proposal: the approving order's date then.
+    since = models.DateField(_("действует с"), null=True, blank=True)
     note = models.TextField(_("примечание"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -99,8 +110,17 @@ class Composition(models.Model):
         verbose_name = _("состав органа")
         verbose_name_plural = _("составы органов")
         ordering = ["-since", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved=False)
+                | models.Q(order__isnull=False, since__isnull=False),
+                name="composition_approved_has_order_and_since",
+            )
+        ]
 
     def __str__(self) -> str:
+        if not self.approved or self.since is None:
+            return f"{self.body} — {_('проект состава')}"
         return f"{self.body} — {_('состав с')} {self.since:%d.%m.%Y}"
 
 

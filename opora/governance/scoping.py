@@ -37,6 +37,8 @@ def body_q(user: UserLike, action: Action, prefix: str = "") -> Q:
     if action in VIEW_ACTIONS:
         seats = Member.objects.filter(
             composition__body=OuterRef(f"{prefix}pk" if prefix else "pk"),
+            # A proposal gives nobody a seat until an order approves it.
+            composition__approved=True,
             person__user_id=user.pk or 0,
         )
         readers = reach(user, Action.VIEW, roles=BODY_READ_ROLES).organization_q(f"{prefix}owner__")

@@ -28,7 +28,7 @@ from opora.governance.choices import (
 )
 from opora.governance.models import AgendaItem, Body, Composition, Decision, Meeting, Member
 from opora.registry.choices import OrganizationKind
-from opora.registry.models import Organization, Person
+from opora.registry.models import Order, Organization, Person
 from opora.registry.scoping import coordinator_reach
 from opora.registry.selectors import school_search
 from opora.roadmaps.execution import may_report
@@ -108,11 +108,17 @@ def body_may_create(user: UserLike) -> bool:
     return not coordinator_reach(user).is_empty
 
 
+def _with_members(qs: QuerySet[Composition]) -> QuerySet[Composition]:
+    return qs.select_related("order").prefetch_related(
+        Prefetch("members", queryset=Member.objects.select_related("person"))
+    )
+
+
 def composition_on(body: Body, day: datetime.date) -> Composition | None:
-    """The composition of a body the caller has fetched, in force on `day`, with its members
-    and order (three queries)."""
+    """The approved composition of a body the caller has fetched, in force on `day`, with its
+    members and order (three queries). A proposal is never in force."""
     return (
-        body.compositions.filter(since__lte=day)
+        body.compositions.filter(approved=True, since__lte=day)
         .select_related("order")
         .prefetch_related(Prefetch("members", queryset=Member.objects.select_related("person")))
         .order_by("-since", "-pk")
@@ -121,11 +127,38 @@ def composition_on(body: Body, day: datetime.date) -> Composition | None:
 
 
 def body_compositions(body: Body) -> list[Composition]:
-    """Every version of the composition, the newest first, with member counts."""
+    """Every approved version of the composition, the newest first, with member counts."""
     return list(
-        body.compositions.select_related("order")
+        body.compositions.filter(approved=True)
+        .select_related("order")
         .annotate(size=Count("members"))
         .order_by("-since", "-pk")
+    )
+
+
+def composition_proposed(body: Body) -> Composition | None:
+    """The body's proposal («проект состава») awaiting its order, with its members."""
+    return _with_members(body.compositions.filter(approved=False)).order_by("-pk").first()
+
+
+def composition_previous(composition: Composition) -> Composition | None:
+    """The approved version `composition` replaces (or replaced): the latest one before it."""
+    earlier = composition.body.compositions.filter(approved=True).exclude(pk=composition.pk)
+    if composition.approved and composition.since is not None:
+        earlier = earlier.filter(since__lte=composition.since).exclude(
+            since=composition.since, pk__gt=composition.pk
+        )
+    return earlier.select_related("order").order_by("-since", "-pk").first()
+
+
+def order_compositions(user: UserLike, order: Order) -> list[Composition]:
+    """The compositions `order` approves (or is drafted for) of the bodies the user may read."""
+    return list(
+        _with_members(
+            Composition.objects.filter(order=order, body__in=restrict(Body.objects.all(), user))
+        )
+        .select_related("body__owner")
+        .order_by("pk")
     )
 
 

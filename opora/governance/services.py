@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opora.core import dates
@@ -26,6 +25,7 @@ from opora.governance.choices import DecisionStatus, MeetingStatus, MemberRole
 from opora.governance.models import AgendaItem, Body, Composition, Decision, Meeting, Member
 from opora.registry.choices import OrderKind, OrderStatus
 from opora.registry.models import Order, Organization, Person, Programme
+from opora.registry.services import order_check_approves, order_for_approval
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.execution import may_report
 from opora.roadmaps.models import Activity
@@ -105,71 +105,7 @@ class MemberDraft:
     position: str = ""
 
 
-def _order_for(
-    *, user: User, body: Body, number: str, date: datetime.date | None, title: str
-) -> Order:
-    """The registered order of the body's owner with this number and date: an existing one (an
-    order may approve several things) or a new one registered here. A number the owner has
-    already used this year for an order of another date is refused."""
-    problems: dict[str, list[str]] = {}
-    number = number.strip()
-    if not number:
-        problems["order_number"] = [_("Укажите номер приказа, утвердившего состав.")]
-    if date is None:
-        problems["order_date"] = [_("Укажите дату приказа.")]
-    elif date > dates.today():
-        problems["order_date"] = [_("Дата приказа ещё не наступила.")]
-    _raise(problems)
-    assert date is not None
-    existing = (
-        Order.objects.select_for_update()
-        .filter(issuer=body.owner, year=date.year, number=number, status=OrderStatus.REGISTERED)
-        .first()
-    )
-    if existing is not None:
-        if existing.date != date:
-            raise ValidationError(
-                {
-                    "order_number": [
-                        _(
-                            "Приказ № %(n)s в %(y)s году уже зарегистрирован — от %(d)s. "
-                            "Проверьте номер и дату."
-                        )
-                        % {"n": number, "y": date.year, "d": dates.date_ru(existing.date)}
-                    ]
-                }
-            )
-        return existing
-    order = Order(
-        issuer=body.owner,
-        kind=OrderKind.BODY,
-        status=OrderStatus.REGISTERED,
-        title=title,
-        number=number,
-        date=date,
-        year=date.year,
-        created_by=user,
-        registered_at=timezone.now(),
-    )
-    order.full_clean(validate_constraints=False)
-    order.save()
-    return order
-
-
-@transaction.atomic
-def composition_approve(
-    *,
-    user: User,
-    body: Body,
-    members: list[MemberDraft],
-    order_number: str,
-    order_date: datetime.date | None,
-    since: datetime.date | None = None,
-    note: str = "",
-) -> Composition:
-    """A new version of the composition, approved by an order: one chair, at most one
-    secretary, each person once. The previous versions stay as history."""
-    _manage_check(user, body)
+def _members_problems(members: list[MemberDraft]) -> list[str]:
     problems: list[str] = []
     if not members:
         problems.append(_("В составе нет ни одного человека."))
@@ -183,20 +119,34 @@ def composition_approve(
         problems.append(_("В составе должен быть один председатель."))
     if roles.count(MemberRole.SECRETARY) > 1:
         problems.append(_("Секретарь в составе — один."))
-    if problems:
-        raise ValidationError({"members": problems})
-    order = _order_for(
-        user=user,
-        body=body,
-        number=order_number,
-        date=order_date,
-        title=_("Об утверждении состава: %(b)s") % {"b": body.name},
-    )
-    since = since or order.date
-    assert since is not None
-    composition = Composition(body=body, order=order, since=since, note=note, created_by=user)
+    return problems
+
+
+@transaction.atomic
+def composition_propose(
+    *,
+    user: User,
+    body: Body,
+    members: list[MemberDraft],
+    since: datetime.date | None = None,
+    note: str = "",
+) -> Composition:
+    """A new version of the composition, proposed («проект состава»): one chair, at most one
+    secretary, each person once. It counts for nothing until a registered order approves it
+    (`composition_approve`). A body has one proposal at a time: proposing again replaces its
+    members and keeps its draft order."""
+    _manage_check(user, body)
+    _raise({"members": _members_problems(members)})
+    composition = (
+        Composition.objects.select_for_update()
+        .filter(body=body, approved=False)
+        .order_by("-pk")
+        .first()
+    ) or Composition(body=body, created_by=user)
+    composition.since, composition.note = since, note.strip()
     composition.full_clean()
     composition.save()
+    composition.members.all().delete()
     Member.objects.bulk_create(
         Member(
             composition=composition,
@@ -208,6 +158,73 @@ def composition_approve(
         for n, d in enumerate(members, start=1)
     )
     return composition
+
+
+def _locked_composition(composition: Composition) -> Composition:
+    return (
+        Composition.objects.select_for_update(of=("self",))
+        .select_related("body__owner", "order")
+        .get(pk=composition.pk)
+    )
+
+
+@transaction.atomic
+def composition_order_draft(*, user: User, composition: Composition) -> Order:
+    """The draft order approving a proposed composition («Подготовить проект приказа»),
+    linked to it; the draft already linked when there is one."""
+    composition = _locked_composition(composition)
+    _manage_check(user, composition.body)
+    if composition.approved:
+        raise ValidationError(_("Состав уже утверждён приказом."))
+    if composition.order is not None and composition.order.status == OrderStatus.DRAFT:
+        return composition.order
+    order = order_for_approval(
+        issuer=composition.body.owner,
+        kind=OrderKind.BODY,
+        title=_("Об утверждении состава: %(b)s") % {"b": composition.body.name},
+        user=user,
+    )
+    composition.order = order
+    composition.save(update_fields=["order"])
+    return order
+
+
+@transaction.atomic
+def composition_approve(
+    *, user: User, composition: Composition, order: Order | None
+) -> Composition:
+    """Approve a proposed composition by a registered order of the body's owner (refused: no
+    order, a draft, a cancelled one, another authority's, another kind). It is the
+    composition in force from its `since` (else the order's date); earlier versions stay."""
+    composition = _locked_composition(composition)
+    _manage_check(user, composition.body)
+    if composition.approved:
+        raise ValidationError(_("Состав уже утверждён приказом."))
+    order = order_check_approves(order, issuer=composition.body.owner, kind=OrderKind.BODY)
+    composition.order = order
+    composition.since = composition.since or order.date
+    composition.approved = True
+    composition.full_clean()
+    composition.save()
+    return composition
+
+
+@transaction.atomic
+def composition_submit(
+    *,
+    user: User,
+    body: Body,
+    members: list[MemberDraft],
+    since: datetime.date | None,
+    note: str,
+    order: Order | None,
+) -> tuple[Composition, Order | None]:
+    """The composition page's one step: proposed and approved at once by the registered order
+    chosen; with none chosen, proposed with a draft order prepared for it (returned)."""
+    composition = composition_propose(user=user, body=body, members=members, since=since, note=note)
+    if order is not None:
+        return composition_approve(user=user, composition=composition, order=order), None
+    return composition, composition_order_draft(user=user, composition=composition)
 
 
 # --- meetings ---

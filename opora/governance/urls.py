@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bodies/<int:pk>/edit/", views.body_edit, name="body-edit"),
     path("bodies/<int:pk>/regulation/", views.body_regulation, name="body-regulation"),
     path("bodies/<int:pk>/composition/new/", views.composition_new, name="composition-new"),
+    path(
+        "bodies/<int:pk>/composition/approve/",
+        views.composition_approve,
+        name="composition-approve",
+    ),
     path("bodies/<int:body_pk>/meetings/new/", views.meeting_edit, name="meeting-new"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),

@@ -30,6 +30,7 @@ from opora.governance.forms import (
     ActivityMeetingsForm,
     AttendanceForm,
     BodyForm,
+    CompositionApproveForm,
     CompositionForm,
     DecisionCancelForm,
     DecisionDoneForm,
@@ -150,15 +151,28 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(
                 request, _("Дата «%(d)s» не распознана: показан состав на сегодня.") % {"d": on}
             )
+    may_manage = selectors.body_may_manage(request.user, body)
+    # The proposal awaiting its order is the managers' business only.
+    proposed = selectors.composition_proposed(body) if may_manage else None
     context = {
         "body": body,
         "day": day,
         "composition": selectors.composition_on(body, day),
         "compositions": selectors.body_compositions(body),
+        "proposed": proposed,
+        "approve_form": (
+            CompositionApproveForm(
+                user=request.user,
+                body=body,
+                initial={"order": proposed.order} if proposed and proposed.order else None,
+            )
+            if proposed and may_manage
+            else None
+        ),
         "meetings": paginate(request, selectors.body_meetings(body), MEETINGS_PER_PAGE),
         "warning": selectors.rhythm_warning(body, body.last_held),  # type: ignore[attr-defined]
         "rhythm": selectors.rhythm_label(body.rhythm_months) if body.rhythm_months else "",
-        "may_manage": selectors.body_may_manage(request.user, body),
+        "may_manage": may_manage,
         "breadcrumbs": _crumbs(_bodies_crumb(), {"title": body.name}),
     }
     return render(request, "governance/body_detail.html", context)
@@ -176,42 +190,62 @@ def body_regulation(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def composition_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """A new version of the composition, approved by an order."""
+    """A new version of the composition: approved at once by a registered order chosen, else
+    saved as the proposal with a draft order prepared for it (then signed, registered on the
+    order's page and referred to on the body's page)."""
     body = selectors.body_get(request.user, pk, Action.CHANGE)
-    current = selectors.composition_on(body, dates.today())
+    proposed = selectors.composition_proposed(body)
+    basis = proposed or selectors.composition_on(body, dates.today())
     initial: dict[str, Any] = {}
-    if current is not None:
-        for i, member in enumerate(current.members.all()):
+    if basis is not None:
+        for i, member in enumerate(basis.members.all()):
             initial |= {
                 f"person_{i}": member.person.full_name,
                 f"role_{i}": member.role,
                 f"position_{i}": member.position,
             }
+        if proposed is not None:
+            initial |= {"since": proposed.since, "note": proposed.note}
     rows = max(12, (len(initial) // 3) + 4)
-    current_ids = tuple(m.person_id for m in current.members.all()) if current else ()
+    basis_ids = tuple(m.person_id for m in basis.members.all()) if basis else ()
     form = CompositionForm(
-        request.POST or None, initial=initial, row_count=rows, current_members=current_ids
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        body=body,
+        row_count=rows,
+        current_members=basis_ids,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        user: Any = request.user
         try:
-            services.composition_approve(
-                user=request.user,  # type: ignore[arg-type]
+            _composition, order = services.composition_submit(
+                user=user,
                 body=body,
                 members=form.members(),
-                order_number=data["order_number"],
-                order_date=data["order_date"],
                 since=data["since"],
                 note=data["note"],
+                order=data["order"],
             )
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, _("Состав утверждён."))
-            return redirect(body)
+            if order is None:
+                messages.success(request, _("Состав утверждён."))
+                return redirect(body)
+            messages.success(
+                request,
+                _(
+                    "Проект состава сохранён, проект приказа подготовлен. Скачайте его, "
+                    "подпишите и зарегистрируйте; затем утвердите состав на странице органа."
+                ),
+            )
+            return redirect(order)
     context = {
         "form": form,
         "body": body,
+        "proposed": proposed,
         "breadcrumbs": _crumbs(
             _bodies_crumb(),
             {"title": body.name, "url": body.get_absolute_url()},
@@ -221,6 +255,34 @@ def composition_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "governance/composition_form.html", context, status=400 if form.errors else 200
     )
+
+
+@login_required
+@require_POST
+def composition_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The body's proposal approved by a registered order chosen on the body's page."""
+    body = selectors.body_get(request.user, pk, Action.CHANGE)
+    proposed = selectors.composition_proposed(body)
+    if proposed is None:
+        raise Http404
+    form = CompositionApproveForm(request.POST, user=request.user, body=body)
+    if form.is_valid():
+        try:
+            services.composition_approve(
+                user=request.user,  # type: ignore[arg-type]
+                composition=proposed,
+                order=form.cleaned_data["order"],
+            )
+        except ValidationError as error:
+            errors_to_messages(request, error)
+        else:
+            messages.success(request, _("Состав утверждён."))
+            return redirect(body)
+    else:
+        for problems in form.errors.values():
+            for problem in problems:
+                messages.error(request, str(problem))
+    return redirect(body)
 
 
 # --- meetings ---

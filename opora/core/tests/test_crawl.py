@@ -229,6 +229,7 @@ def _form_samples() -> dict[str, Any]:
         "teachers": Teacher.objects.all()[:5],
         # Governance.
         "meeting": held_meeting,
+        "body": held_meeting.body,
         "agenda": list(held_meeting.items.all()),
         "row_count": 12,
         "current_members": (),

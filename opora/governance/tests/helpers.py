@@ -8,8 +8,25 @@ from typing import Any
 from opora.core import dates
 from opora.governance import services
 from opora.governance.choices import BodyKind, MemberRole
-from opora.governance.models import Body, Meeting
+from opora.governance.models import Body, Composition, Meeting
+from opora.registry.demo import demo_register
 from opora.registry.tests.factories import PersonFactory
+
+
+def compose(
+    user: Any,
+    body: Body,
+    members: list[services.MemberDraft],
+    number: str,
+    day: datetime.date,
+    since: datetime.date | None = None,
+) -> Composition:
+    """A composition the one way: proposed, its draft order prepared, signed and registered
+    (number, date, file), then approved by it."""
+    composition = services.composition_propose(user=user, body=body, members=members, since=since)
+    order = services.composition_order_draft(user=user, composition=composition)
+    demo_register(order, number=number, date=day, user=user)
+    return services.composition_approve(user=user, composition=composition, order=order)
 
 
 def council(world: Any, *, members: int = 7) -> tuple[Body, list[Any]]:
@@ -24,13 +41,7 @@ def council(world: Any, *, members: int = 7) -> tuple[Body, list[Any]]:
     people = [PersonFactory(last_name=f"Членов{i}") for i in range(members)]
     roles = [MemberRole.CHAIR, MemberRole.SECRETARY] + [MemberRole.MEMBER] * (members - 2)
     drafts = [services.MemberDraft(p, r) for p, r in zip(people, roles, strict=True)]
-    services.composition_approve(
-        user=coordinator,
-        body=body,
-        members=drafts,
-        order_number="12-о",
-        order_date=dates.today() - datetime.timedelta(days=60),
-    )
+    compose(coordinator, body, drafts, "12-о", dates.today() - datetime.timedelta(days=60))
     return body, people
 
 

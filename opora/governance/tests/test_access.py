@@ -14,7 +14,7 @@ from opora.core import dates
 from opora.governance import services
 from opora.governance.choices import DecisionStatus, MemberRole
 from opora.governance.models import Decision
-from opora.governance.tests.helpers import council, held_meeting
+from opora.governance.tests.helpers import compose, council, held_meeting
 from opora.registry.tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,14 +133,14 @@ def test_member_dropped_from_composition_keeps_history_reading(world: Any) -> No
     does not hide the meetings they took part in."""
     body, people = council(world)
     client = _roleless_client(people[6])
-    services.composition_approve(
-        user=world.user("coordinator"),
-        body=body,
-        members=[
+    compose(
+        world.user("coordinator"),
+        body,
+        [
             services.MemberDraft(people[0], MemberRole.CHAIR),
             services.MemberDraft(people[1], MemberRole.SECRETARY),
         ],
-        order_number="50-о",
-        order_date=dates.today(),
+        "50-о",
+        dates.today(),
     )
     assert client.get(body.get_absolute_url()).status_code == 200

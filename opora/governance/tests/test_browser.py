@@ -19,7 +19,7 @@ from opora.core.tests.browser_checks import PHONE, phone_problems
 from opora.governance import services
 from opora.governance.choices import DecisionStatus, MemberRole
 from opora.governance.models import Decision, Meeting
-from opora.governance.tests.helpers import council
+from opora.governance.tests.helpers import compose, council
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,12 +50,12 @@ def test_meeting_minutes_and_a_decision_done_in_chromium(
         services.MemberDraft(teacher, MemberRole.MEMBER),
         *[services.MemberDraft(p, MemberRole.MEMBER) for p in people[2:6]],
     ]
-    services.composition_approve(
-        user=world.user("coordinator"),
-        body=body,
-        members=members,
-        order_number="90-о",
-        order_date=dates.today(),
+    compose(
+        world.user("coordinator"),
+        body,
+        members,
+        "90-о",
+        dates.today(),
     )
     url = live_server.url
     context = browser.new_context(locale="ru-RU", accept_downloads=True)

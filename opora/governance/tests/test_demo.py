@@ -26,15 +26,18 @@ def test_demo_governance(demo: None) -> None:
     council = Body.objects.get(kind=BodyKind.COORDINATING_COUNCIL)
     group = Body.objects.get(kind=BodyKind.WORKING_GROUP)
     seven = council.compositions.get()
+    assert seven.order.number == "01-05/504"
     assert seven.members.count() == 7
     roles = sorted(seven.members.values_list("role", flat=True))
     assert roles.count(MemberRole.CHAIR) == 1 and MemberRole.DEPUTY in roles
     # One member from outside the authority: a person without any membership.
     assert seven.members.filter(person__memberships__isnull=True).count() == 1
     for body in (council, group):
-        order = body.compositions.get().order
+        composition = body.compositions.get()
+        order = composition.order
+        assert composition.approved and composition.since == order.date
         assert order.status == OrderStatus.REGISTERED and order.kind == OrderKind.BODY
-        assert order.issuer_id == body.owner_id and order.number
+        assert order.issuer_id == body.owner_id and order.number and order.file
     held = Meeting.objects.filter(status=MeetingStatus.HELD)
     assert held.count() == 4
     assert all(m.minutes_number and m.chair_id and m.secretary_id for m in held)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
+import docx
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,27 +15,33 @@ from opora.core import dates
 from opora.governance import selectors, services
 from opora.governance.choices import DecisionStatus, MeetingStatus, MemberRole
 from opora.governance.models import Composition, Decision, Meeting
-from opora.governance.tests.helpers import council, held_meeting
-from opora.registry.choices import OrderStatus
+from opora.governance.tests.helpers import compose, council, held_meeting
+from opora.registry.choices import OrderKind, OrderStatus
+from opora.registry.demo import demo_order, demo_register
 from opora.registry.models import Order
+from opora.registry.order_documents import order_docx
+from opora.registry.order_hooks import subjects_of
+from opora.registry.services import order_cancel
 
 pytestmark = pytest.mark.django_db
 
 
-def test_composition_registers_order_and_keeps_history(world: Any) -> None:
+def test_composition_approved_by_its_registered_order_keeps_history(world: Any) -> None:
     body, people = council(world)
     order = Order.objects.get()
-    assert (order.status, order.number, order.issuer) == (
+    assert (order.status, order.number, order.issuer, order.kind) == (
         OrderStatus.REGISTERED,
         "12-о",
         world.department,
+        OrderKind.BODY,
     )
-    services.composition_approve(
-        user=world.user("coordinator"),
-        body=body,
-        members=[services.MemberDraft(people[0], MemberRole.CHAIR)],
-        order_number="30-о",
-        order_date=dates.today(),
+    assert order.file  # registered the one way: signed file, number, date
+    compose(
+        world.user("coordinator"),
+        body,
+        [services.MemberDraft(people[0], MemberRole.CHAIR)],
+        "30-о",
+        dates.today(),
     )
     assert Composition.objects.filter(body=body).count() == 2
     earlier = selectors.composition_on(body, dates.today() - datetime.timedelta(days=1))
@@ -42,30 +50,118 @@ def test_composition_registers_order_and_keeps_history(world: Any) -> None:
     assert now is not None and now.members.count() == 1
 
 
-def test_order_number_used_twice_in_a_year_is_refused(world: Any) -> None:
+def _propose(world: Any, body: Any, people: list[Any]) -> Composition:
+    return services.composition_propose(
+        user=world.user("coordinator"),
+        body=body,
+        members=[
+            services.MemberDraft(people[0], MemberRole.CHAIR),
+            services.MemberDraft(people[1], MemberRole.SECRETARY),
+        ],
+        since=dates.today(),
+    )
+
+
+def test_proposed_composition_counts_for_nothing_until_approved(world: Any) -> None:
     body, people = council(world)
-    with pytest.raises(ValidationError) as error:
-        services.composition_approve(
-            user=world.user("coordinator"),
-            body=body,
-            members=[services.MemberDraft(people[0], MemberRole.CHAIR)],
-            order_number="12-о",
-            order_date=dates.today(),
-        )
-    assert "уже зарегистрирован" in str(error.value)
-    assert Composition.objects.count() == 1
+    coordinator = world.user("coordinator")
+    proposal = _propose(world, body, people)
+    draft = services.composition_order_draft(user=coordinator, composition=proposal)
+    assert (draft.status, draft.kind, draft.issuer) == (
+        OrderStatus.DRAFT,
+        OrderKind.BODY,
+        world.department,
+    )
+    # Asked again, the same draft (no second order).
+    assert services.composition_order_draft(user=coordinator, composition=proposal) == draft
+    now = selectors.composition_on(body, dates.today())
+    assert now is not None and now.members.count() == 7
+    assert selectors.composition_proposed(body) == proposal
+    assert proposal not in selectors.body_compositions(body)
+    demo_register(draft, number="31-о", date=dates.today(), user=coordinator)
+    services.composition_approve(user=coordinator, composition=proposal, order=draft)
+    now = selectors.composition_on(body, dates.today())
+    assert now == proposal and now.members.count() == 2
+    assert selectors.composition_proposed(body) is None
+
+
+def test_draft_order_refused(world: Any) -> None:
+    body, people = council(world)
+    coordinator = world.user("coordinator")
+    proposal = _propose(world, body, people)
+    draft = services.composition_order_draft(user=coordinator, composition=proposal)
+    with pytest.raises(ValidationError, match="ещё не зарегистрирован"):
+        services.composition_approve(user=coordinator, composition=proposal, order=draft)
+    proposal.refresh_from_db()
+    assert not proposal.approved
+
+
+def test_another_authoritys_or_kinds_order_refused(world: Any) -> None:
+    body, people = council(world)
+    coordinator = world.user("coordinator")
+    proposal = _propose(world, body, people)
+    foreign = demo_order(
+        issuer=world.other_department,
+        kind=OrderKind.BODY,
+        title="Об утверждении состава",
+        number="5",
+        date=dates.today(),
+        user=None,
+    )
+    with pytest.raises(ValidationError, match="другого органа управления"):
+        services.composition_approve(user=coordinator, composition=proposal, order=foreign)
+    other_kind = demo_order(
+        issuer=world.department,
+        kind=OrderKind.IDENTIFICATION,
+        title="Об утверждении перечня",
+        number="6",
+        date=dates.today(),
+        user=None,
+    )
+    with pytest.raises(ValidationError, match="утверждает другое"):
+        services.composition_approve(user=coordinator, composition=proposal, order=other_kind)
+    cancelled = demo_order(
+        issuer=world.department,
+        kind=OrderKind.BODY,
+        title="Об утверждении состава",
+        number="7",
+        date=dates.today(),
+        user=None,
+    )
+    order_cancel(order=cancelled, reason="ошибка", user=None)
+    with pytest.raises(ValidationError):
+        services.composition_approve(user=coordinator, composition=proposal, order=cancelled)
+    proposal.refresh_from_db()
+    assert not proposal.approved and selectors.composition_on(body, dates.today()) != proposal
+
+
+def test_body_order_draft_docx_lists_members_in_appendix(world: Any) -> None:
+    body, people = council(world)
+    coordinator = world.user("coordinator")
+    proposal = _propose(world, body, people)
+    draft = services.composition_order_draft(user=coordinator, composition=proposal)
+    document = docx.Document(io.BytesIO(order_docx(coordinator, draft)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Утвердить состав: Координационный совет" in text
+    assert "Признать утратившим силу приказ" in text and "12-о" in text
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert people[0].full_name in cells and people[1].full_name in cells
+    assert "председатель" in cells and "секретарь" in cells
+    assert people[5].full_name not in cells
+    # The order's page names what it approves.
+    assert [s.kind for s in subjects_of(coordinator, draft)] == ["Состав органа"]
+    assert subjects_of(world.user("outsider"), draft) == []
 
 
 def test_composition_without_chair_refused(world: Any) -> None:
     body, people = council(world)
     with pytest.raises(ValidationError, match="один председатель"):
-        services.composition_approve(
+        services.composition_propose(
             user=world.user("coordinator"),
             body=body,
             members=[services.MemberDraft(people[0], MemberRole.MEMBER)],
-            order_number="31-о",
-            order_date=dates.today(),
         )
+    assert Composition.objects.count() == 1
 
 
 def test_no_quorum_refused_with_counts(world: Any) -> None:

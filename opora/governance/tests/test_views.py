@@ -14,7 +14,8 @@ from opora.core import dates
 from opora.governance import services
 from opora.governance.choices import DecisionStatus, MemberRole
 from opora.governance.models import Decision
-from opora.governance.tests.helpers import council, held_meeting
+from opora.governance.tests.helpers import compose, council, held_meeting
+from opora.registry.demo import demo_register
 from opora.registry.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +42,15 @@ def test_body_and_meeting_pages_by_persona(world: Any) -> None:
 
 def test_member_reads_their_body(world: Any) -> None:
     body, people = council(world)
-    services.composition_approve(
-        user=world.user("coordinator"),
-        body=body,
-        members=[
+    compose(
+        world.user("coordinator"),
+        body,
+        [
             services.MemberDraft(people[0], MemberRole.CHAIR),
             services.MemberDraft(world.user("teacher").person, MemberRole.MEMBER),
         ],
-        order_number="40-о",
-        order_date=dates.today(),
+        "40-о",
+        dates.today(),
     )
     assert world.client("teacher").get(body.get_absolute_url()).status_code == 200
     assert (
@@ -188,7 +189,7 @@ def test_composition_names_people_by_search(world: Any) -> None:
     namesake = PersonFactory(last_name="Двойников", email="other@example.org")
     PersonFactory(last_name="Двойников")
     outside = PersonFactory(last_name="Извне", first_name="Олег", middle_name="", email="o@x.ru")
-    data: dict[str, Any] = {"order_number": "77-о", "order_date": dates.today().isoformat()}
+    data: dict[str, Any] = {"order": ""}  # «подготовить проект приказа»
     data |= {f"role_{i}": MemberRole.MEMBER for i in range(12)}  # as a browser posts them
     for i, person in enumerate(people):
         data |= {f"person_{i}": person.full_name, f"role_{i}": "member", f"position_{i}": ""}
@@ -209,10 +210,49 @@ def test_composition_names_people_by_search(world: Any) -> None:
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     current = body.compositions.order_by("-pk").first()
-    assert current is not None
+    assert current is not None and not current.approved
+    assert current.order is not None and response["Location"] == current.order.get_absolute_url()
     names = set(current.members.values_list("person_id", flat=True))
     assert outside.pk in names and namesake.pk in names and people[0].pk in names
     assert len(names) == 9
+
+
+def test_proposal_shown_and_approved_on_the_body_page(world: Any) -> None:
+    """The proposal is «проект состава» for the managers only; a draft order is refused on
+    the page with the reason; the registered one approves it."""
+    body, people = council(world)
+    coordinator = world.user("coordinator")
+    proposal = services.composition_propose(
+        user=coordinator,
+        body=body,
+        members=[
+            services.MemberDraft(people[0], MemberRole.CHAIR),
+            services.MemberDraft(world.user("teacher").person, MemberRole.MEMBER),
+        ],
+    )
+    draft = services.composition_order_draft(user=coordinator, composition=proposal)
+    client = world.client("coordinator")
+    page = client.get(body.get_absolute_url()).content.decode()
+    assert "Проект состава" in page and world.user("teacher").person.full_name in page
+    council_page = world.client("council").get(body.get_absolute_url()).content.decode()
+    assert "Проект состава" not in council_page
+    # A proposed member has no seat yet: the body stays hidden from them.
+    assert world.client("teacher").get(body.get_absolute_url()).status_code == 404
+    url = reverse("governance:composition-approve", args=[body.pk])
+    for name in ("council", "director_a", "outsider"):
+        assert world.client(name).post(url, {"order": draft.pk}).status_code == 404
+    assert world.client("anonymous").post(url, {"order": draft.pk}).status_code == 302
+    # The draft is not offered; posted anyway, the form refuses it.
+    response = client.post(url, {"order": draft.pk}, follow=True)
+    assert "Выберите корректный вариант" in response.content.decode()
+    proposal.refresh_from_db()
+    assert not proposal.approved
+    demo_register(draft, number="41-о", date=dates.today(), user=coordinator)
+    response = client.post(url, {"order": draft.pk})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.approved and proposal.since == dates.today()
+    assert world.client("teacher").get(body.get_absolute_url()).status_code == 200
 
 
 def test_composition_page_queries_flat(world: Any) -> None:
