@@ -245,10 +245,10 @@ def feed_events(user: UserLike) -> list[Event]:
 # --- Elsewhere: roadmaps, development plans, monitoring ------------------------------------
 
 
-def activity_event_evidence(user: UserLike, activity_ids: list[int]) -> dict[int, list[Event]]:
-    """The held events that carried out each of these roadmap activities (one query)."""
+def activity_event_evidence(user: UserLike, roadmap: Any) -> dict[int, list[Event]]:
+    """The held events that carried out each activity of the roadmap (one query)."""
     found: dict[int, list[Event]] = {}
-    qs = restrict(Event.objects.filter(activity_id__in=activity_ids), user).filter(
+    qs = restrict(Event.objects.filter(activity__roadmap=roadmap), user).filter(
         status=EventStatus.HELD
     )
     for event in qs.order_by("starts_at"):

@@ -429,12 +429,11 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
 @activity_evidence(order=20)
 def roadmap_event_links(request: HttpRequest, roadmap: Any) -> dict[int, list[Link]]:
     """The held events each activity of the roadmap was carried out by (one query)."""
-    ids = list(roadmap.activities.values_list("pk", flat=True))
     return {
         activity_id: [
             Link(e.title, reverse("events:event", args=[e.pk]), _("Мероприятие")) for e in events
         ]
-        for activity_id, events in selectors.activity_event_evidence(request.user, ids).items()
+        for activity_id, events in selectors.activity_event_evidence(request.user, roadmap).items()
     }
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,9 +30,7 @@ from opora.registry.choices import OrganizationKind
 from opora.registry.models import Order, Organization, Person
 from opora.registry.scoping import coordinator_reach
 from opora.registry.selectors import school_search
-from opora.roadmaps.execution import may_report
 from opora.roadmaps.models import Activity, Roadmap
-from opora.roadmaps.selectors import activity_get, roadmap_get
 
 # An open decision is «due soon» this many days before its date.
 DUE_SOON_DAYS = 14
@@ -425,15 +422,6 @@ def activity_meeting_candidates(user: UserLike, activity: Activity) -> QuerySet[
         .annotate(is_linked=Exists(linked))
         .order_by("-date", "-pk")
     )
-
-
-def evidence_activity_get(user: UserLike, pk: Any) -> Activity:
-    """An activity the user may report on, with its roadmap; 404 otherwise."""
-    activity = activity_get(user, pk)
-    activity.roadmap = roadmap_get(user, activity.roadmap_id)
-    if not may_report(user, activity):  # type: ignore[arg-type]
-        raise Http404
-    return activity
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from opora.governance.forms import (
     agenda_parse,
     agenda_text,
 )
+from opora.roadmaps.execution import reportable_activity_get
 from opora.roadmaps.extensions import Link, activity_evidence, report_links
 
 PER_PAGE = 50
@@ -622,7 +623,7 @@ def decision_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def activity_meetings(request: HttpRequest, activity_pk: int) -> HttpResponse:
     """Count held meetings as evidence of a roadmap activity («заседание рабочей группы»)."""
-    activity = selectors.evidence_activity_get(request.user, activity_pk)
+    activity = reportable_activity_get(request.user, activity_pk)  # type: ignore[arg-type]
     candidates = selectors.activity_meeting_candidates(request.user, activity)
     initial = {"meetings": [m.pk for m in candidates if m.is_linked]}  # type: ignore[attr-defined]
     form = ActivityMeetingsForm(

@@ -8,10 +8,12 @@ part of the cycle (DESIGN.md step 6).
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from opora.core.access import Action
@@ -27,7 +29,7 @@ from opora.roadmaps.choices import (
 )
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
 from opora.roadmaps.schedule import Schedule, due_dates, parse_schedule
-from opora.roadmaps.selectors import roadmap_may
+from opora.roadmaps.selectors import activity_get, roadmap_get, roadmap_may
 
 
 def _schedule(activity: Activity) -> Schedule:
@@ -90,6 +92,18 @@ def may_report(user: User, activity: Activity) -> bool:
     if executor is not None and executor.user_id == user.pk:
         return True
     return roadmap_may(user, activity.roadmap, Action.CHANGE)
+
+
+def reportable_activity_get(user: User, pk: Any, *, roadmap: Roadmap | None = None) -> Activity:
+    """An activity the user may report on (its executor, or one who may change its roadmap),
+    with its roadmap — the report form, and the pages of other apps that count their records
+    (visits, meetings) as its evidence; 404 otherwise."""
+    activity = activity_get(user, pk, roadmap=roadmap)
+    if roadmap is None:
+        activity.roadmap = roadmap_get(user, activity.roadmap_id)
+    if not may_report(user, activity):
+        raise Http404
+    return activity
 
 
 @transaction.atomic

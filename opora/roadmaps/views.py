@@ -48,7 +48,7 @@ from opora.roadmaps.drafts import (
     rows_movable,
     rows_move,
 )
-from opora.roadmaps.execution import may_report, report_submit
+from opora.roadmaps.execution import report_submit, reportable_activity_get
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
 from opora.roadmaps.extensions import evidence_for, report_links_for
 from opora.roadmaps.forms import (
@@ -489,9 +489,7 @@ def roadmap_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_report(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     roadmap = selectors.roadmap_get(request.user, pk)
-    activity = selectors.activity_get(request.user, activity_pk, roadmap=roadmap)
-    if not may_report(request.user, activity):  # type: ignore[arg-type]
-        raise Http404
+    activity = reportable_activity_get(request.user, activity_pk, roadmap=roadmap)  # type: ignore[arg-type]
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         kind = EvidenceKind(form.cleaned_data["kind"] or EvidenceKind.OTHER)

@@ -52,9 +52,7 @@ from opora.registry.models import (
 from opora.registry.scoping import coordinator_reach
 from opora.registry.selectors import school_search
 from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
-from opora.roadmaps.execution import may_report
 from opora.roadmaps.models import Activity, Roadmap, Section
-from opora.roadmaps.selectors import activity_get, roadmap_get
 from opora.support.choices import (
     Addressee,
     ConsultationStatus,
@@ -1033,16 +1031,6 @@ def activity_visit_candidates(user: UserLike, activity: Activity) -> QuerySet[Vi
         .annotate(is_linked=Exists(linked))
         .order_by("-planned_on", "-pk")
     )
-
-
-def evidence_activity_get(user: UserLike, pk: Any) -> Activity:
-    """An activity the user may report on (its executor, or one who may change its roadmap),
-    with its roadmap: the page that counts visits as its evidence; 404 otherwise."""
-    activity = activity_get(user, pk)
-    activity.roadmap = roadmap_get(user, activity.roadmap_id)
-    if not may_report(user, activity):  # type: ignore[arg-type]
-        raise Http404
-    return activity
 
 
 @dataclass(frozen=True)

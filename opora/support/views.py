@@ -33,6 +33,7 @@ from opora.core.web import (
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Organization
 from opora.registry.scoping import coordinator_reach
+from opora.roadmaps.execution import reportable_activity_get
 from opora.roadmaps.extensions import Link, activity_evidence, report_links
 from opora.support import selectors, services
 from opora.support.choices import MentorArea, RecommendationStatus, VisitStatus
@@ -1456,7 +1457,7 @@ def recommendation_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def activity_visits(request: HttpRequest, pk: int) -> HttpResponse:
     """The visits that carried out a roadmap activity, chosen from those it may count."""
-    activity = selectors.evidence_activity_get(request.user, pk)
+    activity = reportable_activity_get(request.user, pk)  # type: ignore[arg-type]
     candidates = selectors.activity_visit_candidates(request.user, activity)
     form = ActivityVisitsForm(
         # Every box unticked posts nothing but the token: still a submitted form.
