@@ -5,6 +5,7 @@ database under ./var; production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS an
 (see README, "Production").
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DEBUG", default=False)
 # The development key is only accepted while DEBUG is on: production must set its own.
 _DEV_SECRET_KEY = "opora-development-key-not-for-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
+# Read as is: django-environ would take a key beginning with «$» (Django's generator makes
+# one in ~1 of 50) for a reference to another variable and silently fall back to the default.
+SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
 if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG and not env.bool("OPORA_TESTING", default=False):
     from django.core.exceptions import ImproperlyConfigured
 

@@ -183,3 +183,14 @@ def test_without_secure_cookies_plain_http_still_works(tmp_path):
     )
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert shown.stdout.strip().splitlines()[-1] == "False 0 False None", shown.stderr
+
+
+def test_a_secret_key_beginning_with_a_dollar_is_used_as_is(tmp_path):
+    """Django's key generator uses «$»; a key that begins with it is a key, not a reference
+    to another variable (the production process must not fall back to the development key)."""
+    variables = readme_production_environment(tmp_path) | {"SECRET_KEY": "$" + "k" * 60}
+    shown = opora(
+        ["shell", "-c", "from django.conf import settings as s; print(s.SECRET_KEY)"], variables
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "$" + "k" * 60
