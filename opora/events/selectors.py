@@ -13,6 +13,7 @@ from django.utils import timezone
 from opora.core.access import Action, UserLike, get_for_user, permits, reach, restrict
 from opora.core.choices import Role
 from opora.core.models import Job
+from opora.core.queries import count_of
 from opora.events.choices import EventKind, EventStatus, RegistrationStatus
 from opora.events.models import CalendarFeed, Certificate, Event, Material, Registration
 from opora.events.scoping import NOMINATE_ROLES, handler_reach
@@ -24,9 +25,10 @@ REGISTERED = Q(registrations__status=RegistrationStatus.REGISTERED)
 
 def _counted(qs: QuerySet[Event]) -> QuerySet[Event]:
     """Events with their registered and attended counts (one query for the whole list)."""
+    registered = Registration.objects.filter(status=RegistrationStatus.REGISTERED)
     return qs.select_related("organizer").annotate(
-        registered_count=Count("registrations", filter=REGISTERED),
-        attended_count=Count("registrations", filter=REGISTERED & Q(registrations__attended=True)),
+        registered_count=count_of(registered, "event"),
+        attended_count=count_of(registered.filter(attended=True), "event"),
     )
 
 

@@ -348,6 +348,23 @@ def governance_demo(context: DemoContext) -> None:
             user=coordinator, activity=activity, meetings=[spring, autumn]
         )
 
+    # The group's composition is corrected every year (seed 004, items 1.1–1.3): this year's
+    # proposal waits for its drafted order to be signed and registered.
+    if other_director not in members:
+        proposal = services.composition_propose(
+            user=coordinator,
+            body=group,
+            members=[
+                *[services.MemberDraft(p, r, pos) for p, r, pos in group_members],
+                services.MemberDraft(
+                    other_director,
+                    MemberRole.MEMBER,
+                    f"директор, {(other_school or home).short_name}",
+                ),
+            ],
+        )
+        services.composition_order_draft(user=coordinator, composition=proposal)
+
     context.objects.update(governance_council=council, governance_group=group)
     decisions = Decision.objects.filter(meeting__body__in=[council, group])
     context.summary.append(

@@ -15,13 +15,11 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -41,6 +39,7 @@ from opora.core.access import (
     user_roles,
 )
 from opora.core.choices import Role
+from opora.core.queries import count_of
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import (
     CuratorAssignment,
@@ -147,18 +146,16 @@ def curator_candidates(user: UserLike) -> QuerySet[Person]:
     roles = Membership.objects.filter(
         person=OuterRef("pk"), role=Role.CURATOR, is_active=True
     ).filter(r.organization_q("organization__"))
-    load = (
-        CuratorAssignment.objects.filter(curator=OuterRef("pk"))
-        .filter(current_q(dates.today()))
-        .order_by()
-        .values("curator")
-        .annotate(n=Count("school", distinct=True))
-        .values("n")
+    load = count_of(
+        CuratorAssignment.objects.filter(current_q(dates.today())),
+        "curator",
+        of="school",
+        distinct=True,
     )
     return (
         restrict(Person.objects.all(), user)
         .filter(Exists(roles))
-        .annotate(load=Coalesce(Subquery(load, output_field=IntegerField()), 0))
+        .annotate(load=load)
         .order_by("last_name", "first_name", "middle_name", "pk")
     )
 
@@ -867,18 +864,10 @@ def visit_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Visit:
 
 def visit_list(user: UserLike) -> QuerySet[Visit]:
     """Visits the user may see, with what the list shows (one query whatever their number)."""
-    # A correlated count, not a JOIN with GROUP BY: the paginator's count then leaves it out.
-    counts = (
-        Recommendation.objects.filter(visit=OuterRef("pk"))
-        .order_by()
-        .values("visit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         restrict(Visit.objects.all(), user)
         .select_related("school", "lead")
-        .annotate(recommendation_count=Coalesce(Subquery(counts), 0))
+        .annotate(recommendation_count=count_of(Recommendation.objects.all(), "visit"))
         .order_by("-planned_on", "-pk")
     )
 

@@ -33,11 +33,15 @@ def test_demo_governance(demo: None) -> None:
     # One member from outside the authority: a person without any membership.
     assert seven.members.filter(person__memberships__isnull=True).count() == 1
     for body in (council, group):
-        composition = body.compositions.get()
+        composition = body.compositions.get(approved=True)
         order = composition.order
         assert composition.approved and composition.since == order.date
         assert order.status == OrderStatus.REGISTERED and order.kind == OrderKind.BODY
         assert order.issuer_id == body.owner_id and order.number and order.file
+    # This year's correction of the group waits for its drafted order.
+    proposal = group.compositions.get(approved=False)
+    assert proposal.order.status == OrderStatus.DRAFT and not proposal.since
+    assert proposal.members.count() == group.compositions.get(approved=True).members.count() + 1
     held = Meeting.objects.filter(status=MeetingStatus.HELD)
     assert held.count() == 4
     assert all(m.minutes_number and m.chair_id and m.secretary_id for m in held)
