@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "opora.events",
     "opora.governance",
     "opora.monitoring",
+    "opora.practices",
+    "opora.public",
     "opora.accounts",
 ]
 

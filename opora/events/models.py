@@ -95,6 +95,13 @@ class Event(models.Model):
     status = models.CharField(
         _("состояние"), max_length=16, choices=EventStatus.choices, default=EventStatus.ANNOUNCED
     )
+    # An open event is shown on the authority's public calendar (title, kind, time, place,
+    # organiser — never its participants).
+    is_public = models.BooleanField(
+        _("открытое мероприятие"),
+        default=False,
+        help_text=_("Показывается в публичном календаре на сайте без входа."),
+    )
     feedback_round = models.ForeignKey(
         SurveyRound,
         verbose_name=_("обратная связь"),
