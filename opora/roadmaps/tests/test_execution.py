@@ -27,8 +27,7 @@ from opora.roadmaps.services import roadmap_create
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-AY = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
+AY = timezone.localdate().year if timezone.localdate().month >= 9 else timezone.localdate().year - 1
 
 
 @pytest.fixture
@@ -174,13 +173,13 @@ def test_only_those_responsible_may_report(world, roadmap):
 
 def test_overdue_due_soon_and_who_has_not_reported(world, roadmap):
     soon = Activity.objects.get(roadmap=roadmap, number="3")
-    soon.due_on = TODAY + datetime.timedelta(days=5)
+    soon.due_on = timezone.localdate() + datetime.timedelta(days=5)
     soon.executor = Person.objects.get(user=world.user("director_a"))
     soon.save()
     deadlines_generate(roadmap=roadmap)
     client = world.client("coordinator")
     overdue = client.get(reverse("roadmaps:execution")).content.decode()
-    past = Deadline.objects.filter(roadmap=roadmap, due_on__lt=TODAY).count()
+    past = Deadline.objects.filter(roadmap=roadmap, due_on__lt=timezone.localdate()).count()
     assert past > 0
     assert overdue.count(f"{roadmap.get_absolute_url()}#a") == past
     due_soon = client.get(reverse("roadmaps:execution") + "?tab=soon").content.decode()
@@ -211,7 +210,7 @@ def test_reminders_go_once_a_day_to_executors_or_the_director(
     teacher.email = "teacher@school-a.example"
     teacher.save()
     audit = Activity.objects.get(roadmap=roadmap, number="3")
-    audit.due_on = TODAY + datetime.timedelta(days=3)
+    audit.due_on = timezone.localdate() + datetime.timedelta(days=3)
     audit.executor = teacher
     audit.save()
     deadlines_generate(roadmap=roadmap)
@@ -227,7 +226,7 @@ def test_reminders_go_once_a_day_to_executors_or_the_director(
     assert "Педсовет по итогам ВПР" in by_address["director@school-a.example"]
     # The scheduler checks every minute; the day's job has started, nobody is written to twice.
     assert periodic_run(timezone.localtime().replace(hour=REMINDER_HOUR + 2)) == []
-    assert reminders_send(TODAY)["letters"] == 0
+    assert reminders_send(timezone.localdate())["letters"] == 0
     assert len(mailoutbox) == 2
 
 
@@ -262,7 +261,7 @@ def test_programme_dashboard_and_school_card_show_progress(world, roadmap):
         url,
         {"outcome": "done", "done_on": datetime.date(AY, 9, 20).isoformat(), "text": "Проведён"},
     )
-    past = Deadline.objects.filter(roadmap=roadmap, due_on__lt=TODAY).count()
+    past = Deadline.objects.filter(roadmap=roadmap, due_on__lt=timezone.localdate()).count()
     dashboard = reverse("roadmaps:dashboard", args=[roadmap.programme_id])
     response = world.client("coordinator").get(dashboard)
     progress = response.context["progress"]
@@ -280,9 +279,11 @@ def test_programme_dashboard_and_school_card_show_progress(world, roadmap):
 
 def test_dashboard_queries_do_not_grow_with_schools(world, roadmap):
     user = world.user("coordinator")
-    programme_progress(user, roadmap.programme, TODAY)  # the user's reach is read once
+    programme_progress(
+        user, roadmap.programme, timezone.localdate()
+    )  # the user's reach is read once
     with CaptureQueriesContext(connection) as one:
-        programme_progress(user, roadmap.programme, TODAY)
+        programme_progress(user, roadmap.programme, timezone.localdate())
     for school in (world.school_b, world.school_c):
         ProgrammeSchool.objects.create(programme=roadmap.programme, school=school)
         other = roadmap_create(
@@ -297,6 +298,6 @@ def test_dashboard_queries_do_not_grow_with_schools(world, roadmap):
         other.save()
         deadlines_generate(roadmap=other)
     with CaptureQueriesContext(connection) as two:
-        result = programme_progress(user, roadmap.programme, TODAY)
+        result = programme_progress(user, roadmap.programme, timezone.localdate())
     assert len(result["roadmaps"]) == 2  # school C is outside the coordinator's city
     assert len(one) == len(two)

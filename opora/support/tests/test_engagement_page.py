@@ -30,11 +30,10 @@ from opora.support.selectors import engagement_rows
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("support:engagement")
-TODAY = today()
 
 
 def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+    return today() - datetime.timedelta(days=n)
 
 
 def programme_with(world, *schools, owner=None) -> Programme:
@@ -42,7 +41,7 @@ def programme_with(world, *schools, owner=None) -> Programme:
         name="Программа поддержки ШНОР",
         owner=owner or world.department,
         starts_on=days_ago(400),
-        ends_on=TODAY + datetime.timedelta(days=700),
+        ends_on=today() + datetime.timedelta(days=700),
     )
     for school in schools:
         ProgrammeSchool.objects.create(programme=programme, school=school, joined_on=days_ago(300))
@@ -230,7 +229,7 @@ def _signalling_schools(world, programme, count: int) -> None:
         visit(world, school, "refused", 5)
         executing_roadmap(world, programme, school, report_ago=40)
         Escalation.objects.create(
-            school=school, note="Обращение", respond_by=TODAY + datetime.timedelta(days=7)
+            school=school, note="Обращение", respond_by=today() + datetime.timedelta(days=7)
         )
 
 
@@ -253,7 +252,7 @@ def escalate(world, persona="coordinator", school=None, **values):
     school = school or world.school_a
     data = {
         "note": "Прошу ответить на рекомендации выезда и сдать отчёт по дорожной карте.",
-        "respond_by": (TODAY + datetime.timedelta(days=14)).isoformat(),
+        "respond_by": (today() + datetime.timedelta(days=14)).isoformat(),
         **values,
     }
     return world.client(persona).post(reverse("support:escalation-new", args=[school.pk]), data)
@@ -278,7 +277,7 @@ def test_the_coordinator_escalates_and_the_director_answers(
     assert response.status_code == 302
     escalation = Escalation.objects.get()
     assert escalation.created_by == coordinator
-    assert escalation.respond_by == TODAY + datetime.timedelta(days=14)
+    assert escalation.respond_by == today() + datetime.timedelta(days=14)
     assert [r["code"] for r in escalation.reasons] == [
         EngagementSignal.OVERDUE_RECOMMENDATIONS,
         EngagementSignal.NO_ROADMAP_REPORT,
@@ -332,7 +331,7 @@ def test_bad_escalations_are_refused_in_russian(world, supported):
     response = escalate(world, note=" ")
     assert response.status_code == 400
     assert "Напишите обращение" in response.content.decode()
-    response = escalate(world, respond_by=(TODAY - datetime.timedelta(days=1)).isoformat())
+    response = escalate(world, respond_by=(today() - datetime.timedelta(days=1)).isoformat())
     assert response.status_code == 400
     page = response.content.decode()
     assert "Срок ответа должен быть позже сегодняшнего дня" in page
@@ -345,7 +344,7 @@ def test_a_director_without_an_address_is_escalated_with_a_warning(world, suppor
     client = world.client("coordinator")
     response = client.post(
         reverse("support:escalation-new", args=[world.school_a.pk]),
-        {"note": "Обращение", "respond_by": (TODAY + datetime.timedelta(days=5)).isoformat()},
+        {"note": "Обращение", "respond_by": (today() + datetime.timedelta(days=5)).isoformat()},
         follow=True,
     )
     page = response.content.decode()
@@ -382,7 +381,7 @@ def test_a_school_off_the_programme_is_not_escalated(world, supported):
 )
 def test_who_sees_and_answers_an_escalation(world, persona, sees, answers):
     escalation = Escalation.objects.create(
-        school=world.school_a, note="Обращение", respond_by=TODAY + datetime.timedelta(days=3)
+        school=world.school_a, note="Обращение", respond_by=today() + datetime.timedelta(days=3)
     )
     client = world.client(persona)
     assert client.get(reverse("support:escalation", args=[escalation.pk])).status_code == sees
@@ -407,6 +406,6 @@ def test_the_service_checks_the_school_again(world, supported):
                 user=world.user(persona),
                 school=school,
                 note="Обращение",
-                respond_by=TODAY + datetime.timedelta(days=5),
+                respond_by=today() + datetime.timedelta(days=5),
             )
     assert not Escalation.objects.exists()

@@ -22,12 +22,10 @@ from opora.support.tests.visits_helpers import JPEG, person, plan, png, running_
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dates.today()
-
 
 def _draft(text="Провести педсовет по итогам ВПР", due=None, addressee=Addressee.SCHOOL):
     return services.RecommendationDraft(
-        text=text, addressee=addressee, due_on=due or TODAY + datetime.timedelta(days=30)
+        text=text, addressee=addressee, due_on=due or dates.today() + datetime.timedelta(days=30)
     )
 
 
@@ -69,7 +67,7 @@ def test_a_visit_to_a_school_outside_reach_is_refused(world):
             user=world.user("curator"),
             school=world.school_b,
             kind=VisitKind.LANDING,
-            planned_on=TODAY,
+            planned_on=dates.today(),
             organiser=world.methodical_centre,
             lead=person(world, "curator"),
             team=[],
@@ -87,7 +85,7 @@ def test_the_plan_form_sent_twice_plans_one_visit(world):
         "user": world.user("curator"),
         "school": world.school_a,
         "kind": VisitKind.LANDING,
-        "planned_on": TODAY,
+        "planned_on": dates.today(),
         "organiser": world.methodical_centre,
         "lead": person(world, "curator"),
         "team": [],
@@ -110,8 +108,8 @@ def test_the_record_sent_twice_makes_one_record(world):
 
 
 def test_a_recommendation_due_before_the_visit_is_refused_and_nothing_is_saved(world):
-    visit = plan(world, day=TODAY - datetime.timedelta(days=3))
-    early = TODAY - datetime.timedelta(days=10)
+    visit = plan(world, day=dates.today() - datetime.timedelta(days=3))
+    early = dates.today() - datetime.timedelta(days=10)
     with pytest.raises(ValidationError) as refused:
         _save(
             world,
@@ -172,7 +170,7 @@ def test_closing_needs_findings_and_records_the_visit(world):
 
 
 def test_a_visit_in_the_future_cannot_be_closed(world):
-    visit = plan(world, day=TODAY + datetime.timedelta(days=5))
+    visit = plan(world, day=dates.today() + datetime.timedelta(days=5))
     with pytest.raises(ValidationError) as refused:
         _save(world, visit, findings="Выводы", close=True)
     assert "закрыть его можно" in " ".join(refused.value.messages)
@@ -197,12 +195,12 @@ def test_the_director_cannot_conduct_a_visit(world):
 
 
 def _recommendation(world, **kwargs):
-    visit = plan(world, day=TODAY - datetime.timedelta(days=40))
+    visit = plan(world, day=dates.today() - datetime.timedelta(days=40))
     outcome = _save(
         world,
         visit,
         findings="Выводы",
-        recommendations=[_draft(due=TODAY - datetime.timedelta(days=5), **kwargs)],
+        recommendations=[_draft(due=dates.today() - datetime.timedelta(days=5), **kwargs)],
         close=True,
     )
     return outcome.recommendations[0]
@@ -246,7 +244,7 @@ def test_the_director_answers_done_with_evidence_or_disputed_with_a_reason(world
         user=director,
         recommendation=recommendation,
         status=RecommendationStatus.DONE,
-        done_on=TODAY,
+        done_on=dates.today(),
         evidence=SimpleUploadedFile("протокол.pdf", b"%PDF-1.4 minutes"),
     )
     assert answered.status == RecommendationStatus.DONE and answered.evidence_name == "протокол.pdf"
@@ -325,7 +323,7 @@ def test_a_running_roadmap_takes_the_activity_through_a_correction(world):
         "text": "Провести педсовет",
         "schedule_text": "",
         "responsible": "",
-        "due_on": TODAY + datetime.timedelta(days=20),
+        "due_on": dates.today() + datetime.timedelta(days=20),
     }
     with pytest.raises(ValidationError) as refused:
         services.recommendation_to_activity(**values)
@@ -347,7 +345,7 @@ def test_a_roadmap_under_review_takes_no_activity_and_the_curator_cannot_add_one
         "text": "Провести педсовет",
         "schedule_text": "",
         "responsible": "",
-        "due_on": TODAY,
+        "due_on": dates.today(),
         "correction": "Основание",
     }
     with pytest.raises(ValidationError) as refused:

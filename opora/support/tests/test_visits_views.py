@@ -23,13 +23,12 @@ from opora.support.tests.visits_helpers import JPEG, person, plan, png, running_
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dates.today()
 READERS = ("curator", "director_a", "staff_a", "council", "analyst", "coordinator", "regional")
 STRANGERS = ("teacher", "director_b", "outsider")
 
 
 def _done_visit(world, *, due=None, addressee=Addressee.SCHOOL):
-    visit = plan(world, day=TODAY - datetime.timedelta(days=20))
+    visit = plan(world, day=dates.today() - datetime.timedelta(days=20))
     outcome = services.visit_record_save(
         user=world.user("curator"),
         visit=visit,
@@ -41,7 +40,7 @@ def _done_visit(world, *, due=None, addressee=Addressee.SCHOOL):
             services.RecommendationDraft(
                 text="Провести педсовет по итогам ВПР",
                 addressee=addressee,
-                due_on=due or TODAY + datetime.timedelta(days=10),
+                due_on=due or dates.today() + datetime.timedelta(days=10),
             )
         ],
         close=True,
@@ -61,7 +60,7 @@ def _record_post(visit, **extra):
         "rec-MAX_NUM_FORMS": "1000",
         "rec-0-text": "Организовать взаимопосещение уроков",
         "rec-0-addressee": Addressee.SCHOOL,
-        "rec-0-due_on": (TODAY + datetime.timedelta(days=30)).isoformat(),
+        "rec-0-due_on": (dates.today() + datetime.timedelta(days=30)).isoformat(),
         "rec-1-text": "",
         "rec-1-addressee": Addressee.SCHOOL,
         "rec-1-due_on": "",
@@ -100,7 +99,7 @@ def test_plan_page_for_those_who_conduct_visits(world):
     data = {
         "school": world.school_a.pk,
         "kind": VisitKind.FIRST_CURATOR,
-        "planned_on": TODAY.isoformat(),
+        "planned_on": dates.today().isoformat(),
         "organiser": world.methodical_centre.pk,
         "lead": person(world, "curator").pk,
         "purpose": "Знакомство со школой",
@@ -150,12 +149,12 @@ def test_the_curator_records_and_closes_a_visit_in_the_browser_form(world):
 
 
 def test_a_refused_record_keeps_what_was_typed(world):
-    visit = plan(world, day=TODAY - datetime.timedelta(days=2))
+    visit = plan(world, day=dates.today() - datetime.timedelta(days=2))
     url = reverse("support:visit-record", args=[visit.pk])
     data = _record_post(
         visit,
         save="1",
-        **{"rec-0-due_on": (TODAY - datetime.timedelta(days=9)).isoformat()},
+        **{"rec-0-due_on": (dates.today() - datetime.timedelta(days=9)).isoformat()},
         photos=[SimpleUploadedFile("вирус.jpg", b"MZ\x90\x00 program")],
     )
     response = world.client("curator").post(url, data)
@@ -220,7 +219,7 @@ def test_the_director_answers_on_the_recommendation_page(world):
         answer,
         {
             "status": RecommendationStatus.DONE,
-            "done_on": TODAY.isoformat(),
+            "done_on": dates.today().isoformat(),
             "answer": "Педсовет проведён",
             "evidence": SimpleUploadedFile("протокол педсовета.pdf", b"%PDF-1.4 minutes"),
         },
@@ -247,7 +246,7 @@ def test_the_director_makes_a_recommendation_a_roadmap_activity(world):
         "section": str(section.pk),
         "text": recommendation.text,
         "schedule_text": "до 30.06",
-        "due_on": (TODAY + datetime.timedelta(days=40)).isoformat(),
+        "due_on": (dates.today() + datetime.timedelta(days=40)).isoformat(),
         "responsible": "Заместитель директора",
         "correction": "",
     }
@@ -331,7 +330,7 @@ def test_templates_pages(world):
 
 
 def test_home_and_school_card_blocks(world):
-    _done_visit(world, due=TODAY + datetime.timedelta(days=1))
+    _done_visit(world, due=dates.today() + datetime.timedelta(days=1))
     home = world.client("curator").get("/").content.decode()
     assert "Мои выезды и рекомендации" in home
     director = world.client("director_a").get("/").content.decode()
@@ -351,14 +350,17 @@ def _many(world, count):
         visit = Visit.objects.create(
             school=school,
             kind=VisitKind.LANDING,
-            planned_on=TODAY,
+            planned_on=dates.today(),
             organiser=world.methodical_centre,
             lead=lead,
             purpose="Цель",
             template=template,
         )
         Recommendation.objects.create(
-            school=school, visit=visit, text="Текст", due_on=TODAY - datetime.timedelta(days=1)
+            school=school,
+            visit=visit,
+            text="Текст",
+            due_on=dates.today() - datetime.timedelta(days=1),
         )
 
 
@@ -377,7 +379,7 @@ def test_list_query_counts_do_not_grow_with_the_schools(world, name):
 
 
 def test_list_filters(world):
-    _done_visit(world, due=TODAY - datetime.timedelta(days=1))
+    _done_visit(world, due=dates.today() - datetime.timedelta(days=1))
     client = world.client("coordinator")
     overdue = client.get(reverse("support:recommendations"), {"overdue": "yes"}).content.decode()
     assert "просрочена" in overdue and "Провести педсовет" in overdue
@@ -389,7 +391,7 @@ def test_list_filters(world):
 
 
 def test_the_api_reads_visits_and_recommendations_in_reach(world):
-    _done_visit(world, due=TODAY - datetime.timedelta(days=1))
+    _done_visit(world, due=dates.today() - datetime.timedelta(days=1))
     for persona in ("curator", "director_a", "council"):
         visits = world.client(persona).get("/api/visits/").json()
         assert visits["count"] == 1, persona
@@ -465,7 +467,7 @@ def test_the_plan_is_changed_by_those_who_conduct_the_visit(world):
     assert page.status_code == 200 and "Методическая помощь по итогам ВПР" in page.content.decode()
     data = {
         "kind": VisitKind.LESSON_OBSERVATION,
-        "planned_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
+        "planned_on": (dates.today() + datetime.timedelta(days=3)).isoformat(),
         "organiser": world.methodical_centre.pk,
         "lead": person(world, "curator").pk,
         "team": [person(world, "analyst").pk],
