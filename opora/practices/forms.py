@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.selects import RussianSelects
-from opora.practices.choices import CollectionKind, PracticeStatus, ReviewConclusion
+from opora.practices.choices import CollectionKind, ReviewConclusion
 from opora.practices.models import Collection, Practice, ReviewCriterion
 from opora.roadmaps.library import PROBLEM_TYPES
 from opora.surveys.choices import RiskFactor
@@ -132,10 +132,10 @@ class CriterionForm(RussianSelects, forms.ModelForm):
         fields = ["owner", "name", "description", "max_score", "position", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, authorities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["owner"].queryset = owners
+        fields["owner"].queryset = authorities
         fields["owner"].required = True
         fields["owner"].empty_label = None
 
@@ -146,10 +146,10 @@ class CollectionForm(RussianSelects, forms.ModelForm):
         fields = ["kind", "title", "owner", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, compilers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["owner"].queryset = owners
+        fields["owner"].queryset = compilers
         fields["owner"].empty_label = None
         fields["kind"].choices = CollectionKind.choices
 
@@ -161,6 +161,3 @@ class CollectionAddForm(RussianSelects, forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["practice"]
         field.queryset = practices
-
-
-STATUS_CHOICES = [("", _("Опубликованные")), *PracticeStatus.choices]

@@ -341,7 +341,7 @@ def criterion_list(request: HttpRequest) -> HttpResponse:
     if owners:
         form = CriterionForm(
             request.POST or None,
-            owners=selectors.organizations_of(owners),
+            authorities=selectors.organizations_of(owners),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -387,7 +387,7 @@ def collection_create(request: HttpRequest) -> HttpResponse:
     owners = selectors.collection_owner_choices(request.user)
     if not owners:
         raise Http404
-    form = CollectionForm(request.POST or None, owners=selectors.organizations_of(owners))
+    form = CollectionForm(request.POST or None, compilers=selectors.organizations_of(owners))
     if request.method == "POST" and form.is_valid():
         try:
             collection = services.collection_save(
