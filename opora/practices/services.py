@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -56,7 +57,8 @@ def _authors_mail(practice: Practice, subject: str, message: str) -> None:
     if practice.created_by is not None and practice.created_by.email:
         emails.add(practice.created_by.email)
     if emails:
-        link = reverse("practices:practice", args=[practice.pk])
+        site = (getattr(settings, "OPORA_SITE_URL", "") or "").rstrip("/")
+        link = site + reverse("practices:practice", args=[practice.pk])
         mail_on_commit(
             subject=subject,
             message=f"{message}\n\n«{practice.title}»\n{link}",
