@@ -370,3 +370,28 @@ def test_selectors_need_the_user(world: Any) -> None:
     assert selectors.practice_get(world.user("analyst"), draft.pk, Action.REVIEW) == draft
     with pytest.raises(Http404):
         selectors.practice_get(world.user("director_a"), draft.pk, Action.REVIEW)
+
+
+def test_the_demo_bank(demo: Any) -> None:
+    """The demo step: 25 practices in every state, a newer version under review beside its
+    published first version, reviews, materials, two collections; the atlas prints."""
+    from opora.practices.models import Review
+
+    practices = list(Practice.objects.all())
+    states = {p.status for p in practices}
+    assert len(practices) >= 25
+    assert states == set(PracticeStatus.values)
+    later = Practice.objects.get(root__isnull=False)
+    assert later.status == PracticeStatus.REVIEW and later.root.status == PracticeStatus.PUBLISHED
+    assert Review.objects.filter(conclusion=ReviewConclusion.REVISE).exists()
+    assert PracticeMaterial.objects.exclude(file="").exists()
+    assert PracticeMaterial.objects.exclude(url="").exists()
+    assert Collection.objects.count() == 2
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username="teacher"))
+    atlas = Collection.objects.get(kind=CollectionKind.REGIONAL_ATLAS)
+    response = client.get(f"/practices/collections/{atlas.pk}/atlas.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
