@@ -395,3 +395,16 @@ def test_the_demo_bank(demo: Any) -> None:
     atlas = Collection.objects.get(kind=CollectionKind.REGIONAL_ATLAS)
     response = client.get(f"/practices/collections/{atlas.pk}/atlas.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_history_follows_the_practice_access(world: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    practice = _practice(world)
+    services.practice_submit(practice=practice, user=world.user("director_a"))
+    kind = ContentType.objects.get_for_model(Practice)
+    url = reverse("core:history", args=[kind.pk, practice.pk])
+    page = world.client("director_a").get(url)
+    assert page.status_code == 200
+    assert world.client("director_b").get(url).status_code == 404
