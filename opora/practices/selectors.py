@@ -178,16 +178,17 @@ def authoring_choices(user: UserLike) -> QuerySet[Organization]:
     )
 
 
-def author_choices(user: UserLike) -> QuerySet[Person]:
-    """The people of the organisations in the user's authoring reach (the form narrows them
-    to the chosen organisation; the service checks)."""
+def author_choices(user: UserLike, organization: Organization | None = None) -> QuerySet[Person]:
+    """The people who may be named authors: of `organization` when it is known (a saved
+    draft), else of every organisation in the user's authoring reach (the service checks
+    that they work at the chosen one)."""
     r = author_reach(user)
-    return (
-        Person.objects.filter(r.organization_q("memberships__organization__"))
-        .filter(memberships__is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
+    people = Person.objects.filter(r.organization_q("memberships__organization__")).filter(
+        memberships__is_active=True
     )
+    if organization is not None:
+        people = people.filter(memberships__organization=organization)
+    return people.distinct().order_by("last_name", "first_name", "pk")
 
 
 def active_criteria(user: UserLike, practice: Practice) -> list[ReviewCriterion]:

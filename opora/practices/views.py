@@ -105,7 +105,9 @@ def _practice_form(request: HttpRequest, practice: Practice | None) -> HttpRespo
         instance=practice,
         initial=initial,
         organizations=organizations,
-        people=selectors.author_choices(request.user),
+        people=selectors.author_choices(
+            request.user, practice.organization if practice is not None else None
+        ),
     )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
