@@ -8,6 +8,7 @@ from opora.core.auth import TokenObtainView
 from opora.events.api import EventViewSet
 from opora.governance.api import BodyViewSet, DecisionViewSet
 from opora.identification.api import IdentificationRunViewSet, MethodologyViewSet
+from opora.practices.api import PracticeViewSet
 from opora.registry.api import (
     OrderViewSet,
     OrganizationViewSet,
@@ -36,6 +37,7 @@ router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("events", EventViewSet, basename="event")
+router.register("practices", PracticeViewSet, basename="practice")
 router.register("bodies", BodyViewSet, basename="body")
 router.register("decisions", DecisionViewSet, basename="decision")
 router.register("orders", OrderViewSet, basename="order")

@@ -216,7 +216,17 @@ def _paths() -> dict[str, str]:
         "meeting": council_meeting.get_absolute_url(),
         "decisions": reverse("governance:decisions"),
         "decision": decision.get_absolute_url(),
+        "practices": reverse("practices:index"),
+        "practice": _published_practice().get_absolute_url(),
     }
+
+
+def _published_practice() -> Any:
+    from opora.practices.models import Practice
+
+    practice = Practice.objects.filter(status="published").order_by("pk").first()
+    assert practice is not None
+    return practice
 
 
 def _held_event() -> Any:
@@ -293,7 +303,7 @@ ROLE_PAGES = {
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
         "visits", "recommendations", "recommendation",
-        "event",
+        "event", "practices", "practice",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": [
@@ -302,7 +312,7 @@ ROLE_PAGES = {
     ],
     "council": [
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
-        "engagement", "body",
+        "engagement", "body", "practices",
     ],
 }  # fmt: skip
 
@@ -372,7 +382,10 @@ def test_a_directors_day_fits_a_phone(demo_site, browser):
         report.click()
     assert page.url.endswith("/report/")
     problems += phone_problems(page, "отчёт о мероприятии")
-    for name in ("form", "monitoring_school", "surveys", "teachers", "plans", "plan"):
+    for name in (
+        "form", "monitoring_school", "surveys", "teachers", "plans", "plan", "practices",
+        "practice",
+    ):  # fmt: skip
         problems += phone_problems(page, _open(page, demo_site, name))
     for name in (
         "consultations",

@@ -163,6 +163,7 @@ def _form_samples() -> dict[str, Any]:
     from opora.identification.models import IdentificationRun, MethodologyVersion
     from opora.monitoring.models import Indicator, ProgrammeIndicator, Submission
     from opora.monitoring.selectors import submission_rows
+    from opora.practices.models import Practice, ReviewCriterion
     from opora.registry.models import Organization, Person, Programme, Territory
     from opora.roadmaps.models import Activity, Roadmap, Section
     from opora.staff.models import Course, Teacher
@@ -237,6 +238,12 @@ def _form_samples() -> dict[str, Any]:
         # Orders (registry): an approval step's issuer and kind.
         "issuer": Organization.objects.filter(kind="authority").last(),
         "kind": "identification",
+        # The practice bank.
+        "organizations": Organization.objects.filter(kind="school")[:5],
+        "criteria": list(ReviewCriterion.objects.filter(owner=None)),
+        "authorities": Organization.objects.filter(kind="authority"),
+        "compilers": Organization.objects.exclude(kind="school")[:3],
+        "practices": Practice.objects.filter(status="published"),
     }
 
 

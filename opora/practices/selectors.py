@@ -1,0 +1,283 @@
+"""Reading the practice bank, always through the access scoping (`opora.practices.scoping`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from opora.core.access import Action, UserLike, get_for_user, own_organizations, permits, restrict
+from opora.practices.choices import PracticeStatus
+from opora.practices.models import (
+    Collection,
+    CollectionItem,
+    Practice,
+    PracticeMaterial,
+    Review,
+    ReviewCriterion,
+)
+from opora.practices.scoping import (
+    author_reach,
+    expert_reach,
+    handler_reach,
+    publisher_reach,
+)
+from opora.registry.choices import OrganizationKind
+from opora.registry.models import Organization, Person, Territory
+from opora.results.models import Subject
+
+# --- bank ---
+
+
+def json_has(field_name: str, value: str | int) -> Q:
+    """Rows whose JSON list `field_name` holds `value`. Matched on the list's text (both
+    PostgreSQL and SQLite write «["a", "b"]» / «[1, 2]»), since SQLite has no JSON contains."""
+    if isinstance(value, int):
+        q = Q(**{f"{field_name}__icontains": f"[{value}]"})
+        for left, right in (("[", ","), (" ", ","), (" ", "]")):
+            q |= Q(**{f"{field_name}__icontains": f"{left}{value}{right}"})
+        return q
+    return Q(**{f"{field_name}__icontains": f'"{value}"'})
+
+
+@dataclass
+class BankFilter:
+    """What the bank page is asked for (all optional)."""
+
+    text: str = ""
+    problem_type: str = ""
+    risk_factor: str = ""
+    subject: int | None = None
+    grade: int | None = None
+    territory: Territory | None = None
+    status: str = ""
+    mine: bool = False
+    awaiting_review: bool = False
+
+
+def practice_list(user: UserLike, filters: BankFilter | None = None) -> QuerySet[Practice]:
+    """The practices the user may see, filtered; without a state asked for, the published
+    bank (drafts are reached by «мои» / a state / «ждут экспертизы»)."""
+    f = filters or BankFilter()
+    qs = restrict(Practice.objects.all(), user).select_related("organization__territory")
+    if f.mine:
+        mine = Q(created_by=user) | Q(authors__user=user)
+        mine |= author_reach(user).organization_q("organization__") & ~Q(
+            status=PracticeStatus.PUBLISHED
+        )
+        qs = qs.filter(pk__in=Practice.objects.filter(mine).values("pk"))
+        if f.status:
+            qs = qs.filter(status=f.status)
+    elif f.awaiting_review:
+        qs = qs.filter(status=PracticeStatus.REVIEW).filter(
+            expert_reach(user).organization_q("organization__")
+        )
+        qs = qs.exclude(reviews__reviewer_id=user.pk)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    else:
+        qs = qs.filter(status=PracticeStatus.PUBLISHED)
+    if f.text:
+        words = f.text.strip()
+        qs = qs.filter(
+            Q(title__icontains=words)
+            | Q(summary__icontains=words)
+            | Q(description__icontains=words)
+        )
+    if f.problem_type:
+        qs = qs.filter(json_has("problem_types", f.problem_type))
+    if f.risk_factor:
+        qs = qs.filter(json_has("risk_factors", f.risk_factor))
+    if f.grade:
+        qs = qs.filter(json_has("grades", f.grade))
+    if f.subject:
+        qs = qs.filter(
+            pk__in=Practice.subjects.through.objects.filter(subject_id=f.subject).values(
+                "practice_id"
+            )
+        )
+    if f.territory is not None:
+        qs = qs.filter(organization__territory__path__startswith=f.territory.path)
+    return qs.order_by("-published_at", "-created_at", "-pk")
+
+
+def territory_find(pk: int | None) -> Territory | None:
+    """A territory to filter the bank by (territories are not protected: their names are
+    what every page shows)."""
+    return Territory.objects.filter(pk=pk).first() if pk else None
+
+
+def territory_choices() -> QuerySet[Territory]:
+    """The region, municipalities and districts to filter the bank by."""
+    return Territory.objects.filter(depth__lte=3).order_by("path")
+
+
+def subject_choices() -> QuerySet[Subject]:
+    return Subject.objects.order_by("name")
+
+
+def organizations_of(organizations: list[Organization]) -> QuerySet[Organization]:
+    """The given organisations (already chosen through the user's reach) as a queryset for a
+    form's choices."""
+    return Organization.objects.filter(pk__in=[o.pk for o in organizations])
+
+
+def practice_list_all(user: UserLike) -> QuerySet[Practice]:
+    """Every practice the user may see, whatever its state."""
+    return restrict(Practice.objects.select_related("organization"), user)
+
+
+def practice_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Practice:
+    """A practice the user may `action`; 404 otherwise."""
+    qs = Practice.objects.select_related("organization__territory", "created_by", "root")
+    return get_for_user(qs, user, pk, action)
+
+
+def practice_may(user: UserLike, practice: Practice, action: Action) -> bool:
+    return permits(user, practice, action)
+
+
+def practice_versions(user: UserLike, practice: Practice) -> list[Practice]:
+    """All versions of the practice's lineage the user may see, oldest first."""
+    root = practice.lineage_id
+    return list(
+        restrict(Practice.objects.filter(Q(pk=root) | Q(root_id=root)), user).order_by("version")
+    )
+
+
+def practice_materials(user: UserLike, practice: Practice) -> list[PracticeMaterial]:
+    return list(restrict(PracticeMaterial.objects.filter(practice=practice), user))
+
+
+def material_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> PracticeMaterial:
+    """A material the user may `action` (through its practice); 404 otherwise."""
+    return get_for_user(PracticeMaterial.objects.select_related("practice"), user, pk, action)
+
+
+def practice_reviews(user: UserLike, practice: Practice) -> list[Review]:
+    """The reviews of this version the user may read."""
+    return list(restrict(Review.objects.filter(practice=practice), user).select_related("reviewer"))
+
+
+def may_describe(user: UserLike) -> bool:
+    return not author_reach(user).is_empty
+
+
+def may_review_anywhere(user: UserLike) -> bool:
+    return not expert_reach(user).is_empty
+
+
+def authoring_choices(user: UserLike) -> QuerySet[Organization]:
+    """The schools and methodical centres the user may describe a practice for."""
+    return (
+        Organization.objects.filter(author_reach(user).organization_q(), is_active=True)
+        .filter(kind__in=[OrganizationKind.SCHOOL, OrganizationKind.METHODICAL_CENTRE])
+        .select_related("territory")
+        .order_by("kind", "short_name", "name")
+    )
+
+
+def author_choices(user: UserLike, organization: Organization | None = None) -> QuerySet[Person]:
+    """The people who may be named authors: of `organization` when it is known (a saved
+    draft), else of every organisation in the user's authoring reach (the service checks
+    that they work at the chosen one)."""
+    r = author_reach(user)
+    people = Person.objects.filter(r.organization_q("memberships__organization__")).filter(
+        memberships__is_active=True
+    )
+    if organization is not None:
+        people = people.filter(memberships__organization=organization)
+    return people.distinct().order_by("last_name", "first_name", "pk")
+
+
+def active_criteria(user: UserLike, practice: Practice) -> list[ReviewCriterion]:
+    """The criteria the practice is reviewed on: the shipped ones and those of the authorities
+    above its organisation."""
+    path = practice.organization.territory.path
+    steplen = Territory.steplen
+    around = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+    return list(
+        restrict(ReviewCriterion.objects.filter(is_active=True), user).filter(
+            Q(owner__isnull=True) | Q(owner__territory__path__in=around)
+        )
+    )
+
+
+def criterion_list(user: UserLike) -> QuerySet[ReviewCriterion]:
+    return restrict(ReviewCriterion.objects.select_related("owner"), user).order_by(
+        "owner__name", "position", "pk"
+    )
+
+
+def criterion_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> ReviewCriterion:
+    return get_for_user(ReviewCriterion.objects.select_related("owner"), user, pk, action)
+
+
+def criterion_owner_choices(user: UserLike) -> list[Organization]:
+    """The authorities the user may add criteria for: their own, as a coordinator."""
+    return [
+        o
+        for o in own_organizations(user, Action.APPROVE, territory_roles=True)
+        if o.kind == OrganizationKind.EDUCATION_AUTHORITY
+    ]
+
+
+def may_publish(user: UserLike, practice: Practice) -> bool:
+    return publisher_reach(user).covers(practice.organization)
+
+
+def may_review(user: UserLike, practice: Practice) -> bool:
+    return expert_reach(user).covers(practice.organization)
+
+
+def collection_list(user: UserLike) -> QuerySet[Collection]:
+    from opora.core.queries import count_of
+
+    return (
+        restrict(Collection.objects.select_related("owner"), user)
+        .annotate(practice_count=count_of(CollectionItem.objects.all(), "collection"))
+        .order_by("title", "pk")
+    )
+
+
+def collection_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Collection:
+    return get_for_user(Collection.objects.select_related("owner", "created_by"), user, pk, action)
+
+
+def collection_may(user: UserLike, collection: Collection, action: Action) -> bool:
+    return permits(user, collection, action)
+
+
+def collection_items(user: UserLike, collection: Collection) -> list[CollectionItem]:
+    """The items of a collection in order, with what the atlas prints (authors, materials)."""
+    visible = restrict(Practice.objects.all(), user).values("pk")
+    return list(
+        CollectionItem.objects.filter(collection=collection, practice__in=visible)
+        .select_related("practice__organization")
+        .prefetch_related(
+            "practice__authors",
+            Prefetch(
+                "practice__materials", queryset=PracticeMaterial.objects.order_by("position", "pk")
+            ),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def collection_owner_choices(user: UserLike) -> list[Organization]:
+    """The organisations a handler compiles collections for: their own."""
+    return [
+        o
+        for o in own_organizations(user, Action.VIEW, territory_roles=True)
+        if handler_reach(user).covers(o)
+    ]
+
+
+def may_compile(user: UserLike) -> bool:
+    return bool(collection_owner_choices(user))
+
+
+def collection_practice_choices(user: UserLike) -> QuerySet[Practice]:
+    """Published practices a collection may take."""
+    return practice_list(user).select_related(None).only("pk", "title")
