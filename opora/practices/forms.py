@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opora.core import dates
@@ -59,4 +60,8 @@ class AdoptionForm(RussianSelects, forms.Form):
         school: Any = self.fields["school"]
         school.queryset = schools
         section: Any = self.fields["section"]
+        if not isinstance(sections, QuerySet):
+            sections = Section.objects.filter(pk__in=[s.pk for s in sections]).select_related(
+                "roadmap__school"
+            )
         section.queryset = sections

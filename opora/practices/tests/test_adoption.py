@@ -171,3 +171,31 @@ def test_constructor_proposes_published_practices(world, practice):
     assert Activity.objects.filter(
         roadmap__school=world.school_a, text="Внедрение практики «Наставничество»"
     ).exists()
+
+
+def test_demo_step_adopts_published_practices(world):
+    """Step 82 on a small world: nothing to do without published practices; with them, other
+    schools adopt them, one into its draft roadmap, and the start date splits the results."""
+    import random
+
+    from opora.core.demo import DemoContext
+    from opora.practices.demo import practices_adoption_demo
+    from opora.practices.tests.factories_effect import results
+
+    def run():
+        context = DemoContext(random=random.Random(1), log=lambda _m: None)
+        practices_adoption_demo(context)
+        return context
+
+    run()
+    assert not Adoption.objects.exists()
+    practice = published_practice(world.school_a, started_on=None)
+    results(world.school_a, {2021: 20.0, 2022: 25.0, 2023: 15.0, 2024: 12.0, 2025: 11.0})
+    roadmap = school_roadmap(world, world.school_b)
+    context = run()
+    practice.refresh_from_db()
+    assert practice.started_on == datetime.date(2023, 9, 1)
+    adoptions = Adoption.objects.filter(practice=practice)
+    assert {a.school for a in adoptions} == {world.school_b}
+    assert adoptions.get().activity.roadmap == roadmap
+    assert "Внедрений практик: 1" in context.summary[0]
