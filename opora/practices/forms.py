@@ -23,8 +23,10 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class SectionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
+        """«School: roadmap — section» (a school's roadmap; a municipal one has no school)."""
         roadmap = obj.roadmap
-        return f"{roadmap.school.short_name}: {roadmap.title} — {obj.number} {obj.title}".strip()
+        school = f"{roadmap.school.short_name}: " if roadmap.school else ""
+        return f"{school}{roadmap.title} — {obj.number} {obj.title}".strip()
 
 
 class AdoptionForm(RussianSelects, forms.Form):
