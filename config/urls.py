@@ -16,8 +16,8 @@ urlpatterns = [
     path("monitoring/", include("opora.monitoring.urls")),
     path("support/", include("opora.support.urls")),
     path("events/", include("opora.events.urls")),
-    path("governance/", include("opora.governance.urls")),
     path("practices/", include("opora.practices.urls")),
+    path("governance/", include("opora.governance.urls")),
     path("users/", include("opora.accounts.urls")),
     # Survey links for respondents without an account: short, since they are sent out.
     path("s/", include("opora.surveys.public_urls")),

@@ -13,7 +13,7 @@ from opora.practices.models import Practice
 from opora.roadmaps.library import PROBLEM_TYPES
 from opora.surveys.choices import RiskFactor
 
-# --- bank ---
+# --- The bank: practices, reviews, collections ---
 
 
 class PracticeSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ class PracticesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from opora.core.audit import history_field_display
-        from opora.practices import models, scoping  # noqa: F401
+        from opora.practices import models, scoping, views  # noqa: F401
         from opora.roadmaps.library import PROBLEM_TYPES
         from opora.surveys.choices import RiskFactor
 
@@ -20,6 +20,7 @@ class PracticesConfig(AppConfig):
         auditlog.register(models.ReviewCriterion)
         auditlog.register(models.Collection)
         auditlog.register(models.CollectionItem)
+        auditlog.register(models.Adoption)
         # Codes in JSON lists: the history shows them in words.
         history_field_display(models.Practice, "problem_types", values=PROBLEM_TYPES.items())
         history_field_display(models.Practice, "risk_factors", values=RiskFactor.choices)

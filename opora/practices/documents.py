@@ -18,7 +18,7 @@ from opora.practices.models import Collection, CollectionItem
 from opora.roadmaps.library import PROBLEM_TYPES
 from opora.surveys.choices import RiskFactor
 
-# --- bank ---
+# --- The bank: practices, reviews, collections ---
 
 
 @dataclass

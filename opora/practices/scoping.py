@@ -24,12 +24,27 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from opora.core.access import SCHOOL_ROLES, Action, Reach, UserLike, reach, scoped
+from opora.core.access import (
+    SCHOOL_ROLES,
+    Action,
+    Reach,
+    UserLike,
+    organization_prefix_scoper,
+    reach,
+    scoped,
+)
 from opora.core.choices import Role
 from opora.practices.choices import PracticeStatus
-from opora.practices.models import Collection, Practice, PracticeMaterial, Review, ReviewCriterion
+from opora.practices.models import (
+    Adoption,
+    Collection,
+    Practice,
+    PracticeMaterial,
+    Review,
+    ReviewCriterion,
+)
 
-# --- bank ---
+# --- The bank: practices, reviews, collections ---
 
 # Who handles the bank in a territory: sees drafts, reviews, publishes, compiles collections.
 HANDLER_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.ANALYST})
@@ -131,3 +146,10 @@ def scope_criteria(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]
         roles=frozenset({Role.REGIONAL_COORDINATOR, Role.PROGRAMME_COORDINATOR}),
     )
     return qs.filter(owner__isnull=False).filter(owners.organization_q("owner__"))
+
+
+# --- Evidence of effect, adoption, the constructor's proposals ---
+
+# An adoption belongs to the adopting school: seen (with the school's name) by whoever
+# reaches that school.
+scoped(Adoption)(organization_prefix_scoper("school__"))

@@ -3,6 +3,7 @@ wrong and leaves the data as they were."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,7 @@ from opora.core.mail import mail_on_commit
 from opora.core.uploads import display_name
 from opora.practices.choices import PracticeStatus, ReviewConclusion
 from opora.practices.models import (
+    Adoption,
     Collection,
     CollectionItem,
     Practice,
@@ -30,10 +32,13 @@ from opora.practices.models import (
     Review,
     ReviewCriterion,
 )
+from opora.practices.selectors import adoption_schools, lineage_q
 from opora.registry.models import Membership, Organization, Person
 from opora.results.models import Subject
+from opora.roadmaps.models import Activity, Section
+from opora.roadmaps.services import activity_save
 
-# --- bank ---
+# --- The bank: practices, reviews, collections ---
 
 # The fields a new version copies from the one it continues.
 VERSION_FIELDS = (
@@ -455,3 +460,75 @@ def collection_move(*, collection: Collection, item_id: int, up: bool, user: Use
 
 def organization_label(organization: Organization) -> str:
     return organization.short_name or organization.name
+
+
+# --- Evidence of effect, adoption, the constructor's proposals ---
+
+
+def adoption_activity_text(practice: Practice) -> str:
+    """The wording of the roadmap activity that carries an adopted practice."""
+    return _("Внедрение практики «%(t)s»") % {"t": practice.title}
+
+
+def _next_number(section: Section) -> str:
+    count = Activity.objects.filter(section=section).count()
+    return f"{section.number}.{count + 1}" if section.number else str(count + 1)
+
+
+@transaction.atomic
+def adoption_create(
+    *,
+    practice: Practice,
+    school: Organization,
+    user: User,
+    adopted_on: datetime.date,
+    note: str = "",
+    section: Section | None = None,
+    responsible: str = "",
+    due_on: datetime.date | None = None,
+) -> Adoption:
+    """Record that `school` takes up a published practice; with `section`, also add the
+    activity «Внедрение практики „…“» to that section of the school's roadmap (through the
+    roadmaps' own service). All or nothing; refusals are Russian ValidationErrors."""
+    if practice.status != PracticeStatus.PUBLISHED:
+        raise ValidationError(
+            _("Внедрить можно только опубликованную практику; эта — «%(s)s».")
+            % {"s": practice.get_status_display()}
+        )
+    if not adoption_schools(user).filter(pk=school.pk).exists():
+        raise ValidationError(_("Записывать внедрение для этой школы вам недоступно."))
+    if school.pk == practice.organization_id:
+        raise ValidationError(
+            _("Это практика вашей школы: школа авторов её не внедряет, а применяет.")
+        )
+    if Adoption.objects.filter(lineage_q(practice), school=school).exists():
+        raise ValidationError(
+            _("Школа «%(s)s» уже внедряет эту практику.") % {"s": school.short_name or school.name}
+        )
+    activity = None
+    if section is not None:
+        if section.roadmap.school_id != school.pk:
+            raise ValidationError(_("Раздел из дорожной карты другой школы."))
+        activity = activity_save(
+            roadmap=section.roadmap,
+            user=user,
+            values={
+                "section": section,
+                "number": _next_number(section),
+                "text": adoption_activity_text(practice),
+                "responsible": responsible.strip(),
+                "result": _("Практика применяется в школе"),
+                "due_on": due_on,
+            },
+        )
+    adoption = Adoption(
+        practice=practice,
+        school=school,
+        adopted_on=adopted_on,
+        note=note.strip(),
+        activity=activity,
+        adopted_by=user,
+    )
+    adoption.full_clean()
+    adoption.save()
+    return adoption

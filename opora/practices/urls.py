@@ -4,7 +4,7 @@ from opora.practices import views
 
 app_name = "practices"
 
-# --- bank ---
+# --- The bank: practices, reviews, collections ---
 urlpatterns = [
     path("", views.practice_list, name="index"),
     path("new/", views.practice_create, name="create"),
@@ -28,6 +28,6 @@ urlpatterns = [
         views.collection_atlas,
         name="atlas",
     ),
+    # --- Evidence of effect, adoption, the constructor's proposals ---
+    path("<int:pk>/adopt/", views.practice_adopt, name="adopt"),
 ]
-
-# --- effect ---

@@ -11,16 +11,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opora.core.access import Action
+from opora.core.cards import card_section
 from opora.core.exports import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
-from opora.practices import selectors, services
+from opora.practices import effect, selectors, services
 from opora.practices.choices import PracticeStatus
 from opora.practices.forms import (
     PROBLEM_CHOICES,
+    AdoptionForm,
     CollectionAddForm,
     CollectionForm,
     CriterionForm,
@@ -29,9 +33,10 @@ from opora.practices.forms import (
     ReviewForm,
 )
 from opora.practices.models import Practice
+from opora.roadmaps.extensions import Suggestion, measure_suggestions
 from opora.surveys.choices import RiskFactor
 
-# --- bank ---
+# --- The bank: practices, reviews, collections ---
 
 BANK_PAGE = 30
 
@@ -71,12 +76,16 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     filters = bank_filter(request)
     practices = selectors.practice_list(request.user, filters)
     tab = "mine" if filters.mine else "review" if filters.awaiting_review else ""
+    page = paginate(request, practices, BANK_PAGE)
+    # «Used by N schools, M like yours» for the page's practices, in a fixed number of queries.
+    usage = effect.usage_for_practices(request.user, page.object_list)
+    page.object_list = [(p, usage.get(p.pk)) for p in page.object_list]
     return render(
         request,
         "practices/practice_list.html",
         {
             "title": _("Банк практик"),
-            "page": paginate(request, practices, BANK_PAGE),
+            "page": page,
             "f": filters,
             "tab": tab,
             "problems": PROBLEM_CHOICES,
@@ -192,9 +201,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_archive": practice.status != PracticeStatus.ARCHIVED
             and (may_change or selectors.may_publish(user, practice)),
             "may_version": practice.status == PracticeStatus.PUBLISHED and may_change,
-            # Effect (the evidence Opora computes, adoptions) plugs in here: its view code
-            # puts `effect` into this context (see practices/_effect.html).
-            "effect": None,
+            **effect_context(request, practice),
         },
     )
 
@@ -473,3 +480,93 @@ def collection_atlas(request: HttpRequest, pk: int, extension: str) -> HttpRespo
     else:
         data, content_type = documents.atlas_pdf(atlas), PDF_CONTENT_TYPE
     return download(data, documents.atlas_filename(collection, extension), content_type)
+
+
+# --- Evidence of effect, adoption, the constructor's proposals ---
+
+
+def effect_context(request: HttpRequest, practice: Any) -> dict[str, Any]:
+    """What `practices/_effect.html` and `_adoptions.html` need on the practice page: the
+    evidence (also while the practice is under review: the experts weigh it), the usage
+    counts, the adoptions the user may see by name and whether they may record one (a
+    published practice only)."""
+    published = practice.status == PracticeStatus.PUBLISHED
+    return {
+        "effect": effect.practice_effect(practice),
+        "usage": effect.practice_usage(request.user, practice),
+        "adoptions": selectors.practice_adoptions(request.user, practice),
+        "may_adopt": published and selectors.may_adopt(request.user),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """A school takes up a published practice, optionally as an activity of its roadmap."""
+    practice = selectors.published_practice_get(request.user, pk)
+    schools = selectors.adoption_schools(request.user)
+    if not schools.exists():
+        messages.error(request, _("Записывать внедрение практик вам недоступно."))
+        return redirect("practices:practice", pk=practice.pk)
+    sections = selectors.adoption_sections(request.user, schools)
+    form = AdoptionForm(request.POST or None, user=request.user, schools=schools, sections=sections)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            adoption = services.adoption_create(
+                practice=practice,
+                school=data["school"],
+                user=request.user,  # type: ignore[arg-type]
+                adopted_on=data["adopted_on"],
+                note=data["note"],
+                section=data["section"],
+                responsible=data["responsible"],
+                due_on=data["due_on"],
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            if adoption.activity is not None:
+                messages.success(
+                    request,
+                    _("Внедрение записано, в дорожную карту добавлено мероприятие «%(t)s».")
+                    % {"t": adoption.activity.text},
+                )
+            else:
+                messages.success(request, _("Внедрение практики записано."))
+            return redirect("practices:practice", pk=practice.pk)
+    title = _("Внедрить практику")
+    return render(
+        request,
+        "practices/adopt.html",
+        {"practice": practice, "form": form, "title": title},
+    )
+
+
+@card_section("school", order=60)
+def school_practices_card(request: HttpRequest, school: Any) -> str:
+    """«Внедряемые практики» on the school card."""
+    adoptions = selectors.school_adoptions(request.user, school)
+    if not adoptions:
+        return ""
+    return render_to_string(
+        "practices/_school_card.html", {"adoptions": adoptions}, request=request
+    )
+
+
+@measure_suggestions(order=10)
+def constructor_practices(request: HttpRequest, selection: Any) -> list[Suggestion]:
+    """Published practices for the constructor's risk factors and problem types."""
+    return [
+        Suggestion(
+            key=f"practice-{p.practice.pk}",
+            title=p.practice.title,
+            url=reverse("practices:practice", args=[p.practice.pk]),
+            why=p.why,
+            text=services.adoption_activity_text(p.practice),
+            section=p.section,
+        )
+        for p in selectors.practices_for_selection(
+            request.user, selection.risk_factors, selection.problem_types
+        )
+    ]

@@ -13,7 +13,7 @@ What the identification says becomes a starting selection the user can change:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from opora.roadmaps.choices import MeasureTopic
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
+from opora.roadmaps.extensions import Suggestion
 from opora.roadmaps.library import PROBLEM_TYPES, SECTIONS, Measure, measures_for
 from opora.surveys.choices import RiskFactor
 
@@ -110,12 +111,16 @@ def propose(selection: Selection) -> list[Measure]:
     )
 
 
-def draft_from_measures(title: str, measures: list[Measure]) -> DraftRoadmap:
-    """A school roadmap: the library's sections in order, activities numbered within them."""
+def draft_from_measures(
+    title: str, measures: list[Measure], extras: Sequence[Suggestion] = ()
+) -> DraftRoadmap:
+    """A school roadmap: the library's sections in order, activities numbered within them;
+    `extras` (ticked suggestions, e.g. practices of the bank) follow the section's measures."""
     sections: list[DraftSection] = []
     for title_of_section in SECTIONS:
         chosen = [m for m in measures if m.section == title_of_section]
-        if not chosen:
+        added = [s for s in extras if suggestion_section(s) == title_of_section]
+        if not chosen and not added:
             continue
         number = str(len(sections) + 1)
         # Library section titles carry their own number («1. Управление…»): renumber them.
@@ -136,7 +141,29 @@ def draft_from_measures(title: str, measures: list[Measure]) -> DraftRoadmap:
                         measure=m.code,
                     )
                     for index, m in enumerate(chosen, start=1)
+                ]
+                + [
+                    DraftActivity(number=f"{number}.{index}", text=s.text)
+                    for index, s in enumerate(added, start=len(chosen) + 1)
                 ],
             )
         )
     return DraftRoadmap(title=title, sections=sections)
+
+
+def suggestion_section(suggestion: Suggestion) -> str:
+    """The library section a suggestion goes to (an unknown one: the last section)."""
+    return suggestion.section if suggestion.section in SECTIONS else SECTIONS[-1]
+
+
+def proposal_by_section(
+    proposal: list[tuple[Measure, list[str]]], suggestions: Sequence[Suggestion]
+) -> list[tuple[str, list[tuple[Measure, list[str]]], list[Suggestion]]]:
+    """The constructor's table: per library section, its measures and its suggestions."""
+    rows = []
+    for section in SECTIONS:
+        measures = [(m, r) for m, r in proposal if m.section == section]
+        extra = [s for s in suggestions if suggestion_section(s) == section]
+        if measures or extra:
+            rows.append((section, measures, extra))
+    return rows

@@ -6,6 +6,10 @@
   activity id, shown under the activity's reports.
 - Links on an activity's report form (e.g. «Засчитать выезды»): `@report_links(order)`
   functions return links for the activity, or none.
+- Proposals beside the constructor's library measures (the practice bank's published
+  practices): `@measure_suggestions(order)` functions take the request and the constructor's
+  selection (its `risk_factors`, `problem_types`) and return `Suggestion`s; a ticked one
+  becomes an activity (its `text`) in its library `section` of the drafted roadmap.
 """
 
 from __future__ import annotations
@@ -24,9 +28,27 @@ class Link:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """Something to add to a drafted roadmap beside the library's measures.
+
+    `key` is unique among all suggestions (the form's value), `why` the selected factors and
+    types it answers, `section` one of `library.SECTIONS` (another falls into the last one).
+    """
+
+    key: str
+    title: str
+    url: str
+    why: list[str]
+    text: str
+    section: str
+
+
 EvidenceSource = Callable[[HttpRequest, Any], dict[int, list[Link]]]
 ReportLinks = Callable[[HttpRequest, Any], list[Link]]
+MeasureSuggestions = Callable[[HttpRequest, Any], list[Suggestion]]
 _EVIDENCE: list[tuple[int, EvidenceSource]] = []
+_SUGGESTIONS: list[tuple[int, MeasureSuggestions]] = []
 _REPORT_LINKS: list[tuple[int, ReportLinks]] = []
 
 
@@ -48,6 +70,21 @@ def report_links(order: int) -> Callable[[ReportLinks], ReportLinks]:
         return func
 
     return register
+
+
+def measure_suggestions(order: int) -> Callable[[MeasureSuggestions], MeasureSuggestions]:
+    def register(func: MeasureSuggestions) -> MeasureSuggestions:
+        if func not in [f for _o, f in _SUGGESTIONS]:
+            _SUGGESTIONS.append((order, func))
+            _SUGGESTIONS.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+def suggestions_for(request: HttpRequest, selection: Any) -> list[Suggestion]:
+    """Every registered source's suggestions for the constructor's selection, in order."""
+    return [s for _order, func in _SUGGESTIONS for s in func(request, selection)]
 
 
 def evidence_for(request: HttpRequest, roadmap: Any) -> dict[int, list[Link]]:

@@ -35,6 +35,7 @@ from opora.roadmaps.choices import (
 from opora.roadmaps.constructor import (
     Selection,
     draft_from_measures,
+    proposal_by_section,
     propose,
     selection_add_risk_profile,
     selection_from_identification,
@@ -50,7 +51,7 @@ from opora.roadmaps.drafts import (
 )
 from opora.roadmaps.execution import report_submit, reportable_activity_get
 from opora.roadmaps.exports import EXPORTS, PdfFontMissing, export_name
-from opora.roadmaps.extensions import evidence_for, report_links_for
+from opora.roadmaps.extensions import evidence_for, report_links_for, suggestions_for
 from opora.roadmaps.forms import (
     ActivityForm,
     CommentForm,
@@ -673,6 +674,7 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
         request.POST or None, initial=initial, user=request.user, programme=programme
     )
     proposal: list[tuple[Any, list[str]]] = []
+    table: list[Any] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = Selection(
@@ -681,10 +683,14 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
             topics=data["topics"],
         )
         measures = propose(chosen)
+        # Proposals of apps above (the practice bank), beside the library's measures.
+        suggestions = suggestions_for(request, chosen)
         if request.POST.get("step") == "create":
             keep = set(data["measures"])
             picked = [m for m in measures if m.code in keep]
-            if not picked:
+            ticked = set(request.POST.getlist("suggestions"))
+            extras = [s for s in suggestions if s.key in ticked]
+            if not picked and not extras:
                 form.add_error(None, _("Не выбрано ни одной меры."))
             else:
                 kind = RoadmapKind(data["kind"])
@@ -693,13 +699,14 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
                     programme=programme,
                     school=data["school"],
                     kind=kind,
-                    draft=draft_from_measures(title, picked),
+                    draft=draft_from_measures(title, picked, extras),
                     user=request.user,  # type: ignore[arg-type]
-                    source=_("конструктор программ: мер %(n)s") % {"n": len(picked)},
+                    source=_("конструктор программ: мер %(n)s") % {"n": len(picked) + len(extras)},
                 )
                 messages.success(request, _("Проект программы создан: проверьте и дополните."))
                 return redirect(roadmap.get_absolute_url())
         proposal = [(m, why(m, chosen)) for m in measures]
+        table = proposal_by_section(proposal, suggestions)
     if profile_notice:
         messages.info(request, profile_notice)
     title = _("Конструктор программы школы")
@@ -713,6 +720,7 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
             "outcome": outcome,
             "reasons": selection.reasons,
             "proposal": proposal,
+            "table": table,
             "sections": SECTIONS,
             "title": title,
             "breadcrumbs": _crumbs(programme, title),

@@ -372,6 +372,19 @@ def test_selectors_need_the_user(world: Any) -> None:
         selectors.practice_get(world.user("director_a"), draft.pk, Action.REVIEW)
 
 
+def test_history_follows_the_practice_access(world: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    practice = _practice(world)
+    services.practice_submit(practice=practice, user=world.user("director_a"))
+    kind = ContentType.objects.get_for_model(Practice)
+    url = reverse("core:history", args=[kind.pk, practice.pk])
+    page = world.client("director_a").get(url)
+    assert page.status_code == 200
+    assert world.client("director_b").get(url).status_code == 404
+
+
 def test_the_demo_bank(demo: Any) -> None:
     """The demo step: 25 practices in every state, a newer version under review beside its
     published first version, reviews, materials, two collections; the atlas prints."""
@@ -395,16 +408,16 @@ def test_the_demo_bank(demo: Any) -> None:
     atlas = Collection.objects.get(kind=CollectionKind.REGIONAL_ATLAS)
     response = client.get(f"/practices/collections/{atlas.pk}/atlas.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    # Step 82: published practices adopted by other schools, some into their roadmaps, and
+    # the evidence has years on both sides of the start for at least one of them.
+    from opora.practices.effect import practice_effect
+    from opora.practices.models import Adoption
 
-
-def test_history_follows_the_practice_access(world: Any) -> None:
-    from django.contrib.contenttypes.models import ContentType
-    from django.urls import reverse
-
-    practice = _practice(world)
-    services.practice_submit(practice=practice, user=world.user("director_a"))
-    kind = ContentType.objects.get_for_model(Practice)
-    url = reverse("core:history", args=[kind.pk, practice.pk])
-    page = world.client("director_a").get(url)
-    assert page.status_code == 200
-    assert world.client("director_b").get(url).status_code == 404
+    adoptions = Adoption.objects.select_related("practice")
+    assert adoptions.order_by().values("school").distinct().count() >= 5
+    assert adoptions.filter(activity__isnull=False).exists()
+    assert all(a.school_id != a.practice.organization_id for a in adoptions)
+    adopted = {a.practice for a in adoptions}
+    assert any(not practice_effect(p).problem for p in adopted)
+    page = client.get(f"/practices/{next(iter(adopted)).pk}/")
+    assert page.status_code == 200 and "Эффект по данным Опоры" in page.content.decode()

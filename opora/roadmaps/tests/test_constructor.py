@@ -196,3 +196,54 @@ def test_the_constructor_preselects_the_profiles_factors(world, programme):
     response = world.client("director_a").get(url + f"?school={world.school_a.pk}")
     assert response.context["form"].initial["risk_factors"] == [RiskFactor.EQUIPMENT]
     assert "введён аналитиком" in response.content.decode()
+
+
+def test_registered_suggestions_show_beside_measures_and_ticked_ones_become_activities(
+    world, programme, monkeypatch
+):
+    """The `measure_suggestions` extension point, with a fake source (apps above register
+    theirs: the practice bank proposes published practices)."""
+    from opora.roadmaps import extensions
+    from opora.roadmaps.library import SECTIONS
+
+    seen = []
+
+    def fake(request, selection):
+        seen.append((list(selection.risk_factors), list(selection.problem_types)))
+        return [
+            extensions.Suggestion(
+                key="fake-1",
+                title="Практика",
+                url="/",
+                why=["фактор"],
+                text="Внедрение практики «Пробная»",
+                section=SECTIONS[1],
+            ),
+            extensions.Suggestion(
+                key="fake-2", title="Другая", url="/", why=[], text="Не отмечена", section="?"
+            ),
+        ]
+
+    monkeypatch.setattr(extensions, "_SUGGESTIONS", [])
+    extensions.measure_suggestions(5)(fake)
+    client = world.client("director_a")
+    url = reverse("roadmaps:constructor", args=[programme.pk])
+    form = {
+        "school": world.school_a.pk,
+        "kind": RoadmapKind.ANTI_RISK,
+        "title": "Программа",
+        "risk_factors": [RiskFactor.TEACHER_COMPETENCE],
+        "step": "propose",
+    }
+    page = client.post(url, form)
+    assert seen[-1] == ([RiskFactor.TEACHER_COMPETENCE], [])
+    text = page.content.decode()
+    assert "Внедрение практики «Пробная»" in text
+    assert 'name="suggestions" value="fake-1"' in text
+    codes = [m.code for m, _why in page.context["proposal"]]
+    client.post(url, form | {"step": "create", "measures": codes, "suggestions": ["fake-1"]})
+    roadmap = Roadmap.objects.get()
+    added = Activity.objects.get(roadmap=roadmap, text="Внедрение практики «Пробная»")
+    assert added.section.title == SECTIONS[1].split(". ", 1)[1]
+    assert not Activity.objects.filter(text="Не отмечена").exists()
+    assert Activity.objects.filter(roadmap=roadmap).count() == len(codes) + 1
