@@ -32,7 +32,7 @@ def _crawl(client: Client, start: list[str]) -> dict[str, tuple[int, str]]:
         if url in seen:
             continue
         response = client.get(url)
-        body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
+        body = b"".join(response) if response.streaming else response.content
         text = body.decode("utf-8-sig", errors="replace").replace("\r\n ", "")
         seen[url] = (response.status_code, text)
         if not response["Content-Type"].startswith("text/html"):
