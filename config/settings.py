@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    # The flood limits (opora.core.flood); installed for its system checks, see below.
+    "django_ratelimit",
     "opora.registry",
     "opora.results",
     "opora.identification",
@@ -130,10 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
-# The cache counts anonymous survey answers per client (the flood limit). One process by
+# The cache counts anonymous requests per client (the flood limits of the survey links and the
+# public pages, opora.core.flood) and holds the public pages. One process by
 # default; production with several web processes sets a shared one, e.g.
 # CACHE_URL=dbcache://opora_cache (after `opora createcachetable`) or a Redis URL.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# django-ratelimit's check refuses any cache but memcached and django-redis: the in-process
+# default (right for one process: development, the demo, tests) and the database cache (whose
+# increments are not atomic: two requests of one client at the same instant may count once,
+# so the limit is a little looser, never stricter). The README's production section asks for
+# a shared CACHE_URL (Redis, or the database cache); its other checks (no cache at all, a
+# wrong cache name) still run.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

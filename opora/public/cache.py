@@ -9,8 +9,8 @@ switching something off is at once visible in every process, whatever cache back
 Changes that only move figures (a report closing a due date, a roll-up) show within the
 timeout.
 
-The flood limit is django-ratelimit's counter in the cache, keyed by
-`opora.core.web.client_ip` (never REMOTE_ADDR behind proxies): over
+The flood limit is `opora.core.flood` (django-ratelimit's counter in the cache, keyed by a
+salted hash of `opora.core.web.client_ip`, never REMOTE_ADDR behind proxies): over
 `OPORA_PUBLIC_REQUESTS_PER_MINUTE` a client gets the Russian 429 page, cached pages included.
 """
 
@@ -26,9 +26,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django_ratelimit.core import is_ratelimited
 
-from opora.core.web import client_ip
+from opora.core import flood
 from opora.events.models import Event
 from opora.practices.models import Practice, PracticeMaterial
 from opora.public import selectors
@@ -41,14 +40,11 @@ View = Callable[..., HttpResponseBase]
 KEPT_HEADERS = ("Content-Disposition",)
 
 
-def _client(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
 def flooded(request: HttpRequest) -> bool:
     """Count the request and say whether the client is over the public limit."""
-    rate = f"{settings.OPORA_PUBLIC_REQUESTS_PER_MINUTE}/m"
-    return bool(is_ratelimited(request, group="public", key=_client, rate=rate, increment=True))
+    return flood.flooded(
+        request, scope="public", limit=settings.OPORA_PUBLIC_REQUESTS_PER_MINUTE, seconds=60
+    )
 
 
 def too_many(request: HttpRequest) -> HttpResponse:

@@ -279,7 +279,7 @@ def test_csv_and_ics(world: World, published: dict[str, Any]) -> None:
 
 
 def test_a_flood_gets_the_russian_429(
-    world: World, published: dict[str, Any], settings: Any
+    world: World, published: dict[str, Any], settings: Any, steady_flood_window: None
 ) -> None:
     settings.OPORA_PUBLIC_REQUESTS_PER_MINUTE = 3
     client = Client()
