@@ -9,7 +9,7 @@ class PublicConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.public import cache, models, views  # noqa: F401
+        from opora.public import cache, models, scoping, views  # noqa: F401
 
         auditlog.register(models.ProgrammePublication)
         auditlog.register(models.RoadmapPublication)

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from opora.core.audit import timeline_event_record
+from opora.core.choices import TimelineVerb
 from opora.public.models import ProgrammePublication, PublicVersion, RoadmapPublication
 from opora.registry.models import Programme
 from opora.roadmaps.choices import RoadmapStatus
@@ -46,6 +48,7 @@ def programme_publication_save(
     """Switch a programme's public pages on or off, with or without the supported schools'
     names, and set the intro text."""
     publication, _created = ProgrammePublication.objects.get_or_create(programme=programme)
+    was_public = publication.is_public
     if is_public and not programme.goal.strip() and not intro.strip():
         raise ValidationError(
             {
@@ -61,6 +64,16 @@ def programme_publication_save(
     publication.updated_by = user
     publication.full_clean()
     publication.save()
+    if is_public != was_public:
+        # On the programme's own history, where whoever sees the programme finds it.
+        timeline_event_record(
+            target=programme,
+            verb=TimelineVerb.MADE_PUBLIC if is_public else TimelineVerb.MADE_PRIVATE,
+            actor=user,
+            message=_("Страницы программы для всех, без входа в систему.")
+            if is_public
+            else _("Страницы программы больше не открываются без входа в систему."),
+        )
     public_version_bump()
     return publication
 
@@ -83,9 +96,12 @@ def roadmap_publish(*, roadmap: Roadmap, user: User) -> RoadmapPublication:
             )
             % {"status": roadmap.get_status_display()}
         )
-    publication, _created = RoadmapPublication.objects.get_or_create(
+    publication, created = RoadmapPublication.objects.get_or_create(
         roadmap=roadmap, defaults={"published_by": user}
     )
+    if created:
+        # On the roadmap's history: the publication row itself goes when it is taken off.
+        timeline_event_record(target=roadmap, verb=TimelineVerb.MADE_PUBLIC, actor=user)
     public_version_bump()
     return publication
 
@@ -93,5 +109,7 @@ def roadmap_publish(*, roadmap: Roadmap, user: User) -> RoadmapPublication:
 @transaction.atomic
 def roadmap_unpublish(*, roadmap: Roadmap, user: User) -> None:
     """Take a school's roadmap off the public site (nothing happens if it was not there)."""
-    RoadmapPublication.objects.filter(roadmap=roadmap).delete()
+    deleted, _rows = RoadmapPublication.objects.filter(roadmap=roadmap).delete()
+    if deleted:
+        timeline_event_record(target=roadmap, verb=TimelineVerb.MADE_PRIVATE, actor=user)
     public_version_bump()

@@ -291,3 +291,70 @@ def test_a_flood_gets_the_russian_429(
     assert "Слишком много запросов" in response.content.decode()
     # Another client is not affected.
     assert Client(REMOTE_ADDR="10.0.0.9").get(url).status_code == 200
+
+
+# --- History of the switches ----------------------------------------------------------------
+
+
+def _history(obj: Any) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    return reverse("core:history", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("coordinator", 200),
+        ("council", 200),
+        ("director_a", 200),  # school A takes part: the programme is seen there
+        ("outsider", 404),
+    ],
+)
+def test_the_programme_switch_has_a_history_for_who_sees_the_programme(
+    world: World, published: dict[str, Any], persona: str, status: int
+) -> None:
+    from opora.public.services import programme_publication_save
+
+    programme = published["programme"]
+    programme_publication_save(
+        programme=programme,
+        user=world.user("coordinator"),
+        is_public=False,
+        show_school_names=True,
+        intro="Вступление",
+    )
+    publication = ProgrammePublication.objects.get(programme=programme)
+    response = world.client(persona).get(_history(publication))
+    assert response.status_code == status
+    if status == 200:
+        text = response.content.decode()
+        assert "Показывать названия школ, получающих поддержку" in text
+        # …and the programme's own history says it was taken off the public site.
+        text = world.client(persona).get(_history(programme)).content.decode()
+        assert "Снято с публичных страниц" in text
+    card = world.client("coordinator").get(programme.get_absolute_url()).content.decode()
+    assert _history(publication) in card
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("director_a", 200), ("curator", 200), ("director_b", 404), ("outsider", 404)],
+)
+def test_a_school_roadmap_publication_shows_on_the_roadmaps_history(
+    world: World, published: dict[str, Any], persona: str, status: int
+) -> None:
+    roadmap = published["school_roadmap"]
+    RoadmapPublication.objects.filter(roadmap=roadmap).delete()
+    director = world.client("director_a")
+    url = reverse("public:roadmap-publication", args=[roadmap.pk])
+    director.post(url, {"publish": "1"})
+    publication = RoadmapPublication.objects.get(roadmap=roadmap)
+    assert world.client(persona).get(_history(publication)).status_code == status
+    director.post(url, {"publish": "0"})
+    response = world.client(persona).get(_history(roadmap))
+    assert response.status_code == status
+    if status == 200:
+        text = response.content.decode()
+        assert "Опубликовано на публичных страницах" in text
+        assert "Снято с публичных страниц" in text
