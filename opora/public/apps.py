@@ -11,5 +11,6 @@ class PublicConfig(AppConfig):
 
         from opora.public import cache, models, scoping, views  # noqa: F401
 
-        auditlog.register(models.ProgrammePublication)
-        auditlog.register(models.RoadmapPublication)
+        # Who switched is the entry's actor; the row's own «who» would repeat it as a login.
+        auditlog.register(models.ProgrammePublication, exclude_fields=["updated_by"])
+        auditlog.register(models.RoadmapPublication, exclude_fields=["published_by"])

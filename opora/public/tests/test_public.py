@@ -330,6 +330,7 @@ def test_the_programme_switch_has_a_history_for_who_sees_the_programme(
     if status == 200:
         text = response.content.decode()
         assert "Показывать названия школ, получающих поддержку" in text
+        assert "Пользователь" not in text  # the switch's «who» is the entry's actor
         # …and the programme's own history says it was taken off the public site.
         text = world.client(persona).get(_history(programme)).content.decode()
         assert "Снято с публичных страниц" in text
