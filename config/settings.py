@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    # The flood limits (opora.core.flood); installed for its system checks, see below.
+    "django_ratelimit",
     "opora.registry",
     "opora.results",
     "opora.identification",
@@ -130,10 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
-# The cache counts anonymous survey answers per client (the flood limit). One process by
+# The cache counts anonymous requests per client (the flood limits of the survey links and the
+# public pages, opora.core.flood) and holds the public pages. One process by
 # default; production with several web processes sets a shared one, e.g.
 # CACHE_URL=dbcache://opora_cache (after `opora createcachetable`) or a Redis URL.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# django-ratelimit's check refuses any cache but memcached and django-redis: the in-process
+# default (right for one process: development, the demo, tests) and the database cache (whose
+# increments are not atomic: two requests of one client at the same instant may count once,
+# so the limit is a little looser, never stricter). The README's production section asks for
+# a shared CACHE_URL (Redis, or the database cache); its other checks (no cache at all, a
+# wrong cache name) still run.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -284,6 +294,18 @@ OPORA_VISIT_PHOTO_MAX_MB = env.int("OPORA_VISIT_PHOTO_MAX_MB", default=15)
 # Anonymous survey answers accepted per hour from one address for one link. A class answers
 # from its school's single public address, so the limit is generous; it only stops floods.
 OPORA_SURVEY_RESPONSES_PER_HOUR = env.int("OPORA_SURVEY_RESPONSES_PER_HOUR", default=300)
+
+# The public site (opora.public): a figure resting on fewer schools or respondents than this
+# is shown as «—» (and enough others hidden that it cannot be recomputed from a total).
+OPORA_PUBLIC_MIN_COUNT = env.int("OPORA_PUBLIC_MIN_COUNT", default=5)
+# Public pages are cached this long; publication switches take effect at once regardless.
+OPORA_PUBLIC_CACHE_SECONDS = env.int("OPORA_PUBLIC_CACHE_SECONDS", default=60)
+# Requests per minute one client (core.web.client_ip) may make to the public pages; then 429.
+# Counted in CACHE_URL's cache: with several server processes use a shared cache (Redis).
+OPORA_PUBLIC_REQUESTS_PER_MINUTE = env.int("OPORA_PUBLIC_REQUESTS_PER_MINUTE", default=300)
+# Sites that may embed the public widget pages in an <iframe> (CSP frame-ancestors), e.g.
+# "https://edu.example.ru"; "*" (the default) lets any site embed them. Other pages: nobody.
+OPORA_PUBLIC_FRAME_ANCESTORS = env.list("OPORA_PUBLIC_FRAME_ANCESTORS", default=["*"])
 # Invitation letters: how long the link to set a password works, and the address links in
 # letters point to (empty: the address of the request that sent the letter; letters sent by
 # a background job, e.g. a staff import, need it set in production).

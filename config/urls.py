@@ -21,6 +21,8 @@ urlpatterns = [
     path("users/", include("opora.accounts.urls")),
     # Survey links for respondents without an account: short, since they are sent out.
     path("s/", include("opora.surveys.public_urls")),
+    # The authority's public site: published, aggregated data for parents and the press.
+    path("public/", include("opora.public.urls")),
     path("api/", include("config.api_urls")),
     # One login form for everyone: superusers sign in on Opora's page, then open the admin.
     path("admin/login/", admin_login),

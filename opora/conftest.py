@@ -376,3 +376,12 @@ def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def steady_flood_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-ratelimit's counters (`opora.core.flood`) run in fixed windows; a test counting
+    up to a limit must not see its window end half-way (it would start again from zero)."""
+    import django_ratelimit.core
+
+    monkeypatch.setattr(django_ratelimit.core, "_get_window", lambda value, period: 0)

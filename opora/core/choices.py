@@ -47,6 +47,9 @@ class TimelineVerb(models.TextChoices):
     # organisation responsible for a decision.
     MEETING_HELD = "meeting_held", _("Проведено заседание органа")
     DECISION_DONE = "decision_done", _("Исполнено решение органа")
+    # The public site (opora.public), on the programme's or the school roadmap's timeline.
+    MADE_PUBLIC = "made_public", _("Опубликовано на публичных страницах")
+    MADE_PRIVATE = "made_private", _("Снято с публичных страниц")
 
 
 class ImportStatus(models.TextChoices):

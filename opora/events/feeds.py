@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -13,12 +13,19 @@ from icalendar import Event as IcsEvent
 from opora.events.models import Event
 
 
-def calendar_ics(events: Iterable[Event], request: HttpRequest) -> bytes:
-    """The events in the site's time zone, with Russian text and a link to each page."""
+def calendar_ics(
+    events: Iterable[Event],
+    request: HttpRequest,
+    *,
+    link: Callable[[Event], str] | None = None,
+    name: str = "Опора: мероприятия",
+) -> bytes:
+    """The events in the site's time zone, with Russian text and a link to each page (the
+    event's page in Opora, or `link(event)`: the public site links its own pages)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Opora//Мероприятия//RU")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Опора: мероприятия")
+    calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     host = request.get_host()
     for event in events:
@@ -33,6 +40,7 @@ def calendar_ics(events: Iterable[Event], request: HttpRequest) -> bytes:
             "description",
             f"{event.organizer.short_name or event.organizer.name}\n{event.description}",
         )
-        item.add("url", request.build_absolute_uri(event.get_absolute_url()))
+        url = link(event) if link else event.get_absolute_url()
+        item.add("url", request.build_absolute_uri(url))
         calendar.add_component(item)
     return calendar.to_ical()

@@ -52,6 +52,7 @@ class EventForm(RussianSelects, forms.ModelForm):
             "subjects",
             "description",
             "activity",
+            "is_public",
         ]
         widgets = {
             "starts_at": DATETIME_INPUT,

@@ -55,3 +55,20 @@ class RoadmapPublication(models.Model):
 
     def __str__(self) -> str:
         return str(self.roadmap)
+
+
+class PublicVersion(models.Model):
+    """The version of everything public, one row: part of every public page's cache key.
+
+    Bumped in the transaction of each publication switch and on saves of what the public
+    pages show (`opora.public.cache`), so that a page switched off is gone at once from every
+    process's cache, not after the cache timeout."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("версия публичных страниц")
+        verbose_name_plural = _("версии публичных страниц")
+
+    def __str__(self) -> str:
+        return str(self.number)

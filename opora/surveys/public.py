@@ -4,27 +4,26 @@ no trace of who answered.
 What protects the results: on a link with one-time codes, one answer per code (pupils of a
 class can answer one after another at one computer, and clearing cookies gains nothing); on
 an open link, the organiser's respondent limit, if set; everywhere a flood limit per client
-address and link, and a limit of wrong codes per client address (counted in the cache under
-a salted hash: nothing of the address reaches the database; the address is the one the
-trusted proxies report, `opora.core.web.client_ip`); and a refusal of forms carrying another
-link's hidden fields (a copied page of another school's questionnaire).
+address and link, and a limit of wrong codes per client address (`opora.core.flood`:
+django-ratelimit's counters in the cache under a salted hash — nothing of the address reaches
+the database; the address is the one the trusted proxies report); and a refusal of forms
+carrying another link's hidden fields (a copied page of another school's questionnaire).
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opora.core import flood
 from opora.core.dates import date_ru
-from opora.core.web import client_ip, errors_to_form
+from opora.core.web import errors_to_form
 from opora.surveys import selectors, services
 from opora.surveys.forms import CodeEntryForm, ResponseForm
 from opora.surveys.models import SurveyLink
@@ -56,34 +55,52 @@ def _message(
     )
 
 
-def _client_key(request: HttpRequest, scope: str, token: str = "") -> str:
-    """A cache key that identifies the client (for one link) without keeping its address."""
-    address = client_ip(request)
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{address}|{token}".encode()).hexdigest()
-    return f"surveys:{scope}:{digest}"
+# The flood limits (`opora.core.flood`): accepted answers per client and link, wrong codes per
+# client on any link, each in a window of an hour.
+ANSWERS, CODES = "survey-answers", "survey-codes"
 
 
 def throttle_key(request: HttpRequest, token: str) -> str:
-    """The key counting accepted answers from one client for one link."""
-    return _client_key(request, "answers", token)
+    """The client as the answer counter of one link knows it (a salted hash, no address)."""
+    return flood.client_key(request, ANSWERS, token)
 
 
-def code_attempts_key(request: HttpRequest) -> str:
-    """The key counting wrong codes from one client, on any link."""
-    return _client_key(request, "codes")
+def _answers_over(request: HttpRequest, token: str) -> bool:
+    return flood.is_over(
+        request,
+        scope=ANSWERS,
+        extra=token,
+        limit=settings.OPORA_SURVEY_RESPONSES_PER_HOUR,
+        seconds=THROTTLE_SECONDS,
+    )
 
 
-def _over(key: str, limit: int) -> bool:
-    return int(cache.get(key, 0)) >= limit
+def _answer_count(request: HttpRequest, token: str) -> None:
+    flood.count(
+        request,
+        scope=ANSWERS,
+        extra=token,
+        limit=settings.OPORA_SURVEY_RESPONSES_PER_HOUR,
+        seconds=THROTTLE_SECONDS,
+    )
 
 
-def _count(key: str) -> None:
-    # add() starts the window with the first event; incr() keeps its expiry.
-    cache.add(key, 0, THROTTLE_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, THROTTLE_SECONDS)
+def _codes_over(request: HttpRequest) -> bool:
+    return flood.is_over(
+        request,
+        scope=CODES,
+        limit=settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR,
+        seconds=THROTTLE_SECONDS,
+    )
+
+
+def _wrong_code_count(request: HttpRequest) -> None:
+    flood.count(
+        request,
+        scope=CODES,
+        limit=settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR,
+        seconds=THROTTLE_SECONDS,
+    )
 
 
 def _too_many_answers(request: HttpRequest, link: SurveyLink) -> HttpResponse:
@@ -152,13 +169,12 @@ def enter(request: HttpRequest) -> HttpResponse:
     """/s/: a respondent types the code from the slip and gets the questionnaire it opens."""
     form = CodeEntryForm(request.POST or None)
     if request.method == "POST":
-        key = code_attempts_key(request)
-        if _over(key, settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR):
+        if _codes_over(request):
             return _too_many_codes(request)
         if form.is_valid():
             found = selectors.code_lookup(form.cleaned_data["code"])
             if found is None or found.used:
-                _count(key)
+                _wrong_code_count(request)
                 form.add_error(
                     "code",
                     services.code_unknown_message()
@@ -228,11 +244,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 400,
                 link,
             )
-        key = throttle_key(request, token)
-        if _over(key, settings.OPORA_SURVEY_RESPONSES_PER_HOUR):
+        if _answers_over(request, token):
             return _too_many_answers(request, link)
-        codes_key = code_attempts_key(request)
-        if link.requires_code and _over(codes_key, settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR):
+        if link.requires_code and _codes_over(request):
             return _too_many_codes(request, link)
         if form.is_valid():
             try:
@@ -245,10 +259,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                         request, _("Ответ не принят"), " ".join(exc.messages), 410, link
                     )
                 # A wrong or used code: said at the code, every answer kept on the page.
-                _count(codes_key)
+                _wrong_code_count(request)
                 errors_to_form(form, exc)
             else:
-                _count(key)
+                _answer_count(request, token)
                 request.session[JUST_ANSWERED] = link.pk
                 return redirect(link.get_public_url())
     return _answer_page(request, link, form, structure, 400 if form.is_bound else 200)

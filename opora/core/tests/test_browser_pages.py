@@ -218,6 +218,9 @@ def _paths() -> dict[str, str]:
         "decision": decision.get_absolute_url(),
         "practices": reverse("practices:index"),
         "practice": _published_practice().get_absolute_url(),
+        # The public site's switches of the programme (the public pages themselves are walked
+        # in opora/public/tests/test_public_browser.py).
+        "programme_publication": reverse("public:programme-publication", args=[programme.pk]),
     }
 
 
@@ -287,6 +290,7 @@ ROLE_PAGES = {
         "history", "survey_round", "error", "support", "curators", "agreements",
         "mentor_recommend", "engagement", "consultations",
         "governance", "bodies", "body", "meeting", "decisions", "decision",
+        "programme_publication",
     ],
     "analyst": [
         "home", "identification", "run", "chart", "methodology", "data", "staff",

@@ -31,6 +31,9 @@ FORBIDDEN_CALLS = {"restrict", "get_for_user", "get_object_or_404", "get_list_or
 # Unprotected reference data a thin module may read directly. Empty on purpose: every read
 # so far has a selector; add a model here only with a comment saying why it is public.
 REFERENCE_MODELS: set[str] = set()
+# The public site's pages (opora/public/views.py) obey the same scan; their selectors
+# (opora/public/selectors.py) are the one exception to «through core.access» by design: no
+# user, only published rows, 404 for the rest (see that module's docstring).
 
 
 def _thin_modules() -> list[Path]:

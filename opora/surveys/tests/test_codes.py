@@ -188,7 +188,7 @@ def test_a_code_of_a_closed_round_says_so(world, links):
     assert "Анкетирование закрыто" in closed.content.decode()
 
 
-def test_wrong_codes_are_limited_per_client(world, links, settings):
+def test_wrong_codes_are_limited_per_client(world, links, settings, steady_flood_window):
     link, _other = links
     issue(link, 1)
     settings.OPORA_SURVEY_CODE_ATTEMPTS_PER_HOUR = 3

@@ -143,7 +143,7 @@ def test_the_respondent_limit_closes_a_link(world, links):
     assert client.post(other.get_public_url(), full_answer(other)).status_code == 302
 
 
-def test_floods_from_one_client_are_throttled(world, links, settings):
+def test_floods_from_one_client_are_throttled(world, links, settings, steady_flood_window):
     link, other = links
     settings.OPORA_SURVEY_RESPONSES_PER_HOUR = 3
     for _ in range(3):
@@ -173,7 +173,7 @@ def test_floods_from_one_client_are_throttled(world, links, settings):
 
 
 def test_the_flood_limit_behind_a_trusted_proxy_counts_the_forwarded_address(
-    world, links, settings
+    world, links, settings, steady_flood_window
 ):
     link, _other = links
     settings.OPORA_SURVEY_RESPONSES_PER_HOUR = 2
@@ -200,7 +200,9 @@ def test_the_flood_limit_behind_a_trusted_proxy_counts_the_forwarded_address(
     assert forged.post(link.get_public_url(), full_answer(link)).status_code == 429
 
 
-def test_a_forged_forwarded_header_is_ignored_when_no_proxy_is_trusted(world, links, settings):
+def test_a_forged_forwarded_header_is_ignored_when_no_proxy_is_trusted(
+    world, links, settings, steady_flood_window
+):
     link, _other = links
     settings.OPORA_SURVEY_RESPONSES_PER_HOUR = 2
     settings.OPORA_TRUSTED_PROXIES = 0
