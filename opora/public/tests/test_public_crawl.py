@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urldefrag, urlparse
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
@@ -18,7 +19,7 @@ from opora.practices.choices import PracticeStatus
 from opora.practices.models import Practice
 from opora.public.models import ProgrammePublication, RoadmapPublication
 from opora.registry.models import Person, Programme
-from opora.roadmaps.models import Roadmap
+from opora.roadmaps.models import Activity, Roadmap
 
 LINK = re.compile(r'(?:href|src)="([^"]+)"')
 WORD = re.compile(r"\w+")
@@ -59,6 +60,14 @@ def _forbidden_titles() -> set[str]:
     public_titles |= set(
         Roadmap.objects.filter(publication__isnull=False).values_list("title", flat=True)
     )
+    # The activities of published roadmaps are public text: a practice named like a library
+    # measure («Родительский университет») is not leaked by the roadmap that carries it.
+    public_text = "\n".join(
+        Activity.objects.filter(
+            Q(roadmap__publication__isnull=False)
+            | Q(roadmap__school__isnull=True, roadmap__programme__publication__is_public=True)
+        ).values_list("text", flat=True)
+    )
     titles = set(
         Programme.objects.exclude(publication__is_public=True).values_list("name", flat=True)
     )
@@ -72,7 +81,7 @@ def _forbidden_titles() -> set[str]:
         Practice.objects.exclude(status=PracticeStatus.PUBLISHED).values_list("title", flat=True)
     )
     # A title shared with something public (two schools' «Программа перехода…») proves nothing.
-    return {t for t in titles - public_titles if len(t) > 12}
+    return {t for t in titles - public_titles if len(t) > 12 and t not in public_text}
 
 
 def test_no_person_and_nothing_unpublished_reaches_the_public_pages(
