@@ -2,7 +2,8 @@
 school and is refused the review without materials (the refusal is on the page); with a file
 attached the practice goes to the review; the methodist (analyst) scores it on the criteria and
 recommends publication; the coordinator publishes it; the curator finds it in the bank by its
-risk factor.
+risk factor; the methodist adopts it for another school into that school's roadmap, and the
+programme constructor proposes it for a school with the same risk factor.
 
 The markup and the flow do not depend on the database; the PostgreSQL run skips the module
 (the services behind each step are tested on both in test_bank.py)."""
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from opora.conftest import demo_served
@@ -116,5 +118,44 @@ def test_a_practice_from_description_to_the_bank(demo_url, browser, tmp_path):
         page.select_option("#factor", "language-barriers")
         text = _click(page, "Найти")
         assert TITLE in text
+
+        # The methodist adopts it for another school, as an activity of its roadmap.
+        from opora.practices.selectors import adoption_schools
+        from opora.roadmaps.models import Section
+        from opora.roadmaps.services import EDITABLE
+
+        practice.refresh_from_db()
+        reachable = adoption_schools(User.objects.get(username="analyst"))
+        section = (
+            Section.objects.filter(
+                roadmap__status__in=sorted(EDITABLE),
+                roadmap__school__in=reachable.exclude(pk=practice.organization_id),
+            )
+            .select_related("roadmap")
+            .order_by("roadmap_id", "position")
+            .first()
+        )
+        assert section is not None, "в демо нет школы с редактируемой дорожной картой"
+        _login(page, url, "analyst")
+        page.goto(f"{url}{path}")
+        _click(page, "Внедрить в школе")
+        page.select_option("#id_school", str(section.roadmap.school_id))
+        page.fill("#id_adopted_on", "2026-09-01")
+        page.select_option("#id_section", str(section.pk))
+        page.fill("#id_responsible", "Заместитель директора по учебной работе")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        activity = f"Внедрение практики «{TITLE}»"
+        assert activity in page.inner_text("body")
+        page.goto(f"{url}{section.roadmap.get_absolute_url()}")
+        assert activity in page.inner_text("main")
+
+        # The constructor proposes it beside the library's measures for its risk factor.
+        constructor = reverse("roadmaps:constructor", args=[section.roadmap.programme_id])
+        page.goto(f"{url}{constructor}?school={section.roadmap.school_id}")
+        page.check("input[name=risk_factors][value=language-barriers]")
+        with page.expect_navigation():
+            page.click("button[value=propose]")
+        assert page.locator("tr.suggestion", has_text=TITLE).count() == 1
     finally:
         context.close()
