@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PracticesConfig(AppConfig):
@@ -11,6 +12,7 @@ class PracticesConfig(AppConfig):
 
         from opora.core.audit import history_field_display
         from opora.practices import models, scoping, views  # noqa: F401
+        from opora.practices.criteria import shipped_criteria_install
         from opora.roadmaps.library import PROBLEM_TYPES
         from opora.surveys.choices import RiskFactor
 
@@ -25,3 +27,4 @@ class PracticesConfig(AppConfig):
         history_field_display(models.Practice, "problem_types", values=PROBLEM_TYPES.items())
         history_field_display(models.Practice, "risk_factors", values=RiskFactor.choices)
         history_field_display(models.Review, "scores", hidden=True)
+        post_migrate.connect(shipped_criteria_install, sender=self)

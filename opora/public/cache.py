@@ -35,9 +35,6 @@ from opora.public.services import public_version_bump
 from opora.registry.models import Order, Programme
 
 View = Callable[..., HttpResponseBase]
-# Headers a cached response keeps (the CSP and frame headers are added again by the
-# middleware and the view's decorators on every response).
-KEPT_HEADERS = ("Content-Disposition",)
 
 
 def flooded(request: HttpRequest) -> bool:
@@ -67,20 +64,14 @@ def public_page(view: View) -> View:
         key = cache_key(request)
         hit = cache.get(key)
         if hit is not None:
-            content, content_type, headers = hit
-            cached = HttpResponse(content, content_type=content_type)
-            for name, value in headers.items():
-                cached[name] = value
-            cached["X-Opora-Cache"] = "hit"
-            return cached
+            hit["X-Opora-Cache"] = "hit"
+            return hit
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponse) and response.status_code == 200:
-            headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            cache.set(
-                key,
-                (response.content, response["Content-Type"], headers),
-                settings.OPORA_PUBLIC_CACHE_SECONDS,
-            )
+            # The whole response as the view made it (a download keeps its name), as Django's
+            # cache middleware stores it; the CSP and frame headers are added again by the
+            # middleware and the view's decorators on every response, hit or not.
+            cache.set(key, response, settings.OPORA_PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -315,9 +315,7 @@ def events_ics(request: HttpRequest, pk: int) -> HttpResponse:
         link=lambda event: reverse("public:event", args=[event.pk]),
         name=_("Открытые мероприятия: %(name)s") % {"name": org.short_name},
     )
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="events.ics"'
-    return response
+    return HttpResponse(data, content_type="text/calendar; charset=utf-8")
 
 
 @require_GET

@@ -1,9 +1,10 @@
 """The review criteria shipped with Opora (no owner): what a methodical council scores a
-practice on."""
+practice on. Installed after every migrate — the test databases and a flushed one included —
+as the other apps' shipped records are (`post_migrate` in PracticesConfig.ready)."""
+
+from __future__ import annotations
 
 from typing import Any
-
-from django.db import migrations
 
 CRITERIA = (
     (
@@ -34,23 +35,18 @@ CRITERIA = (
 )
 
 
-def create(apps: Any, schema_editor: Any) -> None:
-    criterion = apps.get_model("practices", "ReviewCriterion")
-    for position, (name, description) in enumerate(CRITERIA, start=1):
-        criterion.objects.get_or_create(
-            owner=None,
-            name=name,
-            defaults={"description": description, "max_score": 3, "position": position},
-        )
+def shipped_criteria_install(**kwargs: Any) -> None:
+    """Add the shipped criteria the database lacks (by name); an existing one is left as it
+    is (reviews refer to it)."""
+    from opora.practices.models import ReviewCriterion
 
-
-def remove(apps: Any, schema_editor: Any) -> None:
-    apps.get_model("practices", "ReviewCriterion").objects.filter(
-        owner=None, name__in=[name for name, _ in CRITERIA]
-    ).delete()
-
-
-class Migration(migrations.Migration):
-    dependencies = [("practices", "0001_practice_bank")]
-
-    operations = [migrations.RunPython(create, remove)]
+    known = set(ReviewCriterion.objects.filter(owner__isnull=True).values_list("name", flat=True))
+    ReviewCriterion.objects.bulk_create(
+        [
+            ReviewCriterion(
+                owner=None, name=name, description=description, max_score=3, position=position
+            )
+            for position, (name, description) in enumerate(CRITERIA, start=1)
+            if name not in known
+        ]
+    )
