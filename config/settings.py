@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "opora.monitoring",
     "opora.practices",
     "opora.public",
+    "opora.reports",
     "opora.accounts",
 ]
 

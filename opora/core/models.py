@@ -202,3 +202,29 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Notification(models.Model):
+    """An in-app notice to one user about something that happened to their objects (the bell
+    in the header): a recommendation addressed to their school, a report built, a list
+    approved. E-mail reminders go on beside it; this is what the user sees on the next visit."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("кому"),
+    )
+    text = models.CharField(_("уведомление"), max_length=500)
+    url = models.CharField(_("ссылка"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("когда"), auto_now_add=True)
+    read_at = models.DateTimeField(_("прочитано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("уведомление")
+        verbose_name_plural = _("уведомления")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -115,8 +115,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "reports",
         _("Отчёты"),
-        "core:upcoming",
-        "/upcoming/reports/",
+        "reports:index",
+        "/reports/",
         _(
             "Аналитические справки с адресными рекомендациями, карточка школы, муниципальный "
             "отчёт, итоги года, оценка эффективности поддержки, выгрузки XLSX / DOCX / PDF."
