@@ -1,7 +1,5 @@
 """The capability navigation: Реестр, Выявление, Программы, Мониторинг, Поддержка, Управление,
 Отчёты.
-
-Sections whose capability has not shipped yet lead to a page that says what will be there.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ class Section:
     url_name: str
     path_prefix: str
     summary: StrOrPromise
-    url_args: tuple[str, ...] = ()
     # Shown only to those who may do this somewhere (e.g. manage people); None: to everyone.
     action: str | None = None
 
@@ -121,7 +118,6 @@ SECTIONS: tuple[Section, ...] = (
             "Аналитические справки с адресными рекомендациями, карточка школы, муниципальный "
             "отчёт, итоги года, оценка эффективности поддержки, выгрузки XLSX / DOCX / PDF."
         ),
-        ("reports",),
     ),
     Section(
         "users",
@@ -143,7 +139,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     return [
         {
             "title": s.title,
-            "url": reverse(s.url_name, args=s.url_args),
+            "url": reverse(s.url_name),
             "active": request.path.startswith(s.path_prefix)
             and not (s.key == "registry" and request.path.startswith("/registry/programmes/")),
         }

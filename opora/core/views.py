@@ -41,7 +41,6 @@ from opora.core.imports.services import (
 )
 from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
-from opora.core.navigation import SECTIONS, section
 from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 
 
@@ -54,19 +53,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "summary": hooks.home_summary.call(request.user),
             "home_sections": card_sections("home", request, request.user),
         },
-    )
-
-
-@login_required
-def upcoming(request: HttpRequest, key: str) -> HttpResponse:
-    try:
-        current = section(key)
-    except StopIteration as exc:
-        raise Http404 from exc
-    return render(
-        request,
-        "core/upcoming.html",
-        {"section": current, "breadcrumbs": [{"title": current.title}], "sections": SECTIONS},
     )
 
 
