@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "opora.monitoring",
     "opora.practices",
     "opora.public",
+    "opora.evaluation",
     "opora.reports",
     "opora.accounts",
 ]

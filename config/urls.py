@@ -18,6 +18,7 @@ urlpatterns = [
     path("events/", include("opora.events.urls")),
     path("practices/", include("opora.practices.urls")),
     path("governance/", include("opora.governance.urls")),
+    path("reports/effectiveness/", include("opora.evaluation.urls")),
     path("reports/", include("opora.reports.urls")),
     path("users/", include("opora.accounts.urls")),
     # Survey links for respondents without an account: short, since they are sent out.

@@ -1,0 +1,1 @@
+"""«Анализ результатов оценочной процедуры»: one assessment by subject and grade."""

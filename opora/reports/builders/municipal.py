@@ -1,0 +1,1 @@
+"""«Отчёт о реализации программы за год»: the municipal report on the programme."""

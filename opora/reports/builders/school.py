@@ -1,0 +1,1 @@
+"""«Аналитическая справка по школе»: the school's analytic report."""
