@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,6 +189,29 @@ class _SqliteCopies:
         connection.ensure_connection()
         self.copies[name].backup(connection.connection)
 
+    # The demo shared by the test workers of a run: a file beside the lock (see `_SharedDemo`).
+    def publish(self, place: Path) -> None:
+        import sqlite3
+
+        from django.db import connection
+
+        connection.ensure_connection()
+        with closing(sqlite3.connect(place.with_suffix(".sqlite3"))) as target:
+            connection.connection.backup(target)
+
+    def take(self, place: Path) -> bool:
+        import sqlite3
+
+        from django.db import connection
+
+        source = place.with_suffix(".sqlite3")
+        if not source.exists():
+            return False
+        connection.ensure_connection()
+        with closing(sqlite3.connect(source)) as shared:
+            shared.backup(connection.connection)
+        return True
+
 
 class _PostgresCopies:
     """Copies of a worker's PostgreSQL test database as template databases: `CREATE DATABASE
@@ -238,10 +261,91 @@ class _PostgresCopies:
             f'CREATE DATABASE "{self.database}" TEMPLATE "{self._name(name)}"',
         )
 
+    # The demo shared by the test workers of a run: a template database named after the run
+    # (the file `place` only says it exists); the worker that made it drops it at its exit.
+    def publish(self, place: Path) -> None:
+        shared = f"opora_demo_{place.stem[-12:]}"
+        self._run(
+            f'DROP DATABASE IF EXISTS "{shared}"',
+            f'CREATE DATABASE "{shared}" TEMPLATE "{self.database}"',
+        )
+        self.made.add(shared)
+        place.with_suffix(".database").write_text(shared)
+
+    def take(self, place: Path) -> bool:
+        marker = place.with_suffix(".database")
+        if not marker.exists():
+            return False
+        shared = marker.read_text()
+        if not self._exists(shared):  # the worker that made it has ended and dropped it
+            return False
+        self._run(
+            f'DROP DATABASE "{self.database}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.database}" TEMPLATE "{shared}"',
+        )
+        return True
+
+    def _exists(self, name: str) -> bool:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            return cursor.fetchone() is not None
+
     def drop_all(self) -> None:
         if self.made:
             self._run(*(f'DROP DATABASE IF EXISTS "{copy}"' for copy in self.made))
             self.made.clear()
+
+
+class _SharedDemo:
+    """The demo is built once per test run, not once per worker: loading it takes a minute
+    of one core, and under pytest-xdist every worker used to load its own. The first worker
+    that needs it builds it while holding a lock and publishes a copy (a file for SQLite, a
+    template database for PostgreSQL); the others wait on the lock and copy it in. Without
+    xdist there is one process and nothing to share."""
+
+    @staticmethod
+    @contextmanager
+    def claimed() -> Iterator[Path | None]:
+        import fcntl
+        import tempfile
+
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if not run:
+            yield None
+            return
+        place = Path(tempfile.gettempdir()) / f"opora-demo-{run}"
+        with place.with_suffix(".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield place
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @staticmethod
+    def remove_files(run: str) -> None:
+        import tempfile
+
+        for path in Path(tempfile.gettempdir()).glob(f"opora-demo-{run}.*"):
+            path.unlink(missing_ok=True)
+
+
+def pytest_configure(config: Any) -> None:
+    # The controller names the run itself (xdist would pick a name it keeps to itself), so
+    # that it can remove the shared demo when the workers are done.
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if getattr(config.option, "testrunuid", None) is None:
+        import uuid
+
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    run = getattr(session.config.option, "testrunuid", None)
+    if run and not hasattr(session.config, "workerinput"):
+        _SharedDemo.remove_files(run)
 
 
 class _DemoSnapshots:
@@ -284,14 +388,18 @@ class _DemoSnapshots:
         if cls.demo_saved:
             copies.restore("demo")
         else:
-            # `--if-empty` on the empty database: the command's loading path, which
-            # registry/tests/test_demo_if_empty.py relies on having run here.
-            call_command("demo", "--if-empty", verbosity=0)
-            if connection.vendor == "postgresql":
-                # The planner must know the tables are no longer empty; the statistics
-                # travel with the copies.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            with _SharedDemo.claimed() as place:
+                if place is None or not copies.take(place):
+                    # `--if-empty` on the empty database: the command's loading path, which
+                    # registry/tests/test_demo_if_empty.py relies on having run here.
+                    call_command("demo", "--if-empty", verbosity=0)
+                    if connection.vendor == "postgresql":
+                        # The planner must know the tables are no longer empty; the
+                        # statistics travel with the copies.
+                        with connection.cursor() as cursor:
+                            cursor.execute("ANALYZE")
+                    if place is not None:
+                        copies.publish(place)
             copies.save("demo")
             cls.demo_saved = True
         cls._forget_cached_rows()
