@@ -23,9 +23,9 @@ def _counts() -> dict[str, int]:
 
 
 def test_demo_if_empty_keeps_a_loaded_demo_and_a_second_load_is_refused(demo: None) -> None:
-    # The first `demo --if-empty`, on the empty database, is the load each test worker makes
-    # for the `demo` fixture (conftest `_DemoSnapshots`): it loaded the territory counted
-    # here. Loading it once more only for this test took two minutes of the suite.
+    # The first `demo --if-empty`, on the empty database, is the load the test run makes once
+    # for the `demo` fixture (conftest `_DemoSnapshots`, `_SharedDemo`): it loaded the
+    # territory counted here. Loading it once more only for this test took two minutes of the suite.
     counts = _counts()
     assert counts["Organization"] > 150
     call_command("demo", "--if-empty", verbosity=0)
