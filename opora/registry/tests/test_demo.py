@@ -138,3 +138,44 @@ def test_demo_region_has_three_municipalities_that_do_not_see_each_other(demo: N
     seen = set(restrict(Organization.objects.filter(kind="school"), ozerny))
     assert len(seen) == sizes["DEMO-OZR"]
     assert all(s.territory.path.startswith(municipalities[1].path) for s in seen)
+
+
+def test_demo_municipalities_are_404_to_each_other_and_open_to_the_region(demo: None) -> None:
+    """coordinator_ozerny opens its own school, programme, list, roadmap and report pages;
+    the city's are 404 to it and open to the regional coordinator; the regional page shows
+    the three municipalities to the region and only its own to the district."""
+    from django.urls import reverse
+
+    from opora.identification.models import IdentificationRun
+    from opora.roadmaps.models import Roadmap
+
+    def pages(code: str) -> list[str]:
+        territory = Territory.objects.get(code=code)
+        inside = {"territory__path__startswith": territory.path}
+        school = Organization.objects.filter(kind="school", **inside).order_by("pk").first()
+        programme = Programme.objects.get(owner__territory=territory)
+        run = IdentificationRun.objects.filter(territory=territory, status="approved").get()
+        roadmap = Roadmap.objects.filter(programme=programme, school__isnull=False).first()
+        assert school is not None and roadmap is not None
+        return [
+            reverse("registry:school", args=[school.pk]),
+            reverse("registry:programme", args=[programme.pk]),
+            reverse("identification:run", args=[run.pk]),
+            reverse("roadmaps:roadmap", args=[roadmap.pk]),
+            reverse("reports:region-territory", args=[territory.pk]),
+        ]
+
+    ozerny, regional = Client(), Client()
+    ozerny.login(username="coordinator_ozerny", password=DEMO_PASSWORD)
+    regional.login(username="regional", password=DEMO_PASSWORD)
+    for url in pages("DEMO-OZR"):
+        assert ozerny.get(url).status_code == 200, url
+        assert regional.get(url).status_code == 200, url
+    for url in pages("DEMO") + pages("DEMO-LSG"):
+        assert ozerny.get(url).status_code == 404, url
+        assert regional.get(url).status_code == 200, url
+    region = reverse("reports:region")
+    html = regional.get(region).content.decode()
+    assert all(name in html for name in ("Демо-город", "Приозёрный", "Лесногорский"))
+    html = ozerny.get(region).content.decode()
+    assert "Приозёрный" in html and "Демо-город" not in html and "Лесногорский" not in html
