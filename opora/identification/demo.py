@@ -17,28 +17,50 @@ from opora.registry.models import Organization, Territory
 @demo_step(order=40, name="Выявление: списки 2024 (утверждён) и 2025 (проект)")
 def identification_demo(context: DemoContext) -> None:
     city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
-    version = Methodology.objects.get(is_builtin=True).current
     analyst = User.objects.filter(username="analyst").first()
     coordinator = User.objects.filter(username="coordinator").first() or analyst
+    for run in lists_make(
+        territory=city,
+        analyst=analyst,
+        coordinator=coordinator,
+        order=("112-од", datetime.date(2024, 9, 2)),
+    ):
+        context.summary.append(
+            f"Список {run.year} г.: ШНОР {run.summary['low_results']}, "
+            f"ШНСУ {run.summary['unfavourable']}, группа риска {run.summary['risk']}, "
+            f"устойчивых {run.summary['resilient']}"
+            + (" — утверждён" if run.status == "approved" else " — проект")
+        )
+
+
+def lists_make(
+    *,
+    territory: Territory,
+    analyst: User | None,
+    coordinator: User | None,
+    order: tuple[str, datetime.date],
+    signatory: str | None = None,
+) -> list[IdentificationRun]:
+    """The territory's lists of 2024 (approved by the authority's order `order`: number, date)
+    and of 2025 (computed, a draft)."""
+    version = Methodology.objects.get(is_builtin=True).current
+    runs = []
     for year in (2024, 2025):
         # Computed here rather than queued: the demo must be complete when `opora demo` ends.
         run = IdentificationRun.objects.create(
-            territory=city, year=year, version=version, created_by=analyst
+            territory=territory, year=year, version=version, created_by=analyst
         )
         run_compute(run)
         if year == 2024 and coordinator is not None:
             run_send(run=run, user=coordinator)
             # Approved as in the browser: the drafted order, signed, registered, referred to.
             department = Organization.objects.filter(
-                kind=OrganizationKind.EDUCATION_AUTHORITY, territory=city
+                kind=OrganizationKind.EDUCATION_AUTHORITY, territory=territory
             ).first()
-            order = run_order_draft(run=run, issuer=department, user=coordinator)
-            demo_register(order, number="112-од", date=datetime.date(2024, 9, 2), user=coordinator)
-            run_approve(run=run, user=coordinator, order=order)
+            draft = run_order_draft(run=run, issuer=department, user=coordinator)
+            number, day = order
+            demo_register(draft, number=number, date=day, user=coordinator, signatory=signatory)
+            run_approve(run=run, user=coordinator, order=draft)
         run.refresh_from_db()
-        context.summary.append(
-            f"Список {year} г.: ШНОР {run.summary['low_results']}, "
-            f"ШНСУ {run.summary['unfavourable']}, группа риска {run.summary['risk']}, "
-            f"устойчивых {run.summary['resilient']}"
-            + (" — утверждён" if run.status == "approved" else " — проект")
-        )
+        runs.append(run)
+    return runs

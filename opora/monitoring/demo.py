@@ -45,13 +45,34 @@ RETURN_REASONS = (
 
 @demo_step(order=60, name="Мониторинг: показатели программы, цели и три контрольные точки")
 def monitoring_demo(context: DemoContext) -> None:
-    programme: Programme = context.objects["programme"]
-    rng = context.random
-    coordinator = User.objects.get(username="coordinator")
-    analyst = User.objects.get(username="analyst")
-    director = User.objects.get(username="director")
     home: Organization = context.objects["home_school"]
+    counts, indicators = monitoring_make(
+        context.random,
+        programme=context.objects["programme"],
+        coordinator=User.objects.get(username="coordinator"),
+        analyst=User.objects.get(username="analyst"),
+        home=(home, User.objects.get(username="director")),
+        checkpoints=CHECKPOINTS,
+    )
+    context.summary.append(
+        f"мониторинг: показателей {indicators}, контрольных точек {len(CHECKPOINTS)}, "
+        f"форм принято {counts['approved']}, ждут проверки {counts['submitted']}, "
+        f"возвращено {counts['returned']}, не представлено {counts['draft']}"
+    )
 
+
+def monitoring_make(
+    rng: random.Random,
+    *,
+    programme: Programme,
+    coordinator: User,
+    analyst: User,
+    home: tuple[Organization, User] | None,
+    checkpoints: tuple[tuple[str, str, tuple[int, int, int], tuple[int, int, int]], ...],
+) -> tuple[dict[str, int], int]:
+    """The seed's indicators with targets for `programme` and its `checkpoints` filled by its
+    schools (the demo school `home` by its director); the forms' counts by state and the number
+    of indicators."""
     services.programme_template_install(
         programme=programme, template="novosibirsk-2020", user=coordinator
     )
@@ -78,14 +99,15 @@ def monitoring_demo(context: DemoContext) -> None:
     )
     schools = list(programme.schools.all().order_by("pk"))
     strength = {s.pk: rng.random() for s in schools}
-    strength[home.pk] = 0.45
+    if home is not None:
+        strength[home[0].pk] = 0.45
     missing_final = {s.pk for s in rng.sample(schools[1:], 2)}
     returned_final = {s.pk for s in rng.sample(schools[1:], 2)} - missing_final
     waiting_final = {s.pk for s in rng.sample(schools[1:], 1)} - missing_final - returned_final
     missing_entry = {s.pk for s in rng.sample(schools[1:], 2)}
 
     counts = {"approved": 0, "returned": 0, "submitted": 0, "draft": 0}
-    for step, (name, kind, held, due) in enumerate(CHECKPOINTS):
+    for step, (name, kind, held, due) in enumerate(checkpoints):
         checkpoint = services.checkpoint_open(
             programme=programme,
             name=name,
@@ -98,13 +120,13 @@ def monitoring_demo(context: DemoContext) -> None:
         accepted: list[Submission] = []
         for school in schools:
             form = forms[school.pk]
-            last = step == len(CHECKPOINTS) - 1
+            last = step == len(checkpoints) - 1
             if (step == 0 and school.pk in missing_entry) or (last and school.pk in missing_final):
                 # Started, not finished: a draft with a few values.
                 _fill(form, items, strength[school.pk], step, rng, partial=True)
                 counts["draft"] += 1
                 continue
-            author = director if school == home else coordinator
+            author = home[1] if home is not None and school == home[0] else coordinator
             _fill(form, items, strength[school.pk], step, rng)
             services.submission_submit(submission=form, user=author)
             if last and school.pk in waiting_final:
@@ -134,11 +156,7 @@ def monitoring_demo(context: DemoContext) -> None:
         _dates_of_the_time(checkpoint, rng)
     entry = Checkpoint.objects.get(programme=programme, kind=CheckpointKind.ENTRY)
     services.baselines_from_checkpoint(checkpoint=entry)
-    context.summary.append(
-        f"мониторинг: показателей {len(items) + 1}, контрольных точек {len(CHECKPOINTS)}, "
-        f"форм принято {counts['approved']}, ждут проверки {counts['submitted']}, "
-        f"возвращено {counts['returned']}, не представлено {counts['draft']}"
-    )
+    return counts, len(items) + 1
 
 
 def _fill(

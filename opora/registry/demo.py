@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -49,7 +51,21 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("teacher", "Учитель", "своя школа, без персональных данных коллег"),
     ("council", "Член координационного совета", "весь город, только просмотр"),
     ("admin", "Суперпользователь", "всё, включая администрирование /admin/"),
+    (
+        "coordinator_ozerny",
+        "Координатор программы",
+        "управление образования, только Приозёрный район",
+    ),
+    ("analyst_ozerny", "Аналитик / методист", "районный методический кабинет, Приозёрный район"),
+    (
+        "coordinator_lesnogorsk",
+        "Координатор программы",
+        "комитет образования, только Лесногорский городской округ",
+    ),
 ]
+# The accounts of the region's other municipalities (see `REGION_MUNICIPALITIES`): they see the
+# same pages as the city's coordinator and analyst, on their own municipality.
+REGION_ACCOUNTS = frozenset({"coordinator_ozerny", "analyst_ozerny", "coordinator_lesnogorsk"})
 
 DISTRICTS = [
     ("Центральный", "DEMO-1"),
@@ -582,7 +598,14 @@ def demo_signed_file(order: Order, number: str, date: datetime.date) -> Any:
     return SimpleUploadedFile(name, bytes(pdf.output()))
 
 
-def demo_register(order: Order, *, number: str, date: datetime.date, user: User | None) -> Order:
+def demo_register(
+    order: Order,
+    *,
+    number: str,
+    date: datetime.date,
+    user: User | None,
+    signatory: str | None = None,
+) -> Order:
     """Register a demo draft as a coordinator would, with a PDF for the signed file."""
     from opora.registry.services import order_register
 
@@ -590,7 +613,7 @@ def demo_register(order: Order, *, number: str, date: datetime.date, user: User 
         order=order,
         number=number,
         date=date,
-        signatory=DEMO_SIGNATORY,
+        signatory=signatory or DEMO_SIGNATORY,
         file=demo_signed_file(order, number, date),
         user=user,
     )
@@ -607,6 +630,7 @@ def demo_order(
     number: str,
     date: datetime.date,
     user: User | None,
+    signatory: str | None = None,
 ) -> Order:
     """A registered order for what the demo approves: drafted and registered through the
     services. An order the issuer already registered under this number that year is reused
@@ -618,4 +642,320 @@ def demo_order(
     if existing is not None:
         draft.delete()
         return existing
-    return demo_register(draft, number=number, date=date, user=user)
+    return demo_register(draft, number=number, date=date, user=user, signatory=signatory)
+
+
+# --- The region's other municipalities (issue 15) --------------------------------------------
+# Демо-город stays the biggest; two smaller municipalities with their own authorities, people
+# and programmes let the regional page compare and every scoped page show who must not see whom.
+# Their data are made by `opora.reports.demo` after every step of the city, each from a random
+# source of its own, so that the city's figures are exactly those of a demo without them.
+
+
+@dataclass(frozen=True)
+class MunicipalitySpec:
+    """What differs between the demo's municipalities."""
+
+    name: str
+    code: str
+    # (name, code, genitive for rural school names or "" for a town's part, rural)
+    parts: tuple[tuple[str, str, str, bool], ...]
+    town: str  # the town in urban addresses and short names: «г. Лесногорск»
+    plan: tuple[tuple[SchoolType, int], ...]  # school types and how many
+    authority: tuple[str, str]  # (full name, short name)
+    centre: tuple[str, str]
+    domain: str
+    phone: str
+    # Accounts: (username, role) of the authority (coordinator) and of the centre (analyst).
+    accounts: tuple[tuple[str, str], ...]
+    curators: int
+    programme: str
+    orders: dict[str, tuple[str, datetime.date]]
+    signatory: str
+
+
+REGION_MUNICIPALITIES = (
+    MunicipalitySpec(
+        name="Приозёрный муниципальный район",
+        code="DEMO-OZR",
+        parts=(
+            ("рабочий посёлок Приозёрный", "DEMO-OZR-1", "рабочего посёлка Приозёрный", False),
+            ("село Берёзовка", "DEMO-OZR-2", "села Берёзовка", True),
+            ("село Камышино", "DEMO-OZR-3", "села Камышино", True),
+            ("село Озёрки", "DEMO-OZR-4", "села Озёрки", True),
+            ("деревня Ключи", "DEMO-OZR-5", "деревни Ключи", True),
+        ),
+        town="р. п. Приозёрный",
+        plan=(
+            (SchoolType.SOSH, 17),
+            (SchoolType.OOSH, 12),
+            (SchoolType.NOSH, 4),
+            (SchoolType.GYMNASIUM, 1),
+            (SchoolType.BOARDING, 1),
+        ),
+        authority=(
+            "Управление образования администрации Приозёрного муниципального района",
+            "Управление образования Приозёрного района",
+        ),
+        centre=("Районный методический кабинет Приозёрного района", "РМК Приозёрного района"),
+        domain="ozerny-edu.ru",
+        phone="38354",
+        accounts=(
+            ("coordinator_ozerny", Role.PROGRAMME_COORDINATOR),
+            ("analyst_ozerny", Role.ANALYST),
+        ),
+        curators=3,
+        programme="Муниципальная программа поддержки школ с низкими образовательными "
+        "результатами Приозёрного района на 2024–2026 годы",
+        orders={
+            "programme": ("45-о", datetime.date(2024, 2, 20)),
+            "list": ("131-о", datetime.date(2024, 9, 6)),
+            "curators": ("132-о", datetime.date(2024, 9, 6)),
+            "roadmap": ("46-о", datetime.date(2024, 2, 20)),
+            "school_roadmaps": ("150-о", datetime.date(2024, 10, 7)),
+        },
+        signatory="Начальник управления образования Н. П. Голубева",
+    ),
+    MunicipalitySpec(
+        name="Лесногорский городской округ",
+        code="DEMO-LSG",
+        parts=(
+            ("город Лесногорск", "DEMO-LSG-1", "", False),
+            ("посёлок Лесозаводский", "DEMO-LSG-2", "посёлка Лесозаводский", True),
+        ),
+        town="г. Лесногорск",
+        plan=(
+            (SchoolType.SOSH, 17),
+            (SchoolType.OOSH, 2),
+            (SchoolType.GYMNASIUM, 2),
+            (SchoolType.LYCEUM, 1),
+            (SchoolType.NOSH, 2),
+            (SchoolType.EVENING, 1),
+        ),
+        authority=(
+            "Комитет образования администрации Лесногорского городского округа",
+            "Комитет образования Лесногорска",
+        ),
+        centre=(
+            "Муниципальное казённое учреждение «Лесногорский информационно-методический центр»",
+            "Лесногорский ИМЦ",
+        ),
+        domain="lesnogorsk-edu.ru",
+        phone="38343",
+        accounts=(("coordinator_lesnogorsk", Role.PROGRAMME_COORDINATOR),),
+        curators=2,
+        programme="Программа повышения качества образования в школах Лесногорского "
+        "городского округа на 2024–2026 годы",
+        orders={
+            "programme": ("12-ко", datetime.date(2024, 3, 4)),
+            "list": ("98-ко", datetime.date(2024, 9, 10)),
+            "curators": ("99-ко", datetime.date(2024, 9, 10)),
+            "roadmap": ("13-ко", datetime.date(2024, 3, 4)),
+            "school_roadmaps": ("121-ко", datetime.date(2024, 10, 14)),
+        },
+        signatory="Председатель комитета образования А. С. Морозов",
+    ),
+)
+
+
+@dataclass
+class MunicipalityDemo:
+    """What `municipality_make` made, for the steps of the other apps."""
+
+    spec: MunicipalitySpec
+    territory: Territory
+    authority: Organization
+    centre: Organization
+    schools: list[Organization]
+    programme: Programme
+    users: dict[str, User]
+    curators: list[Person]
+    methodists: list[Person]
+    directors: dict[int, Person]
+
+
+def municipality_make(rng: random.Random, spec: MunicipalitySpec) -> MunicipalityDemo:
+    """One more municipality of Демо-область: its territories, authority and methodical centre,
+    schools with directors and staff, curators and methodists, accounts, and a programme
+    approved by the authority's order (its schools join when the list is approved)."""
+    region = Territory.objects.get(code="DEMO-R")
+    region.refresh_from_db()
+    territory = Territory.objects.add_child(
+        region, {"name": spec.name, "kind": TerritoryKind.MUNICIPALITY, "code": spec.code}
+    )
+    parts = [
+        Territory.objects.add_child(
+            territory, {"name": name, "kind": TerritoryKind.SETTLEMENT, "code": code}
+        )
+        for name, code, _genitive, _rural in spec.parts
+    ]
+    ministry = Organization.objects.get(code="DEMO-MIN")
+    authority = _organization(
+        f"{spec.code}-DO",
+        spec.authority[0],
+        spec.authority[1],
+        OrganizationKind.EDUCATION_AUTHORITY,
+        territory,
+        parent=ministry,
+        address=f"{spec.town}, ул. Советская, д. 7",
+        email=f"uo@{spec.domain}",
+    )
+    centre = _organization(
+        f"{spec.code}-MC",
+        spec.centre[0],
+        spec.centre[1],
+        OrganizationKind.METHODICAL_CENTRE,
+        territory,
+        parent=authority,
+        address=f"{spec.town}, ул. Школьная, д. 3",
+    )
+    people = _People(DemoContext(random=rng, log=lambda _line: None))
+    plan = [school_type for school_type, count in spec.plan for _ in range(count)]
+    rng.shuffle(plan)
+    numbers = rng.sample(range(1, 60), len(plan))
+    schools: list[Organization] = []
+    profiles: list[SchoolProfile] = []
+    directors: list[Person] = []
+    for index, (school_type, number) in enumerate(zip(plan, numbers, strict=True)):
+        # The centre (the first part) has the big schools; villages the small ones.
+        small = school_type in (SchoolType.OOSH, SchoolType.NOSH, SchoolType.SOSH)
+        part_index = 0 if not small or index % 3 == 0 else 1 + index % (len(parts) - 1)
+        part, (part_name, _code, genitive, rural) = parts[part_index], spec.parts[part_index]
+        full_type, short_type = TYPE_NAMES[school_type]
+        legal = "МКОУ" if rural else "МБОУ"
+        legal_full = (
+            "Муниципальное казённое общеобразовательное учреждение"
+            if rural
+            else "Муниципальное бюджетное общеобразовательное учреждение"
+        )
+        place = part_name.split()[-1]
+        where = f" {genitive}" if genitive else ""
+        low, high = (40, 220) if rural else ENROLMENT[school_type]
+        director = people.make()
+        directors.append(director)
+        schools.append(
+            Organization(
+                code=f"{spec.code}-SCH-{index + 1:04d}",
+                kind=OrganizationKind.SCHOOL,
+                name=f"{legal_full} «{full_type} № {number}{where}»",
+                short_name=f"{legal} {short_type} № {number} ({place})",
+                territory=part,
+                address=f"{part_name if rural else spec.town}, "
+                f"{rng.choice(RURAL_STREETS if rural else STREETS)}, д. {rng.randint(1, 90)}",
+                phone=f"+7 ({spec.phone}) {rng.randint(20, 79)}-{rng.randint(100, 999)}",
+                email=f"school{number}@{spec.domain}",
+            )
+        )
+        profiles.append(
+            SchoolProfile(
+                school_type=school_type,
+                number=str(number),
+                locality=Locality.RURAL if rural else Locality.URBAN,
+                enrolment=rng.randint(low, high),
+                director_name=director.full_name,
+            )
+        )
+    Organization.objects.bulk_create(schools)
+    for school, profile in zip(schools, profiles, strict=True):
+        profile.organization = school
+    SchoolProfile.objects.bulk_create(profiles)
+
+    persons: list[Person] = list(directors)
+    memberships = [
+        Membership(person=d, organization=s, role=Role.SCHOOL_DIRECTOR)
+        for s, d in zip(schools, directors, strict=True)
+    ]
+    for school in schools:
+        if rng.random() < 0.5:
+            deputy = people.make()
+            persons.append(deputy)
+            memberships.append(
+                Membership(
+                    person=deputy,
+                    organization=school,
+                    role=Role.SCHOOL_STAFF,
+                    position="заместитель директора по учебно-воспитательной работе",
+                )
+            )
+    staff: dict[str, list[Person]] = {}
+    for organization, role, position, count in (
+        (authority, Role.PROGRAMME_COORDINATOR, "главный специалист", 2),
+        (centre, Role.ANALYST, "методист", 2),
+        (centre, Role.CURATOR, "куратор школ", spec.curators),
+    ):
+        for _ in range(count):
+            person = people.make()
+            persons.append(person)
+            staff.setdefault(role, []).append(person)
+            memberships.append(
+                Membership(person=person, organization=organization, role=role, position=position)
+            )
+    Person.objects.bulk_create(persons)
+    Membership.objects.bulk_create(memberships)
+
+    # The accounts share the city's coordinator's hash (the same public password; hashing
+    # again with the production hasher would cost a second each).
+    password = User.objects.get(username="coordinator").password
+    users = {
+        username: _user(username, staff[role][0], password) for username, role in spec.accounts
+    }
+    coordinator = users.get(spec.accounts[0][0])
+    programme = Programme.objects.create(
+        name=spec.programme,
+        owner=authority,
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        goal=PROGRAMME_GOAL,
+        tasks=PROGRAMME_TASKS,
+    )
+    order_number, order_date = spec.orders["programme"]
+    programme.order = demo_order(
+        issuer=authority,
+        kind=OrderKind.PROGRAMME,
+        title=f"Об утверждении программы «{programme.name}»",
+        number=order_number,
+        date=order_date,
+        user=coordinator,
+        signatory=spec.signatory,
+    )
+    programme.save(update_fields=["order"])
+    return MunicipalityDemo(
+        spec=spec,
+        territory=territory,
+        authority=authority,
+        centre=centre,
+        schools=schools,
+        programme=programme,
+        users=users,
+        curators=staff[Role.CURATOR],
+        methodists=staff[Role.ANALYST],
+        directors={s.pk: d for s, d in zip(schools, directors, strict=True)},
+    )
+
+
+def municipality_join(
+    rng: random.Random, made: MunicipalityDemo, schools: list[Organization], since: datetime.date
+) -> None:
+    """The schools of the approved list join the programme and get a curator each, by the
+    authority's order."""
+    ProgrammeSchool.objects.bulk_create(
+        [ProgrammeSchool(programme=made.programme, school=s, joined_on=since) for s in schools]
+    )
+    number, day = made.spec.orders["curators"]
+    order = demo_order(
+        issuer=made.authority,
+        kind=OrderKind.CURATORS,
+        title="О закреплении кураторов за школами перечня 2024 года",
+        number=number,
+        date=day,
+        user=None,
+        signatory=made.spec.signatory,
+    )
+    CuratorAssignment.objects.bulk_create(
+        [
+            CuratorAssignment(
+                curator=made.curators[n % len(made.curators)], school=s, since=since, order=order
+            )
+            for n, s in enumerate(schools)
+        ]
+    )

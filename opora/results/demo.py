@@ -68,7 +68,6 @@ def school_level(latent: Latent, year: int, rng: random.Random) -> float:
 
 @demo_step(order=30, name="Результаты оценочных процедур и социальный контекст за 5 лет")
 def results_demo(context: DemoContext) -> None:
-    rng = context.random
     schools = list(
         Organization.objects.filter(
             kind=OrganizationKind.SCHOOL, territory__path__startswith=_city_path()
@@ -76,8 +75,29 @@ def results_demo(context: DemoContext) -> None:
         .select_related("school")
         .order_by("code")
     )
-    latent = latent_schools(schools, rng)
+    latent, rows, values = results_make(schools, context.random)
     context.objects["results_latent"] = latent
+    roles: dict[str, int] = {}
+    for truth in latent.values():
+        roles[truth.role] = roles.get(truth.role, 0) + 1
+    context.summary.append(
+        f"Результаты: {rows} строк за {DEMO_YEARS[0]}–{DEMO_YEARS[-1]} годы "
+        f"(ВПР, ОГЭ, ЕГЭ); контекст: {values} значений"
+    )
+    context.log(
+        "Заложено: устойчивых {resilient}, слабых {weak}, со снижением {falling}, "
+        "с признаками необъективности {objectivity}".format(
+            **{k: roles.get(k, 0) for k in ("resilient", "weak", "falling", "objectivity")}
+        )
+    )
+
+
+def results_make(
+    schools: list[Organization], rng: random.Random
+) -> tuple[dict[int, Latent], int, int]:
+    """Results and context of `schools` (with `school` loaded) for the demo years; the
+    schools' latent truth and how many result rows and context values were written."""
+    latent = latent_schools(schools, rng)
     assessments = {a.code: a for a in Assessment.objects.all()}
     subjects = {s.code: s for s in Subject.objects.all()}
     rows: list[SchoolResult] = []
@@ -142,19 +162,7 @@ def results_demo(context: DemoContext) -> None:
     SchoolResult.objects.bulk_create(rows, batch_size=2000)
     values = _context_values(schools, latent, rng)
     ContextValue.objects.bulk_create(values, batch_size=2000)
-    roles: dict[str, int] = {}
-    for truth in latent.values():
-        roles[truth.role] = roles.get(truth.role, 0) + 1
-    context.summary.append(
-        f"Результаты: {len(rows)} строк за {DEMO_YEARS[0]}–{DEMO_YEARS[-1]} годы "
-        f"(ВПР, ОГЭ, ЕГЭ); контекст: {len(values)} значений"
-    )
-    context.log(
-        "Заложено: устойчивых {resilient}, слабых {weak}, со снижением {falling}, "
-        "с признаками необъективности {objectivity}".format(
-            **{k: roles.get(k, 0) for k in ("resilient", "weak", "falling", "objectivity")}
-        )
-    )
+    return latent, len(rows), len(values)
 
 
 def _city_path() -> str:

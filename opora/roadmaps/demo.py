@@ -6,6 +6,7 @@ files, a few still on their way through review."""
 from __future__ import annotations
 
 import datetime
+import random
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -61,10 +62,9 @@ def _walk(roadmap: Roadmap, user: User, steps: list[tuple[str, dict[str, Any]]])
 
 
 def _execute(
-    context: DemoContext, roadmap: Roadmap, executors: list[Any], today: datetime.date
+    rng: random.Random, roadmap: Roadmap, executors: list[Any], today: datetime.date
 ) -> None:
     """Due dates that have come: most done on time, some late, the rest overdue."""
-    rng = context.random
     activities = list(Activity.objects.filter(roadmap=roadmap))
     for activity in activities:
         activity.executor = rng.choice(executors) if executors else None
@@ -126,6 +126,38 @@ def _execute(
     Activity.objects.bulk_update(activities, ["status"])
 
 
+def _school_roadmap(
+    programme: Programme, school: Organization, outcome: SchoolIdentification | None, user: User
+) -> Roadmap:
+    """A school's anti-risk programme from the constructor, by its identified risks."""
+    selection = selection_from_identification(outcome)
+    if not selection.risk_factors:
+        selection.risk_factors = ["academic-failure", "parent-involvement"]
+    measures = propose(selection)
+    return roadmap_create(
+        programme=programme,
+        school=school,
+        kind=RoadmapKind.ANTI_RISK,
+        draft=draft_from_measures(f"Антирисковая программа: {school.short_name}", measures),
+        user=user,
+        source=f"конструктор программ: мер {len(measures)}",
+    )
+
+
+def _running(roadmap: Roadmap, user: User, order_number: str, order_date: datetime.date) -> None:
+    """Submitted, recommended, approved by the order, started."""
+    _walk(
+        roadmap,
+        user,
+        [
+            ("submit", {}),
+            ("recommend", {}),
+            ("approve", {"order_number": order_number, "order_date": order_date}),
+            ("start", {}),
+        ],
+    )
+
+
 @demo_step(order=50, name="Программы: дорожная карта программы и программы школ с исполнением")
 def roadmaps_demo(context: DemoContext) -> None:
     programme: Programme = context.objects["programme"]
@@ -150,17 +182,8 @@ def roadmaps_demo(context: DemoContext) -> None:
         user=coordinator,
         source="шаблон «Краснотуранский район, 2022–2025»",
     )
-    _walk(
-        own,
-        coordinator,
-        [
-            ("submit", {}),
-            ("recommend", {}),
-            ("approve", {"order_number": "01-05/215", "order_date": datetime.date(2024, 2, 12)}),
-            ("start", {}),
-        ],
-    )
-    _execute(context, own, methodists, today)
+    _running(own, coordinator, "01-05/215", datetime.date(2024, 2, 12))
+    _execute(context.random, own, methodists, today)
 
     # The schools of the approved 2024 list join the programme and get their programmes.
     outcomes = list(
@@ -187,17 +210,11 @@ def roadmaps_demo(context: DemoContext) -> None:
     schools = [home] + [o.school for o in outcomes if o.school_id != home.pk]
     counts = {"execution": 0, "review": 0}
     for index, school in enumerate(schools):
-        selection = selection_from_identification(by_school.get(school.pk))
-        if not selection.risk_factors:
-            selection.risk_factors = ["academic-failure", "parent-involvement"]
-        measures = propose(selection)
-        roadmap = roadmap_create(
-            programme=programme,
-            school=school,
-            kind=RoadmapKind.ANTI_RISK,
-            draft=draft_from_measures(f"Антирисковая программа: {school.short_name}", measures),
-            user=director_user if school == home else coordinator,
-            source=f"конструктор программ: мер {len(measures)}",
+        roadmap = _school_roadmap(
+            programme,
+            school,
+            by_school.get(school.pk),
+            director_user if school == home else coordinator,
         )
         executor = directors.get(school.pk)
         if index in (1, 2):
@@ -214,23 +231,8 @@ def roadmaps_demo(context: DemoContext) -> None:
                 _walk(roadmap, coordinator, [("return", {"comment": "Нет показателей по ВПР."})])
             counts["review"] += 1
             continue
-        _walk(
-            roadmap,
-            coordinator,
-            [
-                ("submit", {}),
-                ("recommend", {}),
-                (
-                    "approve",
-                    {
-                        "order_number": f"01-05/{300 + index}",
-                        "order_date": datetime.date(2024, 10, 1),
-                    },
-                ),
-                ("start", {}),
-            ],
-        )
-        _execute(context, roadmap, [executor.person] if executor else [], today)
+        _running(roadmap, coordinator, f"01-05/{300 + index}", datetime.date(2024, 10, 1))
+        _execute(context.random, roadmap, [executor.person] if executor else [], today)
         counts["execution"] += 1
     # The curator has remarks on the home school's running programme too.
     home_roadmap = Roadmap.objects.filter(school=home).first()
@@ -246,3 +248,41 @@ def roadmaps_demo(context: DemoContext) -> None:
         f"на рассмотрении {counts['review']}), мероприятий: {Activity.objects.count()}, "
         f"просроченных сроков: {open_overdue}"
     )
+
+
+def programme_roadmaps_make(
+    rng: random.Random,
+    *,
+    programme: Programme,
+    user: User,
+    outcomes: list[SchoolIdentification],
+    executors: list[Any],
+    directors: dict[int, Any],
+    orders: dict[str, tuple[str, datetime.date]],
+    schools_with_roadmaps: int,
+) -> int:
+    """The programme's own roadmap (the city's seed template) and running programmes for the
+    first `schools_with_roadmaps` listed schools, executed as in the city; the number made.
+    `orders` gives the authority's order for the programme's roadmap ("roadmap") and the
+    first of consecutive numbers for the schools' ("school_roadmaps": "150-о" → 150-о, 151-о…)."""
+    today = dates.today()
+    draft = seed_template_draft("krasnoturansk-2022")
+    draft.title = f"Дорожная карта: {programme.name}"
+    own = roadmap_create(
+        programme=programme,
+        school=None,
+        kind=RoadmapKind.MUNICIPAL,
+        draft=draft,
+        user=user,
+        source="шаблон «Краснотуранский район, 2022–2025»",
+    )
+    _running(own, user, *orders["roadmap"])
+    _execute(rng, own, executors, today)
+    first, day = orders["school_roadmaps"]
+    number, suffix = first.split("-", 1)
+    for index, outcome in enumerate(outcomes[:schools_with_roadmaps]):
+        roadmap = _school_roadmap(programme, outcome.school, outcome, user)
+        _running(roadmap, user, f"{int(number) + index}-{suffix}", day)
+        director = directors.get(outcome.school_id)
+        _execute(rng, roadmap, [director] if director else [], today)
+    return 1 + min(len(outcomes), schools_with_roadmaps)

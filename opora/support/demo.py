@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 from collections import Counter
 from typing import Any
 
@@ -785,3 +786,89 @@ def visits_demo(context: DemoContext) -> None:
         f"{len(recommendations)} (просрочено {overdue}, в дорожной карте {made}), "
         f"выездов засчитано в мероприятие: {linked}"
     )
+
+
+def visits_make(
+    rng: random.Random,
+    *,
+    schools: list[Organization],
+    curator_of: dict[int, Person],
+    organiser: Organization,
+    methodists: list[Person],
+    count: int,
+) -> tuple[int, int]:
+    """Visits of a municipality's methodical centre to its supported `schools` over the last
+    year, from the shipped templates, with recommendations answered, done and overdue (a
+    smaller round of `visits_demo`, without its planted cases); the visits and the
+    recommendations made."""
+    from opora.support.choices import Addressee, RecommendationStatus, VisitKind, VisitStatus
+    from opora.support.models import Recommendation, Visit, VisitTemplate
+
+    today = dates.today()
+    templates = {t.kind: t for t in VisitTemplate.objects.filter(owner__isnull=True)}
+    kinds = [
+        VisitKind.FIRST_CURATOR,
+        VisitKind.LANDING,
+        VisitKind.LESSON_OBSERVATION,
+        VisitKind.INTERVIEW,
+        VisitKind.CONSULTATION,
+    ]
+    visits: list[Visit] = []
+    for n in range(count):
+        school = schools[n % len(schools)]
+        kind = kinds[0] if n < len(schools) else rng.choice(kinds[1:])
+        curator = curator_of.get(school.pk) or rng.choice(methodists)
+        days = -rng.randint(200, 300) if kind == kinds[0] else rng.randint(-180, 30)
+        day = today + datetime.timedelta(days=days)
+        visit = Visit(
+            school=school,
+            kind=kind,
+            planned_on=day,
+            organiser=organiser,
+            lead=curator,
+            purpose=PURPOSES[kind],
+            programme=PROGRAMME if kind == VisitKind.LANDING else "",
+            template=templates[kind],
+        )
+        if day < today:
+            roll = rng.random()
+            if roll < 0.85:
+                visit.status = VisitStatus.DONE
+                visit.answers = _answers(rng, templates[kind])
+                visit.findings = rng.choice(FINDINGS)
+                visit.closed_at = timezone.make_aware(
+                    datetime.datetime.combine(day, datetime.time(15, 30))
+                )
+            elif roll < 0.93:
+                visit.status = VisitStatus.REFUSED
+                visit.status_reason = "Школа сослалась на загруженность педагогов"
+        visits.append(visit)
+    Visit.objects.bulk_create(visits)
+    recommendations = []
+    for visit in visits:
+        if visit.status != VisitStatus.DONE:
+            continue
+        for _ in range(rng.randint(1, 2)):
+            due = visit.planned_on + datetime.timedelta(days=rng.randint(20, 120))
+            recommendation = Recommendation(
+                school=visit.school,
+                visit=visit,
+                text=rng.choice(RECOMMENDATIONS),
+                addressee=Addressee.SCHOOL,
+                due_on=due,
+            )
+            if due < today and rng.random() < 0.6:
+                recommendation.status = RecommendationStatus.DONE
+                recommendation.done_on = due - datetime.timedelta(days=rng.randint(0, 10))
+                recommendation.answer = "Выполнено, материалы на сайте школы."
+                recommendation.answered_at = timezone.make_aware(
+                    datetime.datetime.combine(recommendation.done_on, datetime.time(11, 0))
+                )
+            recommendations.append(recommendation)
+    Recommendation.objects.bulk_create(recommendations)
+    return len(visits), len(recommendations)
+
+
+def reports_dated_as_done() -> None:
+    """For steps that write roadmap reports after this app's (see `_reports_dated_as_done`)."""
+    _reports_dated_as_done(timezone.now())

@@ -60,7 +60,13 @@ def _paths() -> dict[str, str]:
     from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
     from opora.monitoring import services as monitoring
     from opora.monitoring.choices import CheckpointKind
-    from opora.registry.models import CuratorAssignment, Organization, Person, Programme
+    from opora.registry.models import (
+        CuratorAssignment,
+        Organization,
+        Person,
+        Programme,
+        Territory,
+    )
     from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
     from opora.roadmaps.models import Activity, Roadmap
     from opora.staff.models import DevelopmentPlan
@@ -221,6 +227,10 @@ def _paths() -> dict[str, str]:
         # The public site's switches of the programme (the public pages themselves are walked
         # in opora/public/tests/test_public_browser.py).
         "programme_publication": reverse("public:programme-publication", args=[programme.pk]),
+        "region": reverse("reports:region"),
+        "region_territory": reverse(
+            "reports:region-territory", args=[Territory.objects.get(code="DEMO-OZR").pk]
+        ),
     }
 
 
@@ -318,6 +328,7 @@ ROLE_PAGES = {
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
         "engagement", "body", "practices",
     ],
+    "regional": ["home", "region", "region_territory"],
 }  # fmt: skip
 
 
@@ -440,3 +451,29 @@ def test_the_public_survey_fits_a_phone(demo_site, browser):
     problems += phone_problems(page, "анкета с ошибками")
     context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_the_regional_coordinator_compares_the_municipalities(demo_site, browser):
+    """The region's three municipalities side by side; a tile leads to one of them, whose
+    settlements are compared the same way."""
+    context = _context(browser)
+    page = context.new_page()
+    _login(page, demo_site, "regional")
+    _open(page, demo_site, "region")
+    names = page.locator("#region-table tbody th").all_inner_texts()
+    assert sorted(names) == [
+        "Демо-город",
+        "Лесногорский городской округ",
+        "Приозёрный муниципальный район",
+    ]
+    page.select_option("#region-measure", "engagement")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "Вовлечённость школ" in page.locator(".region-tiles").inner_text()
+    with page.expect_navigation():
+        page.locator(".region-tile a", has_text="Приозёрный").click()
+    assert page.locator("h1").inner_text() == "Приозёрный муниципальный район"
+    rows = page.locator("#region-table tbody th").all_inner_texts()
+    assert "село Берёзовка" in rows and len(rows) == 5
+    assert page.locator("#region-links a", has_text="Утверждённый список").count() == 1
+    context.close()

@@ -40,4 +40,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Демо-учётные записи (пароль у всех: {accounts.password}):")
         for username, role, description in accounts.accounts:
-            self.stdout.write(f"  {username:<12} {role} — {description}")
+            self.stdout.write(f"  {username:<22} {role} — {description}")
