@@ -352,12 +352,14 @@ def _by_district(
             Paragraph("У территории нет районов: сравнение по районам не проводится.", False)
         )
         return section
+    # Child territories' paths are one step longer than the territory's: a school's district
+    # is the start of its own path (a join, not a scan per district).
     mapping = pl.DataFrame(
         {"prefix": [p for p, _ in district_paths], "district": [n for _, n in district_paths]}
     )
-    tagged = frame.join(mapping, how="cross").filter(
-        pl.col("path").str.starts_with(pl.col("prefix"))
-    )
+    tagged = frame.with_columns(
+        pl.col("path").str.slice(0, len(district_paths[0][0])).alias("prefix")
+    ).join(mapping, on="prefix")
     by_district = summarise(tagged, ["district", "year"])
     cell = {(r["district"], r["year"]): r for r in by_district.iter_rows(named=True)}
     with_index = (
