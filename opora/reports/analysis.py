@@ -171,6 +171,16 @@ def schools_text(count: int) -> str:
     return f"{count} {plural(count, 'школа', 'школы', 'школ')}"
 
 
+def schools_genitive(count: int) -> str:
+    """«из 1 школы», «у 2 школ», «у 21 школы» (the genitive after a numeral)."""
+    return f"{count} {plural(count, 'школы', 'школ', 'школ')}"
+
+
+def sentence(text: str) -> str:
+    """The text ending with one full stop (a list may end with «кл.» already)."""
+    return text if text.endswith(".") else text + "."
+
+
 def work_label(subject: str, grade: int) -> str:
     """«Математика, 5 кл.»; a result not per grade is named by its subject."""
     return f"{subject}, {grade} кл." if grade else subject

@@ -39,7 +39,9 @@ from opora.reports.analysis import (
     results_frame,
     rounded,
     school_index,
+    schools_genitive,
     schools_text,
+    sentence,
     signed,
     summarise,
     work_label,
@@ -281,7 +283,7 @@ def _by_work(
     )
     text = (
         f"В {year} году в работе участвовали {figures['participants']} обучающихся "
-        f"из {schools_text(figures['schools'])}. {m.low_label.removesuffix(', %')} по всем "
+        f"из {schools_genitive(figures['schools'])}. {m.low_label.removesuffix(', %')} по всем "
         f"предметам и классам — {num(now.get(m.low))} %"
     )
     if change is not None:
@@ -584,8 +586,8 @@ def _against_context(
     figures["below_context_school_ids"] = [row["school_id"] for row in below]
     section.blocks.append(
         Paragraph(
-            f"По {schools_text(fit.count)} с известным индексом контекста (список «{run}»): "
-            f"при контексте, лучшем на одно стандартное отклонение, результат в среднем "
+            f"Школ с известным индексом контекста — {fit.count} (список «{run}»). "
+            f"При контексте, лучшем на одно стандартное отклонение, результат в среднем "
             f"{'выше' if fit.slope >= 0 else 'ниже'} на {num(abs(fit.slope), 2)} ст. откл.; "
             f"контекст объясняет {num(100 * fit.r2, 0)} % различий результатов школ. "
             f"Ниже ожидаемого с учётом контекста (на {num(-BELOW_CONTEXT_Z, 1)} ст. откл. "
@@ -652,18 +654,19 @@ def _objectivity(
         (pl.col("year") == year)
         & ((pl.col("share_raise") >= RAISE_SHARE) | (pl.col("share_lower") >= LOWER_SHARE))
     ).sort("school_id", "subject", "grade")
+    # One line per school: the works whose marks disagree, together.
+    disagreements: dict[int, list[str]] = {}
     for row in register.iter_rows(named=True):
         parts = []
         if (row["share_raise"] or 0) >= RAISE_SHARE:
             parts.append(f"повысили отметку по журналу {num(row['share_raise'])} %")
         if (row["share_lower"] or 0) >= LOWER_SHARE:
             parts.append(f"понизили {num(row['share_lower'])} %")
-        found.setdefault(row["school_id"], []).append(
-            (
-                "Расхождение с отметками по журналу",
-                f"{work_label(row['subject'], row['grade'])}: " + ", ".join(parts),
-            )
+        disagreements.setdefault(row["school_id"], []).append(
+            f"{work_label(row['subject'], row['grade'])}: " + ", ".join(parts)
         )
+    for pk, works in disagreements.items():
+        found.setdefault(pk, []).append(("Расхождение с отметками по журналу", "; ".join(works)))
     if not others.is_empty():
         other_index = _index_by_assessment(others)
         gaps = (
@@ -682,7 +685,11 @@ def _objectivity(
                 )
             )
     if outcomes is not None:
+        # The list's flag speaks of the school's results in general: named for the schools
+        # that wrote this assessment.
         for pk in outcomes.filter(pl.col("objectivity"))["school_id"].to_list():
+            if pk not in name_of:
+                continue
             found.setdefault(pk, []).append(
                 ("Отмечена в списке", "признаки необъективности по расчёту списка")
             )
@@ -696,7 +703,7 @@ def _objectivity(
         return warned, section
     section.blocks.append(
         Paragraph(
-            f"Признаки необъективности у {schools_text(len(warned))}. Это повод для проверки "
+            f"Признаки необъективности у {schools_genitive(len(warned))}. Это повод для проверки "
             "(перепроверки работ, наблюдения при проведении), а не вывод о нарушении.",
             False,
         )
@@ -756,20 +763,20 @@ def _conclusions(
             + "."
         )
         if worse:
-            text += (
-                f" Ухудшение к {year - 1} году: " + names_text([f["label"] for f in worse]) + "."
+            text += f" Ухудшение к {year - 1} году: " + sentence(
+                names_text([f["label"] for f in worse])
             )
         if better:
-            text += " Улучшение: " + names_text([f["label"] for f in better]) + "."
+            text += " Улучшение: " + sentence(names_text([f["label"] for f in better]))
         if not worse and not better:
             text += f" Заметных изменений к {year - 1} году (на 2 п. п. и более) нет."
         section.blocks.append(Paragraph(text))
     if falling:
         section.blocks.append(
             Paragraph(
-                f"Снизили результат к {year - 1} году {schools_text(len(falling))} из "
-                f"перечисленных; {schools_text(len(below))} ниже ожидаемого с учётом контекста; "
-                f"признаки необъективности — у {schools_text(len(warned))}."
+                f"Школ, снизивших результат к {year - 1} году (из десяти с наибольшим "
+                f"снижением): {len(falling)}; ниже ожидаемого с учётом контекста: {len(below)}; "
+                f"с признаками необъективности: {len(warned)}."
             )
         )
     small = (
@@ -785,7 +792,7 @@ def _conclusions(
     )
     if small:
         certainty += (
-            f" У {schools_text(small)} меньше {SMALL_COHORT} участников: их доли и места "
+            f" У {schools_genitive(small)} меньше {SMALL_COHORT} участников: их доли и места "
             "в списках могут меняться от года к году случайно, судить о них лучше по "
             "нескольким годам."
         )

@@ -29,6 +29,7 @@ from opora.registry.selectors import (
     school_get,
     school_has_curator,
     territory_ancestors,
+    territory_in_reach,
     territory_services,
 )
 from opora.reports.analysis import (
@@ -42,7 +43,8 @@ from opora.reports.analysis import (
     results_frame,
     rounded,
     school_index,
-    schools_text,
+    schools_genitive,
+    sentence,
     signed,
     summarise,
     work_label,
@@ -83,16 +85,21 @@ def _school(user: Any, params: ReportParams) -> Organization:
 
 def _comparison_territory(
     user: Any, school: Organization, outcome: SchoolIdentification | None
-) -> Territory:
-    """The list's territory when the school was in one; else the municipality (the second
-    level of the tree) or the school's own territory when that is higher."""
-    if outcome is not None:
-        return outcome.run.territory
+) -> tuple[Territory, bool]:
+    """The territory the school is compared with, and whether the user sees it whole: the
+    list's territory when the school was in one, else its municipality (the second level
+    of the tree, or the school's own territory when that is higher). A mean over the few
+    schools a director or a curator sees is no territory's mean: then there is none."""
+    candidates = [outcome.run.territory] if outcome is not None else []
     territory = school.territory
-    if territory.depth <= 2:
-        return territory
-    above = [t for t in territory_ancestors(user, territory) if t.depth == 2]
-    return above[0] if above else territory
+    if territory.depth > 2:
+        above = [t for t in territory_ancestors(user, territory) if t.depth == 2]
+        territory = above[0] if above else territory
+    candidates.append(territory)
+    for candidate in candidates:
+        if territory_in_reach(user, candidate.pk) is not None:
+            return candidate, True
+    return candidates[-1], False
 
 
 @report_builder(ReportKind.SCHOOL)
@@ -105,7 +112,7 @@ def build_school(
     years = [year - 2, year - 1, year]
     progress(10, "Чтение данных школы")
     outcome = school_outcome_for_year(user, school, year)
-    territory = _comparison_territory(user, school, outcome)
+    territory, whole = _comparison_territory(user, school, outcome)
     rows = results_frame(result_rows(user, territory_path=territory.path, years=years))
     own = rows.filter(pl.col("school_id") == school.pk)
     if own.filter(pl.col("year") == year).is_empty():
@@ -131,14 +138,14 @@ def build_school(
     )
     names = {a.pk: a.name for a in catalogue()["assessments"]}
     progress(40, "Сравнение с территорией и похожими школами")
-    similar = _similar(outcome, outcomes, school)
+    similar = _similar(outcome, outcomes, school) if whole else set()
     content = ReportContent(
         title=f"Аналитическая справка по школе: {school.short_name} — {year}",
         subtitle=f"{school.name}; сравнение с территорией «{territory.name}»",
     )
     figures: dict[str, Any] = {"year": year, "school": school.short_name, "school_id": school.pk}
     content.sections.append(_identification(outcome, figures))
-    visible = rows["school_id"].n_unique()
+    visible = rows["school_id"].n_unique() if whole else 1
     section, facts = _results(rows, own, similar, school, territory, years, visible, names, figures)
     content.sections.append(section)
     progress(60, "Объективность, риски, дорожная карта, поддержка")
@@ -290,7 +297,8 @@ def _results(
     by_year_own = {r["year"]: r for r in summarise(own, ["year"]).iter_rows(named=True)}
     by_year_area = {r["year"]: r for r in summarise(rows, ["year"]).iter_rows(named=True)}
     by_year_alike = {r["year"]: r for r in summarise(alike_rows, ["year"]).iter_rows(named=True)}
-    index = school_index(rows)
+    # A standardised result among the few schools one sees would rank nothing.
+    index = school_index(rows if compare else rows.clear())
     own_index = {
         r["year"]: r["index"]
         for r in index.filter(pl.col("school_id") == school.pk).iter_rows(named=True)
@@ -315,12 +323,15 @@ def _results(
         text += f", по территории «{territory.name}» — {num(now_area.get('share_fail'))} %"
     if similar:
         text += (
-            f", у {schools_text(len(similar))} с похожим социальным контекстом — "
+            f", у {schools_genitive(len(similar))} с похожим социальным контекстом — "
             f"{num(by_year_alike.get(year, {}).get('share_fail'))} %"
         )
     text += "."
     if not compare:
-        text += " Сравнение с территорией недоступно: вам видны результаты только этой школы."
+        text += (
+            " Сравнение с территорией не приводится: оно доступно тем, кто видит все школы "
+            "территории."
+        )
     section.blocks.append(Paragraph(text, False))
     section.blocks.append(
         Table(
@@ -608,7 +619,7 @@ def _conclusions(
         else:
             text = "Доля «2» в школе близка к средней по территории."
     if facts["weak"]:
-        text += " Наибольшее отставание: " + names_text(facts["weak"]) + "."
+        text += " Наибольшее отставание: " + sentence(names_text(facts["weak"]))
     index = facts["index"]
     if all(v is not None for v in index) and index[0] > index[1] > index[2]:
         text += (

@@ -3,6 +3,7 @@ for which school, a year without data, determinism, and the demo."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from typing import Any
 
@@ -19,6 +20,7 @@ from opora.identification.models import IdentificationRun, Methodology, SchoolId
 from opora.registry.tests.factories import SchoolFactory
 from opora.reports.builders.school import build_school
 from opora.reports.choices import ReportKind
+from opora.reports.content import ReportContent
 from opora.reports.kinds import ReportParams, builder_for
 from opora.results.models import Assessment, SchoolResult, Subject
 
@@ -166,17 +168,21 @@ def test_figures_by_hand(world, schools):
 
 def test_same_data_same_content(world, schools):
     user = world.user("analyst")
-    assert (
-        build(user, params(world.school_a)).to_json()
-        == build(user, params(world.school_a)).to_json()
-    )
+    first = build(user, params(world.school_a)).to_json()
+    assert build(user, params(world.school_a)).to_json() == first
+    # What the report stores: plain JSON that reads back to the same content.
+    assert ReportContent.from_json(json.loads(json.dumps(first))).to_json() == first
 
 
-def test_the_director_gets_their_school_without_the_territory(world, schools):
-    content = build(world.user("director_a"), params(world.school_a))
+@pytest.mark.parametrize("persona", ["director_a", "curator"])
+def test_who_sees_the_school_only_gets_it_without_the_territory(world, schools, persona):
+    content = build(world.user(persona), params(world.school_a))
     assert content.figures["low_share"]["2025"] == 30.0
     assert content.figures["territory_low_share"] == {"2023": None, "2024": None, "2025": None}
+    assert content.figures["index_by_year"] == {"2023": None, "2024": None, "2025": None}
+    assert content.figures["similar_schools"] == 0
     assert "Гимназия № 2" not in str(content.to_json())
+    assert "Школа Д" not in str(content.to_json())
 
 
 @pytest.mark.parametrize("persona", ["director_b", "outsider", "teacher"])
