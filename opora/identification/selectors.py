@@ -309,3 +309,68 @@ def may_approve(user: UserLike, run: IdentificationRun) -> bool:
 def may_change(user: UserLike, run: IdentificationRun) -> bool:
     """Send or recompute the list: those who may change the whole territory it covers."""
     return reach(user, Action.CHANGE).covers_territory(run.territory)
+
+
+def run_for_territory(user: UserLike, territory: Territory, year: int) -> IdentificationRun | None:
+    """The list a report over `territory` for `year` leans on: the newest approved run of the
+    year or earlier over the territory or a territory above it, else the newest draft or
+    list on its way to approval; among equals the nearest territory."""
+    step = Territory.steplen
+    paths = [territory.path[:end] for end in range(step, len(territory.path) + 1, step)]
+    runs = run_list(user).filter(territory__path__in=paths, year__lte=year)
+    order = ("-year", "-territory__depth", "-pk")
+    approved = runs.filter(status=RunStatus.APPROVED).order_by(*order).first()
+    if approved is not None:
+        return approved
+    return runs.filter(status__in=[RunStatus.SENT, RunStatus.DRAFT]).order_by(*order).first()
+
+
+# The columns of `run_outcome_rows`, in order.
+OUTCOME_ROW_FIELDS = (
+    "school_id",
+    "results_index",
+    "results_percentile",
+    "context_index",
+    "context_percentile",
+    "expected",
+    "residual",
+    "residual_z",
+    "objectivity",
+    "in_list",
+)
+
+
+def run_outcome_rows(
+    user: UserLike, run: IdentificationRun, territory_path: str
+) -> list[tuple[Any, ...]]:
+    """The run's outcomes for the schools of a territory (subtree) that the user may see, as
+    tuples of `OUTCOME_ROW_FIELDS`: one query whatever the number of schools."""
+    return list(
+        restrict(run.schools.filter(school__territory__path__startswith=territory_path), user)
+        .order_by("school_id")
+        .values_list(*OUTCOME_ROW_FIELDS)
+    )
+
+
+def school_outcome_for_year(
+    user: UserLike, school: Organization, year: int
+) -> SchoolIdentification | None:
+    """The school's outcome in the newest approved list of `year` or earlier, else in the
+    newest draft of those years the user may see (as `latest_run_for_school`, bounded)."""
+    items = restrict(
+        SchoolIdentification.objects.filter(school=school, run__year__lte=year), user
+    ).filter(
+        Q(run__status=RunStatus.APPROVED)
+        | Q(run__in=run_list(user).filter(status__in=[RunStatus.SENT, RunStatus.DRAFT]))
+    )
+    related = ("run__version__methodology", "run__territory")
+    order = ("-run__year", "-run__pk")
+    found = (
+        items.filter(run__status=RunStatus.APPROVED)
+        .order_by(*order)
+        .select_related(*related)
+        .first()
+    )
+    if found is None:
+        found = items.order_by(*order).select_related(*related).first()
+    return found

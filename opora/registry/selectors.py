@@ -418,3 +418,32 @@ def order_find(user: UserLike, kind: str, number: str, date: Any) -> Order | Non
         .select_related("issuer__territory")
         .first()
     )
+
+
+def territory_in_reach(user: UserLike, pk: Any) -> Territory | None:
+    """A territory the user sees whole (a territory role over it or above it), or None: a
+    report over a territory must not be built from the few schools one sees in it."""
+    territory = territory_find(user, pk)
+    if territory is None or not reach(user, Action.VIEW).covers_territory(territory):
+        return None
+    return territory
+
+
+def territory_services(user: UserLike, territory: Territory) -> dict[str, Organization]:
+    """The nearest education authority and methodical centre on the territory or above it
+    that the user may see, by organisation kind (whom a report addresses; one query)."""
+    step = Territory.steplen
+    paths = [territory.path[:end] for end in range(step, len(territory.path) + 1, step)]
+    found: dict[str, Organization] = {}
+    candidates = (
+        organization_list(user)
+        .filter(
+            kind__in=[OrganizationKind.EDUCATION_AUTHORITY, OrganizationKind.METHODICAL_CENTRE],
+            territory__path__in=paths,
+            is_active=True,
+        )
+        .order_by("-territory__depth", "pk")
+    )
+    for organization in candidates:
+        found.setdefault(organization.kind, organization)
+    return found
