@@ -24,7 +24,7 @@ def test_a_planted_effect_is_recovered_within_the_interval() -> None:
     assert not result.pretrend_differs
     # Matching balances the pre-support covariates that differed before.
     for row in result.balance:
-        assert abs(row["after"]) < 0.25 < abs(row["before"]) or abs(row["before"]) < 0.25
+        assert abs(row["after"]) < 0.2 * abs(row["before"]) or abs(row["before"]) < 0.25
 
 
 def test_no_effect_gives_an_interval_covering_zero() -> None:
@@ -47,7 +47,7 @@ def test_the_interval_has_about_nominal_coverage() -> None:
 def test_diverging_pre_trends_are_flagged() -> None:
     result = estimate(synthetic_panel(effect=DELTA, pre_trend=0.15, seed=3))
     assert result.pretrend is not None and result.pretrend_differs
-    assert result.pretrend.low is not None and result.pretrend.low > 0
+    assert result.pretrend.low > 0
     parallel = estimate(synthetic_panel(effect=DELTA, seed=3))
     assert not parallel.pretrend_differs
 
