@@ -218,3 +218,35 @@ def test_the_anonymous_are_sent_to_sign_in(world, programme):
         reverse("evaluation:programme", args=[programme.pk]),
     ):
         assert client.get(url).status_code == 302
+
+
+# --- On the demo (last: the demo is loaded once for these) ---------------------------------
+
+
+def test_the_demo_recovers_the_planted_effect_and_rejects_the_placebo(demo):
+    from opora.evaluation.demo import DELTA, PLACEBO_NAME
+
+    done = Estimate.objects.filter(status=EstimateStatus.DONE).select_related("programme")
+    main = done.exclude(programme__name=PLACEBO_NAME).get()
+    placebo = done.get(programme__name=PLACEBO_NAME)
+    result = main.result
+    assert result["ok"] and not result["pretrend_differs"]
+    # Schools of the February 2024 cohort (two years after their anchor) carry the effect in
+    # one of their two post years: the expected overall difference is weighted accordingly.
+    second_year = next((e["n"] for e in result["events"] if e["offset"] == 2), 0)
+    expected = DELTA * (result["n_matched"] - second_year / 2) / result["n_matched"]
+    assert result["did"]["low"] <= expected <= result["did"]["high"]
+    assert result["did"]["low"] > 0
+    assert placebo.result["ok"]
+    assert placebo.result["did"]["low"] <= 0 <= placebo.result["did"]["high"]
+    page = world_page(main.programme_id)
+    assert "95-процентный интервал" in page
+    assert "Эффект не обнаружен" in world_page(placebo.programme_id)
+
+
+def world_page(programme_id):
+    from django.test import Client
+
+    client = Client()
+    client.login(username="analyst", password="demo12345")
+    return client.get(reverse("evaluation:programme", args=[programme_id])).content.decode()
