@@ -221,6 +221,8 @@ def _paths() -> dict[str, str]:
         # The public site's switches of the programme (the public pages themselves are walked
         # in opora/public/tests/test_public_browser.py).
         "programme_publication": reverse("public:programme-publication", args=[programme.pk]),
+        # The effectiveness of the city programme (the demo computes its estimate).
+        "effectiveness": reverse("evaluation:programme", args=[programme.pk]),
     }
 
 
@@ -296,6 +298,7 @@ ROLE_PAGES = {
         "home", "identification", "run", "chart", "methodology", "data", "staff",
         "deficit_map", "diagnostics", "teachers", "plans", "plan", "surveys",
         "survey_results", "history", "mentor_recommend", "consultations", "consultation",
+        "effectiveness",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
