@@ -231,6 +231,8 @@ def _paths() -> dict[str, str]:
         "region_territory": reverse(
             "reports:region-territory", args=[Territory.objects.get(code="DEMO-OZR").pk]
         ),
+        # The effectiveness of the city programme (the demo computes its estimate).
+        "effectiveness": reverse("evaluation:programme", args=[programme.pk]),
     }
 
 
@@ -306,6 +308,7 @@ ROLE_PAGES = {
         "home", "identification", "run", "chart", "methodology", "data", "staff",
         "deficit_map", "diagnostics", "teachers", "plans", "plan", "surveys",
         "survey_results", "history", "mentor_recommend", "consultations", "consultation",
+        "effectiveness",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
