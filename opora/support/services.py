@@ -28,9 +28,11 @@ from opora.core.audit import timeline_event_record
 from opora.core.choices import Role, TimelineVerb
 from opora.core.files import evidence_check, image_check
 from opora.core.mail import mail_on_commit
+from opora.core.notifications import notify
 from opora.core.uploads import display_name
 from opora.registry.choices import OrderKind, OrganizationKind
 from opora.registry.models import CuratorAssignment, Membership, Order, Organization, Person
+from opora.registry.recipients import school_curators, school_directors
 from opora.registry.scoping import coordinator_reach
 from opora.registry.services import order_check_approves
 from opora.roadmaps.choices import RoadmapStatus
@@ -623,6 +625,11 @@ def consultation_schedule(
             _("Методист: %(name)s.") % {"name": consultation.methodist},
         ],
     )
+    notify(
+        recipients=[consultation.requested_by],
+        text=_("Дан ответ на запрос консультации «%(topic)s»") % {"topic": consultation.topic},
+        url=consultation.get_absolute_url(),
+    )
     return consultation
 
 
@@ -649,6 +656,11 @@ def consultation_answer(*, user: User, consultation: Consultation, answer: str) 
             "",
             _("Методист: %(name)s.") % {"name": consultation.methodist},
         ],
+    )
+    notify(
+        recipients=[consultation.requested_by],
+        text=_("Дан ответ на запрос консультации «%(topic)s»") % {"topic": consultation.topic},
+        url=consultation.get_absolute_url(),
     )
     return consultation
 
@@ -973,6 +985,16 @@ def visit_plan(
         },
         data={"visit": visit.pk},
     )
+    notify(
+        recipients=school_directors(school.pk),
+        text=_("Запланирован выезд в школу %(school)s на %(day)s: %(kind)s")
+        % {
+            "school": school.short_name,
+            "day": dates.date_ru(planned_on),
+            "kind": visit.get_kind_display().lower(),
+        },
+        url=visit.get_absolute_url(),
+    )
     return visit
 
 
@@ -1174,6 +1196,16 @@ def visit_record_save(
         recommendation.full_clean()
         recommendation.save()
         outcome.recommendations.append(recommendation)
+        notify(
+            recipients=school_directors(visit.school_id),
+            text=_("Рекомендация школе %(school)s, срок %(day)s: %(text)s")
+            % {
+                "school": visit.school.short_name,
+                "day": dates.date_ru(recommendation.due_on),
+                "text": recommendation.text[:200],
+            },
+            url=recommendation.get_absolute_url(),
+        )
     visit.form_key = uuid.uuid4()
     fields = ["answers", "findings", "form_key"]
     if close:
@@ -1358,6 +1390,18 @@ def recommendation_answer(
         actor=user,
         message=message,
         data={"recommendation": recommendation.pk},
+    )
+    # The one who wrote it and the school's curators hear of the answer (not its author).
+    authors = [recommendation.created_by, *school_curators(recommendation.school_id)]
+    notify(
+        recipients=[u for u in authors if u is not None and u.pk != user.pk],
+        text=_("Школа %(school)s ответила на рекомендацию («%(status)s»): %(text)s")
+        % {
+            "school": recommendation.school.short_name,
+            "status": recommendation.get_status_display(),
+            "text": recommendation.text[:200],
+        },
+        url=recommendation.get_absolute_url(),
     )
     return recommendation
 
