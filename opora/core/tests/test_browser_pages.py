@@ -221,6 +221,7 @@ def _paths() -> dict[str, str]:
         # The public site's switches of the programme (the public pages themselves are walked
         # in opora/public/tests/test_public_browser.py).
         "programme_publication": reverse("public:programme-publication", args=[programme.pk]),
+        "notifications": reverse("core:notifications"),
     }
 
 
@@ -307,7 +308,7 @@ ROLE_PAGES = {
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
         "visits", "recommendations", "recommendation",
-        "event", "practices", "practice",
+        "event", "practices", "practice", "notifications",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": [

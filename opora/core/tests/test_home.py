@@ -257,3 +257,30 @@ def test_home_queries_do_not_grow_with_schools_and_activities(world, school_a_wo
         recommendation(world, world.school_a, "Ещё рекомендация", -2)
     many = queries(world, persona)
     assert many == few, persona
+
+
+# --- The demo (last: it loads the demo territory) --------------------------------------------
+
+
+def test_demo_homes_say_what_to_do_and_bells_ring(demo):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    def home_of(username):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        response = client.get(HOME)
+        assert response.status_code == 200, username
+        return response.content.decode()
+
+    director = home_of("director")
+    assert "Сроки мероприятий дорожной карты" in director
+    assert "Рекомендации ждут ответа" in director
+    assert "непрочитанн" in director.split('id="bell"')[1].split(">")[0]
+    assert "Мои школы: что просрочено" in home_of("curator")
+    coordinator = home_of("coordinator")
+    assert "Программы: исполнение и показатели" in coordinator
+    assert 'aria-label="Уведомления: нет непрочитанных"' not in coordinator
+    assert "Расчёты списков школ" in home_of("analyst")
+    for username in ("staff", "teacher", "council", "regional", "admin"):
+        home_of(username)
