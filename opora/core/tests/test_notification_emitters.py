@@ -132,6 +132,17 @@ def test_an_answered_consultation_tells_who_asked(world):
             user=world.user("analyst"), consultation=consultation, answer=" "
         )
     assert not Notification.objects.exists()
+    when = timezone.now() + datetime.timedelta(days=2)
+    support.consultation_schedule(
+        user=world.user("analyst"),
+        consultation=consultation,
+        scheduled_for=when,
+        form=ConsultationForm.ONLINE,
+    )
+    assert notices(world, "staff_a") == [
+        f"Консультация «Подготовка к ВПР» назначена на {dates.datetime_ru(when)}"
+    ]
+    Notification.objects.all().delete()
     support.consultation_answer(
         user=world.user("analyst"), consultation=consultation, answer="Пришлём план."
     )
