@@ -158,6 +158,15 @@ def user_roles(user: UserLike) -> set[str]:
     return {m.role for m in _memberships(user)}
 
 
+def role_organization_ids(user: UserLike, roles: Iterable[str]) -> list[int]:
+    """The organisations in which the user holds one of `roles` (their own, not their reach):
+    a director's school for the home page's «my school» cards."""
+    if not user.is_authenticated:
+        return []
+    wanted = set(roles)
+    return sorted({m.organization_id for m in _memberships(user) if m.role in wanted})
+
+
 def reach(
     user: UserLike, action: Action | str = Action.VIEW, *, roles: frozenset[str] | None = None
 ) -> Reach:

@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing registers the job handlers, importers and access scoping of the core.
-        from opora.core import scoping, tasks  # noqa: F401
+        from opora.core import notifications, scoping, tasks  # noqa: F401
         from opora.core.imports import services  # noqa: F401

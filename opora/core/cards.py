@@ -5,14 +5,20 @@ An app registers `@card_section("school", order)` (or "programme", "organization
 of an organisation other than a school, "plan" for a teacher's development plan, or "home" —
 called with the user) functions; each
 returns the HTML of its part of the page for this user, or "" when it has nothing to show.
+
+A home card is usually a short list of what to do with a link to the full page: an app builds
+a `HomeCard` and returns `home_card_html(request, card)` (one markup for all of them,
+`core/_home_card.html`); a card with nothing in it is not shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 CardKind = Literal["school", "programme", "organization", "plan", "home"]
@@ -37,3 +43,37 @@ def card_section(kind: CardKind, order: int) -> Callable[[CardSection], CardSect
 
 def card_sections(kind: CardKind, request: HttpRequest, obj: Any) -> list[SafeString]:
     return [SafeString(html) for _order, func in _SECTIONS[kind] if (html := func(request, obj))]
+
+
+@dataclass
+class HomeItem:
+    """One line of a home card: what, where to go, a note (a due date, a school) and whether
+    it is late (shown in red and first)."""
+
+    text: str
+    url: str = ""
+    note: str = ""
+    late: bool = False
+
+
+@dataclass
+class HomeCard:
+    """A home card: a title, a few counts that link to filtered pages, a short list of items
+    and the «все …» link to the full page."""
+
+    key: str
+    title: str
+    items: list[HomeItem] = field(default_factory=list)
+    counts: list[HomeItem] = field(default_factory=list)
+    all_url: str = ""
+    all_label: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.items or any(c.text for c in self.counts))
+
+
+def home_card_html(request: HttpRequest, card: HomeCard | None) -> str:
+    """The card's HTML, or "" when there is no card or nothing in it."""
+    if not card:
+        return ""
+    return render_to_string("core/_home_card.html", {"card": card}, request=request)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from opora.core.access import Action, Reach, UserLike, scoped
-from opora.core.models import ImportMapping, ImportUpload, Job
+from opora.core.models import ImportMapping, ImportUpload, Job, Notification
 
 
 @scoped(Job)
@@ -37,3 +37,10 @@ def scope_mappings(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]
     if r.action in (Action.VIEW, Action.IMPORT):
         return qs.filter(~Q(preset="") | owned)
     return qs.filter(owned)
+
+
+@scoped(Notification, ties=True)
+def scope_notifications(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
+    """A notice is its recipient's alone, whatever their roles (a teacher without reach
+    included)."""
+    return qs.filter(recipient_id=user.pk or 0)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from opora.core.access import Action, UserLike, get_for_user, is_scoped, restrict
+from opora.core.choices import JobStatus
 from opora.core.jobs import job_may_restart
-from opora.core.models import ImportUpload, Job
+from opora.core.models import ImportUpload, Job, Notification
 
 
 def job_list(user: UserLike) -> QuerySet[Job]:
@@ -47,3 +50,31 @@ def history_object_get(user: UserLike, content_type_id: int, pk: Any) -> Model:
     if model is None or not is_scoped(model):
         raise Http404
     return get_for_user(model._default_manager.all(), user, pk)
+
+
+def notification_list(user: UserLike) -> QuerySet[Notification]:
+    """The user's own notices, newest first (nobody sees another's, an administrator
+    included: the reach of «everything» does not extend to other people's bells)."""
+    return restrict(Notification.objects.filter(recipient_id=user.pk or 0), user).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def notification_get(user: UserLike, pk: Any) -> Notification:
+    """One of the user's own notices; 404 for another's or a missing one."""
+    return get_for_user(Notification.objects.filter(recipient_id=user.pk or 0), user, pk)
+
+
+HOME_JOBS = 5
+HOME_JOBS_DAYS = 14
+
+
+def home_jobs(user: UserLike) -> list[Job]:
+    """The user's own jobs (imports, calculations) running, queued or failed, and those
+    finished lately, newest first (one query): «Мои задачи» on the home page."""
+    since = timezone.now() - datetime.timedelta(days=HOME_JOBS_DAYS)
+    return list(
+        restrict(Job.objects.filter(created_by_id=user.pk or 0), user)
+        .filter(Q(created_at__gte=since) | ~Q(status=JobStatus.SUCCEEDED))
+        .order_by("-created_at", "-pk")[:HOME_JOBS]
+    )

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core import hooks, selectors
-from opora.core.access import Action, own_organizations, reach
+from opora.core.access import TERRITORY_ROLES, Action, own_organizations, reach, user_roles
 from opora.core.audit import object_history
 from opora.core.cards import card_sections
 from opora.core.choices import ImportStatus
@@ -41,19 +42,59 @@ from opora.core.imports.services import (
 )
 from opora.core.jobs import job_restart, jobs_reap_on_page
 from opora.core.models import ImportUpload
+from opora.core.notifications import notification_read, notifications_read_all
 from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Where work starts: each role's cards of what to do (the apps' `@card_section("home")`),
+    the user's own jobs and, for those who oversee a territory, the counts of what they reach."""
+    user = request.user
+    roles = user_roles(user)
     return render(
         request,
         "core/home.html",
         {
-            "summary": hooks.home_summary.call(request.user),
-            "home_sections": card_sections("home", request, request.user),
+            "summary": hooks.home_summary.call(user),
+            "home_sections": card_sections("home", request, user),
+            "jobs": selectors.home_jobs(user),
+            # School people have their own school; counts of the territory help its overseers.
+            "show_counts": user.is_superuser or bool(roles & TERRITORY_ROLES),
         },
     )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The bell's page: the user's notices, newest first, unread ones marked."""
+    page = paginate(request, selectors.notification_list(request.user), 30)
+    return render(
+        request,
+        "core/notification_list.html",
+        {"page": page, "breadcrumbs": [{"title": _("Уведомления")}]},
+    )
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notice marks it read and goes where it points (a page of this site only)."""
+    notice = selectors.notification_get(request.user, pk)
+    notification_read(notification=notice)
+    if notice.url and url_has_allowed_host_and_scheme(
+        notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notice.url)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all_view(request: HttpRequest) -> HttpResponse:
+    """«Отметить всё прочитанным»."""
+    if notifications_read_all(user=request.user):
+        messages.success(request, _("Все уведомления отмечены прочитанными."))
+    return redirect("core:notifications")
 
 
 @login_required

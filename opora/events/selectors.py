@@ -385,3 +385,27 @@ def teachers_attended_counts(
         .order_by()
     )
     return {school: (went, total) for school, went, total in rows}
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 6
+
+
+def home_registrations(user: UserLike) -> list[Registration] | None:
+    """The user's own registrations for events still to come, the nearest first (one
+    query); None for those who do not register themselves."""
+    if not may_register_self(user):
+        return None
+    return list(
+        restrict(
+            Registration.objects.filter(
+                person__user_id=user.pk or 0,
+                status=RegistrationStatus.REGISTERED,
+                event__ends_at__gte=timezone.now(),
+            ).exclude(event__status=EventStatus.CANCELLED),
+            user,
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "pk")[:HOME_ITEMS]
+    )

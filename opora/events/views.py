@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action
-from opora.core.cards import card_section
+from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.documents import PdfFontMissing
 from opora.core.exports import PDF_CONTENT_TYPE
 from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
@@ -444,3 +444,28 @@ def plan_events_card(request: HttpRequest, plan: Any) -> str:
     if not attended:
         return ""
     return render_to_string("events/_plan_card.html", {"registrations": attended}, request=request)
+
+
+@card_section("home", order=65)
+def home_registrations(request: HttpRequest, user: Any) -> str:
+    """«Мероприятия, на которые я записан»: the user's coming events (school people)."""
+    registrations = selectors.home_registrations(user)
+    if not registrations:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="registrations",
+            title=_("Мероприятия, на которые я записан"),
+            items=[
+                HomeItem(
+                    r.event.title,
+                    r.event.get_absolute_url(),
+                    dates.datetime_ru(r.event.starts_at),
+                )
+                for r in registrations
+            ],
+            all_url=reverse("events:index"),
+            all_label=_("Все мероприятия"),
+        ),
+    )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from opora.core.access import (
     Action,
@@ -15,7 +17,9 @@ from opora.core.access import (
     own_organizations,
     reach,
     restrict,
+    role_organization_ids,
 )
+from opora.core.choices import Role
 from opora.core.models import Job
 from opora.identification.choices import RunStatus
 from opora.identification.models import (
@@ -374,3 +378,29 @@ def school_outcome_for_year(
     if found is None:
         found = items.order_by(*order).select_related(*related).first()
     return found
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 6
+HOME_RECENT_DAYS = 30
+
+
+def home_runs(user: UserLike) -> list[IdentificationRun] | None:
+    """For analysts: the lists computed lately, still computing or failed, newest first (one
+    query); None for others."""
+    if not role_organization_ids(user, [Role.ANALYST]):
+        return None
+    since = timezone.now() - datetime.timedelta(days=HOME_RECENT_DAYS)
+    return list(
+        run_list(user)
+        .filter(Q(status__in=(RunStatus.QUEUED, RunStatus.FAILED)) | Q(created_at__gte=since))
+        .order_by("-created_at", "-pk")[:HOME_ITEMS]
+    )
+
+
+def home_runs_to_approve(user: UserLike) -> list[IdentificationRun] | None:
+    """For coordinators: the lists sent for approval that they may approve (one query, access
+    per list from the cached reach); None for others."""
+    if not role_organization_ids(user, [Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR]):
+        return None
+    runs = run_list(user).filter(status=RunStatus.SENT).order_by("created_at", "pk")
+    return [run for run in runs if may_approve(user, run)][:HOME_ITEMS]

@@ -17,6 +17,7 @@ from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start
 from opora.core.models import Job
+from opora.core.notifications import notify
 from opora.identification.choices import RunStatus
 from opora.identification.engine import CONTEXT_SCHEMA, RESULT_SCHEMA, Outcome, identify
 from opora.identification.methodology import (
@@ -37,6 +38,7 @@ from opora.identification.reasons import ReasonWriter
 from opora.identification.selectors import run_for_job
 from opora.registry.choices import OrderKind, OrderStatus, OrganizationKind
 from opora.registry.models import Order, Organization, Territory
+from opora.registry.recipients import territory_coordinators
 from opora.registry.services import order_check_approves, order_for_approval
 from opora.results.choices import Direction
 from opora.results.models import ContextIndicator, ContextValue, SchoolResult
@@ -306,6 +308,12 @@ def run_store(run: IdentificationRun, computed: Computed) -> None:
         message=_("В списке %(n)s школ из %(t)s")
         % {"n": run.summary["in_list"], "t": run.summary["schools"]},
     )
+    notify(
+        recipients=[run.created_by],
+        text=_("%(run)s рассчитан: в списке %(n)s школ из %(t)s")
+        % {"run": run, "n": run.summary["in_list"], "t": run.summary["schools"]},
+        url=run.get_absolute_url(),
+    )
 
 
 def run_compute(run: IdentificationRun, reporter: JobReporter | None = None) -> Outcome:
@@ -475,6 +483,11 @@ def run_approve(*, run: IdentificationRun, user: User, order: Order | None) -> I
         verb=TimelineVerb.APPROVED,
         actor=user,
         message=_("Приказ %(ref)s") % {"ref": order.reference},
+    )
+    notify(
+        recipients=territory_coordinators(run.territory),
+        text=_("%(run)s утверждён приказом %(ref)s") % {"run": run, "ref": order.reference},
+        url=run.get_absolute_url(),
     )
     return run
 

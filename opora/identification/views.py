@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opora.core import dates
 from opora.core.access import Action, has_any
-from opora.core.cards import card_section
+from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 from opora.identification import selectors, services
@@ -444,3 +445,54 @@ def school_card(request: HttpRequest, school: Any) -> str:
         context["type_names"] = problem_type_names(parse_params(item.run.version.params))
         context.update(chart_context(item.run, request.user, "school-scatter", item.school_id))
     return render_to_string("identification/_school_card.html", context, request=request)
+
+
+@card_section("home", order=24)
+def home_runs(request: HttpRequest, user: Any) -> str:
+    """«Расчёты списков» for analysts: recent, computing and failed runs."""
+    runs = selectors.home_runs(user)
+    if not runs:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="runs",
+            title=_("Расчёты списков школ"),
+            items=[
+                HomeItem(
+                    str(run),
+                    run.get_absolute_url(),
+                    f"{run.get_status_display()}, {dates.date_ru(run.created_at)}",
+                    run.status == RunStatus.FAILED,
+                )
+                for run in runs
+            ],
+            all_url=reverse("identification:runs"),
+            all_label=_("Все расчёты"),
+        ),
+    )
+
+
+@card_section("home", order=35)
+def home_runs_to_approve(request: HttpRequest, user: Any) -> str:
+    """«Списки ждут утверждения» for the coordinators who approve them."""
+    runs = selectors.home_runs_to_approve(user)
+    if not runs:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="runs-to-approve",
+            title=_("Списки школ ждут утверждения"),
+            items=[
+                HomeItem(
+                    str(run),
+                    run.get_absolute_url(),
+                    _("рассчитан %(d)s") % {"d": dates.date_ru(run.computed_at)},
+                )
+                for run in runs
+            ],
+            all_url=reverse("identification:runs"),
+            all_label=_("Все списки"),
+        ),
+    )

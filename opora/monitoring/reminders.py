@@ -17,10 +17,12 @@ from opora.core.choices import Role
 from opora.core.jobs import JobReporter, JobSave, job_handler
 from opora.core.mail import mail_on_commit
 from opora.core.models import Job
+from opora.core.notifications import notify
 from opora.core.periodic import periodic
 from opora.monitoring.choices import CheckpointStatus, SubmissionStatus
 from opora.monitoring.models import Submission, SubmissionReminder
 from opora.registry.models import Membership
+from opora.registry.recipients import directors_by_school
 
 REMIND_DAYS_AHEAD = 3
 REMINDER_HOUR = 8
@@ -62,12 +64,20 @@ def reminders_plan(today: datetime.date) -> ReminderPlan:
 
 
 def reminders_record(plan: ReminderPlan, today: datetime.date) -> dict[str, int]:
-    """Record the reminded forms; the letters leave when the transaction commits."""
+    """Record the reminded forms; the letters leave when the transaction commits. Each
+    letter has its notice in the bell of the school's directors beside it."""
+    accounts = directors_by_school(plan.by_school)
     for school_id, items in plan.by_school.items():
         mail_on_commit(
             subject=_("«Опора»: формы мониторинга ждут заполнения"),
             message=letter(items, today),
             recipient_list=plan.directors[school_id],
+        )
+        notify(
+            recipients=accounts.get(school_id, []),
+            text=_("Формы мониторинга ждут заполнения: %(n)s (%(school)s)")
+            % {"n": len(items), "school": items[0].school.short_name},
+            url=items[0].get_absolute_url(),
         )
     SubmissionReminder.objects.bulk_create(
         [

@@ -5,18 +5,31 @@ the programme page costs the same number of queries for 20 schools or 2,000."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from opora.core import dates
-from opora.core.access import Action, UserLike, can, get_for_user, restrict
+from opora.core.access import (
+    Action,
+    UserLike,
+    can,
+    get_for_user,
+    has_any,
+    restrict,
+    role_organization_ids,
+)
+from opora.core.choices import Role
+from opora.core.queries import count_of
 from opora.monitoring.choices import (
     CheckpointKind,
+    CheckpointStatus,
     IndicatorDirection,
     IndicatorUnit,
     Light,
@@ -33,7 +46,12 @@ from opora.monitoring.models import (
     Value,
 )
 from opora.monitoring.services import reaches
-from opora.registry.models import Organization, Programme
+from opora.registry.models import CuratorAssignment, Organization, Programme
+from opora.roadmaps.choices import RoadmapStatus
+from opora.roadmaps.models import Deadline, ExecutionReport, Roadmap
+from opora.roadmaps.selectors import programmes_execution
+from opora.support.choices import RecommendationStatus
+from opora.support.models import Recommendation
 
 
 def may_manage(user: UserLike, programme: Programme) -> bool:
@@ -460,3 +478,173 @@ def school_programmes(
     ):
         latest[submission.checkpoint.programme_id] = submission
     return [(s.checkpoint.programme, s) for s in latest.values()]
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 8
+HOME_PROGRAMMES = 3
+NO_REPORT_DAYS = 30
+FILLER_ROLES = (Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF)
+OPEN_FORM = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+def home_forms_to_fill(user: UserLike) -> list[Submission] | None:
+    """The open forms of the user's own school not yet submitted (returned ones first); None
+    for those who fill no forms. One query."""
+    schools = role_organization_ids(user, FILLER_ROLES)
+    if not schools:
+        return None
+    return list(
+        restrict(
+            Submission.objects.filter(
+                school_id__in=schools,
+                status__in=OPEN_FORM,
+                checkpoint__status=CheckpointStatus.OPEN,
+            ),
+            user,
+        )
+        .select_related("checkpoint__programme")
+        .order_by("-status", "checkpoint__due_on", "pk")[: HOME_ITEMS + 1]
+    )
+
+
+def home_forms_to_accept(user: UserLike) -> list[dict[str, Any]] | None:
+    """Submitted forms waiting for the user's acceptance, counted by checkpoint (one grouped
+    query); None for those who accept nothing."""
+    if not has_any(user, Action.ACCEPT_DATA):
+        return None
+    rows = (
+        restrict(
+            Submission.objects.filter(status=SubmissionStatus.SUBMITTED), user, Action.ACCEPT_DATA
+        )
+        .values("checkpoint_id", "checkpoint__name", "checkpoint__programme__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "checkpoint_id")[:HOME_ITEMS]
+    )
+    return [dict(row) for row in rows]
+
+
+@dataclass
+class SchoolLateness:
+    """What is late at one of a curator's schools."""
+
+    school: Organization
+    overdue_activities: int
+    overdue_recommendations: int
+    forms_missing: int
+    last_report: datetime.datetime | None
+    report_late: bool  # a roadmap runs and nothing was reported for `NO_REPORT_DAYS` days
+
+    @property
+    def late(self) -> int:
+        return (
+            self.overdue_activities
+            + self.overdue_recommendations
+            + self.forms_missing
+            + int(self.report_late)
+        )
+
+
+def home_curator_schools(user: UserLike, today: datetime.date) -> list[SchoolLateness] | None:
+    """The curator's schools, each with what is late there (overdue activities, unanswered
+    recommendations past their date, monitoring forms past due, no execution report for
+    `NO_REPORT_DAYS` days), the latest first. One query (correlated counts) whatever the
+    number of schools; None for those who are not curators."""
+    if not role_organization_ids(user, [Role.CURATOR]):
+        return None
+    assigned = CuratorAssignment.objects.filter(
+        curator__user_id=user.pk or 0, since__lte=today
+    ).filter(Q(until__isnull=True) | Q(until__gte=today))
+    running = RoadmapStatus.EXECUTION
+    schools = (
+        restrict(
+            Organization.objects.filter(pk__in=assigned.values("school_id")),
+            user,
+        )
+        .annotate(
+            overdue_activities=count_of(
+                Deadline.objects.filter(
+                    roadmap__status=running, closed_on__isnull=True, due_on__lt=today
+                ),
+                "roadmap__school",
+            ),
+            overdue_recommendations=count_of(
+                Recommendation.objects.filter(status=RecommendationStatus.OPEN, due_on__lt=today),
+                "school",
+            ),
+            forms_missing=count_of(
+                Submission.objects.filter(
+                    status__in=OPEN_FORM,
+                    checkpoint__status=CheckpointStatus.OPEN,
+                    checkpoint__due_on__lt=today,
+                ),
+                "school",
+            ),
+            running_roadmaps=count_of(Roadmap.objects.filter(status=running), "school"),
+            last_report=Subquery(
+                ExecutionReport.objects.filter(activity__roadmap__school=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+        )
+        .order_by("short_name")
+    )
+    result = []
+    for school in schools:
+        last = school.last_report
+        report_late = bool(school.running_roadmaps) and (
+            last is None or (today - timezone.localtime(last).date()).days > NO_REPORT_DAYS
+        )
+        result.append(
+            SchoolLateness(
+                school=school,
+                overdue_activities=school.overdue_activities,
+                overdue_recommendations=school.overdue_recommendations,
+                forms_missing=school.forms_missing,
+                last_report=last,
+                report_late=report_late,
+            )
+        )
+    return sorted(result, key=lambda s: (-s.late, s.school.short_name))
+
+
+@dataclass
+class ProgrammeLights:
+    """A programme's traffic lights: execution of its roadmaps and its indicators."""
+
+    programme: Programme
+    execution: Any  # roadmaps.selectors.Progress
+    lights: dict[str, int]
+    checkpoint: Checkpoint | None
+
+
+def home_programme_lights(user: UserLike, today: datetime.date) -> list[ProgrammeLights] | None:
+    """For coordinators: the programmes they manage (the latest few), each with its roadmaps'
+    execution and its indicators against targets at the latest checkpoint with figures. A
+    fixed number of queries per programme, whatever the number of schools; None for others."""
+    if not role_organization_ids(user, [Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR]):
+        return None
+    programmes = list(
+        restrict(Programme.objects.all(), user, Action.CHANGE).order_by("-starts_on", "-pk")[
+            :HOME_PROGRAMMES
+        ]
+    )
+    if not programmes:
+        return []
+    execution = programmes_execution(user, [p.pk for p in programmes], today)
+    latest: dict[int, Checkpoint] = {}
+    for checkpoint in (
+        Checkpoint.objects.filter(programme__in=programmes, rollups__isnull=False)
+        .distinct()
+        .order_by("held_on", "pk")
+    ):
+        latest[checkpoint.programme_id] = checkpoint
+    result = []
+    for programme in programmes:
+        shown = latest.get(programme.pk)
+        counts: dict[str, int] = {}
+        if shown is not None:
+            counts = dict(Counter(str(row.light) for row in checkpoint_rollup(shown)))
+        result.append(ProgrammeLights(programme, execution.get(programme.pk), counts, shown))
+    return result

@@ -22,6 +22,7 @@ from opora.core import dates
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.core.files import evidence_check
+from opora.core.notifications import notify
 from opora.core.uploads import display_name
 from opora.monitoring import catalogue
 from opora.monitoring.choices import (
@@ -45,6 +46,7 @@ from opora.monitoring.models import (
     Value,
 )
 from opora.registry.models import Programme, ProgrammeSchool
+from opora.registry.recipients import school_directors
 
 User = Any
 
@@ -589,7 +591,23 @@ def submission_return(*, submission: Submission, user: User | None, comment: str
     timeline_event_record(
         target=submission, verb=TimelineVerb.RETURNED, actor=user, message=comment.strip()
     )
+    submission_notify(
+        submission=submission,
+        text=_("Форма «%(form)s» школы %(school)s возвращена на доработку: %(comment)s")
+        % {
+            "form": submission.checkpoint.name,
+            "school": submission.school.short_name,
+            "comment": comment.strip()[:200],
+        },
+    )
     return submission
+
+
+def submission_notify(*, submission: Submission, text: str) -> None:
+    """Tell the one who filled the form (the school's directors when nobody submitted it)."""
+    filler = submission.submitted_by
+    recipients = [filler] if filler is not None else school_directors(submission.school_id)
+    notify(recipients=recipients, text=text, url=submission.get_absolute_url())
 
 
 @transaction.atomic
@@ -611,10 +629,14 @@ def submissions_approve(
     *, checkpoint: Checkpoint, submissions: Iterable[Submission], user: User | None
 ) -> int:
     """Accept every given form that is submitted, and refresh the figures once."""
-    chosen = Submission.objects.select_for_update().filter(
-        checkpoint=checkpoint,
-        pk__in=[s.pk for s in submissions],
-        status=SubmissionStatus.SUBMITTED,
+    chosen = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("checkpoint", "school", "submitted_by")
+        .filter(
+            checkpoint=checkpoint,
+            pk__in=[s.pk for s in submissions],
+            status=SubmissionStatus.SUBMITTED,
+        )
     )
     count = 0
     for submission in chosen:
@@ -632,6 +654,11 @@ def _approve(submission: Submission, user: User | None) -> None:
     submission.comment = ""
     submission.save(update_fields=["status", "approved_by", "approved_at", "comment"])
     timeline_event_record(target=submission, verb=TimelineVerb.APPROVED, actor=user)
+    submission_notify(
+        submission=submission,
+        text=_("Форма «%(form)s» школы %(school)s принята")
+        % {"form": submission.checkpoint.name, "school": submission.school.short_name},
+    )
 
 
 def _rollups_after_approval(checkpoint: Checkpoint) -> None:

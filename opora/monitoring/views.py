@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opora.core import dates
 from opora.core.access import Action, can, has_any
-from opora.core.cards import card_section
+from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.exports import XLSX_CONTENT_TYPE
+from opora.core.templatetags.opora import decimal
 from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
 from opora.monitoring import selectors, services
-from opora.monitoring.choices import CheckpointKind, SubmissionStatus
+from opora.monitoring.choices import CheckpointKind, Light, SubmissionStatus
 from opora.monitoring.exports import checkpoint_export_name, checkpoint_xlsx
 from opora.monitoring.forms import (
     CheckpointForm,
@@ -501,4 +503,157 @@ def school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
             "title": _("Мониторинг: %(school)s") % {"school": title},
             "breadcrumbs": _crumbs(programme, (title, "")),
         },
+    )
+
+
+@card_section("home", order=5)
+def home_curator_schools(request: HttpRequest, user: Any) -> str:
+    """«Мои школы: что просрочено» for curators: one row per school, the latest first."""
+    rows = selectors.home_curator_schools(user, dates.today())
+    if not rows:
+        return ""
+    items = []
+    for row in rows:
+        parts = []
+        if row.overdue_activities:
+            parts.append(_("просрочено мероприятий: %(n)s") % {"n": row.overdue_activities})
+        if row.overdue_recommendations:
+            parts.append(
+                _("рекомендаций без ответа после срока: %(n)s") % {"n": row.overdue_recommendations}
+            )
+        if row.forms_missing:
+            parts.append(_("не представлено форм: %(n)s") % {"n": row.forms_missing})
+        if row.report_late:
+            parts.append(
+                _("нет отчётов с %(d)s") % {"d": dates.date_ru(row.last_report)}
+                if row.last_report
+                else _("отчётов об исполнении ещё не было")
+            )
+        items.append(
+            HomeItem(
+                row.school.short_name,
+                row.school.get_absolute_url(),
+                "; ".join(parts) or _("ничего не просрочено"),
+                bool(parts),
+            )
+        )
+    return home_card_html(
+        request,
+        HomeCard(
+            key="curator-schools",
+            title=_("Мои школы: что просрочено"),
+            items=items,
+            all_url=reverse("roadmaps:execution") + "?tab=unreported",
+            all_label=_("Кто не отчитался"),
+        ),
+    )
+
+
+@card_section("home", order=12)
+def home_forms_to_fill(request: HttpRequest, user: Any) -> str:
+    """«Формы мониторинга» of the director's and staff's school: returned ones first."""
+    forms = selectors.home_forms_to_fill(user)
+    if not forms:
+        return ""
+    today = dates.today()
+    items = []
+    for form in forms[: selectors.HOME_ITEMS]:
+        due = form.checkpoint.due_on
+        note = (
+            _("возвращена на доработку, срок %(d)s")
+            if form.status == SubmissionStatus.RETURNED
+            else _("срок %(d)s")
+        ) % {"d": dates.date_ru(due)}
+        late = due < today or form.status == SubmissionStatus.RETURNED
+        items.append(HomeItem(form.checkpoint.name, form.get_absolute_url(), note, late))
+    return home_card_html(
+        request,
+        HomeCard(
+            key="forms",
+            title=_("Формы мониторинга к заполнению"),
+            items=items,
+            all_url=reverse("monitoring:index"),
+            all_label=_("Весь мониторинг"),
+        ),
+    )
+
+
+@card_section("home", order=25)
+def home_forms_to_accept(request: HttpRequest, user: Any) -> str:
+    """«Формы ждут приёмки» for those who accept monitoring data (analysts)."""
+    rows = selectors.home_forms_to_accept(user)
+    if not rows:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="forms-to-accept",
+            title=_("Формы мониторинга ждут приёмки"),
+            items=[
+                HomeItem(
+                    row["checkpoint__name"],
+                    reverse("monitoring:checkpoint", args=[row["checkpoint_id"]])
+                    + f"?status={SubmissionStatus.SUBMITTED}",
+                    _("%(programme)s; форм: %(n)s")
+                    % {"programme": row["checkpoint__programme__name"], "n": row["n"]},
+                )
+                for row in rows
+            ],
+            all_url=reverse("monitoring:index"),
+            all_label=_("Весь мониторинг"),
+        ),
+    )
+
+
+@card_section("home", order=45)
+def home_programme_lights(request: HttpRequest, user: Any) -> str:
+    """«Светофор программ» for coordinators: roadmaps' execution and indicators vs targets."""
+    rows = selectors.home_programme_lights(user, dates.today())
+    if not rows:
+        return ""
+    items = []
+    for row in rows:
+        parts = []
+        execution = row.execution
+        if execution is not None and execution.due:
+            parts.append(
+                _("исполнение: в срок %(ok)s %%, с опозданием %(late)s %%, просрочено %(over)s %%")
+                % {
+                    "ok": decimal(execution.on_time_share, 0),
+                    "late": decimal(execution.late_share, 0),
+                    "over": decimal(execution.overdue_share, 0),
+                }
+            )
+        else:
+            parts.append(_("сроков исполнения ещё не было"))
+        if row.checkpoint is not None:
+            parts.append(
+                _("показатели (%(cp)s): достигнуто %(r)s, близко %(c)s, далеко %(f)s")
+                % {
+                    "cp": row.checkpoint.name,
+                    "r": row.lights.get(Light.REACHED, 0),
+                    "c": row.lights.get(Light.CLOSE, 0),
+                    "f": row.lights.get(Light.FAR, 0),
+                }
+            )
+        else:
+            parts.append(_("показатели ещё не рассчитаны"))
+        late = bool(row.lights.get(Light.FAR)) or bool(execution is not None and execution.overdue)
+        items.append(
+            HomeItem(
+                row.programme.name,
+                reverse("monitoring:programme", args=[row.programme.pk]),
+                "; ".join(parts),
+                late,
+            )
+        )
+    return home_card_html(
+        request,
+        HomeCard(
+            key="programme-lights",
+            title=_("Программы: исполнение и показатели"),
+            items=items,
+            all_url=reverse("registry:programmes"),
+            all_label=_("Все программы"),
+        ),
     )

@@ -21,6 +21,7 @@ from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.core.files import evidence_check
 from opora.core.mail import mail_on_commit
+from opora.core.notifications import notify
 from opora.core.uploads import display_name
 from opora.practices.choices import PracticeStatus, ReviewConclusion
 from opora.practices.models import (
@@ -34,6 +35,7 @@ from opora.practices.models import (
 )
 from opora.practices.selectors import adoption_schools, lineage_q
 from opora.registry.models import Membership, Organization, Person
+from opora.registry.recipients import person_users
 from opora.results.models import Subject
 from opora.roadmaps.models import Activity, Section
 from opora.roadmaps.services import activity_save
@@ -69,6 +71,15 @@ def _authors_mail(practice: Practice, subject: str, message: str) -> None:
             message=f"{message}\n\n«{practice.title}»\n{link}",
             recipient_list=sorted(emails),
         )
+
+
+def _authors_notify(practice: Practice, text: str) -> None:
+    """A notice to the practice's authors who have accounts (and its creator)."""
+    notify(
+        recipients=[practice.created_by, *person_users(practice.authors.all())],
+        text=_("Практика «%(t)s»: %(m)s") % {"t": practice.title[:200], "m": text},
+        url=reverse("practices:practice", args=[practice.pk]),
+    )
 
 
 def _is_author(practice: Practice, user: User) -> bool:
@@ -280,6 +291,7 @@ def review_create(
         _("Экспертиза практики: %(c)s") % {"c": str(label).lower()},
         _("Эксперт дал заключение: %(c)s.\n%(t)s") % {"c": label, "t": comment},
     )
+    _authors_notify(practice, _("заключение эксперта — %(c)s") % {"c": str(label).lower()})
     return review
 
 
@@ -315,6 +327,7 @@ def practice_publish(*, practice: Practice, user: User) -> Practice:
         _("Практика опубликована"),
         _("Практика опубликована в банке практик и видна всем пользователям Опоры."),
     )
+    _authors_notify(practice, _("опубликована в банке практик"))
     return practice
 
 

@@ -16,8 +16,10 @@ from opora.core.choices import Role
 from opora.core.jobs import JobReporter, JobSave, job_handler
 from opora.core.mail import mail_on_commit
 from opora.core.models import Job
+from opora.core.notifications import notify
 from opora.core.periodic import periodic
 from opora.registry.models import Membership, Person
+from opora.registry.recipients import users_by_person
 from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
 from opora.roadmaps.models import Deadline, ReminderSent
 
@@ -66,12 +68,21 @@ def reminders_plan(today: datetime.date) -> tuple[list[tuple[Person, list[Deadli
 def reminders_record(
     letters: list[tuple[Person, list[Deadline]]], deadlines: int, today: datetime.date
 ) -> dict[str, int]:
-    """Record the day's letters as sent; they leave when the transaction commits."""
+    """Record the day's letters as sent; they leave when the transaction commits. Each
+    letter has its notice in the bell beside it."""
+    accounts = users_by_person(person.pk for person, _items in letters)
     for person, items in letters:
         mail_on_commit(
             subject=_("«Опора»: сроки мероприятий дорожных карт"),
             message=letter(person, items, today),
             recipient_list=[person.email],
+        )
+        overdue = sum(1 for d in items if d.due_on < today)
+        notify(
+            recipients=[accounts.get(person.pk)],
+            text=_("Сроки мероприятий дорожных карт: просрочено %(late)s, скоро срок %(soon)s")
+            % {"late": overdue, "soon": len(items) - overdue},
+            url=items[0].roadmap.get_absolute_url(),
         )
     ReminderSent.objects.bulk_create(
         [ReminderSent(person=person, sent_on=today, items=len(items)) for person, items in letters]

@@ -10,7 +10,16 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from opora.core.access import Action, UserLike, can, get_for_user, permits, restrict
+from opora.core.access import (
+    Action,
+    UserLike,
+    can,
+    get_for_user,
+    permits,
+    restrict,
+    role_organization_ids,
+)
+from opora.core.choices import Role
 from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
@@ -430,3 +439,70 @@ def deadlines_page_fill(deadlines: QuerySet[Deadline], page: Any) -> Any:
     rows: Any = [by_pk[pk] for pk in page.object_list]
     page.object_list = rows
     return page
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 8
+SCHOOL_ROLES = (Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF)
+APPROVER_ROLES = (Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR)
+AWAITING_APPROVAL = (RoadmapStatus.SUBMITTED, RoadmapStatus.REVIEW, RoadmapStatus.RECOMMENDED)
+
+
+@dataclass
+class HomeDeadlines:
+    """The school's due dates for the home page: the first few (overdue first) and counts."""
+
+    items: list[Deadline]
+    overdue: int
+    soon: int
+
+
+def home_deadlines(user: UserLike, today: datetime.date) -> HomeDeadlines | None:
+    """Overdue and next-two-weeks due dates of the roadmaps of the user's own school (for its
+    director and staff; three queries whatever the number of activities); None for others."""
+    schools = role_organization_ids(user, SCHOOL_ROLES)
+    if not schools:
+        return None
+    open_dates = deadlines_visible(user).filter(
+        roadmap__school_id__in=schools,
+        closed_on__isnull=True,
+        due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+    )
+    counts = open_dates.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        soon=Count("pk", filter=Q(due_on__gte=today)),
+    )
+    items = list(
+        open_dates.select_related("activity", "roadmap").order_by("due_on", "activity_id")[
+            :HOME_ITEMS
+        ]
+    )
+    return HomeDeadlines(items, counts["overdue"], counts["soon"])
+
+
+def home_roadmaps_awaiting(user: UserLike) -> list[Roadmap] | None:
+    """Roadmaps sent for approval that the user (a coordinator) may decide on; None for
+    those who approve nothing. Two queries."""
+    if not role_organization_ids(user, APPROVER_ROLES):
+        return None
+    return list(
+        restrict(Roadmap.objects.filter(status__in=AWAITING_APPROVAL), user, Action.APPROVE)
+        .select_related("school", "programme")
+        .order_by("updated_at", "pk")[: HOME_ITEMS + 1]
+    )
+
+
+def programmes_execution(
+    user: UserLike, programme_ids: list[int], today: datetime.date
+) -> dict[int, Progress]:
+    """Each programme's execution over the due dates the user may see (one grouped query):
+    the coordinator's traffic lights on the home page."""
+    rows = (
+        deadlines_visible(user)
+        .filter(roadmap__programme_id__in=programme_ids)
+        .values("roadmap__programme_id")
+        .annotate(**_progress_counts(today))
+        .order_by()
+    )
+    return {row["roadmap__programme_id"]: _progress("", row) for row in rows}

@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy
 from opora.core.access import Action, UserLike
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
+from opora.core.notifications import notify
 from opora.registry.choices import OrderKind, OrderStatus
 from opora.registry.models import Order, Organization, Programme
+from opora.registry.recipients import school_directors
 from opora.registry.services import order_check_approves, order_for_approval
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftRoadmap, activity_errors, section_errors
@@ -336,7 +338,26 @@ def roadmap_transition(
             roadmap=roadmap, version=roadmap.version, author=user, text=comment
         )
     timeline_event_record(target=roadmap, verb=transition.verb, actor=user, message=message)
+    roadmap_notify(roadmap=roadmap, name=name, comment=comment)
     return roadmap
+
+
+ROADMAP_NOTICES = {
+    "return": gettext_lazy("Дорожная карта «%(title)s» возвращена на доработку: %(comment)s"),
+    "approve": gettext_lazy("Дорожная карта «%(title)s» утверждена"),
+}
+
+
+def roadmap_notify(*, roadmap: Roadmap, name: str, comment: str) -> None:
+    """Tell the school's director that their roadmap was returned or approved."""
+    text = ROADMAP_NOTICES.get(name)
+    if text is None or not roadmap.school_id:
+        return
+    notify(
+        recipients=school_directors(roadmap.school_id),
+        text=str(text) % {"title": roadmap.title[:200], "comment": comment[:200]},
+        url=roadmap.get_absolute_url(),
+    )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action
-from opora.core.cards import card_section
+from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.files import EvidenceUpload
 from opora.core.web import attachment, download, errors_to_form, paginate
 from opora.registry import selectors as registry_selectors
@@ -725,4 +725,75 @@ def constructor(request: HttpRequest, programme_pk: int) -> HttpResponse:
             "title": title,
             "breadcrumbs": _crumbs(programme, title),
         },
+    )
+
+
+@card_section("home", order=10)
+def home_deadlines(request: HttpRequest, user: Any) -> str:
+    """«Сроки мероприятий» of the director's and staff's school: overdue first, then the next
+    two weeks, each with its due date."""
+    today = dates.today()
+    summary = selectors.home_deadlines(user, today)
+    if summary is None:
+        return ""
+    execution = reverse("roadmaps:execution")
+    return home_card_html(
+        request,
+        HomeCard(
+            key="deadlines",
+            title=_("Сроки мероприятий дорожной карты"),
+            counts=[
+                HomeItem(
+                    _("Просрочено"),
+                    f"{execution}?tab=overdue",
+                    str(summary.overdue),
+                    bool(summary.overdue),
+                ),
+                HomeItem(
+                    _("В ближайшие %(n)s дней") % {"n": selectors.DUE_SOON_DAYS},
+                    f"{execution}?tab=soon",
+                    str(summary.soon),
+                ),
+            ]
+            if summary.items
+            else [],
+            items=[
+                HomeItem(
+                    f"{d.activity.number} {d.activity.text[:120]}",
+                    reverse("roadmaps:report", args=[d.roadmap_id, d.activity_id]),
+                    (_("просрочено, срок был %(d)s") if d.due_on < today else _("срок %(d)s"))
+                    % {"d": dates.date_ru(d.due_on)},
+                    d.due_on < today,
+                )
+                for d in summary.items
+            ],
+            all_url=execution,
+            all_label=_("Все сроки"),
+        ),
+    )
+
+
+@card_section("home", order=40)
+def home_roadmaps_awaiting(request: HttpRequest, user: Any) -> str:
+    """«Дорожные карты на утверждении» for the coordinators who approve them."""
+    roadmaps = selectors.home_roadmaps_awaiting(user)
+    if not roadmaps:
+        return ""
+    shown = roadmaps[: selectors.HOME_ITEMS]
+    return home_card_html(
+        request,
+        HomeCard(
+            key="roadmaps-awaiting",
+            title=_("Дорожные карты ждут решения"),
+            items=[
+                HomeItem(
+                    r.school.short_name if r.school else r.title[:120],
+                    r.get_absolute_url(),
+                    f"{r.get_status_display()}, {r.programme.name}",
+                )
+                for r in shown
+            ],
+            all_url=reverse("registry:programmes") if len(roadmaps) > len(shown) else "",
+            all_label=_("Все программы"),
+        ),
     )

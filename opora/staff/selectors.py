@@ -19,7 +19,15 @@ from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from opora.core.access import Action, UserLike, get_for_user, restrict, teacher_record_reach
+from opora.core.access import (
+    Action,
+    UserLike,
+    get_for_user,
+    restrict,
+    role_organization_ids,
+    teacher_record_reach,
+)
+from opora.core.choices import Role
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Person
 from opora.results.models import Subject
@@ -712,3 +720,28 @@ def school_staff_summary(
     under, total = counts["teachers_under_35"] if counts else (0, 0)
     trained = counts["teachers_trained_3y"][0] if counts else 0
     return StaffSummary(school, total, under, trained, diagnostic, areas)
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 6
+HOME_ITEMS_AHEAD_DAYS = 30
+
+
+def home_plan_items(user: UserLike, today: datetime.date) -> list[PlanItem] | None:
+    """The open items of the user's own development plans (ИОМ) overdue or due within a
+    month, earliest first (one query); None for those who are not teachers."""
+    if not role_organization_ids(user, [Role.TEACHER]):
+        return None
+    return list(
+        restrict(
+            PlanItem.objects.filter(
+                plan__teacher__person__user_id=user.pk or 0,
+                status__in=OPEN_STATUSES,
+                due_on__lte=today + datetime.timedelta(days=HOME_ITEMS_AHEAD_DAYS),
+            ),
+            user,
+        )
+        .select_related("plan", "course")
+        .order_by("due_on", "pk")[:HOME_ITEMS]
+    )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action, has_any
-from opora.core.cards import card_section, card_sections
+from opora.core.cards import HomeCard, HomeItem, card_section, card_sections, home_card_html
 from opora.core.web import attachment, errors_to_form, errors_to_messages, paginate
 from opora.staff import selectors
 from opora.staff.choices import CompetencyArea, ItemKind, ItemStatus
@@ -581,4 +581,32 @@ def school_card(request: HttpRequest, school: Any) -> str:
             "may_see_teachers": selectors.may_see_teachers(request.user, school),
         },
         request=request,
+    )
+
+
+@card_section("home", order=60)
+def home_plan_items(request: HttpRequest, user: Any) -> str:
+    """«Мой ИОМ» for teachers: their plan's items overdue or due within a month."""
+    today = dates.today()
+    items = selectors.home_plan_items(user, today)
+    if not items:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="plan-items",
+            title=_("Мой индивидуальный образовательный маршрут"),
+            items=[
+                HomeItem(
+                    item.label[:140],
+                    item.plan.get_absolute_url(),
+                    (_("просрочено, срок был %(d)s") if item.due_on < today else _("срок %(d)s"))
+                    % {"d": dates.date_ru(item.due_on)},
+                    item.due_on < today,
+                )
+                for item in items
+            ],
+            all_url=items[0].plan.get_absolute_url(),
+            all_label=_("Весь маршрут"),
+        ),
     )

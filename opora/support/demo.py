@@ -872,3 +872,29 @@ def visits_make(
 def reports_dated_as_done() -> None:
     """For steps that write roadmap reports after this app's (see `_reports_dated_as_done`)."""
     _reports_dated_as_done(timezone.now())
+# --- home ---
+@demo_step(order=97, name="Уведомления: что произошло с объектами пользователей демо")
+def notifications_demo(context: DemoContext) -> None:
+    """The bell of the demo's accounts is not empty: the notices the support services write,
+    for the visits, recommendations and consultations the demo enters directly (without the
+    services, for speed)."""
+    from opora.support.choices import RecommendationStatus, VisitStatus
+    from opora.support.models import Recommendation, Visit
+
+    home: Organization = context.objects["home_school"]
+    for recommendation in Recommendation.objects.filter(
+        school=home, status=RecommendationStatus.OPEN
+    ).order_by("due_on")[:2]:
+        services.recommendation_notify(recommendation=recommendation)
+    visit = Visit.objects.filter(school=home, status=VisitStatus.PLANNED).order_by("planned_on")
+    if (coming := visit.first()) is not None:
+        services.visit_notify(visit=coming)
+    answered = Recommendation.objects.filter(
+        school=home, status__in=(RecommendationStatus.DONE, RecommendationStatus.DISPUTED)
+    ).first()
+    if answered is not None:
+        services.recommendation_answer_notify(recommendation=answered, user=None)
+    for consultation in Consultation.objects.filter(
+        status=ConsultationStatus.ANSWERED, requested_by__isnull=False
+    ).order_by("-answered_at")[:3]:
+        services.consultation_notify(consultation=consultation)

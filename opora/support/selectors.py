@@ -36,6 +36,7 @@ from opora.core.access import (
     permits,
     reach,
     restrict,
+    role_organization_ids,
     user_roles,
 )
 from opora.core.choices import Role
@@ -1134,3 +1135,49 @@ def visit_school_search(qs: QuerySet[Any], text: str) -> QuerySet[Any]:
 
     schools = school_search(Organization.objects.filter(kind=OrganizationKind.SCHOOL), text)
     return qs.filter(school__in=schools.values("pk"))
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 8
+HOME_SCHOOL_ROLES = (Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF)
+HOME_ANSWERED_DAYS = 30
+HOME_ENGAGEMENT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR)
+
+
+def home_recommendations_to_answer(user: UserLike) -> list[Recommendation] | None:
+    """Recommendations to the user's own school still without an answer, the earliest due
+    first (so the overdue ones lead); None for those outside a school. One query."""
+    schools = role_organization_ids(user, HOME_SCHOOL_ROLES)
+    if not schools:
+        return None
+    return list(
+        recommendation_list(user)
+        .filter(school_id__in=schools, status=RecommendationStatus.OPEN)
+        .order_by("due_on", "pk")[: HOME_ITEMS + 1]
+    )
+
+
+def home_consultations_answered(user: UserLike) -> list[Consultation] | None:
+    """The school's consultations answered in the last `HOME_ANSWERED_DAYS` days, the latest
+    first; None for those outside a school. One query."""
+    schools = role_organization_ids(user, HOME_SCHOOL_ROLES)
+    if not schools:
+        return None
+    since = timezone.now() - datetime.timedelta(days=HOME_ANSWERED_DAYS)
+    return list(
+        consultation_list(user)
+        .filter(school_id__in=schools, status=ConsultationStatus.ANSWERED, answered_at__gte=since)
+        .order_by("-answered_at")[:HOME_ITEMS]
+    )
+
+
+def home_engagement(user: UserLike) -> list[SchoolEngagement] | None:
+    """For coordinators: the supported schools that do not engage, the weightiest first, the
+    first few filled with their schools (a fixed number of queries); None for others."""
+    if not role_organization_ids(user, HOME_ENGAGEMENT_ROLES) or not engagement_may_view(user):
+        return None
+    rows = engagement_rows(user)
+    shown = rows[:HOME_ITEMS]
+    engagement_page_fill(user, shown)
+    return rows

@@ -28,9 +28,11 @@ from opora.core.audit import timeline_event_record
 from opora.core.choices import Role, TimelineVerb
 from opora.core.files import evidence_check, image_check
 from opora.core.mail import mail_on_commit
+from opora.core.notifications import notify
 from opora.core.uploads import display_name
 from opora.registry.choices import OrderKind, OrganizationKind
 from opora.registry.models import CuratorAssignment, Membership, Order, Organization, Person
+from opora.registry.recipients import school_curators, school_directors
 from opora.registry.scoping import coordinator_reach
 from opora.registry.services import order_check_approves
 from opora.roadmaps.choices import RoadmapStatus
@@ -623,6 +625,12 @@ def consultation_schedule(
             _("Методист: %(name)s.") % {"name": consultation.methodist},
         ],
     )
+    notify(
+        recipients=[consultation.requested_by],
+        text=_("Консультация «%(topic)s» назначена на %(when)s")
+        % {"topic": consultation.topic, "when": dates.datetime_ru(scheduled_for)},
+        url=consultation.get_absolute_url(),
+    )
     return consultation
 
 
@@ -650,7 +658,17 @@ def consultation_answer(*, user: User, consultation: Consultation, answer: str) 
             _("Методист: %(name)s.") % {"name": consultation.methodist},
         ],
     )
+    consultation_notify(consultation=consultation)
     return consultation
+
+
+def consultation_notify(*, consultation: Consultation) -> None:
+    """Tell the one who asked that the consultation is answered."""
+    notify(
+        recipients=[consultation.requested_by],
+        text=_("Дан ответ на запрос консультации «%(topic)s»") % {"topic": consultation.topic},
+        url=consultation.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -973,7 +991,22 @@ def visit_plan(
         },
         data={"visit": visit.pk},
     )
+    visit_notify(visit=visit)
     return visit
+
+
+def visit_notify(*, visit: Visit) -> None:
+    """Tell the school's directors that a visit is planned at their school."""
+    notify(
+        recipients=school_directors(visit.school_id),
+        text=_("Запланирован выезд в школу %(school)s на %(day)s: %(kind)s")
+        % {
+            "school": visit.school.short_name,
+            "day": dates.date_ru(visit.planned_on),
+            "kind": visit.get_kind_display().lower(),
+        },
+        url=visit.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -1174,6 +1207,7 @@ def visit_record_save(
         recommendation.full_clean()
         recommendation.save()
         outcome.recommendations.append(recommendation)
+        recommendation_notify(recommendation=recommendation)
     visit.form_key = uuid.uuid4()
     fields = ["answers", "findings", "form_key"]
     if close:
@@ -1359,7 +1393,38 @@ def recommendation_answer(
         message=message,
         data={"recommendation": recommendation.pk},
     )
+    recommendation_answer_notify(recommendation=recommendation, user=user)
     return recommendation
+
+
+def recommendation_notify(*, recommendation: Recommendation) -> None:
+    """Tell the school's directors of a recommendation addressed to their school."""
+    notify(
+        recipients=school_directors(recommendation.school_id),
+        text=_("Рекомендация школе %(school)s, срок %(day)s: %(text)s")
+        % {
+            "school": recommendation.school.short_name,
+            "day": dates.date_ru(recommendation.due_on),
+            "text": recommendation.text[:200],
+        },
+        url=recommendation.get_absolute_url(),
+    )
+
+
+def recommendation_answer_notify(*, recommendation: Recommendation, user: User | None) -> None:
+    """Tell the one who wrote the recommendation and the school's curators how the school
+    answered (not the one who answered)."""
+    authors = [recommendation.created_by, *school_curators(recommendation.school_id)]
+    notify(
+        recipients=[u for u in authors if u is not None and (user is None or u.pk != user.pk)],
+        text=_("Школа %(school)s ответила на рекомендацию («%(status)s»): %(text)s")
+        % {
+            "school": recommendation.school.short_name,
+            "status": recommendation.get_status_display(),
+            "text": recommendation.text[:200],
+        },
+        url=recommendation.get_absolute_url(),
+    )
 
 
 @transaction.atomic

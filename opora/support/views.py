@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action, has_any, reach
-from opora.core.cards import card_section
+from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.documents import PdfFontMissing
 from opora.core.exports import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from opora.core.web import (
@@ -1523,7 +1523,9 @@ def report_visit_links(request: HttpRequest, activity: Any) -> list[Link]:
 def home_visits(request: HttpRequest, user: Any) -> str:
     """«Мои выезды и рекомендации» on the home page of curators, methodists and directors."""
     summary = selectors.visit_summary(user)
-    if summary is None:
+    # A school's recommendations have their own card (`home_recommendations`); for the school
+    # this one is only the coming visits.
+    if summary is None or not (summary.is_supporter or summary.upcoming):
         return ""
     return render_to_string(
         "support/visits/_home.html",
@@ -1540,4 +1542,84 @@ def school_visits(request: HttpRequest, school: Any) -> str:
         return ""
     return render_to_string(
         "support/visits/_school_card.html", {"school": school, **summary}, request=request
+    )
+
+
+@card_section("home", order=15)
+def home_recommendations(request: HttpRequest, user: Any) -> str:
+    """«Рекомендации ждут ответа» of the director's and staff's school: overdue first."""
+    items = selectors.home_recommendations_to_answer(user)
+    if not items:
+        return ""
+    today = dates.today()
+    return home_card_html(
+        request,
+        HomeCard(
+            key="recommendations",
+            title=_("Рекомендации ждут ответа"),
+            items=[
+                HomeItem(
+                    r.text[:140],
+                    r.get_absolute_url(),
+                    (_("просрочено, срок был %(d)s") if r.due_on < today else _("срок %(d)s"))
+                    % {"d": dates.date_ru(r.due_on)},
+                    r.due_on < today,
+                )
+                for r in items[: selectors.HOME_ITEMS]
+            ],
+            all_url=reverse("support:recommendations") + f"?status={RecommendationStatus.OPEN}",
+            all_label=_("Все рекомендации"),
+        ),
+    )
+
+
+@card_section("home", order=22)
+def home_consultations(request: HttpRequest, user: Any) -> str:
+    """«Ответы на консультации» the school received in the last month."""
+    items = selectors.home_consultations_answered(user)
+    if not items:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="consultations",
+            title=_("Ответы на запросы консультаций"),
+            items=[
+                HomeItem(
+                    c.topic,
+                    c.get_absolute_url(),
+                    _("ответ дан %(d)s") % {"d": dates.date_ru(c.answered_at)},
+                )
+                for c in items
+            ],
+            all_url=reverse("support:consultations"),
+            all_label=_("Все консультации"),
+        ),
+    )
+
+
+@card_section("home", order=50)
+def home_engagement(request: HttpRequest, user: Any) -> str:
+    """«Школы не включаются в работу» for coordinators: the support's engagement signals."""
+    rows = selectors.home_engagement(user)
+    if not rows:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="engagement",
+            title=_("Школы не включаются в работу"),
+            counts=[HomeItem(_("Школ с сигналами"), reverse("support:engagement"), str(len(rows)))],
+            items=[
+                HomeItem(
+                    row.school.short_name if row.school else "",
+                    row.school.get_absolute_url() if row.school else "",
+                    "; ".join(s.text for s in row.signals),
+                    True,
+                )
+                for row in rows[: selectors.HOME_ITEMS]
+            ],
+            all_url=reverse("support:engagement"),
+            all_label=_("Все сигналы"),
+        ),
     )

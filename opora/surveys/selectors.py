@@ -15,7 +15,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from opora.core.access import Action, UserLike, get_for_user, permits, reach, restrict
+from opora.core import dates
+from opora.core.access import (
+    Action,
+    UserLike,
+    get_for_user,
+    permits,
+    reach,
+    restrict,
+    role_organization_ids,
+)
+from opora.core.choices import Role
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.surveys.choices import QuestionKind
@@ -426,4 +436,29 @@ def school_links(user: UserLike, school: Organization) -> list[SurveyLink]:
         .select_related("round", "questionnaire")
         .annotate(response_count=Count("responses"))
         .order_by("-round__opens_on", "-round_id", "questionnaire__group")[:40]
+    )
+
+
+# --- Home page ------------------------------------------------------------------------------
+
+HOME_ITEMS = 6
+
+
+def home_surveys_running(user: UserLike) -> list[SurveyLink] | None:
+    """The survey links of the user's own school whose round is open today, with their
+    response counts (one query); None for those outside a school's administration."""
+    schools = role_organization_ids(user, [Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF])
+    if not schools:
+        return None
+    today = dates.today()
+    return list(
+        restrict(
+            SurveyLink.objects.filter(
+                school_id__in=schools, round__opens_on__lte=today, round__closes_on__gte=today
+            ),
+            user,
+        )
+        .select_related("round", "questionnaire", "school")
+        .annotate(response_count=Count("responses"))
+        .order_by("round__closes_on", "round_id", "questionnaire__group", "pk")[:HOME_ITEMS]
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opora.core import dates
 from opora.core.access import Action, can
-from opora.core.cards import card_section
+from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from opora.core.web import download, errors_to_form, errors_to_messages
 from opora.registry import selectors as registry_selectors
@@ -726,4 +726,34 @@ def school_card(request: HttpRequest, school: Any) -> str:
             "current_year": profile.year if profile else dates.academic_year_of(dates.today()),
         },
         request=request,
+    )
+
+
+def responses(link: Any) -> int:
+    return int(link.response_count)  # annotated by the selector
+
+
+@card_section("home", order=18)
+def home_surveys(request: HttpRequest, user: Any) -> str:
+    """«Опросы в школе» running now at the director's and staff's school."""
+    links = selectors.home_surveys_running(user)
+    if not links:
+        return ""
+    return home_card_html(
+        request,
+        HomeCard(
+            key="surveys",
+            title=_("Опросы в школе идут сейчас"),
+            items=[
+                HomeItem(
+                    f"{link.questionnaire.title} ({link.round.title})",
+                    link.school.get_absolute_url(),
+                    _("до %(d)s; ответов: %(n)s")
+                    % {"d": dates.date_ru(link.round.closes_on), "n": responses(link)},
+                )
+                for link in links
+            ],
+            all_url=links[0].school.get_absolute_url(),
+            all_label=_("Карточка школы"),
+        ),
     )

@@ -233,6 +233,7 @@ def _paths() -> dict[str, str]:
         ),
         # The effectiveness of the city programme (the demo computes its estimate).
         "effectiveness": reverse("evaluation:programme", args=[programme.pk]),
+        "notifications": reverse("core:notifications"),
     }
 
 
@@ -320,7 +321,7 @@ ROLE_PAGES = {
         "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
         "visits", "recommendations", "recommendation",
-        "event", "practices", "practice",
+        "event", "practices", "practice", "notifications",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": [
