@@ -378,6 +378,8 @@ def school_outcome_for_year(
     if found is None:
         found = items.order_by(*order).select_related(*related).first()
     return found
+
+
 # --- Home page ------------------------------------------------------------------------------
 
 HOME_ITEMS = 6

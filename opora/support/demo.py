@@ -872,7 +872,8 @@ def visits_make(
 def reports_dated_as_done() -> None:
     """For steps that write roadmap reports after this app's (see `_reports_dated_as_done`)."""
     _reports_dated_as_done(timezone.now())
-# --- home ---
+
+
 @demo_step(order=97, name="Уведомления: что произошло с объектами пользователей демо")
 def notifications_demo(context: DemoContext) -> None:
     """The bell of the demo's accounts is not empty: the notices the support services write,
