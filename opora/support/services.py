@@ -1353,7 +1353,7 @@ def recommendation_answer(
     if answer:
         message += f" — {answer[:300]}"
     timeline_event_record(
-        target=recommendation.school,
+        target=recommendation.addressed,  # type: ignore[arg-type]
         verb=TimelineVerb.RECOMMENDATION_ANSWERED,
         actor=user,
         message=message,
@@ -1374,7 +1374,7 @@ def recommendation_withdraw(
     recommendation.status = RecommendationStatus.WITHDRAWN
     recommendation.save(update_fields=["status"])
     timeline_event_record(
-        target=recommendation.school,
+        target=recommendation.addressed,  # type: ignore[arg-type]
         verb=TimelineVerb.RECOMMENDATION_WITHDRAWN,
         actor=user,
         message=f"{recommendation.text[:200]} — {reason.strip()[:300]}",
@@ -1465,7 +1465,7 @@ def recommendation_to_activity(
         fields += ["status", "answered_by", "answered_at"]
     recommendation.save(update_fields=fields)
     timeline_event_record(
-        target=recommendation.school,
+        target=recommendation.addressed,  # type: ignore[arg-type]
         verb=TimelineVerb.RECOMMENDATION_ACTIVITY,
         actor=user,
         message=_("«%(t)s» — мероприятие %(n)s дорожной карты «%(r)s»")
