@@ -97,6 +97,25 @@ def _subject(user: User, params: ReportParams) -> tuple[Territory | None, str, d
     return territory, subject, errors
 
 
+# The parameters each kind is built from (the territory of a school's or a programme's
+# report is derived from it); anything else the form sent is dropped.
+NEEDED: dict[str, tuple[str, ...]] = {
+    ReportKind.SCHOOL: ("school_id",),
+    ReportKind.MUNICIPAL: ("programme_id",),
+    ReportKind.YEAR_RESULTS: ("territory_id",),
+    ReportKind.ASSESSMENT: ("territory_id", "assessment_id"),
+}
+
+
+def _only_needed(params: ReportParams) -> ReportParams:
+    needed = NEEDED[params.kind]
+    return ReportParams(
+        kind=params.kind,
+        year=params.year,
+        **{name: getattr(params, name) for name in needed},
+    )
+
+
 @transaction.atomic
 def report_request(
     *, user: User, params: ReportParams, template: ReportTemplate | None = None
@@ -108,6 +127,7 @@ def report_request(
         raise ValidationError({"kind": _("Выберите вид отчёта.")})
     if not selectors.report_may_build(user):
         raise ValidationError(NOT_ALLOWED)
+    params = _only_needed(params)
     territory, subject, errors = _subject(user, params)
     if errors:
         raise ValidationError(errors)

@@ -98,7 +98,7 @@ def _indicators(user: Any, programme: Programme, year: int) -> list[list[Any]]:
                 str(row.item).strip(),
                 None if value is None else float(value),
                 None if row.target is None else float(row.target),
-                Light(row.light).label,
+                str(Light(row.light).label),
             ]
         )
     return rows
@@ -206,7 +206,7 @@ def build_municipal(
     due = total[0] + total[1] + total[2]
     progress(35, _("Показатели программы"))
     indicators = _indicators(user, programme, params.year)
-    reached = sum(1 for r in indicators if r[3] == Light.REACHED.label)
+    reached = sum(1 for r in indicators if r[3] == str(Light.REACHED.label))
     progress(55, _("Вход в список и выход"))
     entered, left, in_list = _list_changes(user, programme, params.year)
     progress(70, _("Поддержка школ"))
