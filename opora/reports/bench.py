@@ -26,10 +26,12 @@ TARGET_S = 30
 
 def _region() -> tuple[Territory, list[Organization], User]:
     region = Territory.objects.add_root(
-        name="Бенч-область", kind=TerritoryKind.REGION, code="BENCH-REP"
+        {"name": "Бенч-область", "kind": TerritoryKind.REGION, "code": "BENCH-REP"}
     )
     cities = [
-        region.add_child(name=f"Муниципалитет {n}", code=f"BENCH-REP-{n:02d}")
+        region.add_child(
+            name=f"Муниципалитет {n}", kind=TerritoryKind.MUNICIPALITY, code=f"BENCH-REP-{n:02d}"
+        )
         for n in range(MUNICIPALITIES)
     ]
     centre = Organization.objects.create(
