@@ -103,7 +103,11 @@ class RecommendationForm(forms.Form):
     text = forms.CharField(
         label=_("Рекомендация"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-    addressee = forms.ChoiceField(label=_("Кому адресована"), choices=Addressee.choices)
+    # An empty first choice: an untouched extra row sends nothing and is skipped (with a
+    # preselected addressee it would count as filled in and fail).
+    addressee = forms.ChoiceField(
+        label=_("Кому адресована"), choices=[("", EMPTY), *Addressee.choices]
+    )
     organization: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Организация-адресат"), queryset=None, empty_label=EMPTY
     )

@@ -301,7 +301,11 @@ def test_editing_then_publishing(world: Any, draft: Report) -> None:
         "r-1-organization": world.methodical_centre.pk,
         "r-1-due_on": due,
         "r-1-DELETE": "",
+        # The untouched extra row, as the browser sends it.
         "r-2-text": "",
+        "r-2-addressee": "",
+        "r-2-organization": "",
+        "r-2-due_on": "",
     }
     # A school addressee must be a school: refused, nothing lost.
     wrong = client.post(

@@ -69,11 +69,16 @@ def test_the_analyst_builds_edits_publishes_and_downloads(demo_url, browser, dja
         # Queued: the page polls the build. The served demo shares the tests' transaction, so
         # the queue's on-commit never comes: the job is run here, as a worker would.
         page.wait_for_selector("#report-build")
+        report_url = page.url
+        # The page stops polling while the job runs on the connection the server shares.
+        page.goto("about:blank")
         with django_db_blocker.unblock():
             queued = Report.objects.filter(kind=ReportKind.MUNICIPAL).order_by("-pk").first()
             assert queued is not None and queued.status == ReportStatus.QUEUED
             services.report_build_now(queued)
-        page.wait_for_selector("#report-publish")
+            assert queued.status == ReportStatus.DRAFT
+        page.goto(report_url)
+        page.wait_for_selector("#report-publish", timeout=60000)
         assert "Исполнение дорожных карт" in page.inner_text("main")
 
         with page.expect_navigation():
