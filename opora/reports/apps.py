@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.reports import builders, models  # noqa: F401
+        from opora.reports import builders, models, scoping, services, views  # noqa: F401
 
         auditlog.register(models.ReportTemplate)
         auditlog.register(models.Report, exclude_fields=["content", "figures"])

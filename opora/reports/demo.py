@@ -1,12 +1,56 @@
-"""Demo steps of the reports."""
+"""Demo reports: the analyst's municipal report on the city's programme for 2024/25, built and
+published (its recommendations tracked), and the year's results of 2025 as a draft."""
 
 from __future__ import annotations
 
-# --- region ---
-import random as _random
+import random
 
-from opora.core.demo import DemoContext as _DemoContext
-from opora.core.demo import demo_step as _demo_step
+from django.contrib.auth.models import User
+
+from opora.core.demo import DemoContext, demo_step
+from opora.registry.demo import DEMO_TERRITORY_CODE
+from opora.registry.models import Programme, Territory
+from opora.reports import services
+from opora.reports.choices import ReportKind, ReportStatus
+from opora.reports.kinds import ReportParams
+
+DEMO_PROGRAMME_YEAR = 2024
+DEMO_RESULTS_YEAR = 2025
+
+
+@demo_step(order=95, name="Отчёты: отчёт о программе (опубликован) и итоги года (черновик)")
+def reports_demo(context: DemoContext) -> None:
+    analyst = User.objects.filter(username="analyst").first()
+    city = Territory.objects.filter(code=DEMO_TERRITORY_CODE).first()
+    programme = (
+        Programme.objects.filter(owner__territory=city).order_by("pk").first() if city else None
+    )
+    if analyst is None or city is None or programme is None:
+        return
+    # Built here rather than queued: the demo must be complete when `opora demo` ends.
+    municipal = services.report_request(
+        user=analyst,
+        params=ReportParams(
+            kind=ReportKind.MUNICIPAL, year=DEMO_PROGRAMME_YEAR, programme_id=programme.pk
+        ),
+    )
+    services.report_build_now(municipal)
+    if municipal.status == ReportStatus.DRAFT:
+        services.report_publish(user=analyst, report=municipal)
+    results = services.report_request(
+        user=analyst,
+        params=ReportParams(
+            kind=ReportKind.YEAR_RESULTS, year=DEMO_RESULTS_YEAR, territory_id=city.pk
+        ),
+    )
+    services.report_build_now(results)
+    municipal.refresh_from_db()
+    context.summary.append(
+        f"Отчёты: «{municipal.title}» — {municipal.get_status_display().lower()}, "
+        f"рекомендаций на контроле {municipal.tracked_recommendations.count()}; "
+        f"«{results.title}» — {results.get_status_display().lower()}"
+    )
+
 
 # How much of each municipality the demo fills: the schools of its approved list that get a
 # running programme (roadmap), the visits of its centre. Small, so that `opora demo` stays quick.
@@ -17,8 +61,8 @@ REGION_VISITS = 14
 REGION_CHECKPOINTS = 1
 
 
-@_demo_step(order=91, name="Регион: Приозёрный район и Лесногорский округ со своими данными")
-def region_demo(context: _DemoContext) -> None:
+@demo_step(order=91, name="Регион: Приозёрный район и Лесногорский округ со своими данными")
+def region_demo(context: DemoContext) -> None:
     """The region's other municipalities, each made by the same functions as the city's steps
     (registry, results, lists, roadmaps, monitoring, visits) from a random source of its own."""
     from opora.core.choices import Role
@@ -32,7 +76,7 @@ def region_demo(context: _DemoContext) -> None:
     from opora.support.demo import reports_dated_as_done, visits_make
 
     for spec in REGION_MUNICIPALITIES:
-        rng = _random.Random(f"opora-demo-{spec.code}")
+        rng = random.Random(f"opora-demo-{spec.code}")
         made = municipality_make(rng, spec)
         schools = list(
             Organization.objects.filter(pk__in=[s.pk for s in made.schools])

@@ -1,42 +1,307 @@
-"""Reads of the reports."""
+"""Reads of the reports, each limited to what the user may see (opora.core.access)."""
 
 from __future__ import annotations
 
-# --- region ---
-import datetime as _datetime
-from typing import Any as _Any
+import datetime
+from typing import Any
 
-from django.db.models import Count as _Count
-from django.db.models import Exists as _Exists
-from django.db.models import IntegerField as _IntegerField
-from django.db.models import OuterRef as _OuterRef
-from django.db.models import Q as _Q
-from django.db.models import Sum as _Sum
-from django.db.models.functions import Coalesce as _Coalesce
-from django.db.models.functions import Substr as _Substr
-from django.http import Http404 as _Http404
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, Substr
+from django.http import Http404
 
-from opora.core import dates as _dates
-from opora.core.access import TERRITORY_ROLES as _TERRITORY_ROLES
-from opora.core.access import Action as _Action
-from opora.core.access import Reach as _Reach
-from opora.core.access import UserLike as _UserLike
-from opora.core.access import reach as _reach
-from opora.reports.region import RegionRow as _RegionRow
-from opora.reports.region import totals as _totals
+from opora.core import dates
+from opora.core.access import (
+    TERRITORY_ROLES,
+    Action,
+    Reach,
+    UserLike,
+    get_for_user,
+    own_organizations,
+    permits,
+    reach,
+    restrict,
+)
+from opora.core.choices import JobStatus
+from opora.identification.choices import RunStatus
+from opora.identification.models import IdentificationRun
+from opora.registry.choices import OrganizationKind
+from opora.registry.models import Organization, Programme, Territory
+from opora.reports.choices import ReportKind, ReportStatus
+from opora.reports.kinds import ReportParams
+from opora.reports.models import Report, ReportRecommendation, ReportTemplate
+from opora.reports.region import RegionRow, totals
+from opora.results.models import Assessment, SchoolResult
+from opora.roadmaps.models import Deadline
+
+# The states of a report whose build is not over: the same report may not be asked again.
+IN_PROGRESS = (ReportStatus.QUEUED, ReportStatus.BUILDING)
+# A list's runs that count as data: computed ones, whatever their way to approval.
+COMPUTED_RUNS = (RunStatus.DRAFT, RunStatus.SENT, RunStatus.APPROVED)
+REPORTS_PER_PAGE = 25
+
+# --- reports ---
 
 
-def region_reach(user: _UserLike) -> _Reach:
+def report_list(
+    user: UserLike, *, kind: str = "", year: Any = None, status: str = ""
+) -> QuerySet[Report]:
+    """The reports the user may read, newest first, filtered by kind, year and state."""
+    qs = restrict(Report.objects.all(), user).select_related(
+        "owner", "territory", "school", "programme", "job"
+    )
+    if kind in ReportKind.values:
+        qs = qs.filter(kind=kind)
+    if str(year or "").isdigit():
+        qs = qs.filter(year=int(year))
+    if status in ReportStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-pk")
+
+
+def report_years(user: UserLike) -> list[int]:
+    """The years of the reports the user may read (the list's filter), newest first."""
+    years = restrict(Report.objects.all(), user).values_list("year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
+
+
+def report_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Report:
+    """A report the user may read (or, with CHANGE, edit and publish); 404 otherwise."""
+    qs = Report.objects.select_related(
+        "owner__territory", "territory", "school", "programme", "assessment", "template", "job"
+    )
+    return get_for_user(qs, user, pk, action)
+
+
+def report_for_job(job: Any) -> Report | None:
+    """The report a build job fills (the job is the core's; the report knows its job)."""
+    return Report.objects.select_related("owner__territory", "template").filter(job=job).first()
+
+
+def report_may_change(user: UserLike, report: Report) -> bool:
+    return permits(user, report, Action.CHANGE)
+
+
+def report_may_build(user: UserLike) -> bool:
+    """Whether the user builds reports at all: an analyst or a coordinator of an authority
+    or a methodical centre (a territory role with CHANGE)."""
+    return bool(own_organizations(user, Action.CHANGE, territory_roles=True))
+
+
+def report_owner_for(user: UserLike, territory: Territory) -> Organization | None:
+    """The organisation a new report over `territory` belongs to: the nearest of the user's
+    own organisations (territory roles with CHANGE) whose territory covers it."""
+    best: Organization | None = None
+    for organization in own_organizations(user, Action.CHANGE, territory_roles=True):
+        path = organization.territory.path
+        if territory.path.startswith(path) and (
+            best is None or len(path) > len(best.territory.path)
+        ):
+            best = organization
+    return best
+
+
+def _same(params: ReportParams) -> dict[str, Any]:
+    """The lookups of a report with the same kind and parameters."""
+    return {
+        "kind": params.kind,
+        "year": params.year,
+        "territory_id": params.territory_id,
+        "school_id": params.school_id,
+        "programme_id": params.programme_id,
+        "assessment_id": params.assessment_id,
+    }
+
+
+def report_in_progress(params: ReportParams, owner: Organization) -> Report | None:
+    """The same report (kind and parameters) of the same owner still queued or building."""
+    return (
+        Report.objects.filter(owner=owner, status__in=IN_PROGRESS, **_same(params))
+        .exclude(job__status=JobStatus.FAILED)
+        .first()
+    )
+
+
+def report_params(report: Report) -> ReportParams:
+    return ReportParams(
+        kind=report.kind,
+        year=report.year,
+        territory_id=report.territory_id,
+        school_id=report.school_id,
+        programme_id=report.programme_id,
+        assessment_id=report.assessment_id,
+    )
+
+
+def report_newest(user: UserLike, report: Report) -> Report | None:
+    """The newest built report of the same kind and parameters the user may read (to tell
+    whether this one's data version is still the current one)."""
+    return (
+        restrict(Report.objects.all(), user)
+        .filter(
+            owner_id=report.owner_id,
+            status__in=(ReportStatus.DRAFT, ReportStatus.PUBLISHED),
+            **_same(report_params(report)),
+        )
+        .order_by("-built_at", "-pk")
+        .first()
+    )
+
+
+def report_tracked(user: UserLike, report: Report) -> list[ReportRecommendation]:
+    """The published report's recommendations as tracked items, with their states."""
+    return list(
+        ReportRecommendation.objects.filter(report=report)
+        .select_related("recommendation__school", "recommendation__organization")
+        .order_by("position")
+    )
+
+
+def reports_in_work(user: UserLike) -> QuerySet[Report]:
+    """The reports of the user's own organisations being built or waiting as drafts (the
+    analyst's home card)."""
+    owners = [o.pk for o in own_organizations(user, Action.CHANGE, territory_roles=True)]
+    return (
+        restrict(Report.objects.filter(owner__in=owners), user)
+        .filter(status__in=(*IN_PROGRESS, ReportStatus.DRAFT))
+        .select_related("job")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- what a report may be built over ---
+
+
+def territory_choices(user: UserLike) -> QuerySet[Territory]:
+    """The territories the user may build reports over (their territory roles' reach)."""
+    paths = reach(user, Action.CHANGE, roles=TERRITORY_ROLES).territory_paths
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return Territory.objects.filter(q).order_by("path")
+
+
+def school_choices(user: UserLike) -> QuerySet[Organization]:
+    r = reach(user, Action.CHANGE, roles=TERRITORY_ROLES)
+    if r.is_empty:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(r.organization_q(), kind=OrganizationKind.SCHOOL)
+        .select_related("territory")
+        .order_by("short_name", "name")
+    )
+
+
+def programme_choices(user: UserLike) -> QuerySet[Programme]:
+    r = reach(user, Action.CHANGE, roles=TERRITORY_ROLES)
+    if r.is_empty:
+        return Programme.objects.none()
+    return (
+        Programme.objects.filter(r.organization_q("owner__"))
+        .select_related("owner__territory")
+        .order_by("-starts_on", "name")
+    )
+
+
+def assessment_choices() -> QuerySet[Assessment]:
+    return Assessment.objects.order_by("kind", "name")
+
+
+def template_choices(user: UserLike) -> QuerySet[ReportTemplate]:
+    """The active templates of the user's own organisations (a report uses its owner's)."""
+    return restrict(ReportTemplate.objects.filter(is_active=True), user, Action.CHANGE)
+
+
+def _runs(territory: Territory) -> QuerySet[IdentificationRun]:
+    return IdentificationRun.objects.filter(territory=territory, status__in=COMPUTED_RUNS)
+
+
+def report_year_has_data(params: ReportParams) -> bool:
+    """Whether Opora holds data for the report's year (the parameters are already checked to
+    be in the user's reach): results, computed lists or roadmap due dates of that year."""
+    year = params.year
+    if params.kind == ReportKind.YEAR_RESULTS:
+        territory = Territory.objects.get(pk=params.territory_id or 0)
+        return _runs(territory).filter(year=year).exists()
+    if params.kind == ReportKind.MUNICIPAL:
+        programme = Programme.objects.select_related("owner__territory").get(
+            pk=params.programme_id or 0
+        )
+        start, end = dates.academic_year_bounds(year)
+        if Deadline.objects.filter(
+            roadmap__programme=programme, due_on__gte=start, due_on__lte=end
+        ).exists():
+            return True
+        return _runs(programme.owner.territory).filter(year__in=(year, year + 1)).exists()
+    if params.kind == ReportKind.SCHOOL:
+        return SchoolResult.objects.filter(school_id=params.school_id or 0, year=year).exists()
+    territory = Territory.objects.get(pk=params.territory_id or 0)
+    return SchoolResult.objects.filter(
+        school__territory__path__startswith=territory.path,
+        assessment_id=params.assessment_id or 0,
+        year=year,
+    ).exists()
+
+
+# --- templates ---
+
+
+def template_list(user: UserLike) -> QuerySet[ReportTemplate]:
+    """The templates of the organisations whose reports the user reads."""
+    return (
+        restrict(ReportTemplate.objects.all(), user)
+        .select_related("owner")
+        .order_by("owner__name", "kind", "name", "pk")
+    )
+
+
+def template_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> ReportTemplate:
+    """A template the user may read (or, with CHANGE, replace and switch off); 404 otherwise."""
+    return get_for_user(ReportTemplate.objects.select_related("owner"), user, pk, action)
+
+
+def template_changeable_ids(user: UserLike) -> set[int]:
+    """The templates the user may switch on and off (their own organisations')."""
+    return set(
+        restrict(ReportTemplate.objects.all(), user, Action.CHANGE).values_list("pk", flat=True)
+    )
+
+
+def template_owner_choices(user: UserLike) -> list[Organization]:
+    return own_organizations(user, Action.CHANGE, territory_roles=True)
+
+
+def addressee_choices(user: UserLike) -> QuerySet[Organization]:
+    """The organisations a report's recommendation may be addressed to: the schools, the
+    methodical centres and the authorities in the user's territory roles' reach."""
+    r = reach(user, Action.VIEW, roles=TERRITORY_ROLES)
+    if r.is_empty:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(
+            r.organization_q(),
+            kind__in=(
+                OrganizationKind.SCHOOL,
+                OrganizationKind.METHODICAL_CENTRE,
+                OrganizationKind.EDUCATION_AUTHORITY,
+            ),
+            is_active=True,
+        )
+        .select_related("territory")
+        .order_by("kind", "short_name", "name")
+    )
+
+
+def region_reach(user: UserLike) -> Reach:
     """Who may open the regional page and on what: the territory-wide roles (coordinators,
     analysts, council members) on their territories; everyone else has an empty reach (404)."""
-    return _reach(user, _Action.VIEW, roles=_TERRITORY_ROLES)
+    return reach(user, Action.VIEW, roles=TERRITORY_ROLES)
 
 
-def region_may_view(user: _UserLike) -> bool:
+def region_may_view(user: UserLike) -> bool:
     return not region_reach(user).is_empty
 
 
-def region_root(user: _UserLike) -> _Any:
+def region_root(user: UserLike) -> Any:
     """The region the user's page compares the municipalities of: the region (or the top
     territory) above the territories in the user's reach; 404 without a reach."""
     from opora.registry.choices import TerritoryKind
@@ -44,7 +309,7 @@ def region_root(user: _UserLike) -> _Any:
 
     r = region_reach(user)
     if r.is_empty:
-        raise _Http404
+        raise Http404
     regions = Territory.objects.filter(kind=TerritoryKind.REGION).order_by("path")
     if not r.everything:
         path = min(r.territory_paths)
@@ -52,11 +317,11 @@ def region_root(user: _UserLike) -> _Any:
         regions = regions.filter(path__in=ancestors)
     region = regions.first() or Territory.get_first_root_node()
     if region is None:
-        raise _Http404
+        raise Http404
     return region
 
 
-def region_territory_get(user: _UserLike, pk: _Any) -> _Any:
+def region_territory_get(user: UserLike, pk: Any) -> Any:
     """A territory below the region whose figures the user may see whole (a municipality in
     reach); 404 for any other, as for a missing one."""
     from opora.registry.models import Territory
@@ -64,13 +329,13 @@ def region_territory_get(user: _UserLike, pk: _Any) -> _Any:
     r = region_reach(user)
     territory = Territory.objects.filter(pk=pk, depth__gt=1).first() if str(pk).isdigit() else None
     if territory is None or not r.covers_territory(territory):
-        raise _Http404
+        raise Http404
     return territory
 
 
 def region_table(
-    user: _UserLike, parent: _Any, *, on: _datetime.date | None = None
-) -> tuple[list[_RegionRow], _RegionRow]:
+    user: UserLike, parent: Any, *, on: datetime.date | None = None
+) -> tuple[list[RegionRow], RegionRow]:
     """The territories right below `parent` the user may see whole, with their figures, and
     the totals row; a fixed number of aggregate queries (grouped by the prefix of the
     territory's materialised path), however many schools and territories there are."""
@@ -85,7 +350,7 @@ def region_table(
     from opora.roadmaps.models import Deadline
     from opora.support.selectors import engagement_signals
 
-    on = on or _dates.today()
+    on = on or dates.today()
     r = region_reach(user)
     inside = parent.path
     width = (parent.depth + 1) * Territory.steplen
@@ -96,10 +361,10 @@ def region_table(
         )
         if r.covers_territory(t)
     ]
-    rows = {t.path: _RegionRow(territory=t, name=t.name) for t in children}
-    own = _RegionRow(territory=parent, name=parent.name)  # what sits on `parent` itself
+    rows = {t.path: RegionRow(territory=t, name=t.name) for t in children}
+    own = RegionRow(territory=parent, name=parent.name)  # what sits on `parent` itself
 
-    def row_of(path: str | None) -> _RegionRow | None:
+    def row_of(path: str | None) -> RegionRow | None:
         if path is None:
             return None
         if len(path) < width:
@@ -110,9 +375,9 @@ def region_table(
         kind=OrganizationKind.SCHOOL, territory__path__startswith=inside
     )
     for prefix, n in (
-        schools.annotate(prefix=_Substr("territory__path", 1, width))
+        schools.annotate(prefix=Substr("territory__path", 1, width))
         .values("prefix")
-        .annotate(n=_Count("pk"))
+        .annotate(n=Count("pk"))
         .values_list("prefix", "n")
         .order_by()
     ):
@@ -120,11 +385,11 @@ def region_table(
             row.schools += n
 
     taking_part = ProgrammeSchool.objects.filter(
-        _Q(joined_on__isnull=True) | _Q(joined_on__lte=on),
-        _Q(left_on__isnull=True) | _Q(left_on__gt=on),
-        school=_OuterRef("pk"),
+        Q(joined_on__isnull=True) | Q(joined_on__lte=on),
+        Q(left_on__isnull=True) | Q(left_on__gt=on),
+        school=OuterRef("pk"),
     )
-    supported = schools.filter(_Exists(taking_part))
+    supported = schools.filter(Exists(taking_part))
     path_of: dict[int, str] = dict(supported.values_list("pk", "territory__path"))
     for path in path_of.values():
         if (row := row_of(path)) is not None:
@@ -138,7 +403,7 @@ def region_table(
     ancestors = [inside[:n] for n in range(Territory.steplen, len(inside), Territory.steplen)]
     runs = list(
         IdentificationRun.objects.filter(status=RunStatus.APPROVED)
-        .filter(_Q(territory__path__startswith=inside) | _Q(territory__path__in=ancestors))
+        .filter(Q(territory__path__startswith=inside) | Q(territory__path__in=ancestors))
         .values_list("pk", "territory_id", "territory__path", "year")
         .order_by("-year", "-pk")
     )
@@ -160,7 +425,7 @@ def region_table(
     for path, (latest_id, before_id) in chosen.items():
         row = own if path == inside else rows[path]
 
-        def here(school_path: str, path: str = path, row: _RegionRow = row) -> bool:
+        def here(school_path: str, path: str = path, row: RegionRow = row) -> bool:
             # `own` counts the schools right on `parent`; the rows below count their subtree.
             return school_path == path if row is own else school_path.startswith(path)
 
@@ -172,24 +437,24 @@ def region_table(
             row.entered, row.left = len(now - then), len(then - now)
 
     # Roadmaps running: a school's by the school's territory, the programme's own by its owner's.
-    where = _Coalesce(
+    where = Coalesce(
         "roadmap__school__territory__path", "roadmap__programme__owner__territory__path"
     )
     deadlines = (
         Deadline.objects.filter(roadmap__status=RoadmapStatus.EXECUTION)
         .filter(
-            _Q(roadmap__school__territory__path__startswith=inside)
-            | _Q(
+            Q(roadmap__school__territory__path__startswith=inside)
+            | Q(
                 roadmap__school__isnull=True,
                 roadmap__programme__owner__territory__path__startswith=inside,
             )
         )
-        .annotate(prefix=_Substr(where, 1, width))
+        .annotate(prefix=Substr(where, 1, width))
         .values("prefix")
         .annotate(
-            on_time=_count_if(_Q(closed_on__isnull=False, closed_late=False)),
-            late=_count_if(_Q(closed_on__isnull=False, closed_late=True)),
-            overdue=_count_if(_Q(closed_on__isnull=True, due_on__lt=on)),
+            on_time=Count("pk", filter=Q(closed_on__isnull=False, closed_late=False)),
+            late=Count("pk", filter=Q(closed_on__isnull=False, closed_late=True)),
+            overdue=Count("pk", filter=Q(closed_on__isnull=True, due_on__lt=on)),
         )
         .values_list("prefix", "on_time", "late", "overdue")
         .order_by()
@@ -228,19 +493,9 @@ def region_table(
             row.programmes.append(programme)
 
     shown = sorted(rows.values(), key=lambda row: row.name)
-    total = _totals(shown, parent.name)
+    total = totals(shown, parent.name)
     # What belongs to `parent` itself (its own programme's indicators, schools right on it)
     # counts in the totals only.
     total.add(own)
     total.programmes, total.runs = own.programmes, own.runs
     return shown, total
-
-
-def _count_if(condition: _Q) -> _Any:
-    from django.db.models import Case, Value, When
-
-    return _Coalesce(
-        _Sum(Case(When(condition, then=Value(1)), default=Value(0))),
-        0,
-        output_field=_IntegerField(),
-    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -251,11 +252,25 @@ class Recommendation(models.Model):
     director accepts it, reports it done with evidence or disputes it with a reason; it may
     become an activity of the school's roadmap."""
 
+    # The school the recommendation concerns; none for one a report addresses to the
+    # methodical centre or the authority as such (then `organization` is the addressee).
     school = models.ForeignKey(
         Organization,
         verbose_name=_("школа"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="recommendations",
+    )
+    # The addressed organisation when it is not a school (a report's recommendation to the
+    # methodical centre or the department): its people see and answer it.
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("адресат"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="addressed_recommendations",
     )
     visit = models.ForeignKey(
         Visit,
@@ -310,6 +325,17 @@ class Recommendation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("support:recommendation", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.school_id is None and self.organization_id is None:
+            raise ValidationError(
+                _("Укажите школу или организацию, которой адресована рекомендация.")
+            )
+
+    @property
+    def addressed(self) -> Organization | None:
+        """The organisation that acts on it: the school, else the addressed organisation."""
+        return self.school or self.organization
 
 
 class Consultation(models.Model):

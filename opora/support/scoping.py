@@ -134,8 +134,13 @@ def scope_visit_photos(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[
 
 @scoped(Recommendation)
 def scope_recommendations(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    """Seen like visits; who may answer one is `selectors.recommendation_may_answer`."""
-    return qs.filter(_visit_school_q(r, user, "school__"))
+    """Seen like visits; one addressed to an organisation rather than a school (a report's
+    recommendation to the methodical centre or the authority) is seen by whoever reaches that
+    organisation. Who may answer one is `selectors.recommendation_may_answer`."""
+    return qs.filter(
+        _visit_school_q(r, user, "school__")
+        | (Q(school__isnull=True) & r.organization_q("organization__"))
+    )
 
 
 @scoped(VisitTemplate)

@@ -911,14 +911,16 @@ def visit_recommendations(visit: Visit) -> list[Recommendation]:
 def recommendation_list(user: UserLike) -> QuerySet[Recommendation]:
     """Recommendations the user may see with `is_overdue` (due date passed, not done or
     withdrawn) and what the list shows: one query whatever their number."""
-    qs = restrict(Recommendation.objects.all(), user).select_related("school", "visit")
+    qs = restrict(Recommendation.objects.all(), user).select_related(
+        "school", "organization", "visit"
+    )
     return _with_overdue(qs, dates.today()).order_by("due_on", "pk")
 
 
 def recommendation_get(user: UserLike, pk: Any) -> Recommendation:
     """A recommendation the user may see, with its overdue flag; 404 otherwise."""
     qs = Recommendation.objects.select_related(
-        "school__territory", "visit", "activity__roadmap", "answered_by"
+        "school__territory", "organization", "visit", "activity__roadmap", "answered_by"
     )
     return get_for_user(_with_overdue(qs, dates.today()), user, pk)
 
@@ -928,6 +930,11 @@ def recommendation_may_answer(user: UserLike, recommendation: Recommendation) ->
     methodical centre or the authority by those who conduct visits to the school."""
     if recommendation.status not in OPEN_RECOMMENDATION:
         return False
+    if recommendation.school is None:
+        # A report's recommendation to an organisation: answered by its own people.
+        return recommendation.organization_id in {
+            o.pk for o in own_organizations(user, Action.CHANGE)
+        }
     if recommendation.addressee == Addressee.SCHOOL:
         directors = reach(user, Action.CHANGE, roles=frozenset({Role.SCHOOL_DIRECTOR}))
         return directors.covers(recommendation.school)
@@ -937,6 +944,12 @@ def recommendation_may_answer(user: UserLike, recommendation: Recommendation) ->
 def recommendation_may_withdraw(user: UserLike, recommendation: Recommendation) -> bool:
     """The curator or methodist (those who conduct visits to the school) withdraw one still
     open."""
+    if recommendation.school is None:
+        # A report's recommendation to an organisation: withdrawn by the report's side, who
+        # may change the addressed organisation's records (its territory's coordinators).
+        return recommendation.status in OPEN_RECOMMENDATION and reach(user, Action.CHANGE).covers(
+            recommendation.organization
+        )
     return recommendation.status in OPEN_RECOMMENDATION and reach(user, VISIT_ACTION).covers(
         recommendation.school
     )

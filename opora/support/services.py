@@ -1387,7 +1387,7 @@ def recommendation_answer(
     if answer:
         message += f" — {answer[:300]}"
     timeline_event_record(
-        target=recommendation.school,
+        target=recommendation.addressed,  # type: ignore[arg-type]
         verb=TimelineVerb.RECOMMENDATION_ANSWERED,
         actor=user,
         message=message,
@@ -1399,6 +1399,8 @@ def recommendation_answer(
 
 def recommendation_notify(*, recommendation: Recommendation) -> None:
     """Tell the school's directors of a recommendation addressed to their school."""
+    if recommendation.school is None:  # a report's recommendation to an organisation
+        return
     notify(
         recipients=school_directors(recommendation.school_id),
         text=_("Рекомендация школе %(school)s, срок %(day)s: %(text)s")
@@ -1417,9 +1419,9 @@ def recommendation_answer_notify(*, recommendation: Recommendation, user: User |
     authors = [recommendation.created_by, *school_curators(recommendation.school_id)]
     notify(
         recipients=[u for u in authors if u is not None and (user is None or u.pk != user.pk)],
-        text=_("Школа %(school)s ответила на рекомендацию («%(status)s»): %(text)s")
+        text=_("%(school)s: ответ на рекомендацию («%(status)s»): %(text)s")
         % {
-            "school": recommendation.school.short_name,
+            "school": recommendation.addressed.short_name if recommendation.addressed else "",
             "status": recommendation.get_status_display(),
             "text": recommendation.text[:200],
         },
@@ -1439,7 +1441,7 @@ def recommendation_withdraw(
     recommendation.status = RecommendationStatus.WITHDRAWN
     recommendation.save(update_fields=["status"])
     timeline_event_record(
-        target=recommendation.school,
+        target=recommendation.addressed,  # type: ignore[arg-type]
         verb=TimelineVerb.RECOMMENDATION_WITHDRAWN,
         actor=user,
         message=f"{recommendation.text[:200]} — {reason.strip()[:300]}",
@@ -1530,7 +1532,7 @@ def recommendation_to_activity(
         fields += ["status", "answered_by", "answered_at"]
     recommendation.save(update_fields=fields)
     timeline_event_record(
-        target=recommendation.school,
+        target=recommendation.addressed,  # type: ignore[arg-type]
         verb=TimelineVerb.RECOMMENDATION_ACTIVITY,
         actor=user,
         message=_("«%(t)s» — мероприятие %(n)s дорожной карты «%(r)s»")

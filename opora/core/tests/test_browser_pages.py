@@ -234,7 +234,19 @@ def _paths() -> dict[str, str]:
         # The effectiveness of the city programme (the demo computes its estimate).
         "effectiveness": reverse("evaluation:programme", args=[programme.pk]),
         "notifications": reverse("core:notifications"),
+        # Reports: the list, the published municipal report, the year results' draft edit.
+        "reports": reverse("reports:index"),
+        "report_published": _demo_report("municipal").get_absolute_url(),
+        "report_edit": reverse("reports:edit", args=[_demo_report("year_results").pk]),
     }
+
+
+def _demo_report(kind: str) -> Any:
+    from opora.reports.models import Report
+
+    report = Report.objects.filter(kind=kind).order_by("pk").first()
+    assert report is not None
+    return report
 
 
 def _published_practice() -> Any:
@@ -310,6 +322,7 @@ ROLE_PAGES = {
         "deficit_map", "diagnostics", "teachers", "plans", "plan", "surveys",
         "survey_results", "history", "mentor_recommend", "consultations", "consultation",
         "effectiveness",
+        "reports", "report_published", "report_edit",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",

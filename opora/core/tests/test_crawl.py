@@ -182,7 +182,12 @@ def _form_samples() -> dict[str, Any]:
     questions = [q for _s, qs in questionnaire_structure(link.questionnaire) for q in qs]
     held_meeting = Meeting.objects.filter(status="held").first()
     assert held_meeting is not None
+    from opora.reports.content import ReportContent
+    from opora.reports.models import Report
+
+    built = Report.objects.exclude(content={}).first()
     return {
+        "content": ReportContent.from_json(built.content) if built else ReportContent("", ""),
         "user": User.objects.get(username="coordinator"),
         "programme": Programme.objects.first(),
         "roadmap": Roadmap.objects.first(),

@@ -116,7 +116,7 @@ def test_a_planned_visit_and_its_recommendation_tell_the_director_and_the_answer
         answer="Педсовет уже проведён в августе",
     )
     assert told(world) == {"curator"}
-    assert "Школа СОШ № 1 ответила на рекомендацию" in notices(world, "curator")[0]
+    assert "СОШ № 1: ответ на рекомендацию" in notices(world, "curator")[0]
 
 
 def test_an_answered_consultation_tells_who_asked(world):
