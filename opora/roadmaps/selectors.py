@@ -456,6 +456,7 @@ class HomeDeadlines:
     items: list[Deadline]
     overdue: int
     soon: int
+    reportable: set[int]  # activities the user may report on (others link to the roadmap)
 
 
 def home_deadlines(user: UserLike, today: datetime.date) -> HomeDeadlines | None:
@@ -474,11 +475,24 @@ def home_deadlines(user: UserLike, today: datetime.date) -> HomeDeadlines | None
         soon=Count("pk", filter=Q(due_on__gte=today)),
     )
     items = list(
-        open_dates.select_related("activity", "roadmap").order_by("due_on", "activity_id")[
-            :HOME_ITEMS
-        ]
+        open_dates.select_related("activity__executor", "roadmap").order_by(
+            "due_on", "activity_id"
+        )[:HOME_ITEMS]
     )
-    return HomeDeadlines(items, counts["overdue"], counts["soon"])
+    # Who may report: the executor, or those who may change the roadmap (one query per
+    # roadmap shown — a school has one or two, never more than the items).
+    changeable = {
+        roadmap.pk
+        for roadmap in {d.roadmap for d in items}
+        if roadmap_may(user, roadmap, Action.CHANGE)
+    }
+    reportable = {
+        d.activity_id
+        for d in items
+        if d.roadmap_id in changeable
+        or (d.activity.executor is not None and d.activity.executor.user_id == user.pk)
+    }
+    return HomeDeadlines(items, counts["overdue"], counts["soon"], reportable)
 
 
 def home_roadmaps_awaiting(user: UserLike) -> list[Roadmap] | None:

@@ -760,7 +760,9 @@ def home_deadlines(request: HttpRequest, user: Any) -> str:
             items=[
                 HomeItem(
                     f"{d.activity.number} {d.activity.text[:120]}",
-                    reverse("roadmaps:report", args=[d.roadmap_id, d.activity_id]),
+                    reverse("roadmaps:report", args=[d.roadmap_id, d.activity_id])
+                    if d.activity_id in summary.reportable
+                    else d.roadmap.get_absolute_url(),
                     (_("просрочено, срок был %(d)s") if d.due_on < today else _("срок %(d)s"))
                     % {"d": dates.date_ru(d.due_on)},
                     d.due_on < today,

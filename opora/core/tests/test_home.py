@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from opora.core import dates
 from opora.core.choices import JobStatus
@@ -126,8 +127,14 @@ def test_director_sees_the_schools_due_dates_and_recommendations_overdue_first(
     assert "Рекомендация гимназии" not in html
     # School people have their school's cards, not the territory's counts.
     assert "Школ в зоне доступа" not in html
-    # The staff member sees the same school's work; the other school's director sees none of it.
-    assert "Выездные методические десанты" in page(world, "staff_a")
+    # The director reports from the home page; the staff member sees the same school's work,
+    # linked to the roadmap (reporting is the executor's or the director's); the other school's
+    # director sees none of it.
+    activity = Activity.objects.get(roadmap=school_a_work, text="Выездные методические десанты")
+    assert reverse("roadmaps:report", args=[school_a_work.pk, activity.pk]) in html
+    staff = page(world, "staff_a")
+    assert "Выездные методические десанты" in staff and "/report/" not in staff
+    assert school_a_work.get_absolute_url() in staff
     other = page(world, "director_b")
     assert "Выездные методические десанты" not in other and "Провести открытые уроки" not in other
     assert "Рекомендация гимназии" in other
