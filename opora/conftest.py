@@ -323,12 +323,36 @@ class _SharedDemo:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    # The demo's uploaded files (materials, photos, signed orders) are in the media folder of
+    # the worker that built it (each worker has its own, config/settings_test.py, removed when
+    # it ends): they are copied beside the shared database and from there to the others.
+    @staticmethod
+    def media_publish(place: Path) -> None:
+        import shutil
+
+        from django.conf import settings
+
+        shutil.copytree(settings.MEDIA_ROOT, place.with_suffix(".media"), dirs_exist_ok=True)
+
+    @staticmethod
+    def media_take(place: Path) -> None:
+        import shutil
+
+        from django.conf import settings
+
+        if place.with_suffix(".media").is_dir():
+            shutil.copytree(place.with_suffix(".media"), settings.MEDIA_ROOT, dirs_exist_ok=True)
+
     @staticmethod
     def remove_files(run: str) -> None:
+        import shutil
         import tempfile
 
         for path in Path(tempfile.gettempdir()).glob(f"opora-demo-{run}.*"):
-            path.unlink(missing_ok=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def pytest_configure(config: Any) -> None:
@@ -389,7 +413,9 @@ class _DemoSnapshots:
             copies.restore("demo")
         else:
             with _SharedDemo.claimed() as place:
-                if place is None or not copies.take(place):
+                if place is not None and copies.take(place):
+                    _SharedDemo.media_take(place)
+                else:
                     # `--if-empty` on the empty database: the command's loading path, which
                     # registry/tests/test_demo_if_empty.py relies on having run here.
                     call_command("demo", "--if-empty", verbosity=0)
@@ -400,6 +426,7 @@ class _DemoSnapshots:
                             cursor.execute("ANALYZE")
                     if place is not None:
                         copies.publish(place)
+                        _SharedDemo.media_publish(place)
             copies.save("demo")
             cls.demo_saved = True
         cls._forget_cached_rows()

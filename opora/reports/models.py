@@ -31,7 +31,7 @@ class ReportTemplate(models.Model):
     )
     kind = models.CharField(_("вид отчёта"), max_length=32, choices=ReportKind.choices)
     name = models.CharField(_("название"), max_length=255)
-    file = models.FileField(_("шаблон Word"), upload_to=template_path)
+    file = models.FileField(_("файл шаблона"), upload_to=template_path)
     file_name = models.CharField(_("имя файла"), max_length=255)
     is_active = models.BooleanField(_("используется"), default=True)
     created_by = models.ForeignKey(
@@ -115,8 +115,8 @@ class Report(models.Model):
     # A digest of the data rows the builder read: two builds with the same version must
     # give the same figures; a newer version says the data changed since.
     data_version = models.CharField(_("версия данных"), max_length=64, blank=True)
-    docx = models.FileField(_("документ Word"), upload_to=report_file_path, blank=True)
-    pdf = models.FileField(_("документ PDF"), upload_to=report_file_path, blank=True)
+    docx = models.FileField(_("документ для правки"), upload_to=report_file_path, blank=True)
+    pdf = models.FileField(_("документ для печати"), upload_to=report_file_path, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -228,6 +228,21 @@ def _build_failed(job: Job) -> None:
     )
 
 
+def _report_built_store(
+    report: Report, *, data: dict[str, Any], figures: dict[str, Any], version: str
+) -> bool:
+    """The build's save step: the content, figures and data version stored and the report
+    made a draft — only if it is still being built (not deleted, not built twice)."""
+    built = Report.objects.filter(pk=report.pk, status__in=selectors.IN_PROGRESS).update(
+        status=ReportStatus.DRAFT,
+        content=data,
+        figures=figures,
+        data_version=version,
+        built_at=timezone.now(),
+    )
+    return bool(built)
+
+
 @job_handler(BUILD_JOB, on_failure=_build_failed)
 def report_build_job(job: Job, reporter: JobReporter) -> Any:
     """Run the kind's builder with the rights of whoever asked (reads only), then store the
@@ -247,14 +262,7 @@ def report_build_job(job: Job, reporter: JobReporter) -> Any:
     reporter.progress(99, _("Сохранение"))
 
     def save() -> dict[str, Any]:
-        built = Report.objects.filter(pk=report.pk, status__in=selectors.IN_PROGRESS).update(
-            status=ReportStatus.DRAFT,
-            content=data,
-            figures=content.figures,
-            data_version=version,
-            built_at=timezone.now(),
-        )
-        if not built:
+        if not _report_built_store(report, data=data, figures=content.figures, version=version):
             raise JobError(_("Отчёт удалён или уже сформирован."))
         notify(
             recipients=[user],

@@ -24,7 +24,7 @@ def test_invite_set_password_and_log_in(world, live_server, browser, page, passw
     page.fill("#id_username", "coordinator")
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
-    page.wait_for_selector("text=Школ в зоне доступа")
+    page.wait_for_selector('h1:has-text("Здравствуйте")')
 
     page.click("nav >> text=Пользователи")
     page.wait_for_selector("#people-table")

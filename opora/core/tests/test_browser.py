@@ -22,7 +22,7 @@ def test_login_search_open_card_and_import(world, live_server, page, password, t
     page.fill("#id_username", "coordinator")
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
-    page.wait_for_selector("text=Школ в зоне доступа")
+    page.wait_for_selector('h1:has-text("Здравствуйте")')
 
     page.fill("input[name=q][type=search]", "гимназия")
     page.press("input[name=q][type=search]", "Enter")

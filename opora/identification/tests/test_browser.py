@@ -27,7 +27,7 @@ def login(page: Any, url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
-    page.wait_for_selector("text=Школ в зоне доступа")
+    page.wait_for_selector('h1:has-text("Здравствуйте")')
 
 
 def test_import_run_list_and_chart(world, live_server, page, password, tmp_path):
