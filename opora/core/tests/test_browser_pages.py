@@ -60,6 +60,7 @@ def _paths() -> dict[str, str]:
     from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
     from opora.monitoring import services as monitoring
     from opora.monitoring.choices import CheckpointKind
+    from opora.registry.demo import DEMO_TERRITORY_CODE
     from opora.registry.models import (
         CuratorAssignment,
         Organization,
@@ -85,7 +86,10 @@ def _paths() -> dict[str, str]:
         .first()
     )
     assert activity is not None
-    review = Roadmap.objects.filter(status=RoadmapStatus.REVIEW).first()
+    # The city's objects throughout: the city personas do not see the region's other
+    # municipalities (their pages answer 404).
+    city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
+    review = Roadmap.objects.filter(programme=programme, status=RoadmapStatus.REVIEW).first()
     assert review is not None and review.school is not None
     CuratorAssignment.objects.get_or_create(
         curator=Person.objects.get(user__username="curator"),
@@ -111,7 +115,7 @@ def _paths() -> dict[str, str]:
         error="В файле есть ошибки; данные не изменены.",
         created_by=coordinator,
     )
-    run = IdentificationRun.objects.order_by("-pk").first()
+    run = IdentificationRun.objects.filter(territory=city).order_by("-pk").first()
     assert run is not None
     methodology = Methodology.objects.order_by("pk").first()
     assert methodology is not None
@@ -126,7 +130,9 @@ def _paths() -> dict[str, str]:
     teacher = plan.teacher
     school_type = ContentType.objects.get_for_model(Organization)
     person = Person.objects.get(user__username="staff")
-    listed = SchoolIdentification.objects.filter(run__status="approved", in_list=True).first()
+    listed = SchoolIdentification.objects.filter(
+        run__territory=city, run__status="approved", in_list=True
+    ).first()
     assert listed is not None
     from opora.support.models import Consultation, Escalation
 

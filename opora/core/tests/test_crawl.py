@@ -125,11 +125,18 @@ def test_demo_histories_are_russian(demo):
     """The histories the issue found English in: a school, a roadmap under execution, the
     programme, an approved monitoring form."""
     from opora.monitoring.models import Submission
-    from opora.registry.models import Organization, Programme
+    from opora.registry.demo import DEMO_TERRITORY_CODE
+    from opora.registry.models import Organization, Programme, Territory
     from opora.registry.services import school_save
+    from opora.roadmaps.choices import RoadmapKind
     from opora.roadmaps.models import Roadmap
 
-    school = Organization.objects.filter(kind="school", programmes__isnull=False).first()
+    # The city's objects: the coordinator does not see the region's other municipalities.
+    city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
+    inside = city.path
+    school = Organization.objects.filter(
+        kind="school", programmes__isnull=False, territory__path__startswith=inside
+    ).first()
     assert school is not None
     with set_actor(User.objects.get(username="director")):
         school_save(
@@ -140,9 +147,13 @@ def test_demo_histories_are_russian(demo):
         )
     objects = [
         school,
-        Roadmap.objects.filter(status="execution").first(),
-        Programme.objects.first(),
-        Submission.objects.filter(status="approved").first(),
+        Roadmap.objects.filter(
+            status="execution", programme__owner__territory__path__startswith=inside
+        ).first(),
+        Programme.objects.get(owner__territory=city, roadmaps__kind=RoadmapKind.MUNICIPAL),
+        Submission.objects.filter(
+            status="approved", school__territory__path__startswith=inside
+        ).first(),
     ]
     client = Client()
     client.force_login(User.objects.get(username="coordinator"))

@@ -10,7 +10,9 @@ from django.urls import reverse
 from opora.monitoring.choices import Light, SubmissionStatus
 from opora.monitoring.models import Checkpoint, ProgrammeIndicator, Rollup, Submission, Value
 from opora.monitoring.selectors import checkpoint_rollup
-from opora.registry.demo import DEMO_PASSWORD
+from opora.registry.demo import DEMO_PASSWORD, DEMO_TERRITORY_CODE
+from opora.registry.models import Programme
+from opora.roadmaps.choices import RoadmapKind
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,11 @@ def login(username: str) -> Client:
 
 
 def test_demo_monitoring(demo: None) -> None:
-    programme = ProgrammeIndicator.objects.first().programme
+    # The city's support programme (the one with its own roadmap): the region's other
+    # municipalities hold only the entry checkpoint so far, the placebo has no monitoring.
+    programme = Programme.objects.get(
+        owner__territory__code=DEMO_TERRITORY_CODE, roadmaps__kind=RoadmapKind.MUNICIPAL
+    )
     assert ProgrammeIndicator.objects.filter(programme=programme).count() == 26
     checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on"))
     assert [c.kind for c in checkpoints] == ["entry", "intermediate", "final"]

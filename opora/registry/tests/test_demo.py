@@ -17,6 +17,7 @@ from opora.registry.models import (
     Programme,
     Territory,
 )
+from opora.roadmaps.choices import RoadmapKind
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,9 @@ def test_demo_territory_has_the_promised_shape(demo: None) -> None:
         Membership.objects.filter(organization=s, role="school_director").exists()
         for s in schools[:10]
     )
-    programme = Programme.objects.get(owner__code="DEMO-DO")
+    # The city's support programme (with the programme's own roadmap; the placebo
+    # «Читающая школа» has none).
+    programme = Programme.objects.get(owner__code="DEMO-DO", roadmaps__kind=RoadmapKind.MUNICIPAL)
     # 15 from the registry, joined by the schools of the approved 2024 list (roadmaps demo).
     assert programme.schools.count() >= 15 and len(programme.task_list) >= 3
 
@@ -155,7 +158,10 @@ def test_demo_municipalities_are_404_to_each_other_and_open_to_the_region(demo: 
         territory = Territory.objects.get(code=code)
         inside = {"territory__path__startswith": territory.path}
         school = Organization.objects.filter(kind="school", **inside).order_by("pk").first()
-        programme = Programme.objects.get(owner__territory=territory)
+        # The support programme (with its own roadmap): the city also runs the placebo one.
+        programme = Programme.objects.get(
+            owner__territory=territory, roadmaps__kind=RoadmapKind.MUNICIPAL
+        )
         run = IdentificationRun.objects.filter(territory=territory, status="approved").get()
         roadmap = Roadmap.objects.filter(programme=programme, school__isnull=False).first()
         assert school is not None and roadmap is not None

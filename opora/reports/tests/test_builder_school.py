@@ -17,6 +17,7 @@ from opora.core import dates
 from opora.identification.choices import RunStatus
 from opora.identification.methodology import BASE_METHODOLOGY_NAME
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
+from opora.registry.demo import DEMO_TERRITORY_CODE
 from opora.registry.tests.factories import SchoolFactory
 from opora.reports.builders.school import build_school
 from opora.reports.choices import ReportKind
@@ -202,8 +203,12 @@ def test_a_year_without_data_is_refused(world, schools):
 
 def test_the_demo_school(demo):
     analyst = User.objects.get(username="analyst")
+    # A school of the city's approved list: the analyst (the city's) does not see the
+    # region's other municipalities.
     listed = (
-        SchoolIdentification.objects.filter(run__status=RunStatus.APPROVED, in_list=True)
+        SchoolIdentification.objects.filter(
+            run__territory__code=DEMO_TERRITORY_CODE, run__status=RunStatus.APPROVED, in_list=True
+        )
         .order_by("school__code")
         .first()
     )

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opora.identification.models import SchoolIdentification
-from opora.registry.demo import DEMO_PASSWORD
+from opora.registry.demo import DEMO_PASSWORD, DEMO_TERRITORY_CODE
+from opora.registry.models import Territory
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.models import Activity, Deadline, Evidence, ReviewComment, Roadmap
 
@@ -22,11 +23,15 @@ def login(username: str) -> Client:
 
 
 def test_demo_programme_runs_with_a_realistic_spread(demo: None) -> None:
-    own = Roadmap.objects.get(school=None)
+    # The city's programme (the region's other municipalities run programmes of their own).
+    city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
+    own = Roadmap.objects.get(school=None, programme__owner__territory=city)
     assert own.kind == RoadmapKind.MUNICIPAL and own.status == RoadmapStatus.EXECUTION
     assert own.activities.count() == 62  # the Krasnoturansk template
-    listed = SchoolIdentification.objects.filter(run__status="approved", in_list=True)
-    school_roadmaps = Roadmap.objects.exclude(school=None)
+    listed = SchoolIdentification.objects.filter(
+        run__territory=city, run__status="approved", in_list=True
+    )
+    school_roadmaps = Roadmap.objects.filter(programme=own.programme).exclude(school=None)
     assert set(listed.values_list("school_id", flat=True)) <= set(
         school_roadmaps.values_list("school_id", flat=True)
     )
@@ -34,13 +39,14 @@ def test_demo_programme_runs_with_a_realistic_spread(demo: None) -> None:
     statuses = set(school_roadmaps.values_list("status", flat=True))
     assert {RoadmapStatus.EXECUTION, RoadmapStatus.REVIEW, RoadmapStatus.RETURNED} <= statuses
     today = timezone.localdate()
-    past = Deadline.objects.filter(due_on__lt=today)
+    past = Deadline.objects.filter(roadmap__programme=own.programme, due_on__lt=today)
     on_time = past.filter(closed_on__isnull=False, closed_late=False).count()
     late = past.filter(closed_late=True).count()
     overdue = past.filter(closed_on__isnull=True).count()
     assert on_time > late > 0 and overdue > 0
     assert on_time / past.count() > 0.5
-    assert Evidence.objects.exists() and ReviewComment.objects.exists()
+    assert Evidence.objects.filter(report__activity__roadmap__programme=own.programme).exists()
+    assert ReviewComment.objects.filter(roadmap__programme=own.programme).exists()
 
 
 def test_demo_accounts_work_with_the_roadmaps(demo: None) -> None:

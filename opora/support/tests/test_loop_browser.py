@@ -97,12 +97,14 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
     # …then a mentor for a supported school: the first candidate that may be proposed.
     with django_db_blocker.unblock():
         from opora.identification.models import SchoolIdentification
+        from opora.registry.demo import DEMO_TERRITORY_CODE
 
         paired = set(MentorPair.objects.values_list("school_id", flat=True))
+        # The city's list: the coordinator's; the region's other municipalities are not its.
         listed = [
             pk
             for pk in SchoolIdentification.objects.filter(
-                run__status="approved", in_list=True
+                run__territory__code=DEMO_TERRITORY_CODE, run__status="approved", in_list=True
             ).values_list("school_id", flat=True)
             if pk not in paired
         ]
@@ -213,9 +215,13 @@ def test_a_list_approved_by_the_order_opora_drafted(demo_url, browser, django_db
     from opora.identification.choices import RunStatus
     from opora.identification.models import IdentificationRun
     from opora.identification.services import run_send
+    from opora.registry.demo import DEMO_TERRITORY_CODE
 
     with django_db_blocker.unblock():
-        run = IdentificationRun.objects.get(year=2025, status=RunStatus.DRAFT)
+        # The city's draft (the coordinator's): the region's municipalities have their own.
+        run = IdentificationRun.objects.get(
+            territory__code=DEMO_TERRITORY_CODE, year=2025, status=RunStatus.DRAFT
+        )
         run_send(run=run, user=run.created_by)
     desk = browser.new_context(locale="ru-RU", accept_downloads=True)
     page = desk.new_page()
