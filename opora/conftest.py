@@ -513,6 +513,34 @@ def page(browser: Any, tmp_path: Path) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """The demo behind a live server for a browser module that walks it (see `demo_served`);
+    the walk is made on SQLite — the pages are the same on PostgreSQL, whose own runs check
+    the queries."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("путь по страницам проверяется на SQLite")
+    with demo_served(django_db_blocker) as url:
+        yield url
+
+
+def demo_login(page: Any, url: str, username: str) -> None:
+    """Log in on the served demo as one of its accounts (cookies of the last one cleared)."""
+    from django.urls import reverse
+
+    from opora.registry.demo import DEMO_PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{url}{reverse('login')}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"{username} не вошёл"
+
+
 @pytest.fixture
 def steady_flood_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """django-ratelimit's counters (`opora.core.flood`) run in fixed windows; a test counting

@@ -9,14 +9,13 @@ estimate and the pages are tested on both in test_pages.py)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from opora.conftest import demo_served
+from opora.conftest import demo_login
 from opora.core.tests.browser_checks import PHONE, phone_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -28,34 +27,12 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
     )
 
 
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("путь по страницам проверяется на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
-
-
-def _login(page: Any, url: str, username: str) -> None:
-    from opora.registry.demo import DEMO_PASSWORD
-
-    page.context.clear_cookies()
-    page.goto(f"{url}{reverse('login')}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert "/accounts/login/" not in page.url, f"{username} не вошёл"
-
-
 def test_the_analyst_reads_the_effect_and_the_placebo(browser: Any, demo_url: str) -> None:
     from opora.evaluation.demo import PLACEBO_NAME
 
     page = browser.new_page()
     try:
-        _login(page, demo_url, "analyst")
+        demo_login(page, demo_url, "analyst")
         page.goto(f"{demo_url}{reverse('evaluation:index')}")
         main_link = page.locator("main table a").filter(has_not_text="Читающая").first
         with page.expect_navigation():
@@ -74,7 +51,7 @@ def test_the_analyst_reads_the_effect_and_the_placebo(browser: Any, demo_url: st
     context = browser.new_context(locale="ru-RU", viewport=PHONE, is_mobile=True, has_touch=True)
     phone = context.new_page()
     try:
-        _login(phone, demo_url, "analyst")
+        demo_login(phone, demo_url, "analyst")
         phone.goto(f"{demo_url}{reverse('evaluation:index')}")
         with phone.expect_navigation():
             phone.locator("main table a").filter(has_not_text="Читающая").first.click()

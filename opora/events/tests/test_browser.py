@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from opora.conftest import demo_served
+from opora.conftest import demo_login
 from opora.core.tests.browser_checks import PHONE, phone_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -28,28 +27,6 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
         "Chromium is not installed (apt-get install chromium); browser tests skipped",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("путь по страницам проверяется на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
-
-
-def _login(page: Any, url: str, username: str) -> None:
-    from opora.registry.demo import DEMO_PASSWORD
-
-    page.context.clear_cookies()
-    page.goto(f"{url}{reverse('login')}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert "/accounts/login/" not in page.url, f"{username} не вошёл"
 
 
 def _submit(page: Any, selector: str) -> str:
@@ -70,7 +47,7 @@ def test_an_event_from_announcement_to_certificate(demo_url, browser, django_db_
     page.set_default_timeout(20000)
 
     # The methodist: «Мероприятия» in the menu, «Новое мероприятие».
-    _login(page, url, "analyst")
+    demo_login(page, url, "analyst")
     with page.expect_navigation():
         page.locator("nav a", has_text="Мероприятия").first.click()
     assert page.url.endswith(reverse("events:index"))
@@ -97,7 +74,7 @@ def test_an_event_from_announcement_to_certificate(demo_url, browser, django_db_
     event_url = f"{url}{event.get_absolute_url()}"
 
     # The director nominates a teacher of the school.
-    _login(page, url, "director")
+    demo_login(page, url, "director")
     page.goto(event_url)
     with page.expect_navigation():
         page.locator("main a", has_text="Записать педагогов школы").click()
@@ -110,7 +87,7 @@ def test_an_event_from_announcement_to_certificate(demo_url, browser, django_db_
     phone = browser.new_context(locale="ru-RU", viewport=PHONE, is_mobile=True, has_touch=True)
     mobile = phone.new_page()
     mobile.set_default_timeout(20000)
-    _login(mobile, url, "teacher")
+    demo_login(mobile, url, "teacher")
     month = f"?month={starts:%Y-%m}"
     mobile.goto(f"{url}{reverse('events:calendar')}{month}")
     problems = phone_problems(mobile, "календарь мероприятий")
@@ -132,7 +109,7 @@ def test_an_event_from_announcement_to_certificate(demo_url, browser, django_db_
     desk = browser.new_context(locale="ru-RU")
     page = desk.new_page()
     page.set_default_timeout(20000)
-    _login(page, url, "analyst")
+    demo_login(page, url, "analyst")
     page.goto(event_url)
     for box in page.locator("input[name=attended]").all():
         box.check()

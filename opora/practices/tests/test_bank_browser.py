@@ -11,7 +11,6 @@ The markup and the flow do not depend on the database; the PostgreSQL run skips 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from opora.conftest import demo_served
+from opora.conftest import demo_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -30,28 +29,6 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
     )
 
 TITLE = "Языковой клуб для детей-инофонов в начальной школе"
-
-
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("путь по страницам проверяется на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
-
-
-def _login(page: Any, url: str, username: str) -> None:
-    from opora.registry.demo import DEMO_PASSWORD
-
-    page.context.clear_cookies()
-    page.goto(f"{url}{reverse('login')}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert "/accounts/login/" not in page.url, f"{username} не вошёл"
 
 
 def _click(page: Any, text: str) -> str:
@@ -69,7 +46,7 @@ def test_a_practice_from_description_to_the_bank(demo_url, browser, tmp_path):
     page.set_default_timeout(20000)
     try:
         # The director describes a practice of the school, without materials first.
-        _login(page, url, "director")
+        demo_login(page, url, "director")
         with page.expect_navigation():
             page.locator("nav a", has_text="Практики").first.click()
         _click(page, "Описать практику")
@@ -94,7 +71,7 @@ def test_a_practice_from_description_to_the_bank(demo_url, browser, tmp_path):
         path = practice.get_absolute_url()
 
         # The methodist reviews it from the queue on the criteria.
-        _login(page, url, "analyst")
+        demo_login(page, url, "analyst")
         page.goto(f"{url}{reverse('practices:index')}?tab=review")
         with page.expect_navigation():
             page.locator("main a", has_text=TITLE).first.click()
@@ -107,13 +84,13 @@ def test_a_practice_from_description_to_the_bank(demo_url, browser, tmp_path):
         assert "Рекомендовать к публикации" in text
 
         # The coordinator publishes it.
-        _login(page, url, "coordinator")
+        demo_login(page, url, "coordinator")
         page.goto(f"{url}{path}")
         text = _click(page, "Опубликовать")
         assert "Опубликована" in text
 
         # The curator finds it in the bank by its risk factor.
-        _login(page, url, "curator")
+        demo_login(page, url, "curator")
         page.goto(f"{url}{reverse('practices:index')}")
         page.select_option("#factor", "language-barriers")
         text = _click(page, "Найти")
@@ -136,7 +113,7 @@ def test_a_practice_from_description_to_the_bank(demo_url, browser, tmp_path):
             .first()
         )
         assert section is not None, "в демо нет школы с редактируемой дорожной картой"
-        _login(page, url, "analyst")
+        demo_login(page, url, "analyst")
         page.goto(f"{url}{path}")
         _click(page, "Внедрить в школе")
         page.select_option("#id_school", str(section.roadmap.school_id))

@@ -7,14 +7,10 @@ SQLite only (the services behind each step are tested on both databases)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.urls import reverse
-
-from opora.conftest import demo_served
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -23,16 +19,6 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
         "Chromium is not installed (apt-get install chromium); browser tests skipped",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("путь по страницам проверяется на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
 
 
 def test_the_analyst_builds_edits_publishes_and_downloads(demo_url, browser, django_db_blocker):

@@ -11,14 +11,13 @@ The markup and the flow do not depend on the database; the PostgreSQL run skips 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from opora.conftest import demo_served
+from opora.conftest import demo_login
 from opora.core.tests.browser_checks import PHONE, phone_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -28,28 +27,6 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
         "Chromium is not installed (apt-get install chromium); browser tests skipped",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("путь по страницам проверяется на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
-
-
-def _login(page: Any, url: str, username: str) -> None:
-    from opora.registry.demo import DEMO_PASSWORD
-
-    page.context.clear_cookies()
-    page.goto(f"{url}{reverse('login')}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    assert "/accounts/login/" not in page.url, f"{username} не вошёл"
 
 
 def _submit(page: Any, selector: str = "main form button[type=submit]") -> str:
@@ -74,7 +51,7 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
     page.set_default_timeout(20000)
 
     # The coordinator: «Поддержка» in the menu, then «Кураторы».
-    _login(page, url, "coordinator")
+    demo_login(page, url, "coordinator")
     with page.expect_navigation():
         page.locator("nav a", has_text="Поддержка").first.click()
     assert page.url.endswith(reverse("support:index"))
@@ -135,7 +112,7 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
     page = phone.new_page()
     page.set_default_timeout(20000)
     problems: list[str] = []
-    _login(page, url, "curator")
+    demo_login(page, url, "curator")
     page.goto(f"{url}{reverse('support:visit-new')}")
     problems += phone_problems(page, "план выезда")
     page.select_option("#id_school", value=str(school.pk))
@@ -166,7 +143,7 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
         first, second = Recommendation.objects.filter(visit=visit).order_by("pk")
 
     # The director answers the first with evidence and turns the second into an activity.
-    _login(page, url, "director")
+    demo_login(page, url, "director")
     page.goto(f"{url}{first.get_absolute_url()}")
     problems += phone_problems(page, "рекомендация")
     done = page.locator("input[name=status][value=done]")
@@ -196,7 +173,7 @@ def test_the_support_loop_on_the_demo(demo_url, browser, django_db_blocker, tmp_
 
     # The coordinator sees who does not engage, and the school card shows the new curator.
     page = browser.new_context(locale="ru-RU").new_page()
-    _login(page, url, "coordinator")
+    demo_login(page, url, "coordinator")
     page.goto(f"{url}{reverse('support:engagement')}")
     main = page.inner_text("main")
     assert "Вовлечённость школ" in main and "Обратиться к директору" in main, main[:2000]
@@ -227,7 +204,7 @@ def test_a_list_approved_by_the_order_opora_drafted(demo_url, browser, django_db
     page = desk.new_page()
     page.set_default_timeout(20000)
     try:
-        _login(page, demo_url, "coordinator")
+        demo_login(page, demo_url, "coordinator")
         page.goto(f"{demo_url}{run.get_absolute_url()}")
         main = _submit(page, "main form button:has-text('Подготовить проект приказа')")
         assert "Проект приказа со списком школ подготовлен" in main
