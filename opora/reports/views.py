@@ -21,6 +21,7 @@ from opora.core.cards import card_section
 from opora.core.exports import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE
 from opora.core.jobs import jobs_reap_on_page
 from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
+from opora.evaluation.selectors import evaluation_programme_list
 from opora.reports import selectors, services
 from opora.reports.choices import ReportKind, ReportStatus
 from opora.reports.content import Chart, Paragraph, ReportContent, Table
@@ -57,6 +58,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [{"title": _("Отчёты")}],
             "page": paginate(request, reports, selectors.REPORTS_PER_PAGE),
             "may_build": selectors.report_may_build(request.user),
+            # The section's other pages, for those who may open them.
+            "may_evaluate": evaluation_programme_list(request.user).exists(),
+            "may_compare_region": selectors.region_may_view(request.user),
             "kinds": ReportKind.choices,
             "statuses": ReportStatus.choices,
             "years": selectors.report_years(request.user),

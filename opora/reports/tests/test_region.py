@@ -193,6 +193,15 @@ def test_school_roles_and_curators_do_not_get_the_region(world: Any, persona: st
     assert drill.status_code == (302 if persona == "anonymous" else 404)
 
 
+def test_the_reports_section_leads_to_the_region_and_the_effectiveness(world: Any) -> None:
+    _region(world)
+    region, effectiveness = reverse("reports:region"), reverse("evaluation:index")
+    html = world.client("regional").get(reverse("reports:index")).content.decode()
+    assert f'href="{region}"' in html and f'href="{effectiveness}"' in html
+    html = world.client("director_a").get(reverse("reports:index")).content.decode()
+    assert f'href="{region}"' not in html and f'href="{effectiveness}"' not in html
+
+
 def test_the_home_card_is_the_regional_coordinators(world: Any) -> None:
     _region(world)
     html = world.client("regional").get("/").content.decode()
