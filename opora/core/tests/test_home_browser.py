@@ -8,14 +8,11 @@ The markup does not depend on the database; the PostgreSQL run skips the module.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from opora.conftest import demo_served
 from opora.core.tests.browser_checks import PHONE, phone_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -25,16 +22,6 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
         "Chromium is not installed (apt-get install chromium); browser tests skipped",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("главная страница проверяется на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
 
 
 def test_the_directors_home_and_bell_on_a_phone(demo_url, browser, django_db_blocker):

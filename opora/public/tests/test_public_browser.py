@@ -11,14 +11,12 @@ selectors and suppression are tested on both)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from opora.conftest import demo_served
 from opora.core.tests.browser_checks import PHONE, axe_violations, phone_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -28,16 +26,6 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
         "Chromium is not installed (apt-get install chromium); browser tests skipped",
         allow_module_level=True,
     )
-
-
-@pytest.fixture(scope="module")
-def demo_url(browser: Any, django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("вёрстка и доступность проверяются на SQLite")
-    with demo_served(django_db_blocker) as url:
-        yield url
 
 
 def _checked(page: Any, where: str) -> list[str]:
