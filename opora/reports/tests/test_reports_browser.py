@@ -23,12 +23,14 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
 
 def test_the_analyst_builds_edits_publishes_and_downloads(demo_url, browser, django_db_blocker):
     from opora.registry.demo import DEMO_PASSWORD, DEMO_TERRITORY_CODE
-    from opora.registry.models import Programme
+    from opora.registry.models import Programme, Territory
     from opora.reports import services
     from opora.reports.choices import ReportKind, ReportStatus
+    from opora.reports.demo import DEMO_RESULTS_YEAR
     from opora.reports.models import Report
 
     with django_db_blocker.unblock():
+        city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
         programme = (
             Programme.objects.filter(owner__territory__code=DEMO_TERRITORY_CODE)
             .order_by("pk")
@@ -83,8 +85,31 @@ def test_the_analyst_builds_edits_publishes_and_downloads(demo_url, browser, dja
         download = info.value
         assert download.suggested_filename.endswith(".docx")
         assert Path(download.path()).read_bytes().startswith(b"PK")
+
+        # The year's results in the manner of seed 004 section 1, for the city: built the same
+        # way and published as it was generated.
+        page.goto(f"{demo_url}{reverse('reports:new')}")
+        page.select_option("#id_kind", ReportKind.YEAR_RESULTS)
+        page.select_option("#id_year", str(DEMO_RESULTS_YEAR))
+        page.select_option("#id_territory", str(city.pk))
+        with page.expect_navigation():
+            page.click("#report-form button[type=submit]")
+        page.wait_for_selector("#report-build")
+        year_url = page.url
+        page.goto("about:blank")
+        with django_db_blocker.unblock():
+            queued = Report.objects.filter(kind=ReportKind.YEAR_RESULTS).order_by("-pk").first()
+            assert queued is not None and queued.status == ReportStatus.QUEUED
+            services.report_build_now(queued)
+        page.goto(year_url)
+        page.wait_for_selector("#report-publish", timeout=60000)
+        assert "вошли в список" in page.inner_text("main").lower()
+        with page.expect_navigation():
+            page.click("#report-publish button[type=submit]")
+        assert "Опубликован" in page.inner_text("#report-status")
     finally:
         context.close()
     with django_db_blocker.unblock():
-        newest = Report.objects.filter(kind=ReportKind.MUNICIPAL).order_by("-pk").first()
-        assert newest is not None and newest.status == ReportStatus.PUBLISHED
+        for kind in (ReportKind.MUNICIPAL, ReportKind.YEAR_RESULTS):
+            newest = Report.objects.filter(kind=kind).order_by("-pk").first()
+            assert newest is not None and newest.status == ReportStatus.PUBLISHED, kind
