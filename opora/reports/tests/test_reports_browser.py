@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from opora.conftest import demo_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
@@ -22,7 +24,7 @@ if not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true":
 
 
 def test_the_analyst_builds_edits_publishes_and_downloads(demo_url, browser, django_db_blocker):
-    from opora.registry.demo import DEMO_PASSWORD, DEMO_TERRITORY_CODE
+    from opora.registry.demo import DEMO_TERRITORY_CODE
     from opora.registry.models import Programme, Territory
     from opora.reports import services
     from opora.reports.choices import ReportKind, ReportStatus
@@ -41,11 +43,7 @@ def test_the_analyst_builds_edits_publishes_and_downloads(demo_url, browser, dja
     page = context.new_page()
     page.set_default_timeout(20000)
     try:
-        page.goto(f"{demo_url}{reverse('login')}")
-        page.fill("#id_username", "analyst")
-        page.fill("#id_password", DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        demo_login(page, demo_url, "analyst")
         page.goto(f"{demo_url}{reverse('reports:index')}")
         with page.expect_navigation():
             page.click("#report-new")
