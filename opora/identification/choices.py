@@ -12,6 +12,28 @@ class RunStatus(models.TextChoices):
     APPROVED = "approved", _("утверждён")
 
 
+class QualityStatus(models.TextChoices):
+    QUEUED = "queued", _("считается")
+    FAILED = "failed", _("ошибка расчёта")
+    DONE = "done", _("рассчитана")
+
+
+class MissingYears(models.TextChoices):
+    """What the multi-year results index does with a school that lacks some of its years."""
+
+    AVAILABLE = "available", _("по имеющимся годам (веса пересчитываются)")
+    LATEST = "latest", _("нужен последний год, остальные — какие есть")
+    ALL = "all", _("нужны все годы, иначе «недостаточно данных»")
+
+
+class TieRule(models.TextChoices):
+    """Schools tied with the school at a percentile cut (the same index value)."""
+
+    ALL = "all", _("все равные на пороге входят в список")
+    NONE = "none", _("равные на пороге не входят")
+    SECONDARY = "secondary", _("равные разделяются вторым индексом")
+
+
 class Flag(models.TextChoices):
     LOW_RESULTS = "low_results", _("ШНОР")
     UNFAVOURABLE = "unfavourable", _("ШНСУ")

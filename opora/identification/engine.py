@@ -312,6 +312,7 @@ def identify(
                 "school_id",
                 "year",
                 "results_index",
+                pl.col("results_index").alias("year_index"),
                 "context_index",
                 "in_list",
                 "low_results",

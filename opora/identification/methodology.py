@@ -102,16 +102,34 @@ class Params:
     objectivity_lower_share: float = 40.0
     objectivity_raise_share: float = 15.0
     objectivity_jump: float = 1.5
+    # The results index over several data years (the run's year first): `index_years` years
+    # weighted by `year_weights` (empty: equally); `missing_years` says what a school lacking
+    # some of them gets (choices.MissingYears). The defaults are one year, as before.
+    index_years: int = 1
+    year_weights: tuple[float, ...] = ()
+    missing_years: str = "available"
+    # Empirical-Bayes shrinkage of the index toward the mean in proportion to its sampling
+    # noise (participants); with it, each index has an uncertainty and «near the threshold»
+    # is decided by that uncertainty.
+    shrinkage: bool = False
+    # Schools tied at a percentile cut (choices.TieRule).
+    tie_rule: str = "all"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-SCALARS = {f.name for f in fields(Params)} - {
-    "results_components",
-    "context_components",
-    "problem_types",
-}
+# Settings that are not numbers: read by `_options`.
+OPTIONS = frozenset({"year_weights", "missing_years", "shrinkage", "tie_rule"})
+SCALARS = (
+    {f.name for f in fields(Params)}
+    - {
+        "results_components",
+        "context_components",
+        "problem_types",
+    }
+    - OPTIONS
+)
 PERCENT_FIELDS = (
     "low_results_percent",
     "fail_share_threshold",
@@ -132,6 +150,8 @@ NON_NEGATIVE_FIELDS = (
     "trend_min_drop",
     "objectivity_jump",
 )
+# The longest results history an index may span.
+MAX_INDEX_YEARS = 10
 
 
 def parse_params(data: dict[str, Any], *, indicators: set[str] | None = None) -> Params:
@@ -139,7 +159,12 @@ def parse_params(data: dict[str, Any], *, indicators: set[str] | None = None) ->
     problems: list[str] = []
     if not isinstance(data, dict):
         raise MethodologyError([_("Параметры методики должны быть объектом JSON.")])
-    unknown = set(data) - SCALARS - {"results_components", "context_components", "problem_types"}
+    unknown = (
+        set(data)
+        - SCALARS
+        - OPTIONS
+        - {"results_components", "context_components", "problem_types"}
+    )
     if unknown:
         problems.append(
             _("Неизвестные параметры: %(names)s.") % {"names": ", ".join(sorted(unknown))}
@@ -173,6 +198,7 @@ def parse_params(data: dict[str, Any], *, indicators: set[str] | None = None) ->
         )
     if scalars.get("min_components") == 0:
         problems.append(_("«min_components» должен быть не меньше 1."))
+    options = _options(data, scalars, problems)
     results = _components(
         data.get("results_components"), ResultComponent, _("результатов"), problems
     )
@@ -214,7 +240,63 @@ def parse_params(data: dict[str, Any], *, indicators: set[str] | None = None) ->
         context_components=tuple(context),
         problem_types=tuple(types),
         **scalars,
+        **options,
     )
+
+
+def _options(data: dict[str, Any], scalars: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """The multi-year index, shrinkage and tie settings, checked together."""
+    from opora.identification.choices import MissingYears, TieRule
+
+    options: dict[str, Any] = {}
+    years = scalars.get("index_years", 1)
+    if not 1 <= years <= MAX_INDEX_YEARS:
+        problems.append(
+            _("«index_years» = %(n)s: в индекс результатов входит от 1 до %(max)s лет.")
+            % {"n": years, "max": MAX_INDEX_YEARS}
+        )
+    raw_weights = data.get("year_weights") or []
+    weights: list[float] = []
+    if not isinstance(raw_weights, list | tuple):
+        problems.append(_("«year_weights» — список весов лет, например [3, 2, 1]."))
+    else:
+        for value in raw_weights:
+            try:
+                weights.append(float(value))
+            except (TypeError, ValueError):
+                problems.append(_("Вес года «%(w)s» — не число.") % {"w": value})
+        if weights and len(weights) != years:
+            problems.append(
+                _(
+                    "Весов лет %(n)s, а лет в индексе %(years)s: задайте по весу на каждый год "
+                    "(первый — год расчёта) или не задавайте весов (все годы равны)."
+                )
+                % {"n": len(weights), "years": years}
+            )
+        if any(w < 0 for w in weights):
+            problems.append(_("Вес года не может быть отрицательным."))
+        if weights and weights[0] <= 0:
+            problems.append(_("Вес года расчёта должен быть больше нуля."))
+    options["year_weights"] = tuple(weights)
+    missing = data.get("missing_years", MissingYears.AVAILABLE)
+    if missing not in MissingYears.values:
+        problems.append(
+            _("«missing_years» = «%(v)s»; допустимо: %(known)s.")
+            % {"v": missing, "known": ", ".join(MissingYears.values)}
+        )
+    options["missing_years"] = missing
+    shrinkage = data.get("shrinkage", False)
+    if not isinstance(shrinkage, bool):
+        problems.append(_("«shrinkage» — да (true) или нет (false)."))
+    options["shrinkage"] = bool(shrinkage)
+    tie = data.get("tie_rule", TieRule.ALL)
+    if tie not in TieRule.values:
+        problems.append(
+            _("«tie_rule» = «%(v)s»; допустимо: %(known)s.")
+            % {"v": tie, "known": ", ".join(TieRule.values)}
+        )
+    options["tie_rule"] = tie
+    return options
 
 
 def _components(items: Any, cls: type[Any], what: str, problems: list[str]) -> list[Any]:

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opora.identification.choices import Change, RunStatus
+from opora.identification.choices import Change, QualityStatus, RunStatus
 from opora.registry.models import ApprovedByOrder
 
 
@@ -192,3 +192,104 @@ class SchoolIdentification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} — {self.run}"
+
+
+class ExternalList(models.Model):
+    """A list of schools received from above for a year (a ministry order, the federal «500+»
+    list, a regional order: seed 003 item 1.1, seed 004 section 1), held beside the list
+    computed here. Its order belongs to the issuing body, not to Opora's registry: number and
+    date are kept as written on it."""
+
+    territory = models.ForeignKey(
+        "registry.Territory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("территория"),
+    )
+    year = models.PositiveSmallIntegerField(_("год"))
+    title = models.CharField(_("название списка"), max_length=500)
+    issuer = models.CharField(_("кем утверждён"), max_length=500, blank=True)
+    order_number = models.CharField(_("номер приказа"), max_length=100)
+    order_date = models.DateField(_("дата приказа"))
+    # The file it was read from (the import's upload), kept for the record.
+    upload = models.ForeignKey(
+        "core.ImportUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("загружен"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("официальный список")
+        verbose_name_plural = _("официальные списки")
+        ordering = ["-year", "-order_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year} г.)"
+
+
+class ExternalListSchool(models.Model):
+    """A school named in an official list (the row of the file it came from)."""
+
+    external_list = models.ForeignKey(
+        ExternalList, on_delete=models.CASCADE, related_name="schools", verbose_name=_("список")
+    )
+    school = models.ForeignKey(
+        "registry.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("школа")
+    )
+    row = models.PositiveIntegerField(_("строка файла"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("школа официального списка")
+        verbose_name_plural = _("школы официального списка")
+        ordering = ["external_list", "row", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_list", "school"], name="unique_school_per_external_list"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} — {self.external_list}"
+
+
+class QualityCheck(models.Model):
+    """«Качество методики»: the validity figures of one methodology version on a territory's
+    data up to a year (stability, predictive validity, sensitivity, missing data), computed as
+    a background job and kept with the data they were computed on."""
+
+    version = models.ForeignKey(
+        MethodologyVersion,
+        on_delete=models.CASCADE,
+        related_name="quality_checks",
+        verbose_name=_("методика"),
+    )
+    territory = models.ForeignKey(
+        "registry.Territory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("территория"),
+    )
+    year = models.PositiveSmallIntegerField(_("последний год"))
+    status = models.CharField(
+        _("состояние"), max_length=16, choices=QualityStatus.choices, default=QualityStatus.QUEUED
+    )
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    figures = models.JSONField(_("показатели"), default=dict, blank=True)
+    error = models.TextField(_("причина ошибки"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+    computed_at = models.DateTimeField(_("рассчитана"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("проверка качества методики")
+        verbose_name_plural = _("проверки качества методик")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Качество «{self.version}», {self.territory}, по {self.year} г."

@@ -23,19 +23,26 @@ from opora.core.access import (
     territory_ancestor_paths,
 )
 from opora.identification.models import (
+    ExternalList,
+    ExternalListSchool,
     IdentificationRun,
     Methodology,
     MethodologyVersion,
+    QualityCheck,
     SchoolIdentification,
 )
 from opora.registry.models import Territory
 
 scoped(SchoolIdentification)(organization_prefix_scoper("school__"))
+scoped(ExternalListSchool)(organization_prefix_scoper("school__"))
 
 
 @scoped(IdentificationRun)
+@scoped(ExternalList)
+@scoped(QualityCheck)
 def scope_runs(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
-    """Runs over a territory in reach; for viewing also runs over its ancestors."""
+    """Runs (and official lists, quality checks) over a territory in reach; for viewing also
+    those over its ancestors."""
     q = Q(pk__in=[])
     for path in r.territory_paths:
         q |= Q(territory__path__startswith=path)
