@@ -46,6 +46,9 @@ CONTEXT_SCHEMA: dict[str, Any] = {
     "value": pl.Float64,
 }
 WORK = ["assessment", "subject", "grade"]
+# «Near the threshold» with shrinkage: the cut lies within this many posterior standard
+# deviations of the school's index (a two-sided 95 % interval).
+NEAR_Z = 1.96
 
 
 @dataclass
@@ -70,6 +73,7 @@ class Outcome:
     fail_rows: pl.DataFrame
     objectivity_rows: pl.DataFrame
     context_used: pl.DataFrame
+    cuts: list[CutReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -107,37 +111,141 @@ def component_scores(results: pl.DataFrame, params: Params) -> pl.DataFrame:
         group = ["year", *WORK]
         sign = -1.0 if component.measure in LOWER_IS_BETTER else 1.0
         z = (measure - measure.mean().over(group)) / measure.std().over(group) * sign
+        # A figure without its count of participants is taken as from the work's median
+        # school: its noise is unknown, not zero.
+        participants = pl.col("participants").fill_null(pl.col("participants").median().over(group))
         frames.append(
             rows.select(
                 "school_id",
                 "year",
                 z.alias("z"),
                 pl.lit(float(component.weight)).alias("weight"),
+                participants.alias("participants"),
             )
         )
     if not frames:
         return pl.DataFrame(
-            schema={"school_id": pl.Int64, "year": pl.Int32, "z": pl.Float64, "weight": pl.Float64}
+            schema={
+                "school_id": pl.Int64,
+                "year": pl.Int32,
+                "z": pl.Float64,
+                "weight": pl.Float64,
+                "participants": pl.Float64,
+            }
         )
     # A work written by one school only (or all alike) has no spread: it cannot rank anyone.
     return pl.concat(frames).filter(pl.col("z").is_not_null() & pl.col("z").is_finite())
 
 
 def results_indices(scores: pl.DataFrame, params: Params) -> pl.DataFrame:
+    """Each school's single-year index (`year_index`): the weighted mean of its standard
+    scores; and its `noise`, Σ aₖ²/nₖ over its figures (aₖ the normalised weights, nₖ the
+    participants) — the index's sampling variance up to a factor, which shrinkage estimates.
+    """
+    weight = pl.col("weight")
     return (
         scores.group_by("school_id", "year")
         .agg(
-            ((pl.col("z") * pl.col("weight")).sum() / pl.col("weight").sum()).alias(
-                "results_index"
-            ),
+            ((pl.col("z") * weight).sum() / weight.sum()).alias("year_index"),
             pl.len().alias("components"),
+            ((weight**2 / pl.col("participants")).sum() / weight.sum() ** 2).alias("noise"),
         )
         .with_columns(
             pl.when(pl.col("components") >= params.min_components)
-            .then(pl.col("results_index"))
+            .then(pl.col(name))
             .otherwise(None)
-            .alias("results_index")
+            .alias(name)
+            for name in ("year_index", "noise")
         )
+    )
+
+
+def year_weights(params: Params) -> list[float]:
+    """The weight of each year of the index, the run's year first."""
+    return list(params.year_weights) or [1.0] * params.index_years
+
+
+def index_window(data_years: list[int], year: int, params: Params) -> list[int]:
+    """The data years whose results enter `year`'s index, the latest first (years without
+    an assessment, such as SIMCE's 2019–2021, are not counted)."""
+    earlier = [y for y in data_years if y <= year]
+    return list(reversed(earlier[-params.index_years :]))
+
+
+def combined_index(indices: pl.DataFrame, window: list[int], params: Params) -> pl.DataFrame:
+    """The results index of the year that is the window's first: the years' indices weighted
+    by the methodology, with its missing-years rule; `noise` combined the same way."""
+    weights = dict(zip(window, year_weights(params), strict=False))
+    rows = indices.filter(pl.col("year").is_in(window) & pl.col("year_index").is_not_null())
+    weight = pl.col("year").replace_strict(weights, return_dtype=pl.Float64).alias("year_weight")
+    frame = (
+        rows.with_columns(weight)
+        .filter(pl.col("year_weight") > 0)
+        .group_by("school_id")
+        .agg(
+            (
+                (pl.col("year_index") * pl.col("year_weight")).sum() / pl.col("year_weight").sum()
+            ).alias("results_index"),
+            (
+                (pl.col("year_weight") ** 2 * pl.col("noise")).sum()
+                / pl.col("year_weight").sum() ** 2
+            ).alias("noise"),
+            pl.len().alias("index_years_used"),
+            (pl.col("year") == window[0]).any().alias("has_latest"),
+        )
+    )
+    if params.missing_years == "latest":
+        frame = frame.filter(pl.col("has_latest"))
+    elif params.missing_years == "all":
+        needed = sum(1 for y in window if weights.get(y, 0) > 0)
+        frame = frame.filter(pl.col("index_years_used") == needed)
+    return frame.drop("has_latest")
+
+
+@dataclass(frozen=True)
+class Shrinkage:
+    """The empirical-Bayes model of one year's index: true spread τ² between schools and the
+    sampling variance σ²·noise of each school's figure."""
+
+    mean: float
+    between: float  # τ²
+    sampling: float  # σ²
+
+
+def shrinkage_fit(frame: pl.DataFrame) -> Shrinkage | None:
+    """τ² and σ² by moments: the squared distance of a school's index from the mean is on
+    average τ² + σ²·noise, so σ² is the slope of that distance on the noise across schools
+    and τ² what remains of the variance. σ² below zero means no measurable sampling noise
+    (nothing is shrunk); τ² is kept at least a tenth of the variance, so that a noisy year
+    does not shrink every school onto the mean."""
+    both = frame.filter(pl.col("results_index").is_not_null() & pl.col("noise").is_not_null())
+    if both.height < 10:
+        return None
+    index = both.get_column("results_index").to_numpy()
+    noise = both.get_column("noise").to_numpy()
+    mean = float(index.mean())
+    distance = (index - mean) ** 2
+    variance = float(distance.mean())
+    if variance == 0:
+        return None
+    spread = float(np.var(noise))
+    sampling = float(np.cov(noise, distance, bias=True)[0, 1] / spread) if spread > 0 else 0.0
+    sampling = max(sampling, 0.0)
+    between = max(variance - sampling * float(noise.mean()), variance / 10)
+    return Shrinkage(mean, between, sampling)
+
+
+def shrink(frame: pl.DataFrame, params: Params) -> pl.DataFrame:
+    """With shrinkage on, each index moves toward the mean by its unreliability, and gets its
+    uncertainty (`results_se`, the posterior standard deviation); otherwise unchanged."""
+    fit = shrinkage_fit(frame) if params.shrinkage else None
+    if fit is None:
+        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("results_se"))
+    sampling = pl.col("noise") * fit.sampling
+    reliability = fit.between / (fit.between + sampling)
+    return frame.with_columns(
+        (fit.mean + reliability * (pl.col("results_index") - fit.mean)).alias("results_index"),
+        (reliability * sampling).sqrt().alias("results_se"),
     )
 
 
@@ -185,13 +293,6 @@ def percentile(column: str) -> pl.Expr:
     )
 
 
-def cut(frame: pl.DataFrame, column: str, percent: float) -> float | None:
-    values = frame.get_column(column).drop_nulls()
-    if values.is_empty():
-        return None
-    return float(values.quantile(percent / 100, interpolation="linear"))  # type: ignore[arg-type]
-
-
 def fail_counts(usable: pl.DataFrame, params: Params) -> pl.DataFrame:
     """Per school and year: how many works had a share of "2" at or above the threshold."""
     return (
@@ -199,6 +300,72 @@ def fail_counts(usable: pl.DataFrame, params: Params) -> pl.DataFrame:
         .group_by("school_id", "year")
         .agg(pl.struct(WORK).n_unique().alias("fail_works"))
     )
+
+
+@dataclass(frozen=True)
+class CutReport:
+    """How a percentile cut came out: the size it aimed at and the size it gave, and why
+    they differ (ties at the cut, schools without a value)."""
+
+    measure: str  # "results" | "context"
+    percent: float
+    schools: int  # with a value: the base of the percentage
+    missing: int  # in scope without a value
+    target: int
+    selected: int
+    tied: int  # schools sharing the value at the cut when it falls inside them
+    rule: str
+    unresolved: int  # still tied after the secondary index
+    cut: float | None
+
+
+def bottom_select(
+    frame: pl.DataFrame, column: str, secondary: str, percent: float, rule: str, measure: str
+) -> tuple[pl.Series, CutReport]:
+    """The schools in the bottom `percent` % of `column`: as many as have a percentile (see
+    `percentile`) at or below `percent` when all values differ — ⌊percent·(N−1)/100⌋ + 1 of
+    the N schools with a value. When the cut falls inside a group
+    of equal values, `rule` decides: all of them in, none of them, or the lower `secondary`
+    first (schools equal on both stay together, all in, and are counted as unresolved)."""
+    values = frame.get_column(column)
+    count = values.len() - values.null_count()
+    target = int(percent * (count - 1) / 100 + 1e-9) + 1 if percent > 0 and count else 0
+    nothing = pl.Series(column, [False] * frame.height)
+
+    def report(selected: int, tied: int = 0, unresolved: int = 0, cut: Any = None) -> CutReport:
+        return CutReport(
+            measure, percent, count, frame.height - count, target, selected, tied, rule,
+            unresolved, None if cut is None else float(cut),
+        )  # fmt: skip
+
+    if count == 0 or target == 0:
+        return nothing, report(0)
+    value = values.drop_nulls().sort()[target - 1]
+    below = (values < value).fill_null(False)
+    at = (values == value).fill_null(False)
+    if int(below.sum()) + int(at.sum()) == target or rule == "all":
+        tied = 0 if int(below.sum()) + int(at.sum()) == target else int(at.sum())
+        chosen = below | at
+        return chosen, report(int(chosen.sum()), tied, cut=value)
+    tied = int(at.sum())
+    if rule == "none":
+        chosen = below
+        cut = values.filter(chosen).max() if int(chosen.sum()) else None
+        return chosen, report(int(chosen.sum()), tied, cut=cut)
+    # The lower secondary first; a school without one cannot be ordered and comes last.
+    slots = target - int(below.sum())
+    other = frame.get_column(secondary).fill_nan(None)
+    ranked = other.filter(at).sort(nulls_last=True)
+    boundary = ranked[slots - 1]
+    if boundary is None:
+        takes = at & (other.is_null() | (other <= ranked.drop_nulls().max()))
+        unresolved = int((at & other.is_null()).sum())
+    else:
+        takes = at & (other <= boundary).fill_null(False)
+        same = int((at & (other == boundary).fill_null(False)).sum())
+        unresolved = same if int(takes.sum()) != slots else 0
+    chosen = below | takes
+    return chosen, report(int(chosen.sum()), tied, unresolved, cut=value)
 
 
 def year_core(
@@ -210,11 +377,15 @@ def year_core(
     context: pl.DataFrame,
     params: Params,
     directions: dict[str, int],
-) -> tuple[pl.DataFrame, float | None, float | None]:
+) -> tuple[pl.DataFrame, list[CutReport]]:
     """The year's indices, percentiles, ШНОР and ШНСУ flags for every school in scope."""
+    window = index_window(data_years, year, params)
+    combined = shrink(combined_index(indices, window, params), params)
     frame = schools.join(
-        indices.filter(pl.col("year") == year).drop("year"), on="school_id", how="left"
-    )
+        indices.filter(pl.col("year") == year).select("school_id", "year_index", "components"),
+        on="school_id",
+        how="left",
+    ).join(combined, on="school_id", how="left")
     frame = frame.join(
         context_index(context_for_year(context, year, params), params, directions),
         on="school_id",
@@ -224,16 +395,23 @@ def year_core(
         percentile("context_index").alias("context_percentile"),
         pl.col("components").fill_null(0),
     )
-    results_cut = cut(frame, "results_index", params.low_results_percent)
-    context_cut = cut(frame, "context_index", params.unfavourable_percent)
+    low_by_index, results_report = bottom_select(
+        frame, "results_index", "context_index", params.low_results_percent, params.tie_rule,
+        "results",
+    )  # fmt: skip
+    unfavourable, context_report = bottom_select(
+        frame, "context_index", "results_index", params.unfavourable_percent, params.tie_rule,
+        "context",
+    )  # fmt: skip
     # The marks rule needs `fail_consecutive_years` data years ending with this one.
     position = data_years.index(year) if year in data_years else -1
     needed = params.fail_consecutive_years
     if params.fail_min_assessments > 0 and needed > 0 and position + 1 >= needed:
-        window = data_years[position + 1 - needed : position + 1]
+        fail_window = data_years[position + 1 - needed : position + 1]
         failing = (
             fails.filter(
-                pl.col("year").is_in(window) & (pl.col("fail_works") >= params.fail_min_assessments)
+                pl.col("year").is_in(fail_window)
+                & (pl.col("fail_works") >= params.fail_min_assessments)
             )
             .group_by("school_id")
             .agg(pl.len().alias("fail_years"))
@@ -246,12 +424,8 @@ def year_core(
     frame = (
         frame.with_columns(
             pl.col("low_by_fail").fill_null(False),
-            ((pl.col("results_index") <= results_cut) if results_cut is not None else pl.lit(False))
-            .fill_null(False)
-            .alias("low_by_index"),
-            ((pl.col("context_index") <= context_cut) if context_cut is not None else pl.lit(False))
-            .fill_null(False)
-            .alias("unfavourable"),
+            low_by_index.alias("low_by_index"),
+            unfavourable.alias("unfavourable"),
         )
         .with_columns(
             (pl.col("low_by_index") | pl.col("low_by_fail")).alias("low_results"),
@@ -261,7 +435,7 @@ def year_core(
             pl.lit(year, dtype=pl.Int32).alias("year"),
         )
     )
-    return frame, results_cut, context_cut
+    return frame, [results_report, context_report]
 
 
 def regression(frame: pl.DataFrame) -> Regression:
@@ -302,9 +476,9 @@ def identify(
         data_years.append(year)
     history_frames = []
     current: pl.DataFrame | None = None
-    results_cut = context_cut = None
+    cuts: list[CutReport] = []
     for each in data_years:
-        frame, r_cut, c_cut = year_core(
+        frame, reports = year_core(
             each, data_years, schools, indices, fails, context, params, directions
         )
         history_frames.append(
@@ -312,7 +486,7 @@ def identify(
                 "school_id",
                 "year",
                 "results_index",
-                pl.col("results_index").alias("year_index"),
+                "year_index",
                 "context_index",
                 "in_list",
                 "low_results",
@@ -320,7 +494,7 @@ def identify(
             )
         )
         if each == year:
-            current, results_cut, context_cut = frame, r_cut, c_cut
+            current, cuts = frame, reports
     assert current is not None
     history = pl.concat(history_frames).sort("school_id", "year")
     fit = regression(current)
@@ -346,14 +520,20 @@ def identify(
         .alias("resilient"),
         (pl.col("results_index").is_null()).alias("insufficient_data"),
     )
+    results_cut = cuts[0].cut
+    if params.shrinkage and results_cut is not None:
+        # Near the threshold when the school's interval reaches the cut.
+        near = pl.col("results_index") - results_cut <= NEAR_Z * pl.col("results_se")
+    else:
+        near = pl.col("results_percentile") < (
+            params.low_results_percent + params.near_threshold_points
+        )
     current = current.join(
         trend_and_jump(history, data_years, year, params), on="school_id", how="left"
     ).with_columns(
         pl.col("falling").fill_null(False),
         pl.col("jump").fill_null(False),
-        (pl.col("results_percentile") < params.low_results_percent + params.near_threshold_points)
-        .fill_null(False)
-        .alias("near_threshold"),
+        (near & ~pl.col("low_by_index")).fill_null(False).alias("near_threshold"),
     )
     current = current.with_columns(
         (
@@ -389,7 +569,8 @@ def identify(
         history=history,
         regression=fit,
         results_cut=results_cut,
-        context_cut=context_cut,
+        context_cut=cuts[1].cut,
+        cuts=cuts,
         data_years=data_years,
         fail_rows=fail_rows.sort("school_id", "year", *WORK),
         objectivity_rows=objectivity.sort("school_id", *WORK),
@@ -404,7 +585,8 @@ def trend_and_jump(
     `trend_min_drop` in all. Jump: the index rose above the mean of up to three previous data
     years by at least `objectivity_jump`."""
     position = data_years.index(year)
-    wide = history.pivot(on="year", index="school_id", values="results_index")
+    # A fall or a jump is a change of one year's results: the single-year index.
+    wide = history.pivot(on="year", index="school_id", values="year_index")
     columns = [str(y) for y in data_years[: position + 1]]
     for name in columns:
         if name not in wide.columns:

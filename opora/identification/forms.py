@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opora.identification.methodology import PARAM_DOCS, SCALARS
+from opora.identification.choices import MissingYears, TieRule
+from opora.identification.methodology import (
+    OPTION_LABELS,
+    PARAM_DEFAULTS,
+    PARAM_DOCS,
+    SCALARS,
+    weights_text,
+)
 from opora.identification.models import IdentificationRun, MethodologyVersion
 from opora.registry.choices import Ownership
 from opora.registry.forms import OrderApproveForm
@@ -157,14 +165,58 @@ class MethodologyEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         for doc in PARAM_DOCS:
             self.fields[doc.name] = forms.FloatField(
-                label=doc.label, help_text=doc.unit, initial=params.get(doc.name)
+                label=doc.label,
+                help_text=doc.unit,
+                initial=params.get(doc.name, PARAM_DEFAULTS.get(doc.name)),
             )
+        weights = params.get("year_weights")
+        self.fields["year_weights"] = forms.CharField(
+            label=OPTION_LABELS["year_weights"],
+            required=False,
+            initial=weights_text(weights) if weights else "",
+            help_text=_("Например, «3 : 2 : 1»; пусто — все годы равны."),
+        )
+        self.fields["missing_years"] = forms.ChoiceField(
+            label=OPTION_LABELS["missing_years"],
+            choices=MissingYears.choices,
+            initial=params.get("missing_years", MissingYears.AVAILABLE),
+        )
+        self.fields["shrinkage"] = forms.BooleanField(
+            label=OPTION_LABELS["shrinkage"],
+            required=False,
+            initial=bool(params.get("shrinkage")),
+            help_text=_(
+                "Индекс малой школы сдвигается к среднему тем сильнее, чем меньше участников; "
+                "у каждого индекса появляется погрешность."
+            ),
+        )
+        self.fields["tie_rule"] = forms.ChoiceField(
+            label=OPTION_LABELS["tie_rule"],
+            choices=TieRule.choices,
+            initial=params.get("tie_rule", TieRule.ALL),
+        )
         for name, label in JSON_FIELDS:
             self.fields[name] = forms.CharField(
                 label=label,
                 widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace small"}),
                 initial=json.dumps(params.get(name, []), ensure_ascii=False, indent=1),
             )
+
+    def clean_year_weights(self) -> list[float]:
+        """«3 : 2 : 1», «3; 2; 1» or «1,5 1 0,5» → [3.0, 2.0, 1.0]."""
+        text = self.cleaned_data.get("year_weights") or ""
+        weights = []
+        for part in re.split(r"[;:\s]+", text.strip()):
+            if not part:
+                continue
+            try:
+                weights.append(float(part.replace(",", ".")))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("«%(part)s» — не число. Веса пишут через двоеточие: «3 : 2 : 1».")
+                    % {"part": part}
+                ) from None
+        return weights
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -186,4 +238,6 @@ class MethodologyEditForm(forms.Form):
         for name in SCALARS:
             if name in data:
                 params[name] = data[name]
+        for name in ("year_weights", "missing_years", "shrinkage", "tie_rule"):
+            params[name] = data[name]
         return params

@@ -150,6 +150,8 @@ NON_NEGATIVE_FIELDS = (
     "trend_min_drop",
     "objectivity_jump",
 )
+# What a version that predates a setting means by it.
+PARAM_DEFAULTS = {f.name: f.default for f in fields(Params) if f.name in SCALARS}
 # The longest results history an index may span.
 MAX_INDEX_YEARS = 10
 
@@ -242,6 +244,55 @@ def parse_params(data: dict[str, Any], *, indicators: set[str] | None = None) ->
         **scalars,
         **options,
     )
+
+
+def data_problems(
+    params: Params,
+    year: int,
+    *,
+    data_years: list[int],
+    without_participants: list[tuple[str, int]],
+    context_available: bool,
+) -> list[str]:
+    """What keeps a valid methodology from running on a territory's data for `year`: the
+    index's years without results, shrinkage without participant counts (named assessment
+    and year), the secondary tie rule without the second index. Empty when it can run."""
+    problems: list[str] = []
+    earlier = sorted(y for y in data_years if y <= year)
+    if params.index_years > 1 and len(earlier) < params.index_years:
+        weights = ", ".join(str(w).removesuffix(".0") for w in params.year_weights)
+        problems.append(
+            _(
+                "В индекс результатов методики входят %(n)s года(лет)%(weights)s, а у "
+                "территории результаты есть только за %(have)s: для остальных весов лет данных "
+                "нет. Загрузите результаты прежних лет или уменьшите число лет в методике."
+            )
+            % {
+                "n": params.index_years,
+                "weights": _(" (веса %(w)s)") % {"w": weights} if weights else "",
+                "have": ", ".join(f"{y} г." for y in earlier) or _("ни один год"),
+            }
+        )
+    if params.shrinkage and without_participants:
+        named = ", ".join(f"«{name}» за {each} г." for name, each in without_participants)
+        problems.append(
+            _(
+                "Включено сглаживание для малых школ, но в результатах %(named)s нет числа "
+                "участников: без него нельзя оценить надёжность результата школы. Загрузите "
+                "результаты с числом участников или выключите сглаживание."
+            )
+            % {"named": named}
+        )
+    if params.tie_rule == "secondary" and not context_available:
+        problems.append(
+            _(
+                "Равные на пороге разделяются вторым индексом, но за %(year)s г. нет данных "
+                "контекста ни у одной школы — индекса контекста нет. Загрузите контекст или "
+                "выберите другое правило для равных на пороге."
+            )
+            % {"year": year}
+        )
+    return problems
 
 
 def _options(data: dict[str, Any], scalars: dict[str, Any], problems: list[str]) -> dict[str, Any]:
@@ -438,6 +489,11 @@ PARAM_DOCS: tuple[ParamDoc, ...] = (
         gettext_lazy("Минимум результатов для расчёта индекса"),
         gettext_lazy("шт."),
     ),
+    ParamDoc(
+        "index_years",
+        gettext_lazy("Лет результатов в индексе (последние годы с данными)"),
+        gettext_lazy("лет"),
+    ),
     ParamDoc("low_results_percent", gettext_lazy("ШНОР: нижние … % по индексу результатов"), "%"),
     ParamDoc("fail_share_threshold", gettext_lazy("ШНОР: доля «2» не меньше"), "%"),
     ParamDoc(
@@ -490,6 +546,42 @@ PARAM_DOCS: tuple[ParamDoc, ...] = (
         gettext_lazy("ст. откл."),
     ),
 )
+
+
+# The settings that are not numbers, for the edit form and the methodology page.
+OPTION_LABELS = {
+    "year_weights": gettext_lazy("Веса лет в индексе (первый — год расчёта)"),
+    "missing_years": gettext_lazy("Если у школы нет результатов части лет"),
+    "shrinkage": gettext_lazy("Сглаживание для малых школ (эмпирический Байес)"),
+    "tie_rule": gettext_lazy("Равные на пороге процентиля"),
+}
+
+
+def weights_text(weights: Any) -> str:
+    """(3, 2, 1) → «3 : 2 : 1»; none → «равные»."""
+    if not weights:
+        return str(gettext_lazy("равные"))
+    return " : ".join(f"{float(w):g}".replace(".", ",") for w in weights)
+
+
+def option_rows(data: dict[str, Any]) -> list[tuple[Any, str]]:
+    """Each non-numeric setting of a methodology's JSON with its value in words."""
+    from opora.identification.choices import MissingYears, TieRule
+
+    missing = data.get("missing_years", MissingYears.AVAILABLE)
+    tie = data.get("tie_rule", TieRule.ALL)
+    return [
+        (OPTION_LABELS["year_weights"], weights_text(data.get("year_weights"))),
+        (
+            OPTION_LABELS["missing_years"],
+            str(dict(MissingYears.choices).get(missing, missing)),
+        ),
+        (
+            OPTION_LABELS["shrinkage"],
+            str(gettext_lazy("да") if data.get("shrinkage") else gettext_lazy("нет")),
+        ),
+        (OPTION_LABELS["tie_rule"], str(dict(TieRule.choices).get(tie, tie))),
+    ]
 
 
 def problem_type_names(params: Params) -> dict[str, str]:

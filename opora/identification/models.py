@@ -160,6 +160,8 @@ class SchoolIdentification(models.Model):
         "registry.Organization", on_delete=models.CASCADE, related_name="identifications"
     )
     results_index = models.FloatField(_("индекс результатов"), null=True)
+    # With shrinkage: the posterior standard deviation of the index (its uncertainty).
+    results_se = models.FloatField(_("погрешность индекса результатов"), null=True)
     results_percentile = models.FloatField(_("процентиль результатов"), null=True)
     context_index = models.FloatField(_("индекс контекста"), null=True)
     context_percentile = models.FloatField(_("процентиль контекста"), null=True)

@@ -13,7 +13,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from opora.identification.choices import Flag
-from opora.identification.engine import Outcome
+from opora.identification.engine import NEAR_Z, CutReport, Outcome
 from opora.identification.methodology import Params
 from opora.results.models import Assessment, ContextIndicator, Subject
 
@@ -43,6 +43,53 @@ def years_text(years: list[int]) -> str:
         "list": ", ".join(str(y) for y in years[:-1]),
         "last": years[-1],
     }
+
+
+def cut_warnings(cuts: list[CutReport]) -> list[str]:
+    """Why a cut's list is not the size its percentage aims at (ties at the cut, the rule
+    that settled them), and how many schools had no value to be ranked by."""
+    what = {"results": _("индексу результатов (ШНОР)"), "context": _("индексу контекста (ШНСУ)")}
+    rules = {
+        "all": _("по правилу методики все равные на пороге вошли в список"),
+        "none": _("по правилу методики равные на пороге в список не вошли"),
+        "secondary": _("по правилу методики равные разделены вторым индексом"),
+    }
+    out = []
+    for c in cuts:
+        if c.tied:
+            text = _(
+                "По %(what)s в нижние %(pct)s %% должно войти %(target)s школ из %(n)s, вошло "
+                "%(got)s: у %(tied)s школ одинаковое значение на пороге (%(cut)s); %(rule)s."
+            ) % {
+                "what": what[c.measure],
+                "pct": fmt(c.percent, 1),
+                "target": c.target,
+                "n": c.schools,
+                "got": c.selected,
+                "tied": c.tied,
+                "cut": fmt(c.cut),
+                "rule": rules.get(c.rule, c.rule),
+            }
+            if c.unresolved:
+                text += " " + _("%(u)s школ равны и по второму индексу — они вошли все.") % {
+                    "u": c.unresolved
+                }
+            out.append(text)
+        if c.missing:
+            out.append(
+                _(
+                    "У %(m)s школ нет %(what)s — недостаточно данных; процент считается от %(n)s "
+                    "школ со значением."
+                )
+                % {
+                    "m": c.missing,
+                    "what": _("индекса результатов")
+                    if c.measure == "results"
+                    else _("индекса контекста"),
+                    "n": c.schools,
+                }
+            )
+    return out
 
 
 class ReasonWriter:
@@ -104,11 +151,13 @@ class ReasonWriter:
             add(
                 Flag.LOW_RESULTS,
                 _(
-                    "Индекс результатов %(idx)s — в нижних %(pct)s %% школ (порог %(cut)s "
-                    "включительно; процентиль школы %(rank)s)."
+                    "Индекс результатов %(idx)s%(se)s%(span)s — в нижних %(pct)s %% школ "
+                    "(порог %(cut)s включительно; процентиль школы %(rank)s)."
                 )
                 % {
                     "idx": fmt(record["results_index"]),
+                    "se": self._uncertainty(record),
+                    "span": self._span(),
                     "pct": fmt(p.low_results_percent, 1),
                     "cut": fmt(self.outcome.results_cut),
                     "rank": fmt(record["results_percentile"], 0),
@@ -163,7 +212,20 @@ class ReasonWriter:
         if record["risk"]:
             if record["falling"]:
                 add(Flag.RISK, self._trend_text(school))
-            if record["near_threshold"]:
+            if record["near_threshold"] and record["results_se"] is not None:
+                add(
+                    Flag.RISK,
+                    _(
+                        "Индекс результатов %(idx)s близок к порогу ШНОР %(cut)s: порог "
+                        "в пределах погрешности (±%(margin)s — 95 %% интервал)."
+                    )
+                    % {
+                        "idx": fmt(record["results_index"]),
+                        "cut": fmt(self.outcome.results_cut),
+                        "margin": fmt(NEAR_Z * record["results_se"]),
+                    },
+                )
+            elif record["near_threshold"]:
                 add(
                     Flag.RISK,
                     _(
@@ -258,6 +320,24 @@ class ReasonWriter:
         if not parts:
             return ""
         return _("Значения: %(list)s.") % {"list": "; ".join(parts)}
+
+    def _span(self) -> str:
+        """«за 2023–2025 гг., веса 3:2:1» when the index spans several years."""
+        p = self.params
+        window = [y for y in self.outcome.data_years if y <= self.outcome.year][-p.index_years :]
+        if p.index_years <= 1 or len(window) <= 1:
+            return ""
+        weights = ":".join(fmt(w, 1) for w in p.year_weights) or _("равные")
+        return _(" (за %(first)s–%(last)s гг., веса %(w)s)") % {
+            "first": window[0],
+            "last": window[-1],
+            "w": weights,
+        }
+
+    @staticmethod
+    def _uncertainty(record: dict[str, Any]) -> str:
+        se = record.get("results_se")
+        return "" if se is None else f" ± {fmt(NEAR_Z * se)}"
 
     def _trend_text(self, school: int) -> str:
         years = list(self.outcome.data_years)[-self.params.trend_years :]

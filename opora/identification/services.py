@@ -3,13 +3,14 @@ jobs), the way of a list to approval, and the reasons written for every flag."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,13 +20,21 @@ from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_sta
 from opora.core.models import Job
 from opora.core.notifications import notify
 from opora.identification.choices import RunStatus
-from opora.identification.engine import CONTEXT_SCHEMA, RESULT_SCHEMA, Outcome, identify
+from opora.identification.engine import (
+    CONTEXT_SCHEMA,
+    RESULT_SCHEMA,
+    Outcome,
+    identify,
+    index_window,
+)
 from opora.identification.methodology import (
+    ANY,
     BASE_METHODOLOGY,
     BASE_METHODOLOGY_DESCRIPTION,
     BASE_METHODOLOGY_NAME,
     MethodologyError,
     Params,
+    data_problems,
     parse_params,
 )
 from opora.identification.models import (
@@ -34,7 +43,7 @@ from opora.identification.models import (
     MethodologyVersion,
     SchoolIdentification,
 )
-from opora.identification.reasons import ReasonWriter
+from opora.identification.reasons import ReasonWriter, cut_warnings
 from opora.identification.selectors import run_for_job
 from opora.registry.choices import OrderKind, OrderStatus, OrganizationKind
 from opora.registry.models import Order, Organization, Territory
@@ -130,15 +139,59 @@ def methodology_version_create(
     )
 
 
+def run_data_problems(territory: Territory, year: int, params: Params) -> list[str]:
+    """`methodology.data_problems` on the territory's data, read with a few aggregate
+    queries (the request refuses at once; the job checks again before computing)."""
+    schools = Organization.objects.filter(
+        kind=OrganizationKind.SCHOOL, is_active=True, territory__path__startswith=territory.path
+    )
+    results = SchoolResult.objects.filter(school__in=schools, year__lte=year)
+    data_years = sorted(set(results.values_list("year", flat=True).distinct()))
+    without: list[tuple[str, int]] = []
+    if params.shrinkage:
+        window = index_window(data_years, year, params)
+        used = {c.assessment for c in params.results_components if c.weight}
+        rows = (
+            results.filter(year__in=window)
+            .values("assessment__code", "assessment__name", "year")
+            .annotate(known=Count("participants"))
+            .filter(known=0)
+            .order_by("assessment__name", "-year")
+        )
+        without = [
+            (row["assessment__name"], row["year"])
+            for row in rows
+            if ANY in used or row["assessment__code"] in used
+        ]
+    context_available = True
+    if params.tie_rule == "secondary":
+        context_available = ContextValue.objects.filter(
+            school__in=schools,
+            indicator__code__in=[c.indicator for c in params.context_components if c.weight],
+            year__lte=year,
+            year__gte=year - params.context_max_age_years,
+        ).exists()
+    return data_problems(
+        params,
+        year,
+        data_years=data_years,
+        without_participants=without,
+        context_available=context_available,
+    )
+
+
 @transaction.atomic
 def run_start(
     *, territory: Territory, year: int, version: MethodologyVersion, user: User | None
 ) -> IdentificationRun:
     """Create a run and queue its computation as a background job."""
     try:
-        methodology_params(version)
+        params = methodology_params(version)
     except MethodologyError as exc:
         raise ValidationError(exc.problems) from exc
+    problems = run_data_problems(territory, year, params)
+    if problems:
+        raise ValidationError(problems)
     run = IdentificationRun.objects.create(
         territory=territory, year=year, version=version, created_by=user
     )
@@ -232,6 +285,9 @@ def run_prepare(run: IdentificationRun, reporter: JobReporter | None = None) -> 
             reporter.progress(percent, text)
 
     params = methodology_params(run.version)
+    problems = run_data_problems(run.territory, run.year, params)
+    if problems:
+        raise JobError(" ".join(problems))
     progress(5, _("Чтение результатов и контекста"))
     schools, results, context = load_frames(run)
     if reporter:
@@ -265,6 +321,7 @@ def run_prepare(run: IdentificationRun, reporter: JobReporter | None = None) -> 
                 run=run,
                 school_id=record["school_id"],
                 results_index=_round(record["results_index"]),
+                results_se=_round(record["results_se"]),
                 results_percentile=_round(record["results_percentile"]),
                 context_index=_round(record["context_index"]),
                 context_percentile=_round(record["context_percentile"]),
@@ -351,6 +408,7 @@ def _history_by_school(outcome: Outcome) -> dict[int, list[dict[str, Any]]]:
             {
                 "year": row["year"],
                 "results_index": _round(row["results_index"]),
+                "year_index": _round(row["year_index"]),
                 "context_index": _round(row["context_index"]),
                 "in_list": row["in_list"],
                 "low_results": row["low_results"],
@@ -381,6 +439,9 @@ def summary(outcome: Outcome, rows: list[SchoolIdentification]) -> dict[str, Any
         "left": sum(1 for r in rows if r.change == "left"),
         "results_cut": _round(outcome.results_cut),
         "context_cut": _round(outcome.context_cut),
+        # Each cut's aimed and actual size, and why they differ (the run page, the CLI).
+        "cuts": [{**asdict(c), "cut": _round(c.cut)} for c in outcome.cuts],
+        "warnings": cut_warnings(outcome.cuts),
         "data_years": outcome.data_years,
         "regression": {
             "intercept": _round(fit.intercept),

@@ -33,9 +33,11 @@ from opora.identification.forms import (
     RunForm,
 )
 from opora.identification.methodology import (
+    PARAM_DEFAULTS,
     PARAM_DOCS,
     MethodologyError,
     measure_label,
+    option_rows,
     parse_params,
     problem_type_names,
 )
@@ -339,7 +341,10 @@ def methodology_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": versions,
             "params": params,
             "problems": problems,
-            "scalars": [(d, version.params.get(d.name)) for d in PARAM_DOCS],
+            "scalars": [
+                (d, version.params.get(d.name, PARAM_DEFAULTS.get(d.name))) for d in PARAM_DOCS
+            ],
+            "options": option_rows(version.params),
             "measure_label": measure_label,
             **_named_components(version.params),
             "copy_form": copy_form,

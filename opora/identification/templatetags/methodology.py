@@ -18,3 +18,12 @@ register = template.Library()
 @register.inclusion_tag("identification/_codes.html")
 def methodology_codes() -> dict[str, Any]:
     return catalogue()
+
+
+@register.filter
+def margin95(se: float | None) -> str:
+    """An index's uncertainty as the half-width of its 95 % interval, the Russian way."""
+    from opora.core.templatetags.opora import decimal
+    from opora.identification.engine import NEAR_Z
+
+    return "—" if se is None else decimal(NEAR_Z * float(se), 2)
