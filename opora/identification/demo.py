@@ -64,3 +64,54 @@ def lists_make(
         run.refresh_from_db()
         runs.append(run)
     return runs
+
+
+# --- lists ---
+import io  # noqa: E402
+
+from opora.core.imports.base import ImportOptions  # noqa: E402
+from opora.core.imports.readers import read_table  # noqa: E402
+from opora.core.imports.services import run_import_now  # noqa: E402
+from opora.identification.choices import RunStatus  # noqa: E402
+from opora.identification.imports import EXTERNAL_LIST_IMPORTER  # noqa: E402
+from opora.identification.models import SchoolIdentification  # noqa: E402
+
+
+@demo_step(order=44, name="Выявление: официальный региональный список 2024")
+def external_list_demo(context: DemoContext) -> None:
+    """The city's 2024 official regional list: the approved computed list minus 3 of its
+    schools plus 4 others (deterministic), imported as in the browser."""
+    city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
+    analyst = User.objects.filter(username="analyst").first()
+    run = IdentificationRun.objects.filter(
+        territory=city, year=2024, status=RunStatus.APPROVED
+    ).first()
+    if run is None or analyst is None:
+        return
+    outcomes = SchoolIdentification.objects.filter(run=run).order_by("school__code")
+    listed = list(outcomes.filter(in_list=True).values_list("school__code", flat=True))
+    others = list(outcomes.filter(in_list=False).values_list("school__code", flat=True))
+    codes = listed[3:] + others[:4]
+    content = "\r\n".join(["Код ОО", *codes]).encode("utf-8")
+    validation = run_import_now(
+        importer_key=EXTERNAL_LIST_IMPORTER,
+        table=read_table(io.BytesIO(content), "Региональный перечень 2024.csv"),
+        columns=None,
+        user=analyst,
+        options=ImportOptions(
+            file_name="Региональный перечень 2024.csv",
+            defaults={
+                "territory": city.code or city.name,
+                "year": "2024",
+                "title": "Региональный перечень школ с низкими результатами обучения",
+                "issuer": "Министерство образования Демо-области",
+                "order_number": "1024",
+                "order_date": "20.08.2024",
+            },
+        ),
+    )
+    if not validation.is_valid:
+        raise RuntimeError("; ".join(str(e) for e in validation.errors[:5]))
+    context.summary.append(
+        f"Официальный список 2024 г.: школ {len(codes)}, из них в рассчитанном {len(listed) - 3}"
+    )

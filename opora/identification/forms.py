@@ -241,3 +241,60 @@ class MethodologyEditForm(forms.Form):
         for name in ("year_weights", "missing_years", "shrinkage", "tie_rule"):
             params[name] = data[name]
         return params
+
+
+# --- lists ---
+
+
+class ExternalListFilterForm(forms.Form):
+    """Filters of the official lists: year and territory."""
+
+    year = forms.TypedChoiceField(label=_("Год"), coerce=int, required=False, empty_value=None)
+    territory = forms.ModelChoiceField(
+        label=_("Территория"),
+        queryset=Territory.objects.none(),
+        required=False,
+        empty_label=_("— все —"),
+    )
+
+    def __init__(self, *args: Any, years: list[int], territories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            ("", _("— все —")),
+            *((y, str(y)) for y in years),
+        ]
+        self.fields["territory"].queryset = territories  # type: ignore[attr-defined]
+
+
+COMPARISON_GROUP_CHOICES = (
+    ("", _("все школы обоих списков")),
+    ("both", _("в обоих списках")),
+    ("official", _("только в официальном")),
+    ("computed", _("только в рассчитанном")),
+)
+
+
+class ExternalListCompareForm(forms.Form):
+    """Which computed run the official list is compared with, and which group is shown."""
+
+    run = forms.ModelChoiceField(
+        label=_("Рассчитанный список"), queryset=IdentificationRun.objects.none(), required=False
+    )
+    group = forms.ChoiceField(label=_("Группа"), choices=COMPARISON_GROUP_CHOICES, required=False)
+
+    def __init__(self, *args: Any, runs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["run"]
+        field.queryset = runs  # type: ignore[attr-defined]
+        field.empty_label = None  # type: ignore[attr-defined]
+        field.label_from_instance = run_label  # type: ignore[attr-defined]
+
+
+def run_label(run: IdentificationRun) -> str:
+    """«2024 г., «Базовая методика», утверждён (расчёт № 12)»."""
+    return _("%(year)s г., «%(m)s», %(status)s (расчёт № %(pk)s)") % {
+        "year": run.year,
+        "m": run.version.methodology.name,
+        "status": run.get_status_display().lower(),
+        "pk": run.pk,
+    }

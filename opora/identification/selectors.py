@@ -406,3 +406,156 @@ def home_runs_to_approve(user: UserLike) -> list[IdentificationRun] | None:
         return None
     runs = run_list(user).filter(status=RunStatus.SENT).order_by("created_at", "pk")
     return [run for run in runs if may_approve(user, run)][:HOME_ITEMS]
+
+
+# --- lists ---
+from django.db.models import Exists  # noqa: E402
+
+from opora.core.queries import count_of  # noqa: E402
+from opora.identification.models import ExternalList, ExternalListSchool  # noqa: E402
+
+# The groups of the comparison of an official list with a computed one.
+COMPARISON_GROUPS = ("both", "official", "computed")
+
+
+def external_list_list(
+    user: UserLike, *, year: int | None = None, territory_id: Any = None
+) -> QuerySet[ExternalList]:
+    """Official lists the user may see (over territories in reach and above), with the number
+    of their schools, filtered by year and territory."""
+    qs = restrict(ExternalList.objects.all(), user).select_related("territory", "upload")
+    if year:
+        qs = qs.filter(year=year)
+    if territory_id:
+        qs = qs.filter(territory_id=territory_id)
+    return qs.annotate(
+        school_count=count_of(ExternalListSchool.objects.all(), "external_list")
+    ).order_by("-year", "-order_date", "-pk")
+
+
+def external_list_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> ExternalList:
+    """An official list the user may `action`; 404 for missing and forbidden alike."""
+    return get_for_user(
+        ExternalList.objects.select_related("territory", "upload", "created_by"), user, pk, action
+    )
+
+
+def external_list_territories(user: UserLike) -> QuerySet[Territory]:
+    """Territories the user may load an official list for (those they may run identification
+    for)."""
+    return run_territories(user)
+
+
+def external_list_years(user: UserLike) -> list[int]:
+    """The years of the official lists the user may see, newest first."""
+    return list(
+        restrict(ExternalList.objects.all(), user)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def external_list_runs(user: UserLike, external_list: ExternalList) -> QuerySet[IdentificationRun]:
+    """Computed runs of the list's territory and year that the user may see and that have a
+    result: what the list is compared with."""
+    return (
+        run_list(user)
+        .filter(territory_id=external_list.territory_id, year=external_list.year)
+        .exclude(status__in=[RunStatus.QUEUED, RunStatus.FAILED])
+        .order_by("-created_at", "-pk")
+    )
+
+
+def external_list_default_run(runs: QuerySet[IdentificationRun]) -> IdentificationRun | None:
+    """The approved run, else the newest one."""
+    return runs.filter(status=RunStatus.APPROVED).first() or runs.first()
+
+
+def run_external_list(user: UserLike, run: IdentificationRun) -> ExternalList | None:
+    """The newest official list of the run's territory and year the user may see."""
+    return (
+        restrict(ExternalList.objects.all(), user)
+        .filter(territory_id=run.territory_id, year=run.year)
+        .order_by("-order_date", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class ComparisonCounts:
+    official: int
+    computed: int
+    both: int
+
+    @property
+    def only_official(self) -> int:
+        return self.official - self.both
+
+    @property
+    def only_computed(self) -> int:
+        return self.computed - self.both
+
+
+def external_list_counts(
+    user: UserLike, external_list: ExternalList, run: IdentificationRun | None
+) -> ComparisonCounts:
+    """How many schools are in the official list, in the computed one and in both (three
+    counts, whatever the size of the territory)."""
+    official = restrict(ExternalListSchool.objects.all(), user).filter(external_list=external_list)
+    if run is None:
+        return ComparisonCounts(official.count(), 0, 0)
+    computed = restrict(SchoolIdentification.objects.all(), user).filter(run=run, in_list=True)
+    both = official.filter(school_id__in=computed.values("school_id")).count()
+    return ComparisonCounts(official.count(), computed.count(), both)
+
+
+def external_list_comparison(
+    user: UserLike,
+    external_list: ExternalList,
+    run: IdentificationRun | None,
+    *,
+    group: str = "",
+) -> QuerySet[Organization]:
+    """The schools of the official list and of the run's list (those the user may see), each
+    annotated `in_official` / `in_computed`, of one group if asked: «both», «official» (only
+    in the official one) or «computed» (only in the computed one). The figures behind each
+    row come from `external_list_outcomes` for a page of rows."""
+    official = ExternalListSchool.objects.filter(external_list=external_list, school=OuterRef("pk"))
+    computed = SchoolIdentification.objects.filter(
+        run_id=run.pk if run is not None else None, in_list=True, school=OuterRef("pk")
+    )
+    official_ids = ExternalListSchool.objects.filter(external_list=external_list).values(
+        "school_id"
+    )
+    q = Q(pk__in=official_ids)
+    if run is not None:
+        q |= Q(
+            pk__in=SchoolIdentification.objects.filter(run=run, in_list=True).values("school_id")
+        )
+    qs = (
+        restrict(Organization.objects.all(), user)
+        .filter(q)
+        .annotate(in_official=Exists(official), in_computed=Exists(computed))
+        .select_related("territory")
+    )
+    if group == "both":
+        qs = qs.filter(in_official=True, in_computed=True)
+    elif group == "official":
+        qs = qs.filter(in_official=True, in_computed=False)
+    elif group == "computed":
+        qs = qs.filter(in_official=False, in_computed=True)
+    return qs.order_by("-in_official", "-in_computed", "territory__path", "short_name", "pk")
+
+
+def external_list_outcomes(
+    user: UserLike, run: IdentificationRun | None, schools: list[Organization]
+) -> dict[int, SchoolIdentification]:
+    """The run's outcome of each of these schools (a page of the comparison), by school id:
+    one query."""
+    if run is None or not schools:
+        return {}
+    rows = restrict(SchoolIdentification.objects.all(), user).filter(
+        run=run, school_id__in=[s.pk for s in schools]
+    )
+    return {row.school_id: row for row in rows}

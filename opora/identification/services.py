@@ -581,3 +581,79 @@ def run_order_draft(*, run: IdentificationRun, issuer: Organization | None, user
     run.order = order
     run.save(update_fields=["order"])
     return order
+
+
+# --- lists ---
+import datetime  # noqa: E402
+
+from auditlog.registry import auditlog  # noqa: E402
+
+from opora.identification.models import ExternalList, ExternalListSchool  # noqa: E402
+
+
+@transaction.atomic
+def external_list_create(
+    *,
+    territory: Territory,
+    year: int,
+    title: str,
+    issuer: str,
+    order_number: str,
+    order_date: datetime.date,
+    school_rows: list[tuple[int, int]],
+    user: Any,
+    upload_id: int | None = None,
+) -> ExternalList:
+    """Save an official list with its schools (school id, file row) in one transaction; the
+    import checked the rows, this refuses a second list by the same order. Computed lists
+    (runs) are never touched."""
+    if ExternalList.objects.filter(
+        territory=territory, year=year, order_number=order_number
+    ).exists():
+        raise ValidationError(
+            _("Список территории «%(t)s» за %(y)s год по приказу № %(n)s уже загружен.")
+            % {"t": territory.name, "y": year, "n": order_number}
+        )
+    if not school_rows:
+        raise ValidationError(_("В списке нет ни одной школы."))
+    actor = user if user is not None and user.is_authenticated else None
+    external = ExternalList(
+        territory=territory,
+        year=year,
+        title=title,
+        issuer=issuer,
+        order_number=order_number,
+        order_date=order_date,
+        upload_id=upload_id,
+        created_by=actor,
+    )
+    external.full_clean()
+    external.save()
+    ExternalListSchool.objects.bulk_create(
+        [
+            ExternalListSchool(external_list=external, school_id=school, row=row)
+            for school, row in school_rows
+        ],
+        batch_size=1000,
+    )
+    timeline_event_record(
+        target=external,
+        verb=TimelineVerb.IMPORTED,
+        actor=actor,
+        message=_("%(title)s: школ — %(n)s") % {"title": title, "n": len(school_rows)},
+        data={"schools": len(school_rows), "upload": upload_id},
+    )
+    return external
+
+
+@transaction.atomic
+def external_list_delete(*, external_list: ExternalList, user: Any) -> None:
+    """Delete an official list (the caller fetched it with the right to change it); the audit
+    log keeps the deletion. Computed lists are not touched."""
+    external_list.delete()
+
+
+# Creation and deletion of official lists go to the audit log (who loaded or removed which).
+auditlog.register(ExternalList)
+# The importer registers itself on import; it needs the service above.
+from opora.identification import imports as _external_list_imports  # noqa: E402, F401

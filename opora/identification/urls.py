@@ -16,3 +16,11 @@ urlpatterns = [
     path("methodologies/<int:pk>/", views.methodology_detail, name="methodology"),
     path("methodologies/<int:pk>/edit/", views.methodology_edit, name="methodology-edit"),
 ]
+
+# --- lists ---
+urlpatterns += [
+    path("lists/", views.external_list_list, name="lists"),
+    path("lists/<int:pk>/", views.external_list_detail, name="list"),
+    path("lists/<int:pk>/export.xlsx", views.external_list_export, name="list-export"),
+    path("lists/<int:pk>/delete/", views.external_list_delete, name="list-delete"),
+]

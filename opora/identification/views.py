@@ -501,3 +501,132 @@ def home_runs_to_approve(request: HttpRequest, user: Any) -> str:
             all_label=_("Все списки"),
         ),
     )
+
+
+# --- lists ---
+from opora.core.exports import export_filename  # noqa: E402
+from opora.identification.forms import (  # noqa: E402
+    ExternalListCompareForm,
+    ExternalListFilterForm,
+)
+from opora.identification.imports import EXTERNAL_LIST_IMPORTER, order_label  # noqa: E402
+from opora.identification.list_exports import comparison_xlsx, group_label  # noqa: E402
+from opora.identification.models import ExternalList  # noqa: E402
+
+LIST_PAGE_SIZE = 50
+
+
+@login_required
+def external_list_list(request: HttpRequest) -> HttpResponse:
+    """Official lists the user may see, by year and territory."""
+    form = ExternalListFilterForm(
+        request.GET or None,
+        years=selectors.external_list_years(request.user),
+        territories=selectors.run_territories(request.user),
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    territory = data.get("territory")
+    lists = selectors.external_list_list(
+        request.user,
+        year=data.get("year"),
+        territory_id=territory.pk if territory is not None else None,
+    )
+    page = paginate(request, lists, LIST_PAGE_SIZE)
+    for item in page:
+        item.order_text = order_label(item.order_number, item.order_date)
+    return render(
+        request,
+        "identification/external_list_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "query": request.GET.urlencode(),
+            "may_import": selectors.external_list_territories(request.user).exists(),
+            "importer_key": EXTERNAL_LIST_IMPORTER,
+            "breadcrumbs": _crumbs({"title": _("Официальные списки")}),
+        },
+    )
+
+
+def _comparison(request: HttpRequest, external_list: ExternalList) -> dict[str, Any]:
+    """The run chosen (default: approved, else newest), the counts and the group's rows."""
+    runs = selectors.external_list_runs(request.user, external_list)
+    form = ExternalListCompareForm(request.GET or None, runs=runs)
+    data = form.cleaned_data if form.is_valid() else {}
+    run = data.get("run") or selectors.external_list_default_run(runs)
+    if not form.is_bound:
+        form = ExternalListCompareForm(initial={"run": run}, runs=runs)
+    group = data.get("group", "")
+    return {
+        "run": run,
+        "runs_exist": run is not None,
+        "compare_form": form,
+        "group": group,
+        "counts": selectors.external_list_counts(request.user, external_list, run),
+        "schools": selectors.external_list_comparison(
+            request.user, external_list, run, group=group
+        ),
+    }
+
+
+@login_required
+def external_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An official list beside a computed one: counts and the schools of each group."""
+    external_list = selectors.external_list_get(request.user, pk)
+    context = _comparison(request, external_list)
+    page = paginate(request, context.pop("schools"), LIST_PAGE_SIZE)
+    outcomes = selectors.external_list_outcomes(request.user, context["run"], list(page))
+    rows = [
+        {
+            "school": school,
+            "group": group_label(school.in_official, school.in_computed),
+            "in_official": school.in_official,
+            "in_computed": school.in_computed,
+            "item": outcomes.get(school.pk),
+        }
+        for school in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        {
+            "external_list": external_list,
+            "order_text": order_label(external_list.order_number, external_list.order_date),
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "may_change": selectors.external_list_territories(request.user)
+            .filter(pk=external_list.territory_id)
+            .exists(),
+            "breadcrumbs": _crumbs(
+                {"title": _("Официальные списки"), "url": reverse("identification:lists")},
+                {"title": str(external_list)},
+            ),
+        }
+    )
+    return render(request, "identification/external_list_detail.html", context)
+
+
+@login_required
+def external_list_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comparison (of the chosen run and group) as XLSX."""
+    external_list = selectors.external_list_get(request.user, pk)
+    context = _comparison(request, external_list)
+    schools = list(context["schools"])
+    outcomes = selectors.external_list_outcomes(request.user, context["run"], schools)
+    name = export_filename(
+        _("Сравнение списков"), external_list.title, external_list.year, extension="xlsx"
+    )
+    return download(
+        comparison_xlsx(external_list, context["run"], schools, outcomes), name, XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@require_POST
+def external_list_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an official list: territory roles who may run identification there."""
+    external_list = selectors.external_list_get(request.user, pk, Action.CHANGE)
+    services.external_list_delete(external_list=external_list, user=request.user)
+    messages.success(request, _("Официальный список «%(t)s» удалён.") % {"t": external_list.title})
+    return redirect("identification:lists")

@@ -24,6 +24,7 @@ ALIASES = {
     "students": "results.students",
     "context": "results.context",
     "simce": "results.simce",
+    "official-list": "identification.external_list",
 }
 # A preset names its own importer; these kinds accept the presets of these importers.
 PRESET_FAMILIES = {
@@ -56,6 +57,14 @@ class Command(BaseCommand):
             "--skip-missing", action="store_true", help="пропустить строки неизвестных школ"
         )
         parser.add_argument("--territory", help="код территории, в которую добавлять новые школы")
+        parser.add_argument(
+            "--value",
+            action="append",
+            default=[],
+            metavar="ПОЛЕ=ЗНАЧЕНИЕ",
+            help="значение поля для всего файла, если в файле нет такого столбца "
+            "(можно несколько раз), напр. --value order_number=1024",
+        )
         parser.add_argument("--user", help="от чьего имени (по умолчанию — суперпользователь)")
         parser.add_argument("--dry-run", action="store_true", help="только проверить")
 
@@ -86,6 +95,7 @@ class Command(BaseCommand):
                 f"Неизвестный вид загрузки «{options['kind']}». Есть: {known}"
             ) from exc
         user = command_user(options["user"])
+        values = self._values(key, options["value"])
         if options["mapping"]:
             columns, mapping_options = self._saved_mapping(user, key, options["mapping"])
         unknown = UnknownSchools.ERROR
@@ -119,7 +129,7 @@ class Command(BaseCommand):
                     user=user,
                     options=ImportOptions(
                         file_name=path.name,
-                        defaults=dict(mapping_options.get("defaults") or {}),
+                        defaults={**(mapping_options.get("defaults") or {}), **values},
                         unknown_schools=unknown,
                         territory_id=territory_id,
                     ),
@@ -144,6 +154,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {note[:2000]}")
         if failed:
             raise CommandError("В файлах есть ошибки.")
+
+    def _values(self, key: str, items: list[str]) -> dict[str, str]:
+        """`--value field=value` pairs: values for the whole file (the wizard's «Значения для
+        всего файла»), only for the fields the importer takes them for."""
+        allowed = get_importer(key).defaultable
+        values: dict[str, str] = {}
+        for item in items:
+            name, sep, value = item.partition("=")
+            name = name.strip()
+            if not sep or name not in allowed:
+                known = ", ".join(allowed) or "нет"
+                raise CommandError(
+                    f"«--value {item}»: нужно ПОЛЕ=ЗНАЧЕНИЕ, где ПОЛЕ — одно из: {known}."
+                )
+            values[name] = value.strip()
+        return values
 
     def _saved_mapping(
         self, user: Any, key: str, source_name: str
