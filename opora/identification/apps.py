@@ -10,9 +10,18 @@ class IdentificationConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from opora.identification import models, orders, scoping, services, views  # noqa: F401
+        from opora.identification import (  # noqa: F401
+            imports,  # registers the official-list importer
+            models,
+            orders,
+            scoping,
+            services,
+            views,
+        )
 
         auditlog.register(models.Methodology)
         auditlog.register(models.IdentificationRun, exclude_fields=["summary"])
+        # Who loaded or removed which official list.
+        auditlog.register(models.ExternalList)
         # The base methodology exists in every database, the test databases included.
         post_migrate.connect(services.base_methodology_install, sender=self)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 from django.contrib.auth.models import User
 
 from opora.core.demo import DemoContext, demo_step
-from opora.identification.models import IdentificationRun, Methodology
+from opora.core.imports.base import ImportOptions
+from opora.core.imports.readers import read_table
+from opora.core.imports.services import run_import_now
+from opora.identification.choices import RunStatus
+from opora.identification.imports import EXTERNAL_LIST_IMPORTER
+from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
 from opora.identification.services import run_approve, run_compute, run_order_draft, run_send
 from opora.registry.choices import OrganizationKind
 from opora.registry.demo import DEMO_TERRITORY_CODE, demo_register
@@ -67,14 +73,6 @@ def lists_make(
 
 
 # --- lists ---
-import io  # noqa: E402
-
-from opora.core.imports.base import ImportOptions  # noqa: E402
-from opora.core.imports.readers import read_table  # noqa: E402
-from opora.core.imports.services import run_import_now  # noqa: E402
-from opora.identification.choices import RunStatus  # noqa: E402
-from opora.identification.imports import EXTERNAL_LIST_IMPORTER  # noqa: E402
-from opora.identification.models import SchoolIdentification  # noqa: E402
 
 
 @demo_step(order=44, name="Выявление: официальный региональный список 2024")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from opora.core.access import (
@@ -21,8 +21,11 @@ from opora.core.access import (
 )
 from opora.core.choices import Role
 from opora.core.models import Job
+from opora.core.queries import count_of
 from opora.identification.choices import RunStatus
 from opora.identification.models import (
+    ExternalList,
+    ExternalListSchool,
     IdentificationRun,
     Methodology,
     MethodologyVersion,
@@ -409,10 +412,7 @@ def home_runs_to_approve(user: UserLike) -> list[IdentificationRun] | None:
 
 
 # --- lists ---
-from django.db.models import Exists  # noqa: E402
 
-from opora.core.queries import count_of  # noqa: E402
-from opora.identification.models import ExternalList, ExternalListSchool  # noqa: E402
 
 # The groups of the comparison of an official list with a computed one.
 COMPARISON_GROUPS = ("both", "official", "computed")

@@ -3,6 +3,7 @@ jobs), the way of a list to approval, and the reasons written for every flag."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -38,6 +39,8 @@ from opora.identification.methodology import (
     parse_params,
 )
 from opora.identification.models import (
+    ExternalList,
+    ExternalListSchool,
     IdentificationRun,
     Methodology,
     MethodologyVersion,
@@ -584,11 +587,6 @@ def run_order_draft(*, run: IdentificationRun, issuer: Organization | None, user
 
 
 # --- lists ---
-import datetime  # noqa: E402
-
-from auditlog.registry import auditlog  # noqa: E402
-
-from opora.identification.models import ExternalList, ExternalListSchool  # noqa: E402
 
 
 @transaction.atomic
@@ -651,9 +649,3 @@ def external_list_delete(*, external_list: ExternalList, user: Any) -> None:
     """Delete an official list (the caller fetched it with the right to change it); the audit
     log keeps the deletion. Computed lists are not touched."""
     external_list.delete()
-
-
-# Creation and deletion of official lists go to the audit log (who loaded or removed which).
-auditlog.register(ExternalList)
-# The importer registers itself on import; it needs the service above.
-from opora.identification import imports as _external_list_imports  # noqa: E402, F401

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opora.core import dates
 from opora.core.access import Action, has_any
 from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
-from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_filename
 from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 from opora.identification import selectors, services
 from opora.identification.choices import RunStatus
@@ -26,12 +26,16 @@ from opora.identification.exports import export_csv, export_name, export_xlsx
 from opora.identification.forms import (
     ApproveForm,
     CompareForm,
+    ExternalListCompareForm,
+    ExternalListFilterForm,
     MethodologyCopyForm,
     MethodologyEditForm,
     ReturnForm,
     RunFilterForm,
     RunForm,
 )
+from opora.identification.imports import EXTERNAL_LIST_IMPORTER, order_label
+from opora.identification.list_exports import comparison_xlsx, group_label
 from opora.identification.methodology import (
     PARAM_DEFAULTS,
     PARAM_DOCS,
@@ -41,7 +45,7 @@ from opora.identification.methodology import (
     parse_params,
     problem_type_names,
 )
-from opora.identification.models import IdentificationRun
+from opora.identification.models import ExternalList, IdentificationRun
 from opora.registry import selectors as registry_selectors
 from opora.registry.choices import OrderKind
 
@@ -504,14 +508,6 @@ def home_runs_to_approve(request: HttpRequest, user: Any) -> str:
 
 
 # --- lists ---
-from opora.core.exports import export_filename  # noqa: E402
-from opora.identification.forms import (  # noqa: E402
-    ExternalListCompareForm,
-    ExternalListFilterForm,
-)
-from opora.identification.imports import EXTERNAL_LIST_IMPORTER, order_label  # noqa: E402
-from opora.identification.list_exports import comparison_xlsx, group_label  # noqa: E402
-from opora.identification.models import ExternalList  # noqa: E402
 
 LIST_PAGE_SIZE = 50
 
