@@ -202,51 +202,73 @@ def combined_index(indices: pl.DataFrame, window: list[int], params: Params) -> 
     return frame.drop("has_latest")
 
 
-@dataclass(frozen=True)
-class Shrinkage:
-    """The empirical-Bayes model of one year's index: true spread τ² between schools and the
-    sampling variance σ²·noise of each school's figure."""
-
-    mean: float
-    between: float  # τ²
-    sampling: float  # σ²
-
-
-def shrinkage_fit(frame: pl.DataFrame) -> Shrinkage | None:
-    """τ² and σ² by moments: the squared distance of a school's index from the mean is on
-    average τ² + σ²·noise, so σ² is the slope of that distance on the noise across schools
-    and τ² what remains of the variance. σ² below zero means no measurable sampling noise
-    (nothing is shrunk); τ² is kept at least a tenth of the variance, so that a noisy year
-    does not shrink every school onto the mean."""
-    both = frame.filter(pl.col("results_index").is_not_null() & pl.col("noise").is_not_null())
-    if both.height < 10:
-        return None
-    index = both.get_column("results_index").to_numpy()
-    noise = both.get_column("noise").to_numpy()
-    mean = float(index.mean())
-    distance = (index - mean) ** 2
-    variance = float(distance.mean())
-    if variance == 0:
-        return None
-    spread = float(np.var(noise))
-    sampling = float(np.cov(noise, distance, bias=True)[0, 1] / spread) if spread > 0 else 0.0
-    sampling = max(sampling, 0.0)
-    between = max(variance - sampling * float(noise.mean()), variance / 10)
-    return Shrinkage(mean, between, sampling)
-
-
-def shrink(frame: pl.DataFrame, params: Params) -> pl.DataFrame:
-    """With shrinkage on, each index moves toward the mean by its unreliability, and gets its
-    uncertainty (`results_se`, the posterior standard deviation); otherwise unchanged."""
-    fit = shrinkage_fit(frame) if params.shrinkage else None
-    if fit is None:
-        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("results_se"))
-    sampling = pl.col("noise") * fit.sampling
-    reliability = fit.between / (fit.between + sampling)
-    return frame.with_columns(
-        (fit.mean + reliability * (pl.col("results_index") - fit.mean)).alias("results_index"),
-        (reliability * sampling).sqrt().alias("results_se"),
+def sampling_variance(indices: pl.DataFrame) -> float | None:
+    """σ², the sampling variance of a single-year index per unit of `noise` (Σ aₖ²/nₖ), by
+    robust moments on the changes of each school's index from one data year to the next:
+    what a school truly is cancels out of a change, so a change varies by the schools' year-
+    to-year drift plus σ²·(noise of both years). The changes are put in up to twenty groups
+    of similar noise, each group's variance is read robustly (the median absolute deviation,
+    so that a school's one extraordinary year does not pass for noise), and σ² is the slope of
+    those variances on the groups' noise (weighted least squares). Below zero: no measurable
+    sampling noise. Fewer than 60 changes (three groups of 20), or all of one noise: None."""
+    rows = (
+        indices.filter(pl.col("year_index").is_not_null() & pl.col("noise").is_not_null())
+        .sort("school_id", "year")
+        .with_columns(
+            (pl.col("year_index") - pl.col("year_index").shift().over("school_id")).alias("change"),
+            (pl.col("noise") + pl.col("noise").shift().over("school_id")).alias("pair_noise"),
+        )
+        .filter(pl.col("change").is_not_null())
+        .with_columns((pl.col("change") - pl.col("change").median().over("year")).alias("change"))
+        .sort("pair_noise")
     )
+    groups = min(20, rows.height // 20)
+    if groups < 3:
+        return None
+    change = rows.get_column("change").to_numpy()
+    noise = rows.get_column("pair_noise").to_numpy()
+    parts = np.array_split(np.arange(rows.height), groups)
+    x = np.array([noise[p].mean() for p in parts])
+    y = np.array([robust_variance(change[p], centred=True) for p in parts])
+    w = np.array([len(p) for p in parts], dtype=float)
+    if float(np.ptp(x)) == 0:
+        return None
+    x_mean = float(np.average(x, weights=w))
+    slope = float(
+        np.sum(w * (x - x_mean) * (y - np.average(y, weights=w))) / np.sum(w * (x - x_mean) ** 2)
+    )
+    return max(slope, 0.0)
+
+
+def shrink(frame: pl.DataFrame, sampling: float | None) -> pl.DataFrame:
+    """Each index moves toward the year's mean by its unreliability: reliability
+    τ² / (τ² + σ²·noise), where τ², the true spread between schools, is the index's robust
+    variance less the median sampling variance (kept at least a tenth of the variance, so
+    that a noisy year does not shrink every school onto the mean); each index gets its
+    uncertainty `results_se`, the posterior standard deviation. Without σ² (shrinkage off,
+    or not measurable) the index is left as it is, with no uncertainty."""
+    both = frame.filter(pl.col("results_index").is_not_null() & pl.col("noise").is_not_null())
+    if sampling is None or both.height < 3:
+        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("results_se"))
+    index = both.get_column("results_index").to_numpy()
+    variance = robust_variance(index)
+    between = max(variance - sampling * float(both.get_column("noise").median()), variance / 10)
+    if between <= 0:
+        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("results_se"))
+    mean = float(index.mean())
+    noise_variance = pl.col("noise") * sampling
+    reliability = between / (between + noise_variance)
+    return frame.with_columns(
+        (mean + reliability * (pl.col("results_index") - mean)).alias("results_index"),
+        (reliability * noise_variance).sqrt().alias("results_se"),
+    )
+
+
+def robust_variance(values: np.ndarray, *, centred: bool = False) -> float:
+    """The variance a normal sample with these values' median absolute deviation has
+    (`centred`: deviations from a known centre, not from their own median)."""
+    deviation = np.abs(values if centred else values - np.median(values))
+    return float((1.4826 * np.median(deviation)) ** 2)
 
 
 def context_for_year(context: pl.DataFrame, year: int, params: Params) -> pl.DataFrame:
@@ -377,10 +399,11 @@ def year_core(
     context: pl.DataFrame,
     params: Params,
     directions: dict[str, int],
+    sampling: float | None = None,
 ) -> tuple[pl.DataFrame, list[CutReport]]:
     """The year's indices, percentiles, ШНОР and ШНСУ flags for every school in scope."""
     window = index_window(data_years, year, params)
-    combined = shrink(combined_index(indices, window, params), params)
+    combined = shrink(combined_index(indices, window, params), sampling)
     frame = schools.join(
         indices.filter(pl.col("year") == year).select("school_id", "year_index", "components"),
         on="school_id",
@@ -469,6 +492,7 @@ def identify(
     usable = usable_results(results, params)
     indices = results_indices(component_scores(usable, params), params)
     fails = fail_counts(usable, params)
+    sampling = sampling_variance(indices) if params.shrinkage else None
     data_years = sorted(
         {int(y) for y in results.get_column("year").unique().to_list() if y <= year}
     )
@@ -479,7 +503,7 @@ def identify(
     cuts: list[CutReport] = []
     for each in data_years:
         frame, reports = year_core(
-            each, data_years, schools, indices, fails, context, params, directions
+            each, data_years, schools, indices, fails, context, params, directions, sampling
         )
         history_frames.append(
             frame.select(
