@@ -252,7 +252,9 @@ def shrink(frame: pl.DataFrame, sampling: float | None) -> pl.DataFrame:
         return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("results_se"))
     index = both.get_column("results_index").to_numpy()
     variance = robust_variance(index)
-    between = max(variance - sampling * float(both.get_column("noise").median()), variance / 10)
+    between = max(
+        variance - sampling * float(np.median(both.get_column("noise").to_numpy())), variance / 10
+    )
     if between <= 0:
         return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("results_se"))
     mean = float(index.mean())
