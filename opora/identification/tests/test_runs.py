@@ -8,6 +8,7 @@ import io
 import random
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
@@ -437,3 +438,58 @@ def test_list_approved_by_the_order_opora_drafted(world, computed, tmp_path, set
     assert (
         "Приказ № 112-од от 01.09.2025" in coordinator.get(run.get_absolute_url()).content.decode()
     )
+
+
+def test_multi_year_settings_through_the_form_and_the_refusals_on_data(world, data, version):
+    """The new settings are edited on the form; a run whose data cannot carry them is
+    refused in Russian before anything is saved, and an approved list stays as it was."""
+    client = world.client("analyst")
+    client.post(
+        f"/identification/methodologies/{version.methodology.pk}/",
+        {"name": "Методика за годы", "description": ""},
+    )
+    copy = Methodology.objects.get(name="Методика за годы")
+    form = client.get(f"/identification/methodologies/{copy.pk}/edit/").context["form"]
+    fields = {name: form[name].value() for name in form.fields}
+    fields.update({"index_years": "3", "year_weights": "3 : 2 : x", "comment": "Три года"})
+    fields.pop("shrinkage")
+    page = client.post(f"/identification/methodologies/{copy.pk}/edit/", fields)
+    assert "«x» — не число" in page.content.decode() and copy.versions.count() == 1
+    fields.update({"year_weights": "3 : 2", "tie_rule": "secondary"})
+    page = client.post(f"/identification/methodologies/{copy.pk}/edit/", fields).content.decode()
+    assert "Весов лет 2, а лет в индексе 3" in page and copy.versions.count() == 1
+    fields.update({"year_weights": "3 : 2 : 1", "shrinkage": "on"})
+    client.post(f"/identification/methodologies/{copy.pk}/edit/", fields)
+    params = copy.current.params
+    assert copy.current.number == 2
+    assert (params["index_years"], params["year_weights"], params["shrinkage"]) == (
+        3,
+        [3.0, 2.0, 1.0],
+        True,
+    )
+    detail = client.get(copy.get_absolute_url()).content.decode()
+    assert "3 : 2 : 1" in detail and "равные разделяются вторым индексом" in detail
+
+    # Three years in the index, the territory has 2023–2025: 2024 has only two.
+    with pytest.raises(ValidationError) as refused:
+        run_start(territory=world.city, year=2024, version=copy.current, user=world.user("analyst"))
+    assert "результаты есть только за 2023 г., 2024 г." in refused.value.messages[0]
+    # Shrinkage needs participants.
+    SchoolResult.objects.filter(year=2025).update(participants=None)
+    with pytest.raises(ValidationError) as refused:
+        run_start(territory=world.city, year=2025, version=copy.current, user=world.user("analyst"))
+    assert "«ВПР» за 2025 г. нет числа участников" in refused.value.messages[0]
+    assert not IdentificationRun.objects.filter(version=copy.current).exists()
+    SchoolResult.objects.filter(year=2025).update(participants=25)
+    run = IdentificationRun.objects.create(
+        territory=world.city, year=2025, version=copy.current, created_by=world.user("analyst")
+    )
+    run_compute(run)
+    run.refresh_from_db()
+    cuts = {c["measure"]: c for c in run.summary["cuts"]}
+    assert cuts["results"]["target"] == cuts["results"]["selected"]
+    school = run.schools.get(school=world.school_a)
+    assert school.low_results and len(school.history) == 3
+    assert "за 2023–2025 гг., веса 3:2:1" in school.reasons[0]["text"]
+    page = world.client("analyst").get(run.get_absolute_url()).content.decode()
+    assert "Размер списков против цели методики" in page
