@@ -382,7 +382,9 @@ def bottom_select(
     ranked = other.filter(at).sort(nulls_last=True)
     boundary = ranked[slots - 1]
     if boundary is None:
-        takes = at & (other.is_null() | (other <= ranked.drop_nulls().max()))
+        # The slots reach the schools without a secondary: those with one are in, and the
+        # rest cannot be ordered — all of them are in.
+        takes = at
         unresolved = int((at & other.is_null()).sum())
     else:
         takes = at & (other <= boundary).fill_null(False)

@@ -252,11 +252,11 @@ def data_problems(
     *,
     data_years: list[int],
     without_participants: list[tuple[str, int]],
-    context_available: bool,
 ) -> list[str]:
     """What keeps a valid methodology from running on a territory's data for `year`: the
     index's years without results, shrinkage without participant counts (named assessment
-    and year), the secondary tie rule without the second index. Empty when it can run."""
+    and year). Empty when it can run. (A tie the second index cannot settle — the tied schools
+    have none — is not refused: they all enter and the run says so.)"""
     problems: list[str] = []
     earlier = sorted(y for y in data_years if y <= year)
     if params.index_years > 1 and len(earlier) < params.index_years:
@@ -282,15 +282,6 @@ def data_problems(
                 "результаты с числом участников или выключите сглаживание."
             )
             % {"named": named}
-        )
-    if params.tie_rule == "secondary" and not context_available:
-        problems.append(
-            _(
-                "Равные на пороге разделяются вторым индексом, но за %(year)s г. нет данных "
-                "контекста ни у одной школы — индекса контекста нет. Загрузите контекст или "
-                "выберите другое правило для равных на пороге."
-            )
-            % {"year": year}
         )
     return problems
 

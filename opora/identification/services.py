@@ -166,20 +166,11 @@ def run_data_problems(territory: Territory, year: int, params: Params) -> list[s
             for row in rows
             if ANY in used or row["assessment__code"] in used
         ]
-    context_available = True
-    if params.tie_rule == "secondary":
-        context_available = ContextValue.objects.filter(
-            school__in=schools,
-            indicator__code__in=[c.indicator for c in params.context_components if c.weight],
-            year__lte=year,
-            year__gte=year - params.context_max_age_years,
-        ).exists()
     return data_problems(
         params,
         year,
         data_years=data_years,
         without_participants=without,
-        context_available=context_available,
     )
 
 

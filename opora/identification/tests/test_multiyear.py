@@ -229,20 +229,20 @@ def test_bad_settings_are_refused_in_russian():
 
 def test_data_problems_name_what_is_missing():
     p = params(**MULTI_YEAR, tie_rule="secondary")
-    problems = data_problems(
-        p,
-        2016,
-        data_years=[2015, 2016],
-        without_participants=[("ЕГЭ", 2016)],
-        context_available=False,
-    )
-    assert len(problems) == 3
+    problems = data_problems(p, 2016, data_years=[2015, 2016], without_participants=[("ЕГЭ", 2016)])
+    assert len(problems) == 2
     assert "входят 3 года(лет) (веса 3, 2, 1)" in problems[0] and "2015 г., 2016 г." in problems[0]
     assert "«ЕГЭ» за 2016 г. нет числа участников" in problems[1]
-    assert "нет данных контекста" in problems[2]
-    assert (
-        data_problems(
-            p, 2025, data_years=[2023, 2024, 2025], without_participants=[], context_available=True
-        )
-        == []
+    assert data_problems(p, 2025, data_years=[2023, 2024, 2025], without_participants=[]) == []
+
+
+def test_a_tie_the_second_index_cannot_settle_enters_whole_and_is_reported():
+    schools, results, context = tied_frames()
+    # Ten schools share the lowest results and there is no context to order them by.
+    results = results.with_columns(
+        pl.when(pl.col("school_id") < 10).then(40.0).otherwise(50.0).alias("mean_score")
     )
+    outcome = run((schools, results, context.clear()), params(tie_rule="secondary"))
+    report = outcome.cuts[0]
+    assert (report.target, report.tied, report.selected, report.unresolved) == (2, 10, 10, 10)
+    assert "равны и по второму индексу — они вошли все" in cut_warnings([report])[0]
