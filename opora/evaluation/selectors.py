@@ -201,6 +201,8 @@ def outcome_panel(user: UserLike, programme: Programme) -> PanelData:
     results = pl.DataFrame(list(result_rows), schema=RESULT_SCHEMA, orient="row").sort(
         "school_id", "year", "assessment", "subject", "grade"
     )
+    # Each year's own results (the single-year index): an index over several years would
+    # smear the change support makes across the years around it.
     indices = results_indices(component_scores(usable_results(results, params), params), params)
     years = sorted({int(y) for y in indices.get_column("year").unique().to_list()})
     if not years:
@@ -226,11 +228,11 @@ def outcome_panel(user: UserLike, programme: Programme) -> PanelData:
     outcome = np.full((len(rows), len(years)), np.nan)
     if years and rows:
         frame = indices.filter(
-            pl.col("school_id").is_in(rows) & pl.col("results_index").is_not_null()
+            pl.col("school_id").is_in(rows) & pl.col("year_index").is_not_null()
         )
         r = np.array([index[s] for s in frame.get_column("school_id").to_list()], dtype=np.int64)
         c = np.searchsorted(years, frame.get_column("year").to_numpy())
-        outcome[r, c] = frame.get_column("results_index").to_numpy()
+        outcome[r, c] = frame.get_column("year_index").to_numpy()
     # The context index as it stood in the year before support (the earliest cohort's).
     anchor = min(first_post.values(), default=years[-1] if years else 0) - 1
     context_rows = ContextValue.objects.filter(
