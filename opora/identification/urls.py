@@ -16,3 +16,11 @@ urlpatterns = [
     path("methodologies/<int:pk>/", views.methodology_detail, name="methodology"),
     path("methodologies/<int:pk>/edit/", views.methodology_edit, name="methodology-edit"),
 ]
+
+# --- quality ---
+urlpatterns += [
+    path("quality/compare/", views.quality_compare, name="quality-compare"),
+    path("quality/<int:pk>/", views.quality_detail, name="quality"),
+    path("quality/<int:pk>/status/", views.quality_status, name="quality-status"),
+    path("methodologies/<int:pk>/quality/", views.quality_new, name="quality-new"),
+]
