@@ -64,3 +64,31 @@ def lists_make(
         run.refresh_from_db()
         runs.append(run)
     return runs
+
+
+# --- quality ---
+
+from opora.identification.services import quality_compute_now  # noqa: E402
+
+
+@demo_step(order=42, name="Выявление: качество базовой методики (город, данные по 2025 г.)")
+def quality_demo(context: DemoContext) -> None:
+    """The base methodology's quality check on the city up to 2025, computed now (not queued)
+    so that its page is complete when `opora demo` ends."""
+    analyst = User.objects.filter(username="analyst").first()
+    if analyst is None:
+        return
+    city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
+    version = Methodology.objects.get(is_builtin=True).current
+    check = quality_compute_now(user=analyst, version=version, territory=city, year=2025)
+    figures = check.figures
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.0f} %"
+
+    auc = figures.get("auc")
+    context.summary.append(
+        f"Качество базовой методики: устойчивость списка {share(figures.get('stability'))}, "
+        f"AUC {'—' if auc is None else f'{auc:.2f}'.replace('.', ',')}, "
+        f"без данных {share(figures.get('missing_share'))}"
+    )
