@@ -246,6 +246,22 @@ def auc_mean_against(figures: QualityFigures, reference: QualityFigures) -> floa
     return _mean(auc_against(figures, reference))
 
 
+def sensitivity_window(
+    results: pl.DataFrame, data_years: list[int], params: Params
+) -> pl.DataFrame | None:
+    """The results of the last data years that the last year's list can depend on, with a
+    step up of the marks rule's years: None when that is all of them."""
+    keep = max(params.index_years, params.fail_consecutive_years + 1, 1)
+    if keep >= len(data_years):
+        return None
+    return results.filter(pl.col("year").is_in(data_years[-keep:]))
+
+
+def _same_list(a: pl.DataFrame, b: pl.DataFrame) -> bool:
+    columns = ["school_id", "in_list"]
+    return a.select(columns).sort("school_id").equals(b.select(columns).sort("school_id"))
+
+
 def _list_changes(base: pl.DataFrame, other: pl.DataFrame) -> tuple[int, int]:
     joined = base.select("school_id", pl.col("in_list").alias("a")).join(
         other.select("school_id", pl.col("in_list").alias("b")), on="school_id", how="inner"
@@ -271,10 +287,10 @@ def quality_figures(
         if progress is not None:
             progress(percent, text)
 
-    def run(p: Params) -> Any:
+    def run(p: Params, rows: pl.DataFrame = results) -> Any:
         return identify(
             schools=schools,
-            results=results,
+            results=rows,
             context=context,
             directions=directions,
             params=p,
@@ -364,6 +380,13 @@ def quality_figures(
     step(40, _("Чувствительность к порогам"))
     labels = {d.name: str(d.label) for d in PARAM_DOCS}
     base_table = outcome.table
+    # Each step re-runs the identification, and only the last year's list matters: the data
+    # years older than any rule looks back are left out, provided the base list computed on
+    # that window is exactly the list computed on all years (else all years are used).
+    window = sensitivity_window(results, outcome.data_years, params)
+    if window is not None and not _same_list(base_table, run(params, window).table):
+        window = None
+    rows = results if window is None else window
     variants = []
     for name, delta, low, high in SENSITIVITY_STEPS:
         current = getattr(params, name)
@@ -378,7 +401,7 @@ def quality_figures(
             _("Чувствительность: %(label)s = %(value)s")
             % {"label": labels.get(name, name), "value": value},
         )
-        moved = run(dataclasses.replace(params, **{name: value}))
+        moved = run(dataclasses.replace(params, **{name: value}), rows)
         entered, left = _list_changes(base_table, moved.table)
         figures.sensitivity.append(
             SensitivityFigure(

@@ -135,3 +135,23 @@ def test_json_round_trip_and_auc_against_a_reference():
     assert auc_against(figures, figures) == [p.auc for p in figures.pairs]
     reversed_ = compute(lambda school, year: float(-school))
     assert auc_against(figures, reversed_) == [0.0, 0.0]
+
+
+def test_the_sensitivity_window_gives_the_same_steps_as_all_years(monkeypatch):
+    from opora.identification import quality
+
+    def scores(school, year):
+        return float(school) + (3.0 if (school + year) % 4 == 0 else 0.0)
+
+    years = (2021, 2022, 2023, 2024, 2025)
+    _schools, results, _context = frames(scores, years)
+    window = quality.sensitivity_window(results, list(years), params())
+    assert window is not None and window.get_column("year").unique().sort().to_list() == [
+        2023,
+        2024,
+        2025,
+    ]
+    windowed = compute(scores, years=years)
+    monkeypatch.setattr(quality, "sensitivity_window", lambda *args: None)
+    full = compute(scores, years=years)
+    assert windowed.sensitivity == full.sensitivity
