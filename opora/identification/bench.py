@@ -514,7 +514,7 @@ def bench_quality(report: BenchReport) -> None:
         f"{what}: «пол» — один вызов identify() на тех же данных, медиана", f"{floor_s:.2f} s"
     )
     report.add(
-        f"{what}: качество / «пол» (расчётов identify: 1 + {len(first.sensitivity)} сдвигов)",
+        f"{what}: качество / «пол» (identify: 1 + окно + {len(first.sensitivity)} сдвигов)",
         f"{quality_s / floor_s:.1f}×",
     )
 
