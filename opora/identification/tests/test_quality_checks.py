@@ -82,6 +82,7 @@ def test_a_failed_job_says_why(world, data, version, django_capture_on_commit_ca
         user=world.user("analyst"), version=version, territory=world.city, year=2025
     )
     # The data vanish before the worker takes the job.
+    removed = list(SchoolResult.objects.filter(year=2025))
     SchoolResult.objects.filter(year=2025).delete()
     with django_capture_on_commit_callbacks(execute=True):
         from opora.core.jobs import job_run
@@ -90,6 +91,14 @@ def test_a_failed_job_says_why(world, data, version, django_capture_on_commit_ca
     check.refresh_from_db()
     assert check.status == QualityStatus.FAILED
     assert "За 2025 год нет результатов" in check.error
+    page = world.client("analyst").get(reverse("identification:quality", args=[check.pk]))
+    assert "Проверка не рассчитана: За 2025 год нет результатов" in page.content.decode()
+    # The data are back: the job restarted from its page computes the check.
+    SchoolResult.objects.bulk_create(removed)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client("analyst").post(reverse("core:job-restart", args=[check.job_id]))
+    check.refresh_from_db()
+    assert check.status == QualityStatus.DONE and check.error == "" and check.figures["pairs"]
 
 
 @pytest.fixture
