@@ -227,9 +227,7 @@ def outcome_panel(user: UserLike, programme: Programme) -> PanelData:
     index = {school_id: i for i, school_id in enumerate(rows)}
     outcome = np.full((len(rows), len(years)), np.nan)
     if years and rows:
-        frame = indices.filter(
-            pl.col("school_id").is_in(rows) & pl.col("year_index").is_not_null()
-        )
+        frame = indices.filter(pl.col("school_id").is_in(rows) & pl.col("year_index").is_not_null())
         r = np.array([index[s] for s in frame.get_column("school_id").to_list()], dtype=np.int64)
         c = np.searchsorted(years, frame.get_column("year").to_numpy())
         outcome[r, c] = frame.get_column("year_index").to_numpy()

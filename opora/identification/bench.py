@@ -457,3 +457,73 @@ def bench_identify_database(report: BenchReport) -> None:
         "< 5 s",
         total_s < 5,
     )
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+# `opora bench quality`: the quality figures of the base methodology over 5 years of a region.
+
+QUALITY_SCHOOLS = 2_000
+QUALITY_TARGET_S = 10.0
+
+
+@benchmark("quality")
+def bench_quality(report: BenchReport) -> None:
+    """All figures of «Качество методики» (stability, AUC, 14 threshold steps, missing data)
+    on generated data; the floor is one `identify()` on the same frames."""
+    from opora.identification.quality import quality_figures
+
+    schools = QUALITY_SCHOOLS
+    report.log(f"  {schools} школ × {len(YEARS)} лет × {len(WORKS)} работ — генерация…")
+    school_frame, results, context = generate(schools)
+    params = default_params()
+    year = YEARS[-1]
+
+    def one_identify() -> Any:
+        return identify(
+            schools=school_frame,
+            results=results,
+            context=context,
+            directions=DIRECTIONS,
+            params=params,
+            year=year,
+        )
+
+    def figures() -> Any:
+        return quality_figures(
+            schools=school_frame,
+            results=results,
+            context=context,
+            directions=DIRECTIONS,
+            params=params,
+            year=year,
+        )
+
+    start = time.perf_counter()
+    first = figures()
+    first_s = time.perf_counter() - start
+    quality_s = median_ms(timed(figures, repeat=2)) / 1000
+    floor_s = median_ms(timed(one_identify, repeat=3)) / 1000
+    what = f"регион, {schools} школ, {len(YEARS)} лет"
+    report.add(
+        f"{what}: все показатели качества базовой методики, первый вызов / медиана",
+        f"{first_s:.2f} / {quality_s:.2f} s",
+        f"< {QUALITY_TARGET_S:.0f} s",
+        max(first_s, quality_s) < QUALITY_TARGET_S,
+    )
+    report.add(
+        f"{what}: «пол» — один вызов identify() на тех же данных, медиана", f"{floor_s:.2f} s"
+    )
+    report.add(
+        f"{what}: качество / «пол» (identify: 1 + окно + {len(first.sensitivity)} сдвигов)",
+        f"{quality_s / floor_s:.1f}×",
+    )
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f} %"
+
+    report.add(
+        f"{what}: показатели (проверка, что данные их дают)",
+        f"устойчивость {share(first.stability)}, AUC {first.auc}, "
+        f"наибольший сдвиг {first.sensitivity_max} школ ({share(first.sensitivity_share)}), "
+        f"без индекса {share(first.missing_share)}",
+    )

@@ -14,7 +14,13 @@ from opora.core.imports.services import run_import_now
 from opora.identification.choices import RunStatus
 from opora.identification.imports import EXTERNAL_LIST_IMPORTER
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
-from opora.identification.services import run_approve, run_compute, run_order_draft, run_send
+from opora.identification.services import (
+    quality_compute_now,
+    run_approve,
+    run_compute,
+    run_order_draft,
+    run_send,
+)
 from opora.registry.choices import OrganizationKind
 from opora.registry.demo import DEMO_TERRITORY_CODE, demo_register
 from opora.registry.models import Organization, Territory
@@ -72,7 +78,7 @@ def lists_make(
     return runs
 
 
-# --- lists ---
+# --- Official lists --------------------------------------------------------------------------
 
 
 @demo_step(order=44, name="Выявление: официальный региональный список 2024")
@@ -112,4 +118,30 @@ def external_list_demo(context: DemoContext) -> None:
         raise RuntimeError("; ".join(str(e) for e in validation.errors[:5]))
     context.summary.append(
         f"Официальный список 2024 г.: школ {len(codes)}, из них в рассчитанном {len(listed) - 3}"
+    )
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+
+
+@demo_step(order=42, name="Выявление: качество базовой методики (город, данные по 2025 г.)")
+def quality_demo(context: DemoContext) -> None:
+    """The base methodology's quality check on the city up to 2025, computed now (not queued)
+    so that its page is complete when `opora demo` ends."""
+    analyst = User.objects.filter(username="analyst").first()
+    if analyst is None:
+        return
+    city = Territory.objects.get(code=DEMO_TERRITORY_CODE)
+    version = Methodology.objects.get(is_builtin=True).current
+    check = quality_compute_now(user=analyst, version=version, territory=city, year=2025)
+    figures = check.figures
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.0f} %"
+
+    auc = figures.get("auc")
+    context.summary.append(
+        f"Качество базовой методики: устойчивость списка {share(figures.get('stability'))}, "
+        f"AUC {'—' if auc is None else f'{auc:.2f}'.replace('.', ',')}, "
+        f"без данных {share(figures.get('missing_share'))}"
     )

@@ -243,7 +243,7 @@ class MethodologyEditForm(forms.Form):
         return params
 
 
-# --- lists ---
+# --- Official lists --------------------------------------------------------------------------
 
 
 class ExternalListFilterForm(forms.Form):
@@ -298,3 +298,20 @@ def run_label(run: IdentificationRun) -> str:
         "status": run.get_status_display().lower(),
         "pk": run.pk,
     }
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+
+
+class QualityForm(forms.Form):
+    """«Проверить качество»: the territory and the last year of the data."""
+
+    territory = forms.ModelChoiceField(
+        label=_("Территория"), queryset=Territory.objects.none(), empty_label=None
+    )
+    year = forms.TypedChoiceField(label=_("Последний год данных"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, territories: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = territories  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]

@@ -22,13 +22,14 @@ from opora.core.access import (
 from opora.core.choices import Role
 from opora.core.models import Job
 from opora.core.queries import count_of
-from opora.identification.choices import RunStatus
+from opora.identification.choices import QualityStatus, RunStatus
 from opora.identification.models import (
     ExternalList,
     ExternalListSchool,
     IdentificationRun,
     Methodology,
     MethodologyVersion,
+    QualityCheck,
     SchoolIdentification,
 )
 from opora.registry.models import Organization, Territory
@@ -411,7 +412,7 @@ def home_runs_to_approve(user: UserLike) -> list[IdentificationRun] | None:
     return [run for run in runs if may_approve(user, run)][:HOME_ITEMS]
 
 
-# --- lists ---
+# --- Official lists --------------------------------------------------------------------------
 
 
 # The groups of the comparison of an official list with a computed one.
@@ -559,3 +560,47 @@ def external_list_outcomes(
         run=run, school_id__in=[s.pk for s in schools]
     )
     return {row.school_id: row for row in rows}
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+# «Качество методики»: checks are seen like runs (by territory) and only with a methodology
+# the user sees.
+
+
+def quality_check_list(user: UserLike) -> QuerySet[QualityCheck]:
+    """The quality checks the user may see: territory in reach, methodology visible."""
+    return (
+        restrict(QualityCheck.objects.all(), user)
+        .filter(version__methodology__in=restrict(Methodology.objects.all(), user))
+        .select_related("territory", "version__methodology", "job", "created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def quality_check_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> QualityCheck:
+    """A quality check the user may `action`; 404 for missing and forbidden alike."""
+    qs = QualityCheck.objects.filter(
+        version__methodology__in=restrict(Methodology.objects.all(), user)
+    ).select_related("territory", "version__methodology", "job", "created_by")
+    return get_for_user(qs, user, pk, action)
+
+
+def quality_check_for_job(job: Job) -> QualityCheck:
+    """The check a job computes, with the rights of the one who started it."""
+    return quality_check_get(job.created_by or AnonymousUser(), job.params["check_id"])
+
+
+def quality_checks_of_methodology(
+    user: UserLike, methodology: Methodology, limit: int = 10
+) -> list[QualityCheck]:
+    """The latest checks of any version of the methodology that the user may see."""
+    return list(quality_check_list(user).filter(version__methodology=methodology)[:limit])
+
+
+def quality_checks_alike(user: UserLike, check: QualityCheck) -> list[QualityCheck]:
+    """Other computed checks of the same territory and last year: what a check compares with."""
+    return list(
+        quality_check_list(user)
+        .filter(territory=check.territory, year=check.year, status=QualityStatus.DONE)
+        .exclude(pk=check.pk)[:20]
+    )

@@ -12,15 +12,18 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.core.access import Action as _QualityAction
+from opora.core.access import reach as _quality_reach
 from opora.core.audit import timeline_event_record
 from opora.core.choices import TimelineVerb
 from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start
 from opora.core.models import Job
 from opora.core.notifications import notify
-from opora.identification.choices import RunStatus
+from opora.identification.choices import QualityStatus, RunStatus
 from opora.identification.engine import (
     CONTEXT_SCHEMA,
     RESULT_SCHEMA,
@@ -44,10 +47,12 @@ from opora.identification.models import (
     IdentificationRun,
     Methodology,
     MethodologyVersion,
+    QualityCheck,
     SchoolIdentification,
 )
+from opora.identification.quality import QualityFigures, quality_figures
 from opora.identification.reasons import ReasonWriter, cut_warnings
-from opora.identification.selectors import run_for_job
+from opora.identification.selectors import quality_check_for_job, run_for_job
 from opora.registry.choices import OrderKind, OrderStatus, OrganizationKind
 from opora.registry.models import Order, Organization, Territory
 from opora.registry.recipients import territory_coordinators
@@ -577,7 +582,7 @@ def run_order_draft(*, run: IdentificationRun, issuer: Organization | None, user
     return order
 
 
-# --- lists ---
+# --- Official lists --------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -640,3 +645,186 @@ def external_list_delete(*, external_list: ExternalList, user: Any) -> None:
     """Delete an official list (the caller fetched it with the right to change it); the audit
     log keeps the deletion. Computed lists are not touched."""
     external_list.delete()
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+# «Качество методики»: a methodology's validity figures on a territory's data, as a job.
+
+
+QUALITY_JOB_KIND = "identification.quality"
+
+
+def quality_url(check: QualityCheck) -> str:
+    return reverse("identification:quality", args=[check.pk])
+
+
+def _territory_result_years(territory: Territory, year: int) -> list[int]:
+    """The data years of the territory's active schools up to `year` (what a run uses)."""
+    return list(
+        SchoolResult.objects.filter(
+            school__kind=OrganizationKind.SCHOOL,
+            school__is_active=True,
+            school__territory__path__startswith=territory.path,
+            year__lte=year,
+        )
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def quality_check_refusals(
+    *, user: User, version: MethodologyVersion, territory: Territory, year: int
+) -> None:
+    """Refuse, in Russian, a check that cannot be computed or may not be asked for."""
+    # The caller fetched the version through the user's methodologies; the territory must be
+    # one the user may run identification on.
+    if not _quality_reach(user, _QualityAction.CHANGE).covers_territory(territory):
+        raise ValidationError(
+            {"territory": _("Проверять качество методики на этой территории вы не можете.")}
+        )
+    try:
+        methodology_params(version)
+    except MethodologyError as exc:
+        raise ValidationError([_("Методика не годится для расчёта:"), *exc.problems]) from exc
+    years = _territory_result_years(territory, year)
+    if year not in years:
+        raise ValidationError(
+            {
+                "year": _("За %(year)s год нет результатов школ территории «%(t)s».")
+                % {"year": year, "t": territory.name}
+            }
+        )
+    if len(years) < 2:
+        raise ValidationError({"year": _("Для проверки нужны результаты хотя бы двух лет.")})
+    if QualityCheck.objects.filter(
+        version=version, territory=territory, year=year, status=QualityStatus.QUEUED
+    ).exists():
+        raise ValidationError(
+            _(
+                "Такая проверка уже считается: дождитесь её окончания на странице проверки "
+                "(методика «%(m)s», %(t)s, по %(year)s г.)."
+            )
+            % {"m": version.methodology.name, "t": territory.name, "year": year}
+        )
+
+
+@transaction.atomic
+def quality_request(
+    *, user: User, version: MethodologyVersion, territory: Territory, year: int
+) -> QualityCheck:
+    """Create a quality check of `version` on `territory` up to `year` and queue its job."""
+    quality_check_refusals(user=user, version=version, territory=territory, year=year)
+    check = QualityCheck.objects.create(
+        version=version, territory=territory, year=year, created_by=user
+    )
+    check.job = job_start(
+        kind=QUALITY_JOB_KIND,
+        title=_("Качество методики «%(m)s»: %(t)s, по %(year)s г.")
+        % {"m": version.methodology.name, "t": territory.name, "year": year},
+        params={"check_id": check.pk},
+        user=user,
+    )
+    check.save(update_fields=["job"])
+    return check
+
+
+def quality_prepare(check: QualityCheck, reporter: JobReporter | None = None) -> QualityFigures:
+    """Compute the check's figures from the territory's data (reads only)."""
+
+    def progress(percent: float, text: str) -> None:
+        if reporter:
+            reporter.progress(percent, text)
+
+    try:
+        params = methodology_params(check.version)
+    except MethodologyError as exc:
+        raise JobError(_("Методика не годится для расчёта: ") + "; ".join(exc.problems)) from exc
+    progress(2, _("Чтение результатов и контекста"))
+    # The same reading as a run's (an unsaved run carries the territory and the year).
+    schools, results, context = load_frames(
+        IdentificationRun(territory=check.territory, year=check.year, version=check.version)
+    )
+    if reporter:
+        reporter.log(
+            _("Школ: %(s)s, строк результатов: %(r)s, значений контекста: %(c)s")
+            % {"s": schools.height, "r": results.height, "c": context.height}
+        )
+    if schools.is_empty():
+        raise JobError(_("На территории «%(t)s» нет школ.") % {"t": check.territory})
+    if results.filter(pl.col("year") == check.year).is_empty():
+        raise JobError(_("За %(year)s год нет результатов школ территории.") % {"year": check.year})
+    if results.get_column("year").n_unique() < 2:
+        raise JobError(_("Для проверки нужны результаты хотя бы двух лет."))
+    return quality_figures(
+        schools=schools,
+        results=results,
+        context=context,
+        directions=directions(),
+        params=params,
+        year=check.year,
+        progress=lambda percent, text: progress(5 + percent * 0.9, text),
+    )
+
+
+@transaction.atomic
+def quality_store(check: QualityCheck, figures: QualityFigures) -> None:
+    """Store the figures: the check is done."""
+    check.figures = figures.to_json()
+    check.status = QualityStatus.DONE
+    check.error = ""
+    check.computed_at = timezone.now()
+    check.save(update_fields=["figures", "status", "error", "computed_at"])
+
+
+def quality_compute_now(
+    *, user: User, version: MethodologyVersion, territory: Territory, year: int
+) -> QualityCheck:
+    """A check computed at once, without a job (`opora identify --quality`, the demo); on
+    failure nothing is left behind."""
+    quality_check_refusals(user=user, version=version, territory=territory, year=year)
+    check = QualityCheck.objects.create(
+        version=version, territory=territory, year=year, created_by=user
+    )
+    try:
+        quality_store(check, quality_prepare(check))
+    except Exception:
+        check.delete()
+        raise
+    check.refresh_from_db()
+    return check
+
+
+def _quality_failed(job: Job) -> None:
+    """A check whose job failed (or whose worker died) says so, with the reason."""
+    # The job row was updated in the database, not in this instance.
+    error = Job.objects.filter(pk=job.pk).values_list("error", flat=True).first()
+    QualityCheck.objects.filter(job=job, status=QualityStatus.QUEUED).update(
+        status=QualityStatus.FAILED, error=error or _("Расчёт прерван.")
+    )
+
+
+def _quality_restart(job: Job) -> None:
+    check = QualityCheck.objects.filter(job=job).first()
+    if check is None:
+        raise ValidationError(_("Этой проверки больше нет."))
+    check.status = QualityStatus.QUEUED
+    check.error = ""
+    check.save(update_fields=["status", "error"])
+
+
+@job_handler(QUALITY_JOB_KIND, on_failure=_quality_failed, on_restart=_quality_restart)
+def quality_job(job: Job, reporter: JobReporter) -> JobSave:
+    """Compute the figures (reads), then store them with the job's success."""
+    check = quality_check_for_job(job)
+    figures = quality_prepare(check, reporter)
+
+    def save() -> dict[str, Any]:
+        quality_store(check, figures)
+        reporter.log(
+            _("Рассчитано: лет данных %(years)s, школ %(schools)s.")
+            % {"years": len(figures.data_years), "schools": figures.schools}
+        )
+        return {"check": check.pk, "url": quality_url(check)}
+
+    return save

@@ -21,7 +21,7 @@ from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, export_filename
 from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 from opora.identification import selectors, services
-from opora.identification.choices import RunStatus
+from opora.identification.choices import QualityStatus, RunStatus
 from opora.identification.exports import export_csv, export_name, export_xlsx
 from opora.identification.forms import (
     ApproveForm,
@@ -30,6 +30,7 @@ from opora.identification.forms import (
     ExternalListFilterForm,
     MethodologyCopyForm,
     MethodologyEditForm,
+    QualityForm,
     ReturnForm,
     RunFilterForm,
     RunForm,
@@ -45,7 +46,8 @@ from opora.identification.methodology import (
     parse_params,
     problem_type_names,
 )
-from opora.identification.models import ExternalList, IdentificationRun
+from opora.identification.models import ExternalList, IdentificationRun, QualityCheck
+from opora.identification.quality import QualityFigures, auc_mean_against
 from opora.registry import selectors as registry_selectors
 from opora.registry.choices import OrderKind
 
@@ -507,7 +509,7 @@ def home_runs_to_approve(request: HttpRequest, user: Any) -> str:
     )
 
 
-# --- lists ---
+# --- Official lists --------------------------------------------------------------------------
 
 LIST_PAGE_SIZE = 50
 
@@ -626,3 +628,163 @@ def external_list_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.external_list_delete(external_list=external_list, user=request.user)
     messages.success(request, _("Официальный список «%(t)s» удалён.") % {"t": external_list.title})
     return redirect("identification:lists")
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+# «Качество методики»: request a check from the methodology page, read its figures, compare two.
+
+
+def _quality_crumbs(check: QualityCheck, *rest: dict[str, Any]) -> list[dict[str, Any]]:
+    methodology = check.version.methodology
+    return _crumbs(
+        {"title": _("Методики"), "url": reverse("identification:methodologies")},
+        {"title": methodology.name, "url": methodology.get_absolute_url()},
+        *rest,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quality_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Проверить качество» of a methodology's current version on a territory's data."""
+    methodology = selectors.methodology_get(request.user, pk)
+    territories = selectors.run_territories(request.user)
+    if not territories.exists():
+        raise Http404
+    form = QualityForm(request.POST or None, territories=territories, years=selectors.run_years())
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = services.quality_request(
+                user=request.user,  # type: ignore[arg-type]
+                version=methodology.current,
+                territory=form.cleaned_data["territory"],
+                year=form.cleaned_data["year"],
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.info(
+                request, _("Проверка запущена; страница обновится, когда она закончится.")
+            )
+            return redirect(services.quality_url(check))
+    return render(
+        request,
+        "identification/quality_new.html",
+        {
+            "methodology": methodology,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                {"title": _("Методики"), "url": reverse("identification:methodologies")},
+                {"title": methodology.name, "url": methodology.get_absolute_url()},
+                {"title": _("Проверка качества")},
+            ),
+        },
+    )
+
+
+@login_required
+def quality_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check = selectors.quality_check_get(request.user, pk)
+    figures = (
+        QualityFigures.from_json(check.figures)
+        if check.status == QualityStatus.DONE and check.figures
+        else None
+    )
+    return render(
+        request,
+        "identification/quality_detail.html",
+        {
+            "check": check,
+            "figures": figures,
+            "alike": selectors.quality_checks_alike(request.user, check) if figures else [],
+            "breadcrumbs": _quality_crumbs(check, {"title": _("Качество методики")}),
+        },
+    )
+
+
+@login_required
+def quality_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """While a check is computed its page polls this; it reloads the page when done."""
+    check = selectors.quality_check_get(request.user, pk)
+    response = render(request, "identification/_quality_progress.html", {"check": check})
+    if check.status != QualityStatus.QUEUED:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+# Each compared figure: (key, label, which is better: "high" or "low", what a good value is).
+QUALITY_COMPARED = (
+    ("stability", _("Устойчивость списка"), "high"),
+    ("low_stability", _("Устойчивость ШНОР"), "high"),
+    ("auc", _("Прогностическая сила (AUC)"), "high"),
+    ("sensitivity_share", _("Чувствительность к порогам (доля списка)"), "low"),
+    ("missing_share", _("Школ без индекса результатов (последний год)"), "low"),
+)
+
+
+def _better(a: float | None, b: float | None, rule: str) -> str:
+    if a is None or b is None or a == b:
+        return ""
+    return ("a" if a > b else "b") if rule == "high" else ("a" if a < b else "b")
+
+
+@login_required
+def quality_compare(request: HttpRequest) -> HttpResponse:
+    """Two computed checks of the same territory and year side by side."""
+    ids = [request.GET.get(key, "") for key in ("a", "b")]
+    if not all(i.isdigit() for i in ids):
+        raise Http404
+    a, b = (selectors.quality_check_get(request.user, int(i)) for i in ids)
+    refusal = ""
+    rows: list[dict[str, Any]] = []
+    if a.territory_id != b.territory_id or a.year != b.year:
+        refusal = _(
+            "Сравнивать можно только проверки одной территории по одному и тому же последнему "
+            "году: у А — %(ta)s, по %(ya)s г., у Б — %(tb)s, по %(yb)s г."
+        ) % {"ta": a.territory, "ya": a.year, "tb": b.territory, "yb": b.year}
+    elif a.status != QualityStatus.DONE or b.status != QualityStatus.DONE:
+        refusal = _("Обе проверки должны быть рассчитаны.")
+    else:
+        fa, fb = QualityFigures.from_json(a.figures), QualityFigures.from_json(b.figures)
+        # The AUC of Б is computed against А's outcome (А's bottom of the single-year index),
+        # so that both measure how well each predicts the same thing.
+        values_b = {key: getattr(fb, key) for key, _label, _rule in QUALITY_COMPARED}
+        values_b["auc"] = auc_mean_against(fb, fa)
+        for key, label, rule in QUALITY_COMPARED:
+            va, vb = getattr(fa, key), values_b[key]
+            rows.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "a": va,
+                    "b": vb,
+                    "better": _better(va, vb, rule),
+                    "rule": rule,
+                }
+            )
+        rows.append(
+            {
+                "key": "list_size",
+                "label": _("Школ в списке (последний год)"),
+                "a": fa.list_size,
+                "b": fb.list_size,
+                "better": "",
+                "rule": "",
+            }
+        )
+    return render(
+        request,
+        "identification/quality_compare.html",
+        {
+            "a": a,
+            "b": b,
+            "rows": rows,
+            "refusal": refusal,
+            "bottom_percent": a.figures.get("bottom_percent") if a.figures else None,
+            "breadcrumbs": _quality_crumbs(
+                a,
+                {"title": _("Качество методики"), "url": services.quality_url(a)},
+                {"title": _("Сравнение")},
+            ),
+        },
+    )

@@ -118,6 +118,10 @@ def _paths() -> dict[str, str]:
     run = IdentificationRun.objects.filter(territory=city).order_by("-pk").first()
     assert run is not None
     methodology = Methodology.objects.order_by("pk").first()
+    from opora.identification.models import QualityCheck
+
+    quality = QualityCheck.objects.filter(status="done").order_by("pk").first()
+    assert quality is not None
     assert methodology is not None
     coded = SurveyLink.objects.filter(school=school, requires_code=True).first()
     open_link = SurveyLink.objects.filter(
@@ -181,6 +185,7 @@ def _paths() -> dict[str, str]:
         "run": reverse("identification:run", args=[run.pk]),
         "chart": reverse("identification:run-chart", args=[run.pk]),
         "methodology": reverse("identification:methodology", args=[methodology.pk]),
+        "quality": reverse("identification:quality", args=[quality.pk]),
         "data": reverse("results:data"),
         "surveys": reverse("surveys:index"),
         "survey_round": reverse("surveys:round", args=[open_link.round_id]),
@@ -329,6 +334,7 @@ ROLE_PAGES = {
         "survey_results", "history", "mentor_recommend", "consultations", "consultation",
         "effectiveness",
         "reports", "report_published", "report_edit",
+        "quality",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",

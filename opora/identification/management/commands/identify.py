@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from opora.identification import selectors
 from opora.identification.exports import export_csv, export_xlsx
 from opora.identification.forms import version_label
 from opora.identification.methodology import BASE_METHODOLOGY_NAME, MethodologyError
-from opora.identification.models import MethodologyVersion
-from opora.identification.services import methodology_params, run_compute_now
+from opora.identification.models import MethodologyVersion, QualityCheck
+from opora.identification.quality import QualityFigures, auc_mean_against
+from opora.identification.services import methodology_params, quality_compute_now, run_compute_now
 from opora.registry.models import Territory
 
 
@@ -122,3 +124,132 @@ class Command(BaseCommand):
                 f"Укажите --territory: территорий верхнего уровня несколько: {names}"
             )
         return roots[0]
+
+
+# --- Quality of a methodology ----------------------------------------------------------------
+# `opora identify --year 2025 --quality [--compare NAME] [--json FILE]`: the quality figures
+# of the methodology (and of a second one, side by side) instead of a list.
+
+
+_ListCommand = Command
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def _auc(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}".replace(".", ",")
+
+
+# (label, how to write it, which is better: "high", "low" or "" for none)
+_FIGURES: tuple[tuple[str, str, Any, str], ...] = (
+    ("stability", "Устойчивость списка", _share, "high"),
+    ("low_stability", "Устойчивость ШНОР", _share, "high"),
+    ("auc", "Прогностическая сила (AUC)", _auc, "high"),
+    ("sensitivity_share", "Чувствительность к порогам (доля списка)", _share, "low"),
+    ("missing_share", "Школ без индекса результатов", _share, "low"),
+    ("list_size", "Школ в списке (последний год)", str, ""),
+)
+
+
+class Command(_ListCommand):  # type: ignore[no-redef]
+    help = (
+        "Рассчитать список ШНОР/ШНСУ за год по методике и (по желанию) выгрузить его; "
+        "с --quality — показатели качества методики."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--quality",
+            action="store_true",
+            help="вместо списка рассчитать качество методики по годам до --year",
+        )
+        parser.add_argument("--compare", help="вторая методика для сравнения качества")
+        parser.add_argument("--json", type=Path, help="файл .json для показателей качества")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["quality"]:
+            if options["compare"] or options["json"]:
+                raise CommandError("--compare и --json работают только вместе с --quality.")
+            super().handle(*args, **options)
+            return
+        user = command_user(options["user"])
+        territory = self._territory(user, options["territory"])
+        versions = [self._version(user, options["methodology"])]
+        if options["compare"]:
+            versions.append(self._version(user, options["compare"]))
+        checks = []
+        for version in versions:
+            try:
+                checks.append(
+                    quality_compute_now(
+                        user=user, version=version, territory=territory, year=options["year"]
+                    )
+                )
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+            except JobError as exc:
+                raise CommandError(str(exc)) from exc
+        figures = [QualityFigures.from_json(c.figures) for c in checks]
+        if len(checks) == 1:
+            self._print_one(checks[0], figures[0])
+        else:
+            self._print_two(checks, figures)
+        if options["json"] is not None:
+            data: dict[str, Any] = {"a": {"check": checks[0].pk, **figures[0].to_json()}}
+            if len(figures) > 1:
+                data["b"] = {
+                    "check": checks[1].pk,
+                    **figures[1].to_json(),
+                    "auc_against_a": auc_mean_against(figures[1], figures[0]),
+                }
+            options["json"].write_text(json.dumps(data, ensure_ascii=False, indent=1))
+            self.stdout.write(f"  показатели записаны: {options['json']}")
+
+    def _title(self, check: QualityCheck) -> str:
+        v = check.version
+        return (
+            f"«{v.methodology.name}» (версия {v.number}), {check.territory.name}, "
+            f"по {check.year} г.; проверка № {check.pk}"
+        )
+
+    def _print_one(self, check: QualityCheck, f: QualityFigures) -> None:
+        self.stdout.write(f"Качество методики {self._title(check)}")
+        self.stdout.write(f"  лет данных {len(f.data_years)}, школ {f.schools}")
+        for key, label, write, _rule in _FIGURES:
+            self.stdout.write(f"  {label}: {write(getattr(f, key))}")
+        if f.sensitivity_max is not None:
+            self.stdout.write(
+                f"  наибольший сдвиг списка при шаге порога: {f.sensitivity_max} школ"
+            )
+        for reason in f.reasons.values():
+            self.stdout.write(f"  ! {reason}")
+        for p in f.pairs:
+            self.stdout.write(
+                f"  {p.year_from} → {p.year_to}: осталось {p.stayed} из {p.listed} "
+                f"({_share(p.stability)}), AUC {_auc(p.auc)}"
+            )
+        for s in f.sensitivity:
+            self.stdout.write(
+                f"  {s.label}: {s.base:g} → {s.value:g}: вошли {s.entered}, вышли {s.left}"
+            )
+
+    def _print_two(self, checks: list[QualityCheck], figures: list[QualityFigures]) -> None:
+        a, b = figures
+        self.stdout.write(f"Качество методик: А — {self._title(checks[0])}")
+        self.stdout.write(f"                  Б — {self._title(checks[1])}")
+        values_b = {key: getattr(b, key) for key, *_rest in _FIGURES}
+        values_b["auc"] = auc_mean_against(b, a)
+        for key, label, write, rule in _FIGURES:
+            va, vb = getattr(a, key), values_b[key]
+            better = ""
+            if rule and va is not None and vb is not None and va != vb:
+                a_wins = va > vb if rule == "high" else va < vb
+                better = "  ← лучше А" if a_wins else "  ← лучше Б"
+            self.stdout.write(f"  {label}: А {write(va)} | Б {write(vb)}{better}")
+        self.stdout.write(
+            "  AUC обеих посчитаны по определению «слабой школы» методики А (нижние "
+            f"{a.bottom_percent:g} % по результатам года), чтобы их можно было сравнивать."
+        )
