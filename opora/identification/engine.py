@@ -75,6 +75,8 @@ class Outcome:
     context_used: pl.DataFrame
     cuts: list[CutReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Shrinkage asked for but its σ² could not be measured (one data year, sizes all alike).
+    shrinkage_unmeasured: bool = False
 
 
 def empty_results() -> pl.DataFrame:
@@ -599,6 +601,7 @@ def identify(
         results_cut=results_cut,
         context_cut=cuts[1].cut,
         cuts=cuts,
+        shrinkage_unmeasured=params.shrinkage and sampling is None,
         data_years=data_years,
         fail_rows=fail_rows.sort("school_id", "year", *WORK),
         objectivity_rows=objectivity.sort("school_id", *WORK),

@@ -34,6 +34,7 @@ from opora.identification.engine import (
 from opora.identification.methodology import (
     ANY,
     BASE_METHODOLOGY,
+    BASE_METHODOLOGY_CHANGE,
     BASE_METHODOLOGY_DESCRIPTION,
     BASE_METHODOLOGY_NAME,
     MethodologyError,
@@ -67,18 +68,30 @@ DIGITS = 6
 
 
 def base_methodology_install(**kwargs: Any) -> None:
-    """The shipped «Базовая методика» with its first version (kept as users left it)."""
-    methodology, created = Methodology.objects.get_or_create(
+    """The shipped «Базовая методика»: its first version on a new installation; where an
+    older one is current, the shipped settings as the next version (runs keep theirs)."""
+    methodology, _created = Methodology.objects.get_or_create(
         name=BASE_METHODOLOGY_NAME,
         owner=None,
         defaults={"description": BASE_METHODOLOGY_DESCRIPTION, "is_builtin": True},
     )
-    if created or not methodology.versions.exists():
+    current = methodology.versions.order_by("-number").first()
+    if current is None:
         MethodologyVersion.objects.create(
             methodology=methodology,
             number=1,
             params=BASE_METHODOLOGY,
             comment=_("Первая версия, поставляется с Опорой"),
+        )
+    elif current.params != BASE_METHODOLOGY:
+        MethodologyVersion.objects.create(
+            methodology=methodology,
+            number=current.number + 1,
+            params=BASE_METHODOLOGY,
+            comment=BASE_METHODOLOGY_CHANGE,
+        )
+        Methodology.objects.filter(pk=methodology.pk).update(
+            description=BASE_METHODOLOGY_DESCRIPTION
         )
 
 
@@ -440,7 +453,18 @@ def summary(outcome: Outcome, rows: list[SchoolIdentification]) -> dict[str, Any
         "context_cut": _round(outcome.context_cut),
         # Each cut's aimed and actual size, and why they differ (the run page, the CLI).
         "cuts": [{**asdict(c), "cut": _round(c.cut)} for c in outcome.cuts],
-        "warnings": cut_warnings(outcome.cuts),
+        "warnings": cut_warnings(outcome.cuts)
+        + (
+            [
+                _(
+                    "Сглаживание для малых школ включено, но случайный разброс результатов "
+                    "оценить не из чего: нужны результаты хотя бы двух лет у одних и тех же "
+                    "школ разного размера. Индексы не сглажены."
+                )
+            ]
+            if outcome.shrinkage_unmeasured
+            else []
+        ),
         "data_years": outcome.data_years,
         "regression": {
             "intercept": _round(fit.intercept),
