@@ -201,7 +201,10 @@ def outcome_panel(user: UserLike, programme: Programme) -> PanelData:
     results = pl.DataFrame(list(result_rows), schema=RESULT_SCHEMA, orient="row").sort(
         "school_id", "year", "assessment", "subject", "grade"
     )
-    indices = results_indices(component_scores(usable_results(results, params), params), params)
+    # The single-year, unshrunk index of each school and year (the engine calls it `year_index`).
+    indices = results_indices(
+        component_scores(usable_results(results, params), params), params
+    ).rename({"year_index": "results_index"})
     years = sorted({int(y) for y in indices.get_column("year").unique().to_list()})
     if not years:
         years = []
