@@ -457,3 +457,8 @@ def bench_identify_database(report: BenchReport) -> None:
         "< 5 s",
         total_s < 5,
     )
+
+
+# --- lists2 ---
+# `opora bench external-lists` lives in its own module; the framework discovers only this one.
+from opora.identification import bench_lists  # noqa: E402, F401
