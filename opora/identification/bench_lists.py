@@ -111,7 +111,7 @@ def _import(content: bytes, city: Territory, user: User, number: str) -> Externa
         options=ImportOptions(
             file_name="Перечень.csv",
             defaults={
-                "territory": city.code,
+                "territory": city.code or city.name,
                 "year": str(YEAR),
                 "title": "Перечень школ с низкими результатами обучения",
                 "issuer": "Министерство образования Бенч-области",
