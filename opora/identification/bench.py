@@ -527,3 +527,8 @@ def bench_quality(report: BenchReport) -> None:
         f"наибольший сдвиг {first.sensitivity_max} школ ({share(first.sensitivity_share)}), "
         f"без индекса {share(first.missing_share)}",
     )
+
+
+# --- Official lists ------------------------------------------------------------------------------
+# `opora bench external-lists` lives in its own module; the framework discovers only this one.
+from opora.identification import bench_lists  # noqa: E402, F401

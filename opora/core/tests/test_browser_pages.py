@@ -249,7 +249,18 @@ def _paths() -> dict[str, str]:
         "reports": reverse("reports:index"),
         "report_published": _demo_report("municipal").get_absolute_url(),
         "report_edit": reverse("reports:edit", args=[_demo_report("year_results").pk]),
+        # Official lists: the lists and the demo's 2024 regional list beside the computed one.
+        "external_lists": reverse("identification:lists"),
+        "external_list": reverse("identification:list", args=[_demo_external_list().pk]),
     }
+
+
+def _demo_external_list() -> Any:
+    from opora.identification.models import ExternalList
+
+    external = ExternalList.objects.order_by("pk").first()
+    assert external is not None
+    return external
 
 
 def _demo_report(kind: str) -> Any:
@@ -335,6 +346,7 @@ ROLE_PAGES = {
         "effectiveness",
         "reports", "report_published", "report_edit",
         "quality",
+        "external_lists", "external_list",
     ],
     "curator": [
         "home", "schools", "review_school", "review_roadmap", "review_monitoring",
@@ -458,6 +470,17 @@ def test_a_curators_day_fits_a_phone(demo_site, browser):
     for name in ("review_monitoring", "review_form", "calendar", "execution"):
         problems += phone_problems(page, _open(page, demo_site, name))
     for name in ("visits", "visit", "visit_record"):
+        problems += phone_problems(page, _open(page, demo_site, name))
+    context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_official_lists_fit_a_phone(demo_site, browser):
+    """The analyst's official lists and the comparison of one with the computed list."""
+    context, page = _phone(browser)
+    _login(page, demo_site, "analyst")
+    problems: list[str] = []
+    for name in ("external_lists", "external_list"):
         problems += phone_problems(page, _open(page, demo_site, name))
     context.close()
     assert problems == [], "\n".join(problems)
