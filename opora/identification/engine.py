@@ -77,6 +77,9 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     # Shrinkage asked for but its σ² could not be measured (one data year, sizes all alike).
     shrinkage_unmeasured: bool = False
+    # The data years whose results make the run year's index, the latest first.
+    index_years: list[int] = field(default_factory=list)
+    index_years_wanted: int = 1
 
 
 def empty_results() -> pl.DataFrame:
@@ -602,6 +605,8 @@ def identify(
         context_cut=cuts[1].cut,
         cuts=cuts,
         shrinkage_unmeasured=params.shrinkage and sampling is None,
+        index_years=index_window(data_years, year, params),
+        index_years_wanted=params.index_years,
         data_years=data_years,
         fail_rows=fail_rows.sort("school_id", "year", *WORK),
         objectivity_rows=objectivity.sort("school_id", *WORK),

@@ -259,7 +259,9 @@ def data_problems(
     have none — is not refused: they all enter and the run says so.)"""
     problems: list[str] = []
     earlier = sorted(y for y in data_years if y <= year)
-    if params.index_years > 1 and len(earlier) < params.index_years:
+    # Weights given year by year are a claim that each of those years counts: refused when a
+    # year has no data. Equal weights mean «up to N years»: fewer are used, and the run says so.
+    if params.year_weights and len(earlier) < params.index_years:
         weights = ", ".join(str(w).removesuffix(".0") for w in params.year_weights)
         problems.append(
             _(
@@ -447,7 +449,7 @@ BASE_METHODOLOGY: dict[str, Any] = {
     # Version 2 (issue 16): chosen on the quality figures of the SIMCE files, the Moscow file
     # and the demo — see the user guide's methodology page, «Обоснование настроек».
     "index_years": 3,
-    "year_weights": [1.0, 1.0, 1.0],
+    "year_weights": [],
     "missing_years": "latest",
     "shrinkage": True,
     "tie_rule": "secondary",

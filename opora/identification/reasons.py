@@ -58,8 +58,9 @@ def cut_warnings(cuts: list[CutReport]) -> list[str]:
     for c in cuts:
         if c.tied:
             text = _(
-                "По %(what)s в нижние %(pct)s %% должно войти %(target)s школ из %(n)s, вошло "
-                "%(got)s: у %(tied)s школ одинаковое значение на пороге (%(cut)s); %(rule)s."
+                "По %(what)s в нижние %(pct)s %% должно войти школ: %(target)s из %(n)s, "
+                "вошло: %(got)s — одинаковое значение на пороге (%(cut)s) у школ: %(tied)s; "
+                "%(rule)s."
             ) % {
                 "what": what[c.measure],
                 "pct": fmt(c.percent, 1),
@@ -71,15 +72,15 @@ def cut_warnings(cuts: list[CutReport]) -> list[str]:
                 "rule": rules.get(c.rule, c.rule),
             }
             if c.unresolved:
-                text += " " + _("%(u)s школ равны и по второму индексу — они вошли все.") % {
-                    "u": c.unresolved
-                }
+                text += " " + _(
+                    "Равных и по второму индексу (или без него) школ: %(u)s — они вошли все."
+                ) % {"u": c.unresolved}
             out.append(text)
         if c.missing:
             out.append(
                 _(
-                    "У %(m)s школ нет %(what)s — недостаточно данных; процент считается от %(n)s "
-                    "школ со значением."
+                    "Школ без %(what)s (недостаточно данных): %(m)s; процент считается от "
+                    "школ со значением: %(n)s."
                 )
                 % {
                     "m": c.missing,

@@ -464,6 +464,20 @@ def summary(outcome: Outcome, rows: list[SchoolIdentification]) -> dict[str, Any
             ]
             if outcome.shrinkage_unmeasured
             else []
+        )
+        + (
+            [
+                _(
+                    "Индекс результатов посчитан за %(have)s вместо %(want)s по методике: "
+                    "результатов прежних лет у территории нет."
+                )
+                % {
+                    "have": ", ".join(f"{y} г." for y in sorted(outcome.index_years)),
+                    "want": _("%(n)s последних лет") % {"n": outcome.index_years_wanted},
+                }
+            ]
+            if len(outcome.index_years) < outcome.index_years_wanted
+            else []
         ),
         "data_years": outcome.data_years,
         "regression": {

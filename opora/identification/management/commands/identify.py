@@ -72,6 +72,14 @@ class Command(BaseCommand):
             f"  группа риска {s['risk']}, устойчивых {s['resilient']}, ниже ожидаемого "
             f"{s['below_expected']}, признаки необъективности {s['objectivity']}"
         )
+        for cut in s.get("cuts", []):
+            what = "ШНОР по индексу" if cut["measure"] == "results" else "ШНСУ"
+            self.stdout.write(
+                f"  {what}: должно войти {cut['target']} из {cut['schools']}, вошло "
+                f"{cut['selected']}"
+            )
+        for warning in s.get("warnings", []):
+            self.stdout.write(f"  Внимание: {warning}")
         fit = outcome.regression
         if fit.slope is not None:
             self.stdout.write(
