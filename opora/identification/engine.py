@@ -345,7 +345,8 @@ class CutReport:
     tied: int  # schools sharing the value at the cut when it falls inside them
     rule: str
     unresolved: int  # still tied after the secondary index
-    cut: float | None
+    cut: float | None  # the highest value selected
+    tie_value: float | None = None  # the value the tied schools share
 
 
 def bottom_select(
@@ -365,11 +366,12 @@ def bottom_select(
         return CutReport(
             measure, percent, count, frame.height - count, target, selected, tied, rule,
             unresolved, None if cut is None else float(cut),
+            float(value) if tied and value is not None else None,
         )  # fmt: skip
 
-    if count == 0 or target == 0:
+    value = values.drop_nulls().sort()[target - 1] if count and target else None
+    if value is None:
         return nothing, report(0)
-    value = values.drop_nulls().sort()[target - 1]
     below = (values < value).fill_null(False)
     at = (values == value).fill_null(False)
     if int(below.sum()) + int(at.sum()) == target or rule == "all":

@@ -68,7 +68,7 @@ def cut_warnings(cuts: list[CutReport]) -> list[str]:
                 "n": c.schools,
                 "got": c.selected,
                 "tied": c.tied,
-                "cut": fmt(c.cut),
+                "cut": fmt(c.tie_value),
                 "rule": rules.get(c.rule, c.rule),
             }
             if c.unresolved:
