@@ -530,5 +530,12 @@ def bench_quality(report: BenchReport) -> None:
 
 
 # --- Official lists ------------------------------------------------------------------------------
-# `opora bench external-lists` lives in its own module; the framework discovers only this one.
-from opora.identification import bench_lists  # noqa: E402, F401
+
+
+@benchmark("external-lists")
+def bench_external_lists(report: BenchReport) -> None:
+    """A 5,000-code official list imported and compared (`bench_lists`, which needs the apps
+    loaded — this module is also imported bare by the per-size processes above)."""
+    from opora.identification.bench_lists import bench_external_lists as run
+
+    run(report)

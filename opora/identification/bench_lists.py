@@ -24,7 +24,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from opora.core.bench import BenchReport, benchmark, median_ms, timed
+from opora.core.bench import BenchReport, median_ms, timed
 from opora.core.choices import Role
 from opora.core.imports.base import ImportOptions
 from opora.core.imports.readers import read_table
@@ -132,7 +132,6 @@ def _queries(client: Client, url: str) -> int:
     return len(queries)
 
 
-@benchmark("external-lists")
 def bench_external_lists(report: BenchReport) -> None:
     """Import of a 5,000-code official list and its comparison page, each as a ratio to a floor
     measured here; query counts of the page for 500 and 5,000 schools."""
