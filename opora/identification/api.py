@@ -59,6 +59,7 @@ class SchoolOutcomeSerializer(serializers.ModelSerializer):
             "school_code",
             "school_name",
             "results_index",
+            "results_se",
             "results_percentile",
             "context_index",
             "context_percentile",

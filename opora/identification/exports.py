@@ -17,6 +17,7 @@ from opora.core.exports import (
     workbook_new,
 )
 from opora.identification.choices import Change
+from opora.identification.engine import NEAR_Z
 from opora.identification.methodology import parse_params, problem_type_names
 from opora.identification.models import IdentificationRun, SchoolIdentification
 
@@ -29,6 +30,7 @@ def export_columns() -> list[tuple[str, str]]:
         ("name", _("Наименование")),
         ("territory", _("Территория")),
         ("results_index", _("Индекс результатов")),
+        ("margin", _("Погрешность индекса (± 95 %)")),
         ("results_percentile", _("Процентиль результатов")),
         ("context_index", _("Индекс контекста")),
         ("context_percentile", _("Процентиль контекста")),
@@ -63,6 +65,8 @@ def export_rows(run: IdentificationRun, items: Iterable[SchoolIdentification]) -
             "problem_types": "; ".join(type_names.get(t, t) for t in item.problem_types),
             "reasons": "\n".join(r["text"] for r in item.reasons),
             "change": str(changes.get(item.change, "")) if item.change else "",
+            # Empty without shrinkage: the index then has no uncertainty estimate.
+            "margin": None if item.results_se is None else NEAR_Z * item.results_se,
         }
         row = []
         for key, _title in export_columns():
