@@ -538,7 +538,7 @@ PARAM_DOCS: tuple[ParamDoc, ...] = (
     ),
     ParamDoc(
         "near_threshold_points",
-        gettext_lazy("Группа риска: не выше порога ШНОР на … процентилей"),
+        gettext_lazy("Группа риска (без сглаживания): не выше порога ШНОР на … процентилей"),
         "",
     ),
     ParamDoc(
