@@ -11,7 +11,7 @@ import polars as pl
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,14 +160,31 @@ def methodology_version_create(
     )
 
 
+def territory_results(territory: Territory, year: int) -> QuerySet[SchoolResult]:
+    """The results of the territory's active schools up to `year`: what a run reads."""
+    return SchoolResult.objects.filter(
+        school__kind=OrganizationKind.SCHOOL,
+        school__is_active=True,
+        school__territory__path__startswith=territory.path,
+        year__lte=year,
+    )
+
+
+def territory_result_years(territory: Territory, year: int) -> list[int]:
+    """The data years of those results, in order."""
+    return list(
+        territory_results(territory, year)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
 def run_data_problems(territory: Territory, year: int, params: Params) -> list[str]:
     """`methodology.data_problems` on the territory's data, read with a few aggregate
     queries (the request refuses at once; the job checks again before computing)."""
-    schools = Organization.objects.filter(
-        kind=OrganizationKind.SCHOOL, is_active=True, territory__path__startswith=territory.path
-    )
-    results = SchoolResult.objects.filter(school__in=schools, year__lte=year)
-    data_years = sorted(set(results.values_list("year", flat=True).distinct()))
+    results = territory_results(territory, year)
+    data_years = territory_result_years(territory, year)
     without: list[tuple[str, int]] = []
     if params.shrinkage:
         window = index_window(data_years, year, params)
@@ -696,21 +713,6 @@ def quality_url(check: QualityCheck) -> str:
     return reverse("identification:quality", args=[check.pk])
 
 
-def _territory_result_years(territory: Territory, year: int) -> list[int]:
-    """The data years of the territory's active schools up to `year` (what a run uses)."""
-    return list(
-        SchoolResult.objects.filter(
-            school__kind=OrganizationKind.SCHOOL,
-            school__is_active=True,
-            school__territory__path__startswith=territory.path,
-            year__lte=year,
-        )
-        .order_by("year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
-
-
 def quality_check_refusals(
     *, user: User, version: MethodologyVersion, territory: Territory, year: int
 ) -> None:
@@ -722,10 +724,10 @@ def quality_check_refusals(
             {"territory": _("Проверять качество методики на этой территории вы не можете.")}
         )
     try:
-        methodology_params(version)
+        params = methodology_params(version)
     except MethodologyError as exc:
         raise ValidationError([_("Методика не годится для расчёта:"), *exc.problems]) from exc
-    years = _territory_result_years(territory, year)
+    years = territory_result_years(territory, year)
     if year not in years:
         raise ValidationError(
             {
@@ -735,6 +737,10 @@ def quality_check_refusals(
         )
     if len(years) < 2:
         raise ValidationError({"year": _("Для проверки нужны результаты хотя бы двух лет.")})
+    # What a run of this methodology would refuse, the check refuses too.
+    problems = run_data_problems(territory, year, params)
+    if problems:
+        raise ValidationError(problems)
     if QualityCheck.objects.filter(
         version=version, territory=territory, year=year, status=QualityStatus.QUEUED
     ).exists():

@@ -74,6 +74,11 @@ def test_refusals_in_russian(world, data, version):
     broken.save()
     with pytest.raises(ValidationError, match="Методика не годится"):
         quality_request(user=analyst, version=broken, territory=world.city, year=2025)
+    # What a run of the methodology refuses on these data, the check refuses too: the base
+    # methodology shrinks small schools, which needs the participants.
+    SchoolResult.objects.filter(year=2024).update(participants=None)
+    with pytest.raises(ValidationError, match=r"за 2024 г\. нет числа участников"):
+        quality_request(user=analyst, version=version, territory=world.city, year=2024)
     assert QualityCheck.objects.count() == 1
 
 
