@@ -25,8 +25,6 @@ from opora.core.models import Job
 from opora.core.notifications import notify
 from opora.identification.choices import QualityStatus, RunStatus
 from opora.identification.engine import (
-    CONTEXT_SCHEMA,
-    RESULT_SCHEMA,
     Outcome,
     identify,
     index_window,
@@ -52,6 +50,7 @@ from opora.identification.models import (
     SchoolIdentification,
 )
 from opora.identification.quality import QualityFigures, quality_figures
+from opora.identification.reading import read_frames
 from opora.identification.reasons import ReasonWriter, cut_warnings
 from opora.identification.selectors import quality_check_for_job, run_for_job
 from opora.registry.choices import OrderKind, OrderStatus, OrganizationKind
@@ -59,7 +58,7 @@ from opora.registry.models import Order, Organization, Territory
 from opora.registry.recipients import territory_coordinators
 from opora.registry.services import order_check_approves, order_for_approval
 from opora.results.choices import Direction
-from opora.results.models import ContextIndicator, ContextValue, SchoolResult
+from opora.results.models import ContextIndicator, SchoolResult
 
 RUN_JOB_KIND = "identification.run"
 # Stored indices are rounded so that re-running on the same data gives the same figures
@@ -254,41 +253,9 @@ def run_recompute(*, run: IdentificationRun, user: User | None) -> Identificatio
 
 
 def load_frames(run: IdentificationRun) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The schools of the run's territory, their results and their context up to the year."""
-    schools = Organization.objects.filter(
-        kind=OrganizationKind.SCHOOL,
-        is_active=True,
-        territory__path__startswith=run.territory.path,
-    )
-    school_ids = pl.DataFrame(
-        {"school_id": list(schools.values_list("pk", flat=True))}, schema={"school_id": pl.Int64}
-    )
-    result_rows = SchoolResult.objects.filter(school__in=schools, year__lte=run.year).values_list(
-        "school_id",
-        "year",
-        "assessment__code",
-        "subject__code",
-        "grade",
-        "participants",
-        "mean_score",
-        "share_fail",
-        "share_good",
-        "share_below_min",
-        "share_confirm",
-        "share_lower",
-        "share_raise",
-    )
-    results = pl.DataFrame(list(result_rows), schema=RESULT_SCHEMA, orient="row")
-    context_rows = ContextValue.objects.filter(school__in=schools, year__lte=run.year).values_list(
-        "school_id", "year", "indicator__code", "value"
-    )
-    context = pl.DataFrame(list(context_rows), schema=CONTEXT_SCHEMA, orient="row")
-    # The same data in any order gives the same sums.
-    return (
-        school_ids,
-        results.sort("school_id", "year", "assessment", "subject", "grade"),
-        context.sort("school_id", "year", "indicator"),
-    )
+    """The schools of the run's territory, their results and their context up to the year
+    (read column-wise: `reading.read_frames`)."""
+    return read_frames(run.territory, run.year)
 
 
 def directions() -> dict[str, int]:
