@@ -157,3 +157,31 @@ def _concat(frames: list[pl.DataFrame], schema: dict[str, Any]) -> pl.DataFrame:
     if not frames:
         return pl.DataFrame(schema=schema)
     return pl.concat(frames, rechunk=True) if len(frames) > 1 else frames[0]
+
+
+def _read_frames_values(
+    territory: Territory, year: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The read before issue 17 — `values_list` into a Python tuple per row, then Polars —
+    kept as the reference the test compares with and `opora bench identify-db` times."""
+    schools, results, context = run_querysets(territory, year)
+    school_ids = pl.DataFrame(
+        {"school_id": list(schools.values_list("pk", flat=True))}, schema={"school_id": pl.Int64}
+    )
+    result_rows = results.values_list(
+        "school_id",
+        "year",
+        "assessment__code",
+        "subject__code",
+        "grade",
+        "participants",
+        *MEASURES,
+    )
+    result_frame = pl.DataFrame(list(result_rows), schema=RESULT_SCHEMA, orient="row")
+    context_rows = context.values_list("school_id", "year", "indicator__code", "value")
+    context_frame = pl.DataFrame(list(context_rows), schema=CONTEXT_SCHEMA, orient="row")
+    return (
+        school_ids,
+        result_frame.sort("school_id", "year", "assessment", "subject", "grade"),
+        context_frame.sort("school_id", "year", "indicator"),
+    )

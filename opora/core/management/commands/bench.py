@@ -26,6 +26,11 @@ class Command(BaseCommand):
             "--database-url",
             help="пустая база для замера (например, PostgreSQL); по умолчанию временный SQLite",
         )
+        parser.add_argument(
+            "--schools",
+            type=int,
+            help="число школ, где замер его принимает (identify-db: 2000 — регион, 40000 — страна)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = benchmarks()
@@ -37,7 +42,11 @@ class Command(BaseCommand):
             self._rerun_in_sandbox(options)
             return
         call_command("migrate", verbosity=0, interactive=False)
-        report = BenchReport(title=options["name"], log=self.stdout.write)
+        report = BenchReport(
+            title=options["name"],
+            log=self.stdout.write,
+            options={"schools": options["schools"]} if options["schools"] else {},
+        )
         self.stdout.write(f"Замер «{options['name']}»…")
         available[options["name"]](report)
         self.stdout.write("")
@@ -67,6 +76,8 @@ class Command(BaseCommand):
             argv = [sys.executable, "-m", "opora.cli", "bench", options["name"]]
             if options["database_url"]:
                 argv += ["--database-url", options["database_url"]]
+            if options["schools"]:
+                argv += ["--schools", str(options["schools"])]
             completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
             raise CommandError("Замер завершился с ошибкой.")
