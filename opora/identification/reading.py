@@ -5,12 +5,14 @@ and fetched column-wise, without a Python object per row:
 
 - PostgreSQL: the queryset's own SQL (`query.sql_with_params()`) wrapped in
   `COPY (…) TO STDOUT (FORMAT csv)` on Django's connection (psycopg 3), parsed by Polars'
-  CSV reader in blocks of a few megabytes. Measured against connectorx and ADBC
-  (`adbc-driver-postgresql`) in docs/benchmarks.md: COPY on Django's own connection was as
-  fast or faster at region and country size, needs no new dependency (psycopg 3 is
-  Django's driver), and — unlike both, which open a connection of their own — it reads
-  inside the caller's transaction, so a job, a test and the quality check see exactly what
-  the ORM sees.
+  CSV reader in blocks of a few megabytes. Chosen over connectorx and ADBC
+  (`adbc-driver-postgresql`), both measured (docs/benchmarks.md, identify-db): it needs no
+  new dependency (psycopg 3 is Django's driver; connectorx's Polars output also needs
+  pyarrow), and — unlike both, which open a connection of their own — it reads inside the
+  caller's transaction, so a job, the quality check, the demo and the tests see exactly
+  what the ORM sees. Its cost above the server's own COPY is psycopg's Python call per row
+  (≈ 5 µs); ADBC, which parses COPY binary in C++, reads at the server's speed and is the
+  next step where the country's read must shrink further (in autocommit only).
 - SQLite (a district, tests): the same SQL on Django's cursor, fetched in blocks straight
   into columns (faster than `values_list`, which builds a tuple per row through the ORM).
 
