@@ -13,8 +13,9 @@ and fetched column-wise, without a Python object per row:
   what the ORM sees. Its cost above the server's own COPY is psycopg's Python call per row
   (≈ 5 µs); ADBC, which parses COPY binary in C++, reads at the server's speed and is the
   next step where the country's read must shrink further (in autocommit only).
-- SQLite (a district, tests): the same SQL on Django's cursor, fetched in blocks straight
-  into columns (faster than `values_list`, which builds a tuple per row through the ORM).
+- SQLite (a district, tests): `values_list` (`_read_frames_values`), which measured faster
+  there than the same SQL on Django's cursor fetched in blocks into columns (`_read_cursor`,
+  kept for other databases).
 
 Codes come as foreign keys and are decoded to the engine's dtypes with one small lookup per
 table, which keeps the text to parse short and the server's work to one join-free scan.
@@ -81,6 +82,10 @@ def run_querysets(
 def read_frames(territory: Territory, year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """The schools, results and context frames in the engine's schemas, sorted (the same
     data in any order gives the same sums)."""
+    if connection.vendor != "postgresql":
+        # Measured in the same run (docs/benchmarks.md): on SQLite the cursor read in blocks
+        # was slower than `values_list`, so SQLite keeps it.
+        return _read_frames_values(territory, year)
     schools, results, context = run_querysets(territory, year)
     school_ids = _read(schools.values_list("pk"), {"school_id": pl.Int64})
     result_rows = _read(results.values_list(*RESULT_COLUMNS), RESULT_COLUMNS)
