@@ -562,13 +562,18 @@ def home_roadmaps_awaiting(user: UserLike) -> list[Roadmap] | None:
 def programmes_execution(
     user: UserLike, programme_ids: list[int], today: datetime.date
 ) -> dict[int, Progress]:
-    """Each programme's execution over the due dates the user may see (one grouped query):
-    the coordinator's traffic lights on the home page."""
+    """Each programme's execution over the roadmaps the user may see, summed from their stored
+    counters (one grouped query once they are fresh): the coordinator's traffic lights on the
+    home page. Programmes without due dates are left out."""
+    roadmaps = _running(user).filter(programme_id__in=programme_ids)
+    progress_refresh(roadmaps, today)
     rows = (
-        deadlines_visible(user)
-        .filter(roadmap__programme_id__in=programme_ids)
-        .values("roadmap__programme_id")
-        .annotate(**_progress_counts(today))
+        roadmaps.values("programme_id")
+        .annotate(**{name: Coalesce(Sum(f"progress__{name}"), 0) for name in COUNTERS})
         .order_by()
     )
-    return {row["roadmap__programme_id"]: _progress("", row) for row in rows}
+    return {
+        row["programme_id"]: _progress("", row)
+        for row in rows
+        if any(row[name] for name in COUNTERS)
+    }
