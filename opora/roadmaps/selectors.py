@@ -567,11 +567,12 @@ def programmes_execution(
     home page. Programmes without due dates are left out."""
     roadmaps = _running(user).filter(programme_id__in=programme_ids)
     progress_refresh(roadmaps, today)
-    rows = (
-        roadmaps.values("programme_id")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in roadmaps.values("programme_id")
         .annotate(**{name: Coalesce(Sum(f"progress__{name}"), 0) for name in COUNTERS})
         .order_by()
-    )
+    ]
     return {
         row["programme_id"]: _progress("", row)
         for row in rows
