@@ -82,9 +82,11 @@ def bench_schools(region: Territory) -> list[Organization]:
     return schools
 
 
-def _running_roadmaps(programme: Programme, schools: list[Organization]) -> int:
-    """2,000 running roadmaps of 60 activities, each with a past and a future due date; two
-    thirds of the past ones closed (one in five of those late), the rest overdue."""
+def _running_roadmaps(
+    programme: Programme, schools: list[Organization], activities_each: int = ACTIVITIES
+) -> int:
+    """A running roadmap per school of 60 activities, each with a past and a future due date;
+    two thirds of the past ones closed (one in five of those late), the rest overdue."""
     today = dates.today()
     roadmaps = Roadmap.objects.bulk_create(
         [
@@ -107,7 +109,7 @@ def _running_roadmaps(programme: Programme, schools: list[Organization]) -> int:
         ],
         batch_size=5000,
     )
-    per_section = ACTIVITIES // SECTIONS
+    per_section = activities_each // SECTIONS
     activities = Activity.objects.bulk_create(
         (
             Activity(
@@ -293,3 +295,64 @@ def bench_roadmaps(report: BenchReport) -> None:
         "< 5 s",
         seconds < 5,
     )
+
+
+# One activity per section, each with a past and a future due date: 12 due dates a roadmap.
+PAGES_SMALL, PAGES_BIG, PAGES_ACTIVITIES = 500, 2000, SECTIONS
+
+
+@benchmark("roadmaps-pages")
+def bench_roadmaps_pages(report: BenchReport) -> None:
+    """The execution pages at 500 and at 2,000 running roadmaps of 12 due dates each: time
+    and SQL queries of a page must not grow with the roadmaps (stored counters, pages)."""
+    region, department, user = bench_region()
+    programme = Programme.objects.create(
+        name="Бенч-программа",
+        owner=department,
+        starts_on=datetime.date(2024, 9, 1),
+        ends_on=datetime.date(2027, 8, 31),
+    )
+    schools = bench_schools(region)
+    ProgrammeSchool.objects.bulk_create(
+        [ProgrammeSchool(programme=programme, school=s) for s in schools]
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    dashboard = reverse("roadmaps:dashboard", args=[programme.pk])
+    execution = reverse("roadmaps:execution")
+    pages = (
+        ("programme dashboard", dashboard),
+        ("dashboard by name", dashboard + "?sort=name"),
+        ("dashboard by section", dashboard + "?by=sections"),
+        ("dashboard by executor", dashboard + "?by=executors"),
+        ("who has not reported", execution + "?tab=unreported"),
+        ("overdue list", execution + "?tab=overdue"),
+        ("due soon", execution + "?tab=soon"),
+        ("closed late", execution + "?tab=late"),
+    )
+    figures: dict[int, dict[str, tuple[float, int]]] = {}
+    built = 0
+    for size in (PAGES_SMALL, PAGES_BIG):
+        _running_roadmaps(programme, schools[built:size], PAGES_ACTIVITIES)
+        built = size
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        report.log(f"  {size} дорожных карт, {Deadline.objects.count()} сроков…")
+        figures[size] = {}
+        for label, url in pages:
+            # The first (warm-up) call counts the counters of roadmaps written in bulk.
+            samples = timed(partial(client.get, url), repeat=9)
+            figures[size][label] = (median_ms(samples), _queries(client, url))
+    for label, _url in pages:
+        (small_ms, small_q), (big_ms, big_q) = (
+            figures[PAGES_SMALL][label],
+            figures[PAGES_BIG][label],
+        )
+        ratio = big_ms / small_ms if small_ms else 0.0
+        report.add(
+            f"{label}: {PAGES_SMALL} vs {PAGES_BIG} roadmaps, median ms (ratio) / SQL queries",
+            f"{small_ms:.0f} → {big_ms:.0f} ms ({ratio:.2f}×) / {small_q} → {big_q}",
+            "ratio < 2, equal queries",
+            ratio < 2 and small_q == big_q,
+        )

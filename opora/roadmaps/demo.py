@@ -28,6 +28,7 @@ from opora.roadmaps.choices import (
 )
 from opora.roadmaps.constructor import draft_from_measures, propose, selection_from_identification
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
+from opora.roadmaps.progress import progress_recount
 from opora.roadmaps.seeds import seed_template_draft
 from opora.roadmaps.services import (
     review_comment_add,
@@ -97,6 +98,8 @@ def _execute(
             )
         )
     Deadline.objects.bulk_update(closed, ["closed_on", "closed_late"])
+    # The demo closes due dates in bulk, around report_submit: recount as the service would.
+    progress_recount(roadmap_ids=[roadmap.pk], today=today)
     saved = ExecutionReport.objects.bulk_create(reports)
     for report in rng.sample(saved, min(len(saved), 4)):
         kind, name, data = rng.choice(EVIDENCE)

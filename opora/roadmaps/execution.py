@@ -28,6 +28,7 @@ from opora.roadmaps.choices import (
     ScheduleKind,
 )
 from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, Roadmap
+from opora.roadmaps.progress import progress_recount
 from opora.roadmaps.schedule import Schedule, due_dates, parse_schedule
 from opora.roadmaps.selectors import activity_get, roadmap_get, roadmap_may
 
@@ -83,6 +84,7 @@ def deadlines_generate(*, roadmap: Roadmap) -> int:
             for activity_id, due in sorted(wanted - set(existing))
         ]
     )
+    progress_recount(roadmap_ids=[roadmap.pk], today=local_today())
     return Deadline.objects.filter(roadmap=roadmap, closed_on__isnull=True).count()
 
 
@@ -172,6 +174,7 @@ def report_submit(
     else:
         activity.status = ActivityStatus.NOT_DONE
     activity.save(update_fields=["status"])
+    progress_recount(roadmap_ids=[roadmap.pk], today=today)
     return report
 
 
@@ -188,3 +191,4 @@ def activity_cancel(*, activity: Activity, user: User, reason: str) -> None:
     ExecutionReport.objects.create(
         activity=activity, outcome=ReportOutcome.NOT_DONE, text=reason.strip(), author=user
     )
+    progress_recount(roadmap_ids=[activity.roadmap_id], today=local_today())

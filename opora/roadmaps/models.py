@@ -275,6 +275,34 @@ class Deadline(models.Model):
         return f"{self.activity} — {self.due_on:%d.%m.%Y}"
 
 
+class RoadmapProgress(models.Model):
+    """Stored counters of a roadmap's due dates, so that the programme dashboard and «кто не
+    отчитался» page roadmaps of a whole region without counting every due date.
+
+    Every service that opens, closes or deletes due dates recounts its roadmap in the same
+    transaction (`progress.progress_recount`). «Overdue» and «upcoming» also change with the
+    date alone: they are split at `counted_on`, and `next_due_on` (the earliest open due date
+    on or after it) says when that split stops being true; readers recount just the roadmaps
+    whose `next_due_on` has passed (`progress.progress_refresh`)."""
+
+    roadmap = models.OneToOneField(
+        Roadmap, on_delete=models.CASCADE, primary_key=True, related_name="progress"
+    )
+    on_time = models.PositiveIntegerField(_("в срок"), default=0)
+    late = models.PositiveIntegerField(_("с опозданием"), default=0)
+    overdue = models.PositiveIntegerField(_("просрочено"), default=0)
+    upcoming = models.PositiveIntegerField(_("впереди"), default=0)
+    counted_on = models.DateField(_("подсчитано на"))
+    next_due_on = models.DateField(_("ближайший открытый срок"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("счётчики исполнения")
+        verbose_name_plural = _("счётчики исполнения")
+
+    def __str__(self) -> str:
+        return f"{self.roadmap_id}: {self.on_time}/{self.late}/{self.overdue}/{self.upcoming}"
+
+
 class ExecutionReport(models.Model):
     """A report on an activity: what was done, when, with the evidence files attached."""
 

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from opora.roadmaps.models import (
     RoadmapVersion,
     Section,
 )
+from opora.roadmaps.progress import COUNTERS, progress_refresh
 
 
 def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
@@ -246,25 +248,52 @@ def deadlines_filtered(
     )
 
 
+ROADMAPS_PER_PAGE = 50
+
+
+def _running(user: UserLike, programme_id: int | None = None) -> QuerySet[Roadmap]:
+    qs = Roadmap.objects.filter(status=RoadmapStatus.EXECUTION)
+    if programme_id:
+        qs = qs.filter(programme_id=programme_id)
+    return restrict(qs, user)
+
+
 def not_reported(
     user: UserLike, *, today: datetime.date, programme_id: int | None = None
-) -> list[dict[str, Any]]:
-    """Who has not reported: overdue due dates counted by roadmap (school) and executor."""
-    qs = deadlines_visible(user).filter(closed_on__isnull=True, due_on__lt=today)
-    if programme_id:
-        qs = qs.filter(roadmap__programme_id=programme_id)
+) -> QuerySet[Roadmap]:
+    """Who has not reported: the roadmaps (schools) with overdue due dates, most overdue first,
+    read from their stored counters (refreshed for the day first) so that a page of them costs
+    the same in a district and in a region. `not_reported_fill` splits a page by executor."""
+    roadmaps = _running(user, programme_id)
+    progress_refresh(roadmaps, today)
+    return (
+        roadmaps.filter(progress__overdue__gt=0)
+        .select_related("school", "progress")
+        .order_by("-progress__overdue", F("school__short_name").asc(nulls_first=True), "title")
+    )
+
+
+def not_reported_fill(page: Any, today: datetime.date) -> Any:
+    """The page of roadmaps (`not_reported`) turned into rows roadmap × executor with the
+    overdue count and the oldest due date (one grouped query over the page's roadmaps)."""
+    roadmaps = list(page.object_list)
     rows = (
-        qs.values(
+        Deadline.objects.filter(
+            roadmap_id__in=[r.pk for r in roadmaps], closed_on__isnull=True, due_on__lt=today
+        )
+        .values(
             "roadmap_id",
-            "roadmap__title",
-            "roadmap__school__short_name",
             "activity__executor__last_name",
             "activity__executor__first_name",
         )
         .annotate(overdue=Count("pk"), oldest=Min("due_on"))
-        .order_by("-overdue", "roadmap__school__short_name")
+        .order_by("-overdue", "activity__executor__last_name", "activity__executor__first_name")
     )
-    return [dict(row) for row in rows]
+    by_roadmap: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_roadmap.setdefault(row["roadmap_id"], []).append(dict(row))
+    page.object_list = [(roadmap, by_roadmap.get(roadmap.pk, [])) for roadmap in roadmaps]
+    return page
 
 
 def activity_reports(roadmap: Roadmap) -> dict[int, list[ExecutionReport]]:
@@ -341,57 +370,80 @@ def _progress_counts(today: datetime.date) -> dict[str, Any]:
     }
 
 
-def programme_progress(
-    user: UserLike, programme: Programme, today: datetime.date
-) -> dict[str, list[Progress]]:
-    """The programme's execution by roadmap (school), by section and by executor: one grouped
-    query (roadmap × section × executor) whatever the number of schools and activities,
-    summed up three ways here."""
-    qs = deadlines_visible(user).filter(roadmap__programme=programme).order_by()
-    rows = (
-        qs.values(
-            "roadmap_id",
-            "roadmap__title",
-            "roadmap__school__short_name",
-            "activity__section__title",
+DASHBOARD_TABS = ("roadmaps", "sections", "executors")
+DASHBOARD_SORTS = ("overdue", "name")
+
+
+def _roadmap_label(roadmap: Roadmap) -> str:
+    return roadmap.school.short_name if roadmap.school else roadmap.title
+
+
+def programme_roadmaps_progress(
+    user: UserLike, programme: Programme, today: datetime.date, *, sort: str = "overdue"
+) -> QuerySet[Roadmap]:
+    """The programme's roadmaps under execution that `user` may see, with their stored
+    counters (refreshed for the day first): most overdue first, or by school and title.
+    Page it, then `progress_page_fill` makes the page's rows."""
+    roadmaps = _running(user, programme.pk)
+    progress_refresh(roadmaps, today)
+    by_name = (F("school__short_name").asc(nulls_first=True), "title", "pk")
+    order = by_name if sort == "name" else (F("progress__overdue").desc(nulls_last=True), *by_name)
+    return roadmaps.select_related("school", "progress").order_by(*order)
+
+
+def programme_total(roadmaps: QuerySet[Roadmap]) -> Progress:
+    """The sum of the roadmaps' counters (`programme_roadmaps_progress`): one aggregate."""
+    sums = roadmaps.order_by().aggregate(
+        **{name: Coalesce(Sum(f"progress__{name}"), 0) for name in COUNTERS}
+    )
+    return _progress(str(_("Всего")), sums)
+
+
+def progress_page_fill(page: Any) -> Any:
+    """A page of roadmaps with counters turned into progress rows linking to each roadmap."""
+    rows = []
+    for roadmap in page.object_list:
+        counters = getattr(roadmap, "progress", None)
+        values = {name: getattr(counters, name, 0) for name in COUNTERS}
+        rows.append(_progress(_roadmap_label(roadmap), values, key=roadmap.pk))
+    page.object_list = rows
+    return page
+
+
+def programme_breakdown(
+    user: UserLike, programme: Programme, today: datetime.date, *, by: str
+) -> QuerySet[Any]:
+    """The programme's due dates grouped by section title ("sections") or by executor
+    ("executors"), most overdue first: one grouped query that the paginator limits (these
+    cut across roadmaps, so no roadmap's counters hold them)."""
+    qs = deadlines_visible(user).filter(roadmap__programme=programme)
+    keys: tuple[str, ...] = ("activity__section__title",)
+    if by == "executors":
+        keys = (
             "activity__executor__last_name",
             "activity__executor__first_name",
+            "activity__executor_id",
         )
-        .annotate(**_progress_counts(today))
-        .order_by()
-    )
+    return qs.values(*keys).annotate(**_progress_counts(today)).order_by("-overdue", *keys)
+
+
+def breakdown_page_fill(page: Any, *, by: str) -> Any:
+    """A page of `programme_breakdown` rows turned into progress rows."""
     unassigned = str(_("исполнитель не назначен"))
-    groups: dict[str, dict[Any, Progress]] = {"roadmaps": {}, "sections": {}, "executors": {}}
-    total = Progress(str(_("Всего")))
-    for values in rows:
-        row: dict[str, Any] = dict(values)
-        executor = " ".join(
-            filter(
-                None, [row["activity__executor__last_name"], row["activity__executor__first_name"]]
+    rows = []
+    for row in page.object_list:
+        if by == "sections":
+            label = row["activity__section__title"]
+        else:
+            label = " ".join(
+                filter(
+                    None,
+                    [row["activity__executor__last_name"], row["activity__executor__first_name"]],
+                )
             )
-        )
-        keys = {
-            "roadmaps": (
-                row["roadmap_id"],
-                row["roadmap__school__short_name"] or row["roadmap__title"],
-            ),
-            "sections": (row["activity__section__title"], row["activity__section__title"]),
-            "executors": (executor or unassigned, executor or unassigned),
-        }
-        for group, (key, label) in keys.items():
-            item = groups[group].setdefault(
-                key, Progress(label, key=key if group == "roadmaps" else None)
-            )
-            for name in ("on_time", "late", "overdue", "upcoming"):
-                setattr(item, name, getattr(item, name) + row[name])
-        for name in ("on_time", "late", "overdue", "upcoming"):
-            setattr(total, name, getattr(total, name) + row[name])
-    return {
-        "total": [total],
-        "roadmaps": sorted(groups["roadmaps"].values(), key=lambda p: p.label),
-        "sections": sorted(groups["sections"].values(), key=lambda p: p.label),
-        "executors": sorted(groups["executors"].values(), key=lambda p: p.label),
-    }
+        rows.append(_progress(label or unassigned, row))
+    page.object_list = rows
+    return page
 
 
 def school_progress(user: UserLike, school: Organization, today: datetime.date) -> list[Progress]:
@@ -510,13 +562,19 @@ def home_roadmaps_awaiting(user: UserLike) -> list[Roadmap] | None:
 def programmes_execution(
     user: UserLike, programme_ids: list[int], today: datetime.date
 ) -> dict[int, Progress]:
-    """Each programme's execution over the due dates the user may see (one grouped query):
-    the coordinator's traffic lights on the home page."""
-    rows = (
-        deadlines_visible(user)
-        .filter(roadmap__programme_id__in=programme_ids)
-        .values("roadmap__programme_id")
-        .annotate(**_progress_counts(today))
+    """Each programme's execution over the roadmaps the user may see, summed from their stored
+    counters (one grouped query once they are fresh): the coordinator's traffic lights on the
+    home page. Programmes without due dates are left out."""
+    roadmaps = _running(user).filter(programme_id__in=programme_ids)
+    progress_refresh(roadmaps, today)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in roadmaps.values("programme_id")
+        .annotate(**{name: Coalesce(Sum(f"progress__{name}"), 0) for name in COUNTERS})
         .order_by()
-    )
-    return {row["roadmap__programme_id"]: _progress("", row) for row in rows}
+    ]
+    return {
+        row["programme_id"]: _progress("", row)
+        for row in rows
+        if any(row[name] for name in COUNTERS)
+    }

@@ -561,9 +561,9 @@ def execution(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [{"title": _("Исполнение дорожных карт")}],
     }
     if tab == "unreported":
-        context["unreported"] = selectors.not_reported(
-            request.user, today=today, programme_id=programme_id
-        )
+        roadmaps = selectors.not_reported(request.user, today=today, programme_id=programme_id)
+        page = paginate(request, roadmaps, selectors.ROADMAPS_PER_PAGE)
+        context["page"] = selectors.not_reported_fill(page, today)
     else:
         deadlines = selectors.deadlines_filtered(
             request.user, today=today, tab=tab, programme_id=programme_id, person_id=person_id
@@ -620,15 +620,36 @@ def _int(value: str | None) -> int | None:
 @login_required
 @require_GET
 def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    """The programme's execution: its total, then one page of a breakdown — by roadmap
+    (stored counters, most overdue first or by name), by section or by executor."""
     programme = registry_selectors.programme_get(request.user, programme_pk)
     today = dates.today()
     title = _("Исполнение программы")
+    tab = request.GET.get("by", "roadmaps")
+    if tab not in selectors.DASHBOARD_TABS:
+        tab = "roadmaps"
+    sort = request.GET.get("sort", "overdue")
+    if sort not in selectors.DASHBOARD_SORTS:
+        sort = "overdue"
+    roadmaps = selectors.programme_roadmaps_progress(request.user, programme, today, sort=sort)
+    if tab == "roadmaps":
+        page = selectors.progress_page_fill(
+            paginate(request, roadmaps, selectors.ROADMAPS_PER_PAGE)
+        )
+    else:
+        rows = selectors.programme_breakdown(request.user, programme, today, by=tab)
+        page = selectors.breakdown_page_fill(
+            paginate(request, rows, selectors.ROADMAPS_PER_PAGE), by=tab
+        )
     return render(
         request,
         "roadmaps/dashboard.html",
         {
             "programme": programme,
-            "progress": selectors.programme_progress(request.user, programme, today),
+            "totals": [selectors.programme_total(roadmaps)],
+            "tab": tab,
+            "sort": sort,
+            "page": page,
             "today": today,
             "title": title,
             "breadcrumbs": _crumbs(programme, title),

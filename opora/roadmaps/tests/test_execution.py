@@ -18,11 +18,18 @@ from opora.core.periodic import periodic_run
 from opora.registry.models import Person, Programme, ProgrammeSchool
 from opora.roadmaps.choices import ActivityStatus, RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
-from opora.roadmaps.execution import deadlines_generate
-from opora.roadmaps.models import Activity, Deadline, Evidence, ExecutionReport, ReminderSent
+from opora.roadmaps.execution import activity_cancel, deadlines_generate
+from opora.roadmaps.models import (
+    Activity,
+    Deadline,
+    Evidence,
+    ExecutionReport,
+    ReminderSent,
+    RoadmapProgress,
+)
+from opora.roadmaps.progress import COUNTERS
 from opora.roadmaps.reminders import REMINDER_HOUR, reminders_send
-from opora.roadmaps.seeds import seed_template_draft
-from opora.roadmaps.selectors import programme_progress
+from opora.roadmaps.selectors import not_reported, programme_roadmaps_progress
 from opora.roadmaps.services import roadmap_create
 
 pytestmark = pytest.mark.django_db
@@ -263,41 +270,195 @@ def test_programme_dashboard_and_school_card_show_progress(world, roadmap):
     )
     past = Deadline.objects.filter(roadmap=roadmap, due_on__lt=timezone.localdate()).count()
     dashboard = reverse("roadmaps:dashboard", args=[roadmap.programme_id])
-    response = world.client("coordinator").get(dashboard)
-    progress = response.context["progress"]
-    (total,) = progress["total"]
+    client = world.client("coordinator")
+    response = client.get(dashboard)
+    (total,) = response.context["totals"]
     assert (total.on_time, total.late) == (1, 0)
     assert total.overdue == past - 1
-    assert [p.label for p in progress["roadmaps"]] == [world.school_a.short_name]
-    assert [p.label for p in progress["sections"]] == ["Меры"]
-    assert [p.label for p in progress["executors"]] == ["исполнитель не назначен"]
-    assert world.client("outsider").get(dashboard).status_code == 404
+    assert [p.label for p in response.context["page"]] == [world.school_a.short_name]
+    sections = client.get(dashboard + "?by=sections").context["page"]
+    assert [p.label for p in sections] == ["Меры"]
+    executors = client.get(dashboard + "?by=executors").context["page"]
+    assert [p.label for p in executors] == ["исполнитель не назначен"]
+    assert [p.overdue for p in executors] == [past - 1]
+    for persona in ("outsider", "director_b"):
+        for tab in ("", "?by=sections", "?by=executors&page=2", "?sort=name"):
+            assert world.client(persona).get(dashboard + tab).status_code == 404, (persona, tab)
+    assert world.client("anonymous").get(dashboard).status_code == 302
     card = world.client("director_a").get(world.school_a.get_absolute_url()).content.decode()
     assert "Программы и дорожные карты школы" in card
     assert f"в срок 1, с опозданием 0, просрочено {past - 1}" in card
 
 
-def test_dashboard_queries_do_not_grow_with_schools(world, roadmap):
-    user = world.user("coordinator")
-    programme_progress(
-        user, roadmap.programme, timezone.localdate()
-    )  # the user's reach is read once
-    with CaptureQueriesContext(connection) as one:
-        programme_progress(user, roadmap.programme, timezone.localdate())
-    for school in (world.school_b, world.school_c):
-        ProgrammeSchool.objects.create(programme=roadmap.programme, school=school)
-        other = roadmap_create(
-            programme=roadmap.programme,
-            school=school,
-            kind=RoadmapKind.TRANSITION,
-            draft=seed_template_draft("novosibirsk-2020"),
-            user=world.user("director_b"),
-            source="тест",
+def _running_roadmap(world, programme, school, title):
+    """A roadmap under execution with overdue and soon due dates."""
+    activities = [
+        DraftActivity(number="1", text="Педсовет", schedule="ежегодно (сентябрь)"),
+        DraftActivity(number="2", text="Семинар", schedule="1 раз в полугодие"),
+        DraftActivity(number="3", text="Аудит", schedule="по отдельному графику"),
+    ]
+    other = roadmap_create(
+        programme=programme,
+        school=school,
+        kind=RoadmapKind.TRANSITION,
+        draft=DraftRoadmap(
+            title=title, sections=[DraftSection(number="1", title=title, activities=activities)]
+        ),
+        user=world.user("coordinator"),
+        source="тест",
+    )
+    other.status = RoadmapStatus.EXECUTION
+    other.save()
+    Activity.objects.filter(roadmap=other, number="3").update(
+        due_on=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    deadlines_generate(roadmap=other)
+    return other
+
+
+EXECUTION_PAGES = (
+    "?tab=overdue",
+    "?tab=soon",
+    "?tab=late",
+    "?tab=unreported",
+    "?tab=unreported&page=2",
+)
+DASHBOARD_PAGES = ("", "?sort=name", "?by=sections", "?by=executors", "?page=2")
+
+
+def test_execution_pages_queries_do_not_grow_with_roadmaps(world, roadmap, monkeypatch):
+    """The dashboard (each breakdown and sort), «кто не отчитался» and the due-date lists
+    cost the same number of queries for 2 roadmaps as for 6 (a page of either)."""
+    from opora.roadmaps import selectors
+
+    monkeypatch.setattr(selectors, "ROADMAPS_PER_PAGE", 1)
+    monkeypatch.setattr(selectors, "DEADLINES_PER_PAGE", 1)
+    programme = roadmap.programme
+    ProgrammeSchool.objects.create(programme=programme, school=world.school_b)
+    _running_roadmap(world, programme, world.school_b, "Вторая")
+    _activity, url = report_url(roadmap, "1")
+    world.client("director_a").post(
+        url,
+        {"outcome": "done", "done_on": timezone.localdate().isoformat(), "text": "Проведён"},
+    )
+    assert Deadline.objects.filter(closed_late=True).exists()
+    client = world.client("coordinator")
+    dashboard = reverse("roadmaps:dashboard", args=[programme.pk])
+    urls = [dashboard + q for q in DASHBOARD_PAGES] + [
+        reverse("roadmaps:execution") + q for q in EXECUTION_PAGES
+    ]
+
+    def counts() -> list[int]:
+        result = []
+        for page_url in urls:
+            client.get(page_url)  # counters refreshed for the day, the user's reach read
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(page_url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    few = counts()
+    for n in range(4):
+        _running_roadmap(world, programme, world.school_b, f"Ещё {n}")
+    many = counts()
+    assert dict(zip(urls, few, strict=True)) == dict(zip(urls, many, strict=True))
+
+
+def test_dashboard_pages_roadmaps_most_overdue_first(world, roadmap, monkeypatch):
+    from opora.roadmaps import selectors
+
+    monkeypatch.setattr(selectors, "ROADMAPS_PER_PAGE", 2)
+    programme = roadmap.programme
+    ProgrammeSchool.objects.create(programme=programme, school=world.school_b)
+    others = [_running_roadmap(world, programme, world.school_b, f"Карта {n}") for n in range(3)]
+    # The last one has an extra overdue due date; the fixture's none once it is reported.
+    Activity.objects.filter(roadmap=others[-1], number="3").update(
+        due_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    deadlines_generate(roadmap=others[-1])
+    _activity, url = report_url(roadmap, "1")
+    world.client("director_a").post(
+        url, {"outcome": "done", "done_on": timezone.localdate().isoformat(), "text": "Да"}
+    )
+    client = world.client("coordinator")
+    dashboard = reverse("roadmaps:dashboard", args=[programme.pk])
+    first = client.get(dashboard).context["page"]
+    assert first.paginator.count == 4 and len(first.object_list) == 2
+    overdue = [p.overdue for p in first] + [
+        p.overdue for p in client.get(dashboard + "?page=2").context["page"]
+    ]
+    assert overdue == [
+        Deadline.objects.filter(
+            roadmap=r, closed_on__isnull=True, due_on__lt=timezone.localdate()
+        ).count()
+        for r in (others[-1], others[0], others[1], roadmap)
+    ]
+    assert overdue[0] > overdue[1] and overdue[-1] == 0
+    by_name = [
+        p.key
+        for n in (1, 2)
+        for p in client.get(dashboard + f"?sort=name&page={n}").context["page"]
+    ]
+    assert world.school_b.short_name < world.school_a.short_name
+    assert by_name == [*(r.pk for r in others), roadmap.pk]
+    unreported = client.get(reverse("roadmaps:execution") + "?tab=unreported").context["page"]
+    assert unreported.paginator.count == 3 and len(unreported.object_list) == 2
+    assert [r.pk for r, _rows in unreported] == [others[-1].pk, others[0].pk]
+
+
+def _fresh(roadmap, today):
+    """The counters as a fresh count of the roadmap's due dates would give them."""
+    rows = Deadline.objects.filter(roadmap=roadmap)
+    return {
+        "on_time": rows.filter(closed_on__isnull=False, closed_late=False).count(),
+        "late": rows.filter(closed_late=True).count(),
+        "overdue": rows.filter(closed_on__isnull=True, due_on__lt=today).count(),
+        "upcoming": rows.filter(closed_on__isnull=True, due_on__gte=today).count(),
+    }
+
+
+def _stored(roadmap):
+    progress = RoadmapProgress.objects.get(roadmap=roadmap)
+    return {name: getattr(progress, name) for name in COUNTERS}
+
+
+def test_counters_equal_a_fresh_count_after_every_kind_of_change(world, roadmap):
+    today = timezone.localdate()
+    assert _stored(roadmap) == _fresh(roadmap, today)
+    # Terms edited: the regenerated due dates are counted.
+    audit = Activity.objects.get(roadmap=roadmap, number="3")
+    audit.due_on = today + datetime.timedelta(days=2)
+    audit.save()
+    deadlines_generate(roadmap=roadmap)
+    assert _stored(roadmap) == _fresh(roadmap, today)
+    # Reports: closing a due date that has passed, one still ahead, one leaving it open.
+    for number in ("1", "3"):
+        _activity, url = report_url(roadmap, number)
+        response = world.client("director_a").post(
+            url, {"outcome": "done", "done_on": today.isoformat(), "text": "Сделано"}
         )
-        other.status = RoadmapStatus.EXECUTION
-        other.save()
-        deadlines_generate(roadmap=other)
-    with CaptureQueriesContext(connection) as two:
-        result = programme_progress(user, roadmap.programme, timezone.localdate())
-    assert len(result["roadmaps"]) == 2  # school C is outside the coordinator's city
-    assert len(one) == len(two)
+        assert response.status_code == 302, number
+        assert _stored(roadmap) == _fresh(roadmap, today), number
+    assert RoadmapProgress.objects.get(roadmap=roadmap).on_time >= 1
+    _activity, url = report_url(roadmap, "2")
+    world.client("director_a").post(url, {"outcome": "in_progress", "text": "Идёт"})
+    assert _stored(roadmap) == _fresh(roadmap, today)
+    # An activity cancelled: its open due dates go, from the counters too.
+    seminar = Activity.objects.get(roadmap=roadmap, number="2")
+    seminar.roadmap = roadmap
+    before = _stored(roadmap)
+    activity_cancel(activity=seminar, user=world.user("director_a"), reason="Не нужно")
+    assert _stored(roadmap) == _fresh(roadmap, today) != before
+    # Days pass: an open due date that was ahead has come; reading the page recounts it.
+    ahead = Deadline.objects.filter(roadmap=roadmap, closed_on__isnull=True, due_on__gte=today)
+    later = ahead.order_by("due_on").first().due_on + datetime.timedelta(days=1)
+    assert _stored(roadmap) != _fresh(roadmap, later)
+    user = world.user("coordinator")
+    page = list(programme_roadmaps_progress(user, roadmap.programme, later))
+    assert [r.progress.overdue for r in page] == [_fresh(roadmap, later)["overdue"]]
+    assert _stored(roadmap) == _fresh(roadmap, later)
+    # Counters lost (rows written around the services) are made again on reading.
+    RoadmapProgress.objects.all().delete()
+    unreported = list(not_reported(user, today=today))
+    assert len(unreported) == (1 if _fresh(roadmap, today)["overdue"] else 0)
+    assert _stored(roadmap) == _fresh(roadmap, today)
