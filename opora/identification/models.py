@@ -190,7 +190,12 @@ class SchoolIdentification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "school"], name="unique_school_per_run")
         ]
-        indexes = [models.Index(fields=["run", "in_list"])]
+        indexes = [
+            models.Index(fields=["run", "in_list"]),
+            # The run's results page reads a page of rows in this order: PostgreSQL walks the
+            # index and stops after the page instead of sorting a region's rows.
+            models.Index(fields=["run", "results_index"], name="identification_run_results"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.school} — {self.run}"

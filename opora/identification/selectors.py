@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Floor, Least, Mod
 from django.utils import timezone
 
 from opora.core.access import (
@@ -23,6 +39,13 @@ from opora.core.choices import Role
 from opora.core.models import Job
 from opora.core.queries import count_of
 from opora.identification.choices import QualityStatus, RunStatus
+from opora.identification.distribution import (
+    FLAGGED_FIELDS,
+    FLAGGED_Q,
+    GRID,
+    grid_empty,
+    grid_from_cells,
+)
 from opora.identification.models import (
     ExternalList,
     ExternalListSchool,
@@ -200,41 +223,121 @@ def run_district_choices(run: IdentificationRun) -> list[Territory]:
     )
 
 
+# The scatter page draws every school of a run up to this many; beyond it, the unflagged
+# schools as the density grid and the flagged ones as points, at most `CHART_FLAGGED_LIMIT` of
+# them (a deterministic sample), and the chosen school always. What a screen can show.
+CHART_POINTS_LIMIT = 3000
+CHART_FLAGGED_LIMIT = 1500
+
+# The columns of a chart point: context index, results index, group, school id (None for a
+# school the user may not see) and its short name ("" likewise).
+ChartPoint = list[Any]
+
+
+def point_group(item: SchoolIdentification) -> str:
+    """The group a point is coloured by: the first of `FLAGGED_FIELDS` it has, else «other»."""
+    return next((f for f in FLAGGED_FIELDS if getattr(item, f)), "other")
+
+
+def run_distribution(run: IdentificationRun) -> dict[str, Any]:
+    """The run's density grid (`distribution`): stored with the run by the job; for a run
+    stored before, binned by the database in two aggregate queries (nothing is written: a
+    recomputed run stores its own)."""
+    stored = run.summary.get("distribution")
+    if stored is not None:
+        return dict(stored)
+    qs = run.schools.filter(results_index__isnull=False, context_index__isnull=False).order_by()
+    bounds = qs.aggregate(
+        x_low=Min("context_index"),
+        x_high=Max("context_index"),
+        y_low=Min("results_index"),
+        y_high=Max("results_index"),
+    )
+    if bounds["x_low"] is None:
+        return grid_empty()
+    x_low, x_high, y_low, y_high = (
+        bounds["x_low"],
+        bounds["x_high"],
+        bounds["y_low"],
+        bounds["y_high"],
+    )
+
+    def cell(field: str, low: float, span: float) -> Any:
+        # `distribution.cell_of` in SQL, operation for operation, so both give the same cells.
+        if span <= 0:
+            return Value(0)
+        scaled = (F(field) - Value(low)) / Value(span) * Value(float(GRID))
+        return Least(Cast(Floor(scaled), IntegerField()), Value(GRID - 1))
+
+    rows = (
+        qs.annotate(i=cell("context_index", x_low, x_high - x_low))
+        .annotate(j=cell("results_index", y_low, y_high - y_low))
+        .values("i", "j")
+        .annotate(n=Count("pk"), others=Count("pk", filter=~FLAGGED_Q))
+        .order_by()
+    )
+    cells = {(row["i"], row["j"]): [row["n"], row["others"]] for row in rows}
+    return grid_from_cells((x_low, x_high, y_low, y_high), cells)
+
+
 @dataclass
-class ChartPoint:
-    x: float
-    y: float
-    label: str
-    group: str
+class ChartData:
+    """What a scatter draws: points, the run's grid (`distribution`) and whether the schools
+    not drawn as points are drawn as its density (`dense`); of the flagged schools, how many
+    are drawn."""
+
+    points: list[ChartPoint]
+    grid: dict[str, Any]
+    dense: bool
+    flagged_shown: int
+    flagged_total: int
+
+    @property
+    def sampled(self) -> bool:
+        return self.dense and self.flagged_shown < self.flagged_total
 
 
-def chart_points(run: IdentificationRun, user: UserLike) -> list[dict[str, Any]]:
-    """Every school of the run with both indices; names only of schools the user may see."""
-    visible = set(restrict(run.schools.all(), user).values_list("pk", flat=True))
+def chart_points(
+    run: IdentificationRun, user: UserLike, *, highlight: int | None = None
+) -> ChartData:
+    """The scatter page's points, in one query besides the grid whatever the territory: every
+    school with both indices up to `CHART_POINTS_LIMIT`; beyond it the flagged ones (every
+    k-th by id when more than `CHART_FLAGGED_LIMIT`) and the chosen school `highlight` (only
+    if the user may see it), the rest as the grid. Ids and names only of schools the user may
+    see, decided in the same query."""
+    grid = run_distribution(run)
+    visible = Exists(restrict(SchoolIdentification.objects.filter(pk=OuterRef("pk")), user))
+    qs = run.schools.filter(results_index__isnull=False, context_index__isnull=False).annotate(
+        visible=visible
+    )
+    if grid["schools"] > CHART_POINTS_LIMIT:
+        drawn = FLAGGED_Q
+        step = math.ceil(grid["flagged"] / CHART_FLAGGED_LIMIT)
+        if step > 1:
+            qs = qs.annotate(sample=Mod("pk", step))
+            drawn &= Q(sample=0)
+        first: Any = Value(1)
+        if highlight is not None:
+            drawn |= Q(school_id=highlight, visible=True)
+            first = Case(When(school_id=highlight, then=Value(0)), default=Value(1))
+        limit = CHART_FLAGGED_LIMIT + (highlight is not None)
+        qs = qs.filter(drawn).order_by(first, "pk")[:limit]
+    else:
+        qs = qs.order_by("pk")
     points = []
-    for item in run.schools.filter(
-        results_index__isnull=False, context_index__isnull=False
-    ).select_related("school"):
-        if item.resilient:
-            group = "resilient"
-        elif item.low_results:
-            group = "low_results"
-        elif item.unfavourable:
-            group = "unfavourable"
-        elif item.risk:
-            group = "risk"
-        else:
-            group = "other"
-        points.append(
-            {
-                "x": item.context_index,
-                "y": item.results_index,
-                "label": item.school.short_name if item.pk in visible else "",
-                "group": group,
-                "id": item.school_id if item.pk in visible else None,
-            }
-        )
-    return points
+    flagged_shown = 0
+    fields = ("context_index", "results_index", "school_id", "school__short_name", "visible")
+    for x, y, school_id, name, seen, *flags in qs.values_list(*fields, *FLAGGED_FIELDS):
+        group = next((f for f, on in zip(FLAGGED_FIELDS, flags, strict=True) if on), "other")
+        flagged_shown += group != "other"
+        points.append([x, y, group, school_id if seen else None, name if seen else ""])
+    return ChartData(
+        points=points,
+        grid=grid,
+        dense=grid["schools"] > CHART_POINTS_LIMIT,
+        flagged_shown=flagged_shown,
+        flagged_total=grid["flagged"],
+    )
 
 
 def latest_run_for_school(school: Organization, user: UserLike) -> SchoolIdentification | None:

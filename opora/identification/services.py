@@ -24,6 +24,7 @@ from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_sta
 from opora.core.models import Job
 from opora.core.notifications import notify
 from opora.identification.choices import QualityStatus, RunStatus
+from opora.identification.distribution import grid_of_rows
 from opora.identification.engine import (
     Outcome,
     identify,
@@ -464,6 +465,8 @@ def summary(outcome: Outcome, rows: list[SchoolIdentification]) -> dict[str, Any
             else []
         ),
         "data_years": outcome.data_years,
+        # The density grid the school card and a large territory's scatter page draw.
+        "distribution": grid_of_rows(rows),
         "regression": {
             "intercept": _round(fit.intercept),
             "slope": _round(fit.slope),

@@ -8,10 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import json_script
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -161,13 +163,27 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def run_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Результаты и контекст»: what a screen can show of the run's schools (`chart_points`);
+    `?school=<id>` marks a school (drawn whatever the size of the territory)."""
     run = selectors.run_get(request.user, pk)
+    chosen = request.GET.get("school", "")
+    highlight = int(chosen) if chosen.isdigit() else None
+    data = selectors.chart_points(run, request.user, highlight=highlight)
     return render(
         request,
         "identification/run_chart.html",
         {
             "run": run,
-            **chart_context(run, request.user, "run-scatter"),
+            "data": data,
+            **_chart_context(
+                run,
+                "run-scatter",
+                points=data.points,
+                grid=data.grid,
+                # Beyond the limit the grid stands for the schools not drawn as points.
+                cell_count=GRID_OTHERS if data.dense else None,
+                highlight=highlight,
+            ),
             "regression": run.summary.get("regression", {}),
             "breadcrumbs": _crumbs(
                 {"title": str(run), "url": run.get_absolute_url()},
@@ -269,20 +285,50 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def chart_context(
-    run: IdentificationRun, user: Any, chart_id: str, highlight: int | None = None
+# The count of a grid cell (`distribution`) that a chart draws: all its schools (the school
+# card), or those not drawn as points (a large territory's scatter page).
+GRID_SCHOOLS, GRID_OTHERS = 2, 3
+
+
+def _chart_context(
+    run: IdentificationRun,
+    chart_id: str,
+    *,
+    points: list[Any],
+    grid: dict[str, Any],
+    cell_count: int | None,
+    highlight: int | None,
 ) -> dict[str, Any]:
+    """The chart's template context and data (json_script): its points, the grid's bounds and
+    cells (none when `cell_count` is None), the regression line and the thresholds."""
     regression = run.summary.get("regression", {})
+    cells = (
+        []
+        if cell_count is None
+        else [[c[0], c[1], c[cell_count]] for c in grid["cells"] if c[cell_count]]
+    )
+    chart = {
+        "points": points,
+        "grid": {"bins": grid["bins"], "x": grid["x"], "y": grid["y"], "cells": cells},
+        "slope": regression.get("slope"),
+        "intercept": regression.get("intercept"),
+        "results_cut": run.summary.get("results_cut"),
+        "context_cut": run.summary.get("context_cut"),
+        "highlight": highlight,
+    }
     return {
         "chart_id": chart_id,
-        "chart_data_id": f"{chart_id}-data",
-        "chart": {
-            "points": selectors.chart_points(run, user),
-            "slope": regression.get("slope"),
-            "intercept": regression.get("intercept"),
-            "highlight": highlight,
-        },
+        "chart_dense": bool(cells),
+        "chart_script": json_script(chart, f"{chart_id}-data", encoder=CompactJSONEncoder),
     }
+
+
+class CompactJSONEncoder(DjangoJSONEncoder):
+    """JSON without spaces and with Cyrillic as is (not as \\u escapes): thousands of school
+    names on the scatter page weigh half as much. `json_script` still escapes <, > and &."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "ensure_ascii": False, "separators": (",", ":")})
 
 
 # --- Methodologies ---------------------------------------------------------------------------
@@ -454,8 +500,46 @@ def school_card(request: HttpRequest, school: Any) -> str:
             item.run.get_absolute_url() if selectors.may_view(request.user, item.run) else ""
         )
         context["type_names"] = problem_type_names(parse_params(item.run.version.params))
-        context.update(chart_context(item.run, request.user, "school-scatter", item.school_id))
+        context.update(_school_chart(item, school, bool(context["run_url"])))
     return render_to_string("identification/_school_card.html", context, request=request)
+
+
+def _school_chart(item: Any, school: Any, run_opens: bool) -> dict[str, Any]:
+    """The card's «Место среди школ»: the school's own point over the density of all the run's
+    schools (stored with the run), the line and the thresholds — not every school's point, so
+    the card weighs the same in a district and in a region."""
+    grid = selectors.run_distribution(item.run)
+    placed = item.context_index is not None and item.results_index is not None
+    point = [
+        item.context_index,
+        item.results_index,
+        selectors.point_group(item),
+        item.school_id,
+        school.short_name,
+    ]
+    context = _chart_context(
+        item.run,
+        "school-scatter",
+        points=[point] if placed else [],
+        grid=grid,
+        cell_count=GRID_SCHOOLS,
+        highlight=item.school_id,
+    )
+    residual = item.residual_z
+    context.update(
+        {
+            "grid": grid,
+            "placed": placed,
+            "side": "" if residual is None else "below" if residual < 0 else "above",
+            "residual_abs": None if residual is None else abs(residual),
+            "chart_url": (
+                reverse("identification:run-chart", args=[item.run_id]) + f"?school={school.pk}"
+                if run_opens and placed
+                else ""
+            ),
+        }
+    )
+    return context
 
 
 @card_section("home", order=24)

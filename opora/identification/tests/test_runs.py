@@ -87,6 +87,8 @@ def test_run_as_a_job_and_the_weak_school_is_listed_with_reasons(
     run.refresh_from_db()
     assert run.status == RunStatus.DRAFT
     assert run.summary["schools"] == 22  # Город N: A, B and the 20 others; C is elsewhere.
+    # The density grid of the school card: every school with both indices, A among them.
+    assert run.summary["distribution"]["schools"] == 22
     item = SchoolIdentification.objects.get(run=run, school=world.school_a)
     assert item.low_results and item.in_list and item.years_in_status == 3
     texts = " ".join(r["text"] for r in item.reasons)
