@@ -112,13 +112,17 @@ def teachers(request: HttpRequest) -> HttpResponse:
         school = schools.first() if schools[:2].count() == 1 else None
     context: dict[str, Any] = {
         "school": school,
-        "schools": schools if school is None else None,
+        "schools": paginate(request, schools, 50) if school is None else None,
         "breadcrumbs": _crumbs({"title": _("Реестр педагогов")}),
     }
     if school is not None:
         show_all = request.GET.get("all") == "1"
         context.update(
-            teachers=selectors.teacher_list(request.user, school, active_only=not show_all),
+            teachers=paginate(
+                request,
+                selectors.teacher_list(request.user, school, active_only=not show_all),
+                50,
+            ),
             show_all=show_all,
             may_manage=selectors.may_manage_teachers(request.user, school),
             counts=selectors.staff_indicator_counts(
