@@ -219,7 +219,7 @@ def programme_list(user: UserLike) -> QuerySet[Programme]:
         restrict(Programme.objects.all(), user)
         .select_related("owner")
         .annotate(school_count=count_of(ProgrammeSchool.objects.all(), "programme"))
-        .order_by(*Programme._meta.ordering, "pk")
+        .order_by("-starts_on", "name", "pk")
     )
 
 
