@@ -416,7 +416,7 @@ def round_dates(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def round_links_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     survey_round = selectors.round_get(request.user, pk)
-    links = selectors.round_links(request.user, survey_round)
+    links = list(selectors.round_links(request.user, survey_round))
     if fmt == "xlsx":
         data, content_type = (
             exports.links_xlsx(links, request.build_absolute_uri),
