@@ -295,8 +295,11 @@ def deficit_map(request: HttpRequest) -> HttpResponse:
     subjects = selectors.map_subjects(diagnostic)
     subject_id = _int(request.GET.get("subject"))
     subject = next((s for s in subjects if s.pk == subject_id), None)
+    territory_map = selectors.territory_deficit_map(request.user, diagnostic, subject)
     context.update(
-        territory_map=selectors.territory_deficit_map(request.user, diagnostic, subject),
+        territory_map=territory_map,
+        # A page of schools; the totals stay the whole territory's.
+        map_rows=paginate(request, territory_map.rows, 50),
         subjects=subjects,
         subject=subject,
     )
@@ -313,7 +316,7 @@ def courses(request: HttpRequest) -> HttpResponse:
         request,
         "staff/courses.html",
         {
-            "courses": items,
+            "courses": paginate(request, items, 50),
             "area": area,
             "areas": CompetencyArea.choices,
             "show_all": request.GET.get("all") == "1",
