@@ -52,7 +52,10 @@ CODES_ALLOWED_ON = ("/identification/methodologies/",)
 # more people, so a list of all of them fails this).
 MAX_ROWS = 100
 # Pages whose lists are bounded by nature, not by the territory (view names).
-BOUNDED_PAGES: dict[str, str] = {}
+BOUNDED_PAGES: dict[str, str] = {
+    # One school's (or municipality's) plan: its own activities, however large the territory.
+    "roadmaps:roadmap": "a roadmap's own activities",
+}
 
 
 def _choice_codes() -> set[str]:
