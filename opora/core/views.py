@@ -162,7 +162,8 @@ def history(request: HttpRequest, content_type_id: int, pk: str) -> HttpResponse
         "core/history.html",
         {
             "object": obj,
-            "items": items,
+            # A page of the newest changes (the history of a long-lived object is long).
+            "items": paginate(request, items, 50),
             "breadcrumbs": [{"title": str(obj), "url": url}, {"title": _("История изменений")}],
         },
     )

@@ -105,9 +105,10 @@ def event_counts(event: Event) -> dict[str, int]:
     )
 
 
-def event_registrations(user: UserLike, event: Event) -> list[Registration]:
-    """The registrations of `event` whose names the user may see (see scoping)."""
-    return list(
+def event_registrations(user: UserLike, event: Event) -> QuerySet[Registration]:
+    """The registrations of `event` whose names the user may see (see scoping); a queryset,
+    so that the event's page reads only the page of them it shows."""
+    return (
         restrict(Registration.objects.filter(event=event), user)
         .filter(status=RegistrationStatus.REGISTERED)
         .select_related("school", "certificate")

@@ -239,9 +239,16 @@ def _attendance_open(event: Event) -> None:
 
 
 @transaction.atomic
-def attendance_mark(*, event: Event, attended_ids: Iterable[int], user: User) -> int:
-    """Mark who attended from the registration list (everyone else did not); the event
-    becomes held. Returns how many attended."""
+def attendance_mark(
+    *,
+    event: Event,
+    attended_ids: Iterable[int],
+    user: User,
+    shown_ids: Iterable[int] | None = None,
+) -> int:
+    """Mark who attended from the registration list (everyone else did not — or, with
+    `shown_ids`, everyone else of that page of the list: the other pages keep their marks);
+    the event becomes held. Returns how many attended the event."""
     _attendance_open(event)
     ids = {int(i) for i in attended_ids}
     registered = set(
@@ -249,14 +256,15 @@ def attendance_mark(*, event: Event, attended_ids: Iterable[int], user: User) ->
             "pk", flat=True
         )
     )
-    if ids - registered:
+    marked = registered if shown_ids is None else registered & {int(i) for i in shown_ids}
+    if ids - marked:
         raise ValidationError(
             _("Отметить можно только записанных на мероприятие; остальные не записаны.")
         )
     Registration.objects.filter(pk__in=sorted(ids)).update(attended=True)
-    Registration.objects.filter(pk__in=sorted(registered - ids)).update(attended=False)
+    Registration.objects.filter(pk__in=sorted(marked - ids)).update(attended=False)
     _held(event, user)
-    return len(ids)
+    return Registration.objects.filter(pk__in=registered, attended=True).count()
 
 
 def _held(event: Event, user: User) -> None:

@@ -163,7 +163,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": event.title,
             "event": event,
             "counts": selectors.event_counts(event),
-            "registrations": selectors.event_registrations(request.user, event),
+            "registrations": paginate(
+                request, selectors.event_registrations(request.user, event), 100
+            ),
             "may_change": may_change,
             "own": own,
             "may_register": open_for_registration
@@ -273,7 +275,15 @@ def event_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(request.user, pk, Action.CHANGE)
     try:
         ids = [int(v) for v in request.POST.getlist("attended")]
-        count = services.attendance_mark(event=event, attended_ids=ids, user=request.user)  # type: ignore[arg-type]
+        # The page of the list the form showed (the other pages keep their marks); a post
+        # without it marks against the whole list.
+        shown = [int(v) for v in request.POST.getlist("shown")] if "shown" in request.POST else None
+        count = services.attendance_mark(
+            event=event,
+            attended_ids=ids,
+            user=request.user,  # type: ignore[arg-type]
+            shown_ids=shown,
+        )
     except ValueError:
         messages.error(request, _("Список присутствовавших не распознан: отметьте ещё раз."))
     except ValidationError as exc:

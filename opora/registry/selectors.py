@@ -20,6 +20,7 @@ from opora.core.access import (
 )
 from opora.core.choices import Role
 from opora.core.models import Job
+from opora.core.queries import count_of
 from opora.registry.choices import OrderStatus, OrganizationKind
 from opora.registry.models import (
     CuratorAssignment,
@@ -217,7 +218,8 @@ def programme_list(user: UserLike) -> QuerySet[Programme]:
     return (
         restrict(Programme.objects.all(), user)
         .select_related("owner")
-        .annotate(school_count=Count("schools", distinct=True))
+        .annotate(school_count=count_of(ProgrammeSchool.objects.all(), "programme"))
+        .order_by("-starts_on", "name", "pk")
     )
 
 
@@ -240,10 +242,15 @@ def programme_school_get(user: UserLike, programme: Programme, pk: Any) -> Organ
     )
 
 
-def programme_visible_schools(user: UserLike, programme: Programme) -> list[ProgrammeSchool]:
-    """Participating schools the user may see (a director sees their own school only)."""
-    visible_ids = school_ids_visible(user)
-    return [ps for ps in programme.programmeschool_set.all() if ps.school_id in visible_ids]
+def programme_visible_schools(user: UserLike, programme: Programme) -> QuerySet[ProgrammeSchool]:
+    """Participating schools the user may see (a director sees their own school only), by
+    name: a queryset, so that the programme's page reads only the page it shows."""
+    visible = restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user)
+    return (
+        ProgrammeSchool.objects.filter(programme=programme, school__in=visible)
+        .select_related("school__territory")
+        .order_by("school__short_name", "pk")
+    )
 
 
 def person_for_user(user: UserLike) -> Person | None:

@@ -17,7 +17,14 @@ from opora.core import hooks
 from opora.core.access import Action, can, has_any, reach
 from opora.core.cards import card_sections
 from opora.core.exports import DOCX_CONTENT_TYPE
-from opora.core.web import attachment, download, errors_to_form, errors_to_messages, table_configure
+from opora.core.web import (
+    attachment,
+    download,
+    errors_to_form,
+    errors_to_messages,
+    paginate,
+    table_configure,
+)
 from opora.registry import selectors, services
 from opora.registry.choices import OrderKind
 from opora.registry.filters import OrderFilter, SchoolFilter
@@ -290,7 +297,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         request,
         "registry/programme_list.html",
         {
-            "programmes": selectors.programme_list(request.user),
+            "programmes": paginate(request, selectors.programme_list(request.user), 50),
             "can_create": selectors.programme_owner_choices(request.user).exists(),
             "breadcrumbs": [{"title": _("Программы")}],
         },
@@ -305,7 +312,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/programme_detail.html",
         {
             "programme": programme,
-            "schools": selectors.programme_visible_schools(request.user, programme),
+            "schools": paginate(
+                request, selectors.programme_visible_schools(request.user, programme), 50
+            ),
             "can_approve": can(request.user, Action.CHANGE, programme.owner),
             # The owner's page opens only for those who see the owner (not school staff).
             "owner_url": programme.owner.get_absolute_url()

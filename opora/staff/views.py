@@ -112,13 +112,17 @@ def teachers(request: HttpRequest) -> HttpResponse:
         school = schools.first() if schools[:2].count() == 1 else None
     context: dict[str, Any] = {
         "school": school,
-        "schools": schools if school is None else None,
+        "schools": paginate(request, schools, 50) if school is None else None,
         "breadcrumbs": _crumbs({"title": _("Реестр педагогов")}),
     }
     if school is not None:
         show_all = request.GET.get("all") == "1"
         context.update(
-            teachers=selectors.teacher_list(request.user, school, active_only=not show_all),
+            teachers=paginate(
+                request,
+                selectors.teacher_list(request.user, school, active_only=not show_all),
+                50,
+            ),
             show_all=show_all,
             may_manage=selectors.may_manage_teachers(request.user, school),
             counts=selectors.staff_indicator_counts(
@@ -291,8 +295,11 @@ def deficit_map(request: HttpRequest) -> HttpResponse:
     subjects = selectors.map_subjects(diagnostic)
     subject_id = _int(request.GET.get("subject"))
     subject = next((s for s in subjects if s.pk == subject_id), None)
+    territory_map = selectors.territory_deficit_map(request.user, diagnostic, subject)
     context.update(
-        territory_map=selectors.territory_deficit_map(request.user, diagnostic, subject),
+        territory_map=territory_map,
+        # A page of schools; the totals stay the whole territory's.
+        map_rows=paginate(request, territory_map.rows, 50),
         subjects=subjects,
         subject=subject,
     )
@@ -309,7 +316,7 @@ def courses(request: HttpRequest) -> HttpResponse:
         request,
         "staff/courses.html",
         {
-            "courses": items,
+            "courses": paginate(request, items, 50),
             "area": area,
             "areas": CompetencyArea.choices,
             "show_all": request.GET.get("all") == "1",

@@ -26,6 +26,7 @@ from opora.core.access import (
     role_organization_ids,
 )
 from opora.core.choices import Role
+from opora.core.queries import count_of
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.surveys.choices import QuestionKind
@@ -149,12 +150,13 @@ def may_enter_profile(user: UserLike, school: Organization) -> bool:
     return reach(user, Action.CHANGE).covers_territory(school.territory)
 
 
-def round_links(user: UserLike, survey_round: SurveyRound) -> list[SurveyLink]:
-    """The round's links the user may see, with their response counts (one query)."""
-    return list(
+def round_links(user: UserLike, survey_round: SurveyRound) -> QuerySet[SurveyLink]:
+    """The round's links the user may see, with their response counts (one query; a
+    queryset, so that the round's page reads only the page of links it shows)."""
+    return (
         restrict(SurveyLink.objects.filter(round=survey_round), user)
         .select_related("school", "questionnaire")
-        .annotate(response_count=Count("responses"))
+        .annotate(response_count=count_of(Response.objects.all(), "link"))
         .order_by("school__short_name", "school_id", "questionnaire__group", "questionnaire_id")
     )
 

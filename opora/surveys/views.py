@@ -19,7 +19,7 @@ from opora.core import dates
 from opora.core.access import Action, can
 from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from opora.core.web import download, errors_to_form, errors_to_messages
+from opora.core.web import download, errors_to_form, errors_to_messages, paginate
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Organization
 from opora.surveys import exports, selectors, services
@@ -379,7 +379,7 @@ def _round_crumbs(survey_round: Any, title: str | None = None) -> list[dict[str,
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The links to copy and send out, with response counts."""
     survey_round = selectors.round_get(request.user, pk)
-    links = selectors.round_links(request.user, survey_round)
+    links = paginate(request, selectors.round_links(request.user, survey_round), 60)
     return render(
         request,
         "surveys/round_detail.html",
@@ -416,7 +416,7 @@ def round_dates(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def round_links_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     survey_round = selectors.round_get(request.user, pk)
-    links = selectors.round_links(request.user, survey_round)
+    links = list(selectors.round_links(request.user, survey_round))
     if fmt == "xlsx":
         data, content_type = (
             exports.links_xlsx(links, request.build_absolute_uri),
@@ -440,9 +440,15 @@ def round_results(request: HttpRequest, pk: int) -> HttpResponse:
     for link in links:
         row = rows.setdefault(link.school_id, {"school": link.school, "cells": {}})
         row["cells"][link.questionnaire_id] = link
-    table = [
-        (row["school"], [row["cells"].get(q.pk) for q in questionnaires]) for row in rows.values()
-    ]
+    # A page of schools: the table grows with the round's schools.
+    table = paginate(
+        request,
+        [
+            (row["school"], [row["cells"].get(q.pk) for q in questionnaires])
+            for row in rows.values()
+        ],
+        50,
+    )
     return render(
         request,
         "surveys/round_results.html",

@@ -5,6 +5,7 @@ it sees, to depth 2 (GET only, no downloads). At most two pages per kind of page
 query keys) keep it quick while every kind of page is visited. A link shown to a persona must not
 answer 404, 403 or 500 (item 12 of issue 11); no page may show English interface words, raw
 values, ISO dates, Django's «---------» or the internal codes of catalogues and choices.
+No page renders more than a page of rows in one table or list (issue 17: lists are paginated).
 Every form and filter of every app is also built with demo data and rendered: none shows
 «---------» in a select.
 """
@@ -31,6 +32,7 @@ from django.urls import Resolver404, resolve
 
 import opora
 from opora.core.tests.links import page_links
+from opora.core.tests.rows import longest_list
 from opora.core.tests.russian import not_russian, visible_text
 from opora.registry.demo import DEMO_ACCOUNTS, REGION_ACCOUNTS
 
@@ -46,6 +48,14 @@ PAGES_PER_PERSONA = 40
 PAGES_PER_KIND = 2
 # The methodology editor lists the codes its JSON uses, on purpose.
 CODES_ALLOWED_ON = ("/identification/methodologies/",)
+# A page shows at most a page of what grows with the territory (the demo has 147 schools and
+# more people, so a list of all of them fails this).
+MAX_ROWS = 100
+# Pages whose lists are bounded by nature, not by the territory (view names).
+BOUNDED_PAGES: dict[str, str] = {
+    # One school's (or municipality's) plan: its own activities, however large the territory.
+    "roadmaps:roadmap": "a roadmap's own activities",
+}
 
 
 def _choice_codes() -> set[str]:
@@ -105,6 +115,9 @@ def _crawl(client: Client, codes: set[str]) -> tuple[list[str], int]:
             continue
         html = response.content.decode()
         problems += [f"{path}: {p}" for p in not_russian(html)]
+        rows = longest_list(html)
+        if rows > MAX_ROWS and _kind(path).partition("?")[0] not in BOUNDED_PAGES:
+            problems.append(f"{path}: {rows} строк в одном списке, нужна разбивка на страницы")
         if not path.startswith(CODES_ALLOWED_ON):
             problems += [f"{path}: код «{c}»" for c in _codes_in(visible_text(html), codes)]
         if depth < 2:

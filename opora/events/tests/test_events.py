@@ -566,3 +566,43 @@ def test_roadmap_activity_shows_the_event(world: Any, event: Event) -> None:
     assert event.title in page
     request = type("R", (), {"user": world.user("outsider")})()
     assert evidence_for(request, roadmap) == {}
+
+
+def _registered(event: Event, school: Any, count: int, start: int) -> list[Registration]:
+    return Registration.objects.bulk_create(
+        Registration(event=event, school=school, full_name=f"Участникова {start + n:03}")
+        for n in range(count)
+    )
+
+
+def test_event_list_and_registrations_are_paginated(world: Any, event: Event) -> None:
+    """The events and an event's registrations show a page, with the same queries for N rows
+    as for 3N (issue 17); marking attendance on one page keeps the marks of the others."""
+    from opora.core.tests.rows import queries_and_rows
+
+    analyst = world.client("analyst")
+    events = reverse("events:index")
+    detail = reverse("events:event", args=[event.pk])
+    EventFactory.create_batch(40, organizer=world.methodical_centre, audience_territory=world.city)
+    first = _registered(event, world.school_a, 40, 0)
+    few = queries_and_rows(analyst, events), queries_and_rows(analyst, detail)
+    EventFactory.create_batch(80, organizer=world.methodical_centre, audience_territory=world.city)
+    _registered(event, world.school_a, 80, 40)
+    many = queries_and_rows(analyst, events), queries_and_rows(analyst, detail)
+    assert [q for q, _rows in many] == [q for q, _rows in few]
+    assert [rows for _q, rows in many] == [50, 100]
+
+    _past(event)
+    Registration.objects.filter(event=event).update(attended=True)
+    html = analyst.get(detail).content.decode()
+    assert "Стр. 1 из 2" in html
+    shown = [r.pk for r in first[:3]]
+    response = analyst.post(
+        reverse("events:attendance", args=[event.pk]),
+        {"shown": shown, "attended": shown[:1]},
+    )
+    assert response.status_code == 302
+    absent = set(
+        Registration.objects.filter(event=event, attended=False).values_list("pk", flat=True)
+    )
+    assert absent == set(shown[1:])

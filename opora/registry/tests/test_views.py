@@ -462,3 +462,26 @@ def test_outsider_cannot_give_a_programme_to_another_authority_or_edit_it(world)
         .status_code
         == 404
     )
+
+
+def test_programme_list_and_programme_schools_are_paginated(world):
+    """The programmes and a programme's schools show a page, with the same queries for 20
+    rows as for 60 (issue 17); a director still sees only their own school."""
+    from opora.core.tests.rows import queries_and_rows
+
+    client = world.client("coordinator")
+    programme = ProgrammeFactory(owner=world.department)
+    programme.schools.add(world.school_a)
+    programmes = reverse("registry:programmes")
+    schools = reverse("registry:programme", args=[programme.pk])
+    ProgrammeFactory.create_batch(19, owner=world.department)
+    programme.schools.add(*SchoolFactory.create_batch(19, territory=world.north))
+    few = queries_and_rows(client, programmes), queries_and_rows(client, schools)
+    ProgrammeFactory.create_batch(40, owner=world.department)
+    programme.schools.add(*SchoolFactory.create_batch(40, territory=world.north))
+    many = queries_and_rows(client, programmes), queries_and_rows(client, schools)
+    assert [q for q, _rows in many] == [q for q, _rows in few]
+    assert [rows for _q, rows in many] == [50, 50]
+    assert "Школы-участники (60)" in client.get(schools).content.decode()
+    html = world.client("director_a").get(schools).content.decode()
+    assert "Школы-участники (1)" in html and world.school_a.short_name in html

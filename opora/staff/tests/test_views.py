@@ -239,3 +239,26 @@ def test_director_links_and_unlinks_the_teacher_account(staff: Staff) -> None:
     staff.own.refresh_from_db()
     assert staff.own.person is None
     assert staff.world.client("teacher").get(staff.own.get_absolute_url()).status_code == 404
+
+
+def test_teacher_registry_is_paginated(staff: Staff) -> None:
+    """A school's registry and the analyst's choice of school show a page, with the same
+    queries for 20 rows as for 60 (issue 17)."""
+    from opora.core.tests.rows import queries_and_rows
+    from opora.registry.tests.factories import SchoolFactory
+    from opora.staff.tests.factories import TeacherFactory
+
+    director = staff.world.client("director_a")
+    analyst = staff.world.client("analyst")
+    teachers = reverse("staff:teachers")
+    schools = reverse("staff:teachers")
+    TeacherFactory.create_batch(16, school=staff.world.school_a)
+    SchoolFactory.create_batch(18, territory=staff.world.north)
+    few = queries_and_rows(director, teachers), queries_and_rows(analyst, schools)
+    TeacherFactory.create_batch(40, school=staff.world.school_a)
+    SchoolFactory.create_batch(40, territory=staff.world.north)
+    many = queries_and_rows(director, teachers), queries_and_rows(analyst, schools)
+    assert [q for q, _rows in many] == [q for q, _rows in few]
+    assert [rows for _q, rows in many] == [50, 50]
+    html = director.get(teachers, {"page": 2}).content.decode()
+    assert "Стр. 2 из 2" in html

@@ -186,3 +186,24 @@ def test_results_query_counts_do_not_grow(world):
         many = _queries(client, reverse(name, args=args(large)))
         assert few == many, (name, few, many)
     assert _queries(client, reverse("surveys:index")) <= 12
+
+
+def test_round_links_and_results_are_paginated(world):
+    """A round's links and its results by school show a page, with the same queries for 20
+    schools as for 70 (issue 17)."""
+    from opora.core.tests.rows import queries_and_rows
+
+    questionnaire = builtin("risk500-teachers")
+    client = world.client("analyst")
+    sizes = {}
+    for count in (20, 70):
+        schools = SchoolFactory.create_batch(count, territory=world.north)
+        survey_round = open_round(world, [questionnaire], schools, title=f"Анкетирование {count}")
+        answer(survey_round.links.first(), times=2)
+        sizes[count] = (
+            queries_and_rows(client, reverse("surveys:round", args=[survey_round.pk])),
+            queries_and_rows(client, reverse("surveys:round-results", args=[survey_round.pk])),
+        )
+    assert [q for q, _rows in sizes[70]] == [q for q, _rows in sizes[20]]
+    assert [rows for _q, rows in sizes[20]] == [20, 20]
+    assert [rows for _q, rows in sizes[70]] == [60, 50]
