@@ -10,6 +10,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 BenchFunc = Callable[["BenchReport"], None]
 _BENCHMARKS: dict[str, BenchFunc] = {}
@@ -39,6 +40,8 @@ class BenchReport:
     title: str
     rows: list[tuple[str, str, str, bool | None]] = field(default_factory=list)
     log: Callable[[str], None] = print
+    # Options of `opora bench` a benchmark may read (e.g. scale's sizes and its JSON file).
+    options: dict[str, Any] = field(default_factory=dict)
 
     def add(self, what: str, value: str, target: str = "", ok: bool | None = None) -> None:
         self.rows.append((what, value, target, ok))

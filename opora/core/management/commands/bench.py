@@ -26,6 +26,10 @@ class Command(BaseCommand):
             "--database-url",
             help="пустая база для замера (например, PostgreSQL); по умолчанию временный SQLite",
         )
+        # Options of `opora bench scale` (others ignore them).
+        parser.add_argument("--json", help="куда записать результаты в JSON (замер scale)")
+        parser.add_argument("--small", type=int, default=2000, help="школ в малом регионе")
+        parser.add_argument("--big", type=int, default=8000, help="школ в большом регионе")
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = benchmarks()
@@ -37,7 +41,11 @@ class Command(BaseCommand):
             self._rerun_in_sandbox(options)
             return
         call_command("migrate", verbosity=0, interactive=False)
-        report = BenchReport(title=options["name"], log=self.stdout.write)
+        report = BenchReport(
+            title=options["name"],
+            log=self.stdout.write,
+            options={k: options[k] for k in ("json", "small", "big")},
+        )
         self.stdout.write(f"Замер «{options['name']}»…")
         available[options["name"]](report)
         self.stdout.write("")
@@ -67,6 +75,9 @@ class Command(BaseCommand):
             argv = [sys.executable, "-m", "opora.cli", "bench", options["name"]]
             if options["database_url"]:
                 argv += ["--database-url", options["database_url"]]
+            if options["json"]:
+                argv += ["--json", os.path.abspath(options["json"])]
+            argv += ["--small", str(options["small"]), "--big", str(options["big"])]
             completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
             raise CommandError("Замер завершился с ошибкой.")
