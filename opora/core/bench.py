@@ -40,7 +40,7 @@ class BenchReport:
     title: str
     rows: list[tuple[str, str, str, bool | None]] = field(default_factory=list)
     log: Callable[[str], None] = print
-    # Options of `opora bench` a benchmark may read (e.g. `schools`: --schools N).
+    # Options of `opora bench` a benchmark may read (`schools`, scale's sizes and JSON file…).
     options: dict[str, Any] = field(default_factory=dict)
 
     def add(self, what: str, value: str, target: str = "", ok: bool | None = None) -> None:

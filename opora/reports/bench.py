@@ -32,7 +32,10 @@ from opora.registry.models import (
     ProgrammeSchool,
     Territory,
 )
-from opora.reports import services
+from opora.reports import (
+    bench_scale,  # noqa: F401  (registers `opora bench scale`)
+    services,
+)
 from opora.reports.choices import ReportKind, ReportStatus
 from opora.reports.kinds import ReportParams
 from opora.roadmaps.bench import bench_region as roadmaps_bench_region

@@ -31,6 +31,10 @@ class Command(BaseCommand):
             type=int,
             help="число школ, где замер его принимает (identify-db: 2000 — регион, 40000 — страна)",
         )
+        # Options of `opora bench scale` (others ignore them).
+        parser.add_argument("--json", help="куда записать результаты в JSON (замер scale)")
+        parser.add_argument("--small", type=int, default=2000, help="школ в малом регионе")
+        parser.add_argument("--big", type=int, default=8000, help="школ в большом регионе")
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = benchmarks()
@@ -45,7 +49,9 @@ class Command(BaseCommand):
         report = BenchReport(
             title=options["name"],
             log=self.stdout.write,
-            options={"schools": options["schools"]} if options["schools"] else {},
+            options={
+                k: options[k] for k in ("schools", "json", "small", "big") if options[k] is not None
+            },
         )
         self.stdout.write(f"Замер «{options['name']}»…")
         available[options["name"]](report)
@@ -78,6 +84,9 @@ class Command(BaseCommand):
                 argv += ["--database-url", options["database_url"]]
             if options["schools"]:
                 argv += ["--schools", str(options["schools"])]
+            if options["json"]:
+                argv += ["--json", os.path.abspath(options["json"])]
+            argv += ["--small", str(options["small"]), "--big", str(options["big"])]
             completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
             raise CommandError("Замер завершился с ошибкой.")

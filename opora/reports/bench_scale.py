@@ -1,0 +1,109 @@
+"""`opora bench scale`: the pages a region's users open every day, at 2,000 and at 8,000
+schools (`--small`, `--big`), on the same database. For each page: the server's time (Django's
+test client as the page's natural user, the median after a warm-up) and its SQL queries at
+both sizes. Target for the 4× step: the time less than doubles and the queries stay equal.
+`--json FILE` writes the figures as a list of objects (page, small, big, ms_small, ms_big,
+queries_small, queries_big).
+
+Imported by `opora/reports/bench.py` (benchmarks are discovered in the apps' `bench` modules).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from opora.core.bench import BenchReport, benchmark
+from opora.reports.scale import ScaleRegion, region_grow, region_start, scale_pages
+
+REPEAT = 10
+# A page slower than this on its warm-up is timed 5 times, not 10 (the 8,000-school
+# dashboard would otherwise take minutes of the run on its own).
+SLOW_MS = 2000
+TIME_RATIO = 2.0
+
+
+def measure_pages(scale: ScaleRegion, *, repeat: int = REPEAT) -> dict[str, tuple[float, int]]:
+    """Each page's median time in ms and its number of SQL queries."""
+    figures: dict[str, tuple[float, int]] = {}
+    for name, url, user in scale_pages(scale):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        started = time.perf_counter()
+        response = client.get(url)
+        warm_ms = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        # Counted now: the context reads the connection's log, which later requests clear.
+        queries = len(captured)
+        samples = []
+        for _ in range(repeat if warm_ms < SLOW_MS else max(1, repeat // 2)):
+            started = time.perf_counter()
+            client.get(url)
+            samples.append((time.perf_counter() - started) * 1000)
+        figures[name] = (statistics.median(samples), queries)
+    return figures
+
+
+def scale_rows(
+    small: int,
+    big: int,
+    at_small: dict[str, tuple[float, int]],
+    at_big: dict[str, tuple[float, int]],
+) -> list[dict[str, Any]]:
+    """The figures as the `--json` file holds them."""
+    return [
+        {
+            "page": page,
+            "small": small,
+            "big": big,
+            "ms_small": round(at_small[page][0], 1),
+            "ms_big": round(at_big[page][0], 1),
+            "queries_small": at_small[page][1],
+            "queries_big": at_big[page][1],
+        }
+        for page in at_small
+    ]
+
+
+@benchmark("scale")
+def bench_scale(report: BenchReport) -> None:
+    small = int(report.options.get("small") or 2000)
+    big = int(report.options.get("big") or 8000)
+    report.title = f"Scale: the everyday pages at {small} and {big} schools"
+    scale = region_start()
+    measured = {}
+    for size in (small, big):
+        report.log(f"  построение региона до {size} школ…")
+        started = time.perf_counter()
+        region_grow(scale, size)
+        report.add(
+            f"building the region up to {size} schools ({scale.municipalities} municipalities, "
+            f"a running roadmap of 20 activities for each school, an approved list)",
+            f"{time.perf_counter() - started:.1f} s",
+        )
+        report.log(f"  замер страниц при {size} школ…")
+        measured[size] = measure_pages(scale)
+    rows = scale_rows(small, big, measured[small], measured[big])
+    step = big / small
+    for row in rows:
+        ratio = row["ms_big"] / max(row["ms_small"], 0.1)
+        report.add(
+            f"{row['page']}: time at {small} → {big} schools (ratio); SQL queries",
+            f"{row['ms_small']:.0f} → {row['ms_big']:.0f} ms ({ratio:.2f}×); "
+            f"{row['queries_small']} → {row['queries_big']}",
+            f"< {TIME_RATIO:.0f}× for {step:.0f}× schools; queries equal",
+            ratio < TIME_RATIO and row["queries_small"] == row["queries_big"],
+        )
+    if report.options.get("json"):
+        path = Path(report.options["json"])
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        report.log(f"  записано в {path}")
