@@ -29,6 +29,9 @@ def benchmarks() -> dict[str, BenchFunc]:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("bench")
+    # The core's own: `opora bench load` (the core's `bench` module is this one).
+    import opora.core.bench_load  # noqa: F401
+
     return dict(_BENCHMARKS)
 
 
@@ -39,6 +42,8 @@ class BenchReport:
     title: str
     rows: list[tuple[str, str, str, bool | None]] = field(default_factory=list)
     log: Callable[[str], None] = print
+    # The command line's options a benchmark may read (e.g. `load`'s --workers, --clients).
+    options: dict[str, object] = field(default_factory=dict)
 
     def add(self, what: str, value: str, target: str = "", ok: bool | None = None) -> None:
         self.rows.append((what, value, target, ok))

@@ -26,6 +26,14 @@ class Command(BaseCommand):
             "--database-url",
             help="пустая база для замера (например, PostgreSQL); по умолчанию временный SQLite",
         )
+        # `opora bench load`: the server's workers, the concurrency levels, requests per page.
+        parser.add_argument("--workers", type=int, default=2, help="load: процессов gunicorn")
+        parser.add_argument(
+            "--clients", default="1,10,50", help="load: одновременных клиентов, через запятую"
+        )
+        parser.add_argument(
+            "--requests", type=int, default=120, help="load: запросов к странице на уровень"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = benchmarks()
@@ -38,6 +46,7 @@ class Command(BaseCommand):
             return
         call_command("migrate", verbosity=0, interactive=False)
         report = BenchReport(title=options["name"], log=self.stdout.write)
+        report.options = {key: options[key] for key in ("workers", "clients", "requests")}
         self.stdout.write(f"Замер «{options['name']}»…")
         available[options["name"]](report)
         self.stdout.write("")
@@ -62,11 +71,16 @@ class Command(BaseCommand):
                 "LOG_LEVEL": "WARNING",
             }
             env.pop("DATABASE_URL", None)
+            if options["name"] == "load":
+                # The floor of `opora bench load`: /bench/trivial/ routed in this process too.
+                env["OPORA_BENCH_TRIVIAL"] = "1"
             if options["database_url"]:
                 env["DATABASE_URL"] = options["database_url"]
             argv = [sys.executable, "-m", "opora.cli", "bench", options["name"]]
             if options["database_url"]:
                 argv += ["--database-url", options["database_url"]]
+            for key in ("workers", "clients", "requests"):
+                argv += [f"--{key}", str(options[key])]
             completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
             raise CommandError("Замер завершился с ошибкой.")
