@@ -213,10 +213,12 @@ def page_cpu(client: Any, url: str, repeat: int) -> tuple[float, int]:
     queries of one request to `url`, the median of `repeat` after a warm-up."""
     import statistics
 
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)
+    # Each request clears the query log (request_started): count from an empty one.
+    reset_queries()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     samples = []

@@ -84,3 +84,46 @@ def test_trivial_view_answers_the_signed_in_only(world: Any) -> None:
     assert bench_trivial(request).content == b"ok"
     request.user = AnonymousUser()
     assert bench_trivial(request).status_code == 302
+
+
+# --- CPU per request ----------------------------------------------------------------------------
+
+
+def test_tables_work_out_a_render_signature_once_per_function(monkeypatch: Any) -> None:
+    """django-tables2 asks for a render method's signature on every cell; the core's memo
+    answers from the first inspection (a bound method of any instance alike)."""
+    import inspect
+
+    from django_tables2 import utils
+
+    inspected: list[Any] = []
+    real = inspect.signature
+
+    def counting(fn: Any, **kwargs: Any) -> inspect.Signature:
+        inspected.append(fn)
+        return real(fn, **kwargs)
+
+    monkeypatch.setattr(inspect, "signature", counting)
+
+    class Table:
+        def render_value(self, value: Any, record: Any) -> str:
+            return ""
+
+    def linkify(record: Any, **extra: Any) -> str:
+        return ""
+
+    for _ in range(3):
+        assert utils.signature(Table().render_value) == (("value", "record"), None)
+        assert utils.signature(linkify) == (("record",), "extra")
+    assert len(inspected) == 2
+
+
+def test_school_list_shows_choice_labels(world: Any) -> None:
+    from opora.registry.choices import Locality, SchoolType
+
+    profile = world.school_a.school
+    profile.school_type, profile.locality = SchoolType.GYMNASIUM, Locality.RURAL
+    profile.save()
+    page = world.client("coordinator").get("/registry/schools/").content.decode()
+    assert str(SchoolType.GYMNASIUM.label) in page
+    assert str(Locality.RURAL.label) in page
