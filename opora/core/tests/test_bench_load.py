@@ -127,3 +127,11 @@ def test_school_list_shows_choice_labels(world: Any) -> None:
     page = world.client("coordinator").get("/registry/schools/").content.decode()
     assert str(SchoolType.GYMNASIUM.label) in page
     assert str(Locality.RURAL.label) in page
+
+
+def test_page_cpu_counts_the_queries_of_a_request(world: Any) -> None:
+    from opora.core.bench_load import page_cpu
+
+    cpu_ms, queries = page_cpu(world.client("coordinator"), "/registry/schools/", repeat=1)
+    assert cpu_ms >= 0
+    assert queries > 0  # the query log a request clears is not what is counted
