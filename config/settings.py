@@ -139,6 +139,8 @@ else:
 # default; production with several web processes sets a shared one, e.g.
 # CACHE_URL=dbcache://opora_cache (after `opora createcachetable`) or a Redis URL.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Routes /bench/trivial/, the floor of `opora bench load`; only the bench's server sets it.
+OPORA_BENCH_TRIVIAL = env.bool("OPORA_BENCH_TRIVIAL", default=False)
 # django-ratelimit's check refuses any cache but memcached and django-redis: the in-process
 # default (right for one process: development, the demo, tests) and the database cache (whose
 # increments are not atomic: two requests of one client at the same instant may count once,

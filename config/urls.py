@@ -1,5 +1,6 @@
 """Top-level URLs: the UI by capability, the API with its schema, auth, and the admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -33,6 +34,12 @@ urlpatterns = [
 
 # Login, logout and password change with Opora's Russian templates (registration/*.html).
 urlpatterns += [path("accounts/", include("django.contrib.auth.urls"))]
+
+if settings.OPORA_BENCH_TRIVIAL:
+    # The load bench's floor (opora bench load): only on the bench's own server.
+    from opora.core.views import bench_trivial
+
+    urlpatterns += [path("bench/trivial/", bench_trivial, name="bench-trivial")]
 
 # Russian error pages (templates 400/403/404/500.html in opora/core/templates); 400 and 500
 # are rendered without the request or the database, the 500 page shows the request id.

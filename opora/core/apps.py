@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         # Importing registers the job handlers, importers and access scoping of the core.
         from opora.core import notifications, scoping, tasks  # noqa: F401
         from opora.core.imports import services  # noqa: F401
+        from opora.core.web import tables_signature_memo
+
+        tables_signature_memo()

@@ -315,3 +315,11 @@ def import_preview_view(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _import_crumbs(importer, {"title": _("Проверка")}),
         },
     )
+
+
+@login_required
+def bench_trivial(request: HttpRequest) -> HttpResponse:
+    """The floor of `opora bench load`: a signed-in request through every middleware that does
+    nothing else. Routed only when OPORA_BENCH_TRIVIAL is on (the bench's server), never in
+    production."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

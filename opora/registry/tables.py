@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import Reach
+from opora.registry.choices import Locality, SchoolType
 from opora.registry.models import Order, Organization
 
 
@@ -66,11 +67,13 @@ class SchoolTable(tables.Table):
     def render_enrolment(self, value: int) -> str:
         return f"{value:,}".replace(",", "\u202f")
 
-    def render_school_type(self, record: Organization) -> str:
-        return str(record.school.get_school_type_display())
+    # The label from the choices' enum: Django's get_FOO_display() hashes every (lazy) label of
+    # the field on each call, the dearest part of a row.
+    def render_school_type(self, value: str) -> str:
+        return str(SchoolType(value).label) if value in SchoolType.values else value
 
-    def render_locality(self, record: Organization) -> str:
-        return str(record.school.get_locality_display())
+    def render_locality(self, value: str) -> str:
+        return str(Locality(value).label) if value in Locality.values else value
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

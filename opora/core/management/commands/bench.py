@@ -35,6 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", help="куда записать результаты в JSON (замер scale)")
         parser.add_argument("--small", type=int, default=2000, help="школ в малом регионе")
         parser.add_argument("--big", type=int, default=8000, help="школ в большом регионе")
+        # `opora bench load`: the server's workers, the concurrency levels, requests per page.
+        parser.add_argument("--workers", type=int, default=2, help="load: процессов gunicorn")
+        parser.add_argument(
+            "--clients", default="1,10,50", help="load: одновременных клиентов, через запятую"
+        )
+        parser.add_argument(
+            "--requests", type=int, default=120, help="load: запросов к странице на уровень"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = benchmarks()
@@ -50,7 +58,9 @@ class Command(BaseCommand):
             title=options["name"],
             log=self.stdout.write,
             options={
-                k: options[k] for k in ("schools", "json", "small", "big") if options[k] is not None
+                k: options[k]
+                for k in ("schools", "json", "small", "big", "workers", "clients", "requests")
+                if options[k] is not None
             },
         )
         self.stdout.write(f"Замер «{options['name']}»…")
@@ -77,6 +87,9 @@ class Command(BaseCommand):
                 "LOG_LEVEL": "WARNING",
             }
             env.pop("DATABASE_URL", None)
+            if options["name"] == "load":
+                # The floor of `opora bench load`: /bench/trivial/ routed in this process too.
+                env["OPORA_BENCH_TRIVIAL"] = "1"
             if options["database_url"]:
                 env["DATABASE_URL"] = options["database_url"]
             argv = [sys.executable, "-m", "opora.cli", "bench", options["name"]]
@@ -87,6 +100,8 @@ class Command(BaseCommand):
             if options["json"]:
                 argv += ["--json", os.path.abspath(options["json"])]
             argv += ["--small", str(options["small"]), "--big", str(options["big"])]
+            for key in ("workers", "clients", "requests"):
+                argv += [f"--{key}", str(options[key])]
             completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
             raise CommandError("Замер завершился с ошибкой.")

@@ -1,0 +1,137 @@
+"""`opora bench load`: its figures, its login through the form, its floor view (no server is
+started here: that is the bench's own run)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client, RequestFactory
+
+from opora.core.bench_load import (
+    TRIVIAL,
+    LoadResult,
+    csrf_token,
+    free_port,
+    load_table,
+    parse_clients,
+    percentile,
+    shares,
+)
+from opora.core.views import bench_trivial
+from opora.registry.tests.factories import PASSWORD
+
+
+def test_percentile_interpolates_between_ranks() -> None:
+    samples = [float(n) for n in range(1, 101)]  # 1 … 100
+    assert percentile(samples, 50) == pytest.approx(50.5)
+    assert percentile(samples, 95) == pytest.approx(95.05)
+    assert percentile(samples, 99) == pytest.approx(99.01)
+    assert percentile(samples, 100) == 100
+    assert percentile([7.0], 99) == 7
+    assert percentile([], 50) == 0
+
+
+def test_result_counts_rates_and_shares_of_the_floor() -> None:
+    floor = LoadResult(TRIVIAL, 10, latencies_ms=[10.0] * 200, seconds=2.0)
+    page = LoadResult("schools", 10, latencies_ms=[100.0] * 29, errors=1, seconds=1.0)
+    other_level = LoadResult("schools", 1, latencies_ms=[50.0] * 5, seconds=1.0)
+    assert floor.per_second == 100
+    assert page.requests == 30
+    assert page.per_second == 29  # failed requests are not served ones
+    assert shares([floor, page, other_level]) == {("schools", 10): pytest.approx(0.29)}
+    table = load_table([floor, page], {"schools": "school list", TRIVIAL: "trivial view"})
+    assert table[2] == "| trivial view | 10 | 200 | 100.0 | 10 | 10 | 10 | 0 | — |"
+    assert table[3] == "| school list | 10 | 30 | 29.0 | 100 | 100 | 100 | 1 | 29% |"
+
+
+def test_clients_option_is_parsed_or_refused_in_russian() -> None:
+    assert parse_clients("1,10,50") == [1, 10, 50]
+    assert parse_clients(" 5 ") == [5]
+    for bad in ("", "a,b", "0,10", "1;10"):
+        with pytest.raises(ValueError, match="через запятую"):
+            parse_clients(bad)
+
+
+def test_free_port_is_a_loopback_port() -> None:
+    assert 0 < free_port() < 65536
+
+
+def test_login_form_token_signs_in_with_csrf_checks(world: Any) -> None:
+    """The bench's login: the token read from the form is the one the POST must carry."""
+    client = Client(enforce_csrf_checks=True)
+    token = csrf_token(client.get("/accounts/login/").content.decode())
+    refused = client.post("/accounts/login/", {"username": "coordinator", "password": "x"})
+    assert refused.status_code == 403  # without the token
+    answer = client.post(
+        "/accounts/login/",
+        {"username": "coordinator", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+    assert answer.status_code == 302
+    assert client.get("/").status_code == 200
+    with pytest.raises(ValueError, match="csrfmiddlewaretoken"):
+        csrf_token("<form><input name='username'></form>")
+
+
+def test_trivial_view_is_not_routed_outside_the_bench(world: Any) -> None:
+    assert world.client("coordinator").get("/bench/trivial/").status_code == 404
+
+
+def test_trivial_view_answers_the_signed_in_only(world: Any) -> None:
+    request = RequestFactory().get("/bench/trivial/")
+    request.user = world.user("coordinator")
+    assert bench_trivial(request).content == b"ok"
+    request.user = AnonymousUser()
+    assert bench_trivial(request).status_code == 302
+
+
+# --- CPU per request ----------------------------------------------------------------------------
+
+
+def test_tables_work_out_a_render_signature_once_per_function(monkeypatch: Any) -> None:
+    """django-tables2 asks for a render method's signature on every cell; the core's memo
+    answers from the first inspection (a bound method of any instance alike)."""
+    import inspect
+
+    from django_tables2 import utils
+
+    inspected: list[Any] = []
+    real = inspect.signature
+
+    def counting(fn: Any, **kwargs: Any) -> inspect.Signature:
+        inspected.append(fn)
+        return real(fn, **kwargs)
+
+    monkeypatch.setattr(inspect, "signature", counting)
+
+    class Table:
+        def render_value(self, value: Any, record: Any) -> str:
+            return ""
+
+    def linkify(record: Any, **extra: Any) -> str:
+        return ""
+
+    for _ in range(3):
+        assert utils.signature(Table().render_value) == (("value", "record"), None)
+        assert utils.signature(linkify) == (("record",), "extra")
+    assert len(inspected) == 2
+
+
+def test_school_list_shows_choice_labels(world: Any) -> None:
+    from opora.registry.choices import Locality, SchoolType
+
+    profile = world.school_a.school
+    profile.school_type, profile.locality = SchoolType.GYMNASIUM, Locality.RURAL
+    profile.save()
+    page = world.client("coordinator").get("/registry/schools/").content.decode()
+    assert str(SchoolType.GYMNASIUM.label) in page
+    assert str(Locality.RURAL.label) in page
+
+
+def test_page_cpu_counts_the_queries_of_a_request(world: Any) -> None:
+    from opora.core.bench_load import page_cpu
+
+    cpu_ms, queries = page_cpu(world.client("coordinator"), "/registry/schools/", repeat=1)
+    assert cpu_ms >= 0
+    assert queries > 0  # the query log a request clears is not what is counted
