@@ -95,6 +95,7 @@ def floor_identify(
                 for item in _work_terms(m, {a: w for (a, mm), w in weights.items() if mm == m})
             ),
         )
+        .collect()  # a few hundred works: the build side of the join below
     )
     sums = [
         (pl.col(f"{m}:w") * (pl.col(m) - pl.col(f"{m}:mean")) / pl.col(f"{m}:sd")) for m in measures
@@ -105,7 +106,7 @@ def floor_identify(
     )
     index = (
         keyed.select("school_id", "year", "work", "participants", *measures)
-        .join(spread, on="work")
+        .join(spread.lazy(), on="work")
         .select(
             "school_id",
             "year",
@@ -175,6 +176,17 @@ def floor_identify(
     # 3. The context index of every data year.
     wanted = {c.indicator: float(c.weight) for c in p.context_components if c.weight}
     indicator = pl.col("indicator").cast(pl.Categorical).to_physical().cast(pl.Int64)
+    # One integer per school's indicator, made once: the latest value of each is the row whose
+    # year is the greatest of its key within the age limit.
+    keyed_context = context.with_columns((pl.col("school_id") * 4096 + indicator).alias("key"))
+
+    def latest(t: int) -> pl.LazyFrame:
+        return (
+            keyed_context.lazy()
+            .filter(pl.col("year").is_between(t - p.context_max_age_years, t))
+            .filter(pl.col("year") == pl.col("year").max().over("key"))
+        )
+
     per_year = []
     for t in years:
         value = pl.col("value")
@@ -182,13 +194,8 @@ def floor_identify(
         z = z * pl.col("indicator").replace_strict(directions, default=1, return_dtype=pl.Float64)
         w = pl.col("indicator").replace_strict(wanted, default=0.0, return_dtype=pl.Float64)
         per_year.append(
-            context.lazy()
-            .filter(
-                pl.col("year").is_between(t - p.context_max_age_years, t)
-                & pl.col("indicator").is_in(list(wanted))
-            )
-            .with_columns((pl.col("school_id") * 4096 + indicator).alias("key"))
-            .filter(pl.col("year") == pl.col("year").max().over("key"))
+            latest(t)
+            .filter(pl.col("indicator").is_in(list(wanted)))
             .with_columns(z.alias("z"), w.alias("w"))
             .filter(pl.col("z").is_finite())
             .group_by("school_id")
@@ -309,7 +316,7 @@ def floor_identify(
         now.lazy()
         .join(trends.lazy(), on="school_id", how="left")
         .join(marked, on="school_id", how="left")
-        .join(_problem_types(context, year, p), on="school_id", how="left")
+        .join(_problem_types(latest(year), p), on="school_id", how="left")
         .with_columns(
             (residual_z <= p.below_expected_z).fill_null(False).alias("below_expected"),
             (
@@ -430,12 +437,7 @@ def _bottom(column: str, secondary: str, percent: float, name: str) -> list[pl.E
     return [chosen.fill_null(False).alias(name), cut.alias(f"cut_{column}")]
 
 
-def _problem_types(context: pl.DataFrame, year: int, p: Params) -> pl.LazyFrame:
-    latest = (
-        context.lazy()
-        .filter(pl.col("year").is_between(year - p.context_max_age_years, year))
-        .filter(pl.col("year") == pl.col("year").max().over("school_id", "indicator"))
-    )
+def _problem_types(latest: pl.LazyFrame, p: Params) -> pl.LazyFrame:
     found = []
     for order, problem in enumerate(p.problem_types):
         condition = pl.lit(False)
