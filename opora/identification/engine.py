@@ -90,11 +90,13 @@ def empty_context() -> pl.DataFrame:
     return pl.DataFrame(schema=CONTEXT_SCHEMA)
 
 
-def usable_results(results: pl.DataFrame, params: Params) -> pl.DataFrame:
+def usable(params: Params) -> pl.Expr:
     """Figures from enough participants (an unknown count does not exclude a figure)."""
-    return results.filter(
-        pl.col("participants").is_null() | (pl.col("participants") >= params.min_participants)
-    )
+    return pl.col("participants").is_null() | (pl.col("participants") >= params.min_participants)
+
+
+def usable_results(results: pl.DataFrame, params: Params) -> pl.DataFrame:
+    return results.filter(usable(params))
 
 
 def component_scores(results: pl.DataFrame, params: Params) -> pl.DataFrame:
@@ -162,6 +164,130 @@ def results_indices(scores: pl.DataFrame, params: Params) -> pl.DataFrame:
             .alias(name)
             for name in ("year_index", "noise")
         )
+    )
+
+
+def year_indices(results: pl.DataFrame, params: Params) -> pl.DataFrame:
+    """`results_indices(component_scores(usable_results(results)))` in two passes over the
+    results instead of one per component, with no copy of them kept.
+
+    A component's standard score depends only on its work's mean and spread, so the first pass
+    reads, per work (year × assessment × subject × grade), the count, sum, sum of squares and
+    range of each measure in use; the components that take the work are resolved on that small
+    table into the total weight (Σw, Σw², how many) each measure gets there. The second pass
+    turns each figure into Σw·z, Σw and Σw²/n and sums them by school and year. Same figures as
+    the per-component path up to the order of summation (last bits)."""
+    components = [c for c in params.results_components if float(c.weight) != 0]
+    if not components:
+        return results_indices(component_scores(usable_results(results, params), params), params)
+    measures = sorted({c.measure for c in components})
+    # One integer per work: grouping and joining on four columns, two of them text, costs
+    # several times more.
+    code = [
+        pl.col(name).cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(2**20 - 1)
+        for name in ("assessment", "subject")
+    ]
+    work = (
+        (pl.col("year").cast(pl.Int64).fill_null(-1) * 1000 + pl.col("grade").fill_null(-1)) * 2**40
+        + code[0] * 2**20
+        + code[1]
+    ).alias("work")
+    rows = results.lazy().filter(usable(params)).with_columns(work)
+    unknown_counts = results.get_column("participants").null_count() > 0
+    stats = (
+        rows.group_by("work")
+        .agg(
+            pl.col("assessment", "subject", "grade").first(),
+            *(
+                agg.alias(f"{m}:{name}")
+                for m in measures
+                for name, agg in (
+                    ("n", pl.col(m).count()),
+                    ("sum", pl.col(m).sum()),
+                    ("squares", (pl.col(m) * pl.col(m)).sum()),
+                    ("low", pl.col(m).min()),
+                    ("high", pl.col(m).max()),
+                    # A figure without its count of participants is taken as from the work's
+                    # median school: its noise is unknown, not zero.
+                    ("median", pl.col("participants").filter(pl.col(m).is_not_null()).median()),
+                )
+                if name != "median" or unknown_counts
+            ),
+        )
+        .collect()
+    )
+    columns = [pl.col("work")]
+    for m in measures:
+        takes = [
+            (
+                (pl.lit(c.assessment == ANY) | (pl.col("assessment") == c.assessment))
+                & (pl.lit(c.subject == ANY) | (pl.col("subject") == c.subject))
+                & (pl.lit(not c.grade) | (pl.col("grade") == c.grade))
+            ).fill_null(False)
+            for c in components
+            if c.measure == m
+        ]
+        weights = [float(c.weight) for c in components if c.measure == m]
+        n, total = pl.col(f"{m}:n"), pl.col(f"{m}:sum")
+        spread = (
+            pl.when(n < 2)
+            .then(None)
+            .when(pl.col(f"{m}:low") == pl.col(f"{m}:high"))
+            .then(0.0)
+            .otherwise(((pl.col(f"{m}:squares") - total * total / n) / (n - 1)).clip(0).sqrt())
+        )
+        count = pl.sum_horizontal(t.cast(pl.Int32) for t in takes)
+        columns += [
+            pl.when(count > 0).then(total / n).alias(f"{m}:mean"),
+            (spread * (-1.0 if m in LOWER_IS_BETTER else 1.0)).alias(f"{m}:sd"),
+            pl.sum_horizontal(
+                t.cast(pl.Float64) * w for t, w in zip(takes, weights, strict=True)
+            ).alias(f"{m}:w"),
+            pl.sum_horizontal(
+                t.cast(pl.Float64) * w * w for t, w in zip(takes, weights, strict=True)
+            ).alias(f"{m}:w2"),
+            count.alias(f"{m}:k"),
+        ]
+        if unknown_counts:
+            columns.append(pl.col(f"{m}:median"))
+    stats = stats.select(columns)
+    zw, ws, ks, noise = [], [], [], []
+    for m in measures:
+        z = (pl.col(m) - pl.col(f"{m}:mean")) / pl.col(f"{m}:sd")
+        ok = z.is_finite().fill_null(False)
+        participants = pl.col("participants")
+        if unknown_counts:
+            participants = participants.fill_null(pl.col(f"{m}:median"))
+        zw.append(pl.when(ok).then(z * pl.col(f"{m}:w")).otherwise(0.0))
+        ws.append(pl.when(ok).then(pl.col(f"{m}:w")).otherwise(0.0))
+        ks.append(pl.when(ok).then(pl.col(f"{m}:k")).otherwise(0))
+        noise.append(pl.when(ok).then(pl.col(f"{m}:w2") / participants).otherwise(0.0))
+    return (
+        rows.select("school_id", "year", "work", "participants", *measures)
+        .join(stats.lazy(), on="work", how="inner")
+        .select(
+            "school_id",
+            "year",
+            pl.sum_horizontal(zw).alias("zw"),
+            pl.sum_horizontal(ws).alias("ws"),
+            pl.sum_horizontal(ks).alias("k"),
+            pl.sum_horizontal(noise).alias("w2n"),
+        )
+        .group_by("school_id", "year")
+        .agg(
+            (pl.col("zw").sum() / pl.col("ws").sum()).alias("year_index"),
+            pl.col("k").sum().cast(pl.UInt32).alias("components"),
+            (pl.col("w2n").sum() / pl.col("ws").sum() ** 2).alias("noise"),
+        )
+        .filter(pl.col("components") > 0)
+        .with_columns(
+            pl.when(pl.col("components") >= params.min_components)
+            .then(pl.col(name))
+            .otherwise(None)
+            .alias(name)
+            for name in ("year_index", "noise")
+        )
+        .collect()
     )
 
 
@@ -280,13 +406,20 @@ def robust_variance(values: np.ndarray, *, centred: bool = False) -> float:
 
 def context_for_year(context: pl.DataFrame, year: int, params: Params) -> pl.DataFrame:
     """Each school's latest value of each indicator, no older than the allowed age."""
+    return latest_values(context.sort("school_id", "indicator", "year"), year, params)
+
+
+def latest_values(ordered: pl.DataFrame, year: int, params: Params) -> pl.DataFrame:
+    """`context_for_year` of context already sorted by school, indicator and year: the last
+    row of each school's indicator is the one whose next row is another's — a pass with no
+    hashing, so that the run sorts its context once rather than once per data year."""
+    keys = ("school_id", "indicator")
     return (
-        context.filter(
-            (pl.col("year") <= year) & (pl.col("year") >= year - params.context_max_age_years)
-        )
-        .sort("school_id", "indicator", "year")
-        .group_by("school_id", "indicator", maintain_order=True)
-        .last()
+        ordered.lazy()
+        .filter((pl.col("year") <= year) & (pl.col("year") >= year - params.context_max_age_years))
+        .filter(pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(-1)) for k in keys))
+        .select(*keys, pl.exclude(keys))
+        .collect()
     )
 
 
@@ -322,12 +455,14 @@ def percentile(column: str) -> pl.Expr:
     )
 
 
-def fail_counts(usable: pl.DataFrame, params: Params) -> pl.DataFrame:
+def fail_counts(usable: pl.DataFrame | pl.LazyFrame, params: Params) -> pl.DataFrame:
     """Per school and year: how many works had a share of "2" at or above the threshold."""
     return (
-        usable.filter(pl.col("share_fail") >= params.fail_share_threshold)
+        usable.lazy()
+        .filter(pl.col("share_fail") >= params.fail_share_threshold)
         .group_by("school_id", "year")
         .agg(pl.struct(WORK).n_unique().alias("fail_works"))
+        .collect()
     )
 
 
@@ -411,8 +546,10 @@ def year_core(
     params: Params,
     directions: dict[str, int],
     sampling: float | None = None,
+    values: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, list[CutReport]]:
-    """The year's indices, percentiles, ШНОР and ШНСУ flags for every school in scope."""
+    """The year's indices, percentiles, ШНОР and ШНСУ flags for every school in scope
+    (`values`: `context_for_year` of the year, when the caller has it already)."""
     window = index_window(data_years, year, params)
     combined = shrink(combined_index(indices, window, params), sampling)
     frame = schools.join(
@@ -421,7 +558,11 @@ def year_core(
         how="left",
     ).join(combined, on="school_id", how="left")
     frame = frame.join(
-        context_index(context_for_year(context, year, params), params, directions),
+        context_index(
+            context_for_year(context, year, params) if values is None else values,
+            params,
+            directions,
+        ),
         on="school_id",
         how="left",
     ).with_columns(
@@ -500,9 +641,10 @@ def identify(
 ) -> Outcome:
     """Every flag of every school in scope for `year`, and the history of its list status."""
     schools = schools.select(pl.col("school_id").cast(pl.Int64)).unique().sort("school_id")
-    usable = usable_results(results, params)
-    indices = results_indices(component_scores(usable, params), params)
-    fails = fail_counts(usable, params)
+    # The usable figures are read where they are needed, never copied whole.
+    usable_rows = results.lazy().filter(usable(params))
+    indices = year_indices(results, params)
+    fails = fail_counts(usable_rows, params)
     sampling = sampling_variance(indices) if params.shrinkage else None
     data_years = sorted(
         {int(y) for y in results.get_column("year").unique().to_list() if y <= year}
@@ -512,10 +654,14 @@ def identify(
     history_frames = []
     current: pl.DataFrame | None = None
     cuts: list[CutReport] = []
+    ordered = context.sort("school_id", "indicator", "year")
+    values = {each: latest_values(ordered, each, params) for each in data_years}
+    del ordered
     for each in data_years:
         frame, reports = year_core(
-            each, data_years, schools, indices, fails, context, params, directions, sampling
-        )
+            each, data_years, schools, indices, fails, context, params, directions, sampling,
+            values[each],
+        )  # fmt: skip
         history_frames.append(
             frame.select(
                 "school_id",
@@ -576,7 +722,7 @@ def identify(
             & (pl.col("falling") | pl.col("near_threshold") | pl.col("below_expected"))
         ).alias("risk")
     )
-    objectivity = objectivity_rows(usable, year, params)
+    objectivity = objectivity_rows(usable_rows, year, params)
     marks_warned = (
         objectivity.select("school_id")
         .unique()
@@ -590,14 +736,22 @@ def identify(
         .with_columns((pl.col("objectivity_marks") | pl.col("jump")).alias("objectivity"))
     )
     current = current.join(streaks(history, data_years, year), on="school_id", how="left")
-    context_used = context_for_year(context, year, params)
+    context_used = values[year]
     current = current.join(
         problem_types(context_used, params), on="school_id", how="left"
     ).with_columns(pl.col("problem_types").fill_null([]))
     window = data_years[max(0, data_years.index(year) + 1 - params.fail_consecutive_years) :]
-    fail_rows = usable.filter(
-        pl.col("year").is_in(window) & (pl.col("share_fail") >= params.fail_share_threshold)
-    ).join(current.filter(pl.col("low_by_fail")).select("school_id"), on="school_id", how="semi")
+    fail_rows = (
+        usable_rows.filter(
+            pl.col("year").is_in(window) & (pl.col("share_fail") >= params.fail_share_threshold)
+        )
+        .join(
+            current.lazy().filter(pl.col("low_by_fail")).select("school_id"),
+            on="school_id",
+            how="semi",
+        )
+        .collect()
+    )
     return Outcome(
         year=year,
         table=current.sort("school_id"),
@@ -676,14 +830,20 @@ def streaks(history: pl.DataFrame, data_years: list[int], year: int) -> pl.DataF
     return wide.select("school_id", streak.alias("years_in_status"), change.alias("change"))
 
 
-def objectivity_rows(usable: pl.DataFrame, year: int, params: Params) -> pl.DataFrame:
+def objectivity_rows(
+    usable: pl.DataFrame | pl.LazyFrame, year: int, params: Params
+) -> pl.DataFrame:
     """The year's works whose marks disagree with the register beyond the thresholds."""
-    return usable.filter(
-        (pl.col("year") == year)
-        & (
-            (pl.col("share_lower") >= params.objectivity_lower_share)
-            | (pl.col("share_raise") >= params.objectivity_raise_share)
+    return (
+        usable.lazy()
+        .filter(
+            (pl.col("year") == year)
+            & (
+                (pl.col("share_lower") >= params.objectivity_lower_share)
+                | (pl.col("share_raise") >= params.objectivity_raise_share)
+            )
         )
+        .collect()
     )
 
 

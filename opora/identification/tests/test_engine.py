@@ -8,7 +8,18 @@ from dataclasses import replace
 import polars as pl
 import pytest
 
-from opora.identification.engine import CONTEXT_SCHEMA, RESULT_SCHEMA, identify
+from opora.identification.bench import DIRECTIONS as BENCH_DIRECTIONS
+from opora.identification.bench import generate
+from opora.identification.bench_floor import compare, floor_identify
+from opora.identification.engine import (
+    CONTEXT_SCHEMA,
+    RESULT_SCHEMA,
+    component_scores,
+    identify,
+    results_indices,
+    usable_results,
+    year_indices,
+)
 from opora.identification.methodology import (
     BASE_METHODOLOGY,
     MethodologyError,
@@ -221,3 +232,55 @@ def test_senseless_methodology_is_refused_with_a_reason(change, message):
             },
         )
     assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_the_two_pass_index_equals_the_per_component_one():
+    """`year_indices` (the engine's path) gives what the per-component path gives: with counts
+    of participants missing (the work's median stands in), a work written by one school, a
+    work where all schools are alike, a component limited to a subject and grade, and a
+    weighted measure taken twice."""
+    (results, _), _ = synthetic(schools=40)
+    results = results.with_columns(
+        participants=pl.when(pl.col("school_id") % 5 == 0).then(None).otherwise("participants"),
+        share_good=pl.when(pl.col("subject") == "math").then(50.0).otherwise(pl.col("mean_score")),
+    )
+    lonely = pl.DataFrame([result_row(3, 2025, "bio", 7, 14.0, 10.0)], RESULT_SCHEMA, orient="row")
+    results = pl.concat([results, lonely])
+    data = dict(BASE_METHODOLOGY)
+    data["results_components"] = [
+        *BASE_METHODOLOGY["results_components"],
+        {"assessment": "vpr", "subject": "rus", "grade": 5, "measure": "mean_score", "weight": 2},
+        {"assessment": "*", "subject": "*", "grade": 0, "measure": "share_good", "weight": 0.5},
+    ]
+    params = replace(parse_params(data), min_components=3)
+    expected = results_indices(component_scores(usable_results(results, params), params), params)
+    got = year_indices(results, params)
+    assert got.schema == expected.schema
+    both = expected.join(got, on=["school_id", "year"], how="full", coalesce=True)
+    assert both.height == expected.height == got.height
+    assert both.filter(pl.col("components") != pl.col("components_right")).is_empty()
+    for name in ("year_index", "noise"):
+        assert both.filter(pl.col(name).is_null() != pl.col(f"{name}_right").is_null()).is_empty()
+        assert both.select((pl.col(name) - pl.col(f"{name}_right")).abs().max()).item() < 1e-12
+
+
+def test_the_bench_floor_computes_what_the_engine_does():
+    """The floor of `opora bench identify` is only a floor if it gives the engine's flags and
+    indices for every school; the bench refuses to report a floor that differs."""
+    school_frame, results, context = generate(300)
+    arguments = {
+        "schools": school_frame,
+        "results": results,
+        "context": context,
+        "directions": BENCH_DIRECTIONS,
+        "params": default_params(),
+        "year": 2025,
+    }
+    table = identify(**arguments).table
+    floor = floor_identify(**arguments)
+    assert compare(table, floor) == []
+    assert table.get_column("low_results").sum() and table.get_column("risk").sum()
+    # A floor that missed one flag is caught.
+    assert compare(table, floor.with_columns(~pl.col("resilient"))) == [
+        "resilient: различается у 300 школ"
+    ]
