@@ -44,6 +44,7 @@ from opora.registry.models import (
 from opora.results.models import Assessment, SchoolResult, Subject
 from opora.roadmaps.choices import ActivityStatus, RoadmapKind, RoadmapStatus, ScheduleKind
 from opora.roadmaps.models import Activity, Deadline, Roadmap, Section
+from opora.roadmaps.progress import progress_recount
 
 BATCH = 5000
 ACTIVITIES = 20  # per roadmap, in the four sections below
@@ -303,6 +304,9 @@ def _people_and_roadmaps(scale: ScaleRegion, schools: list[Organization]) -> Non
         ],
         batch_size=BATCH,
     )
+    # The roadmaps' execution counters, as the services would have kept them: the pages read
+    # them, and a first request would otherwise pay for counting the whole region.
+    progress_recount(roadmap_ids={a.roadmap_id for a in activities}, today=dates.today())
 
 
 def _curators(scale: ScaleRegion, schools: list[Organization]) -> None:

@@ -166,10 +166,12 @@ def roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
 
 
 def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[Activity]]]:
-    """Sections with their activities, for the roadmap page: two queries whatever its size."""
+    """Sections with their activities and executors, for the roadmap page: two queries
+    whatever its size (the page names each activity's executor)."""
     sections = list(Section.objects.filter(roadmap=roadmap))
     by_section: dict[int, list[Activity]] = {s.pk: [] for s in sections}
-    for activity in Activity.objects.filter(roadmap=roadmap).order_by("position"):
+    activities = Activity.objects.filter(roadmap=roadmap).select_related("executor")
+    for activity in activities.order_by("position"):
         by_section[activity.section_id].append(activity)
     return [(s, by_section[s.pk]) for s in sections]
 

@@ -92,3 +92,28 @@ def page_url(context: Any, number: Any, field: str = "") -> str:
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
     query[field or "page"] = str(number)
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def td_attrs(column: Any) -> str:
+    """A table column's data-cell attributes, worked out once per table rather than once per
+    cell: django-tables2's `column.attrs` merges the table's and the column's attributes and
+    sorts the classes on every call, a sixth of the CPU of a 50-row school list. The result
+    depends on the record only when an attribute is a function; such columns are worked out
+    per cell, as the library does."""
+    cached = getattr(column, "_opora_td_attrs", None)
+    if cached is not None:
+        return cached
+    html = column.attrs["td"].as_html()
+    declared = [column._table.attrs, column.column.attrs]
+    if not any(_has_function(attrs) for attrs in declared):
+        column._opora_td_attrs = html
+    return html
+
+
+def _has_function(attrs: Any) -> bool:
+    if callable(attrs):
+        return True
+    if isinstance(attrs, dict):
+        return any(_has_function(value) for value in attrs.values())
+    return False

@@ -135,3 +135,23 @@ def test_page_cpu_counts_the_queries_of_a_request(world: Any) -> None:
     cpu_ms, queries = page_cpu(world.client("coordinator"), "/registry/schools/", repeat=1)
     assert cpu_ms >= 0
     assert queries > 0  # the query log a request clears is not what is counted
+
+
+def test_table_cells_keep_their_attributes_with_the_per_column_memo() -> None:
+    """`td_attrs` works a column's cell attributes out once per table, except when an
+    attribute is a function of the record, which is worked out per cell as before."""
+    import django_tables2 as tables
+    from django.template import Context, Template
+
+    class Plain(tables.Table):
+        name = tables.Column(attrs={"td": {"class": "text-end"}})
+        code = tables.Column(attrs={"td": {"data-code": lambda record: record["code"]}})
+
+    table = Plain([{"name": "А", "code": "1"}, {"name": "Б", "code": "2"}])
+    template = Template(
+        "{% load opora %}{% for row in table.rows %}{% for column, cell in row.items %}"
+        "<td {% td_attrs column %}>{{ cell }}</td>{% endfor %}{% endfor %}"
+    )
+    html = template.render(Context({"table": table}))
+    assert html.count("text-end") == 2
+    assert 'data-code="1"' in html and 'data-code="2"' in html
