@@ -30,9 +30,6 @@ def benchmarks() -> dict[str, BenchFunc]:
     from django.utils.module_loading import autodiscover_modules
 
     autodiscover_modules("bench")
-    # The core's own: `opora bench load` (the core's `bench` module is this one).
-    import opora.core.bench_load  # noqa: F401
-
     return dict(_BENCHMARKS)
 
 

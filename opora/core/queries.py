@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -24,3 +26,38 @@ def count_of(rows: QuerySet[Any], link: str, *, of: str = "pk", distinct: bool =
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Insert many new rows of `model` (no signals, no primary keys back — as `bulk_create`).
+
+    On PostgreSQL through COPY: Django's `bulk_create` there sends each column as an array
+    (`UNNEST`), and psycopg quotes every element of a text or JSON array with a regular
+    expression in Python — 60 of the 83 seconds of storing a country's 40,000 identification
+    outcomes with their reasons. COPY's text format is escaped by psycopg's C code. Values go
+    through each field's own `get_db_prep_save`, as `bulk_create` does. Elsewhere
+    `bulk_create` in batches."""
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objects, batch_size=BULK_INSERT_BATCH)
+        return
+    # Every column but an auto-numbered primary key (the database numbers the rows).
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    # The driver's own cursor: Django's wrapper does not expose COPY.
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objects:
+            # `pre_save` as `bulk_create` calls it (auto_now fields), then the value as the
+            # field writes it.
+            copy.write_row(
+                [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+            )
+
+
+# Rows per INSERT of `bulk_insert` where it falls back on `bulk_create`.
+BULK_INSERT_BATCH = 1000

@@ -23,6 +23,7 @@ from opora.core.choices import TimelineVerb
 from opora.core.jobs import JobError, JobReporter, JobSave, job_handler, job_start
 from opora.core.models import Job
 from opora.core.notifications import notify
+from opora.core.queries import bulk_insert
 from opora.identification.choices import QualityStatus, RunStatus
 from opora.identification.distribution import grid_of_rows
 from opora.identification.engine import (
@@ -350,7 +351,7 @@ def run_store(run: IdentificationRun, computed: Computed) -> None:
     """Store every school's outcome of the run, replacing a draft's previous one."""
     rows = computed.rows
     run.schools.all().delete()
-    SchoolIdentification.objects.bulk_create(rows, batch_size=1000)
+    bulk_insert(SchoolIdentification, rows)
     run.summary = summary(computed.outcome, rows)
     run.status = RunStatus.DRAFT
     run.computed_at = timezone.now()

@@ -33,6 +33,7 @@ from opora.registry.models import (
     Territory,
 )
 from opora.reports import (
+    bench_load,  # noqa: F401  (registers `opora bench load`)
     bench_scale,  # noqa: F401  (registers `opora bench scale`)
     services,
 )

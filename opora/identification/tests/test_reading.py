@@ -141,3 +141,52 @@ def test_column_read_of_a_territory_without_data_and_the_job_uses_it(world, terr
     version = Methodology.objects.filter(is_builtin=True).get().current
     run = IdentificationRun(territory=territory, year=2025, version=version)
     assert load_frames(run)[1].equals(_load_frames_orm(territory, 2025)[1])
+
+
+@pytest.mark.django_db
+def test_bulk_insert_stores_what_bulk_create_would(world: Any) -> None:
+    """`core.queries.bulk_insert` (COPY on PostgreSQL) writes every kind of value as the
+    ORM does: JSON with quotes, backslashes, tabs and new lines, Cyrillic, empty lists, NULL
+    floats, booleans, choices."""
+    from opora.core.queries import bulk_insert
+    from opora.identification.methodology import BASE_METHODOLOGY_NAME
+    from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
+
+    version = Methodology.objects.get(name=BASE_METHODOLOGY_NAME).current
+    run = IdentificationRun.objects.create(territory=world.city, year=2025, version=version)
+    tricky = [{"text": 'Кавычки " и \\ обратная черта\tтаб\nстрока', "n": 1.5}]
+    rows = [
+        SchoolIdentification(
+            run=run,
+            school=school,
+            results_index=None if i else -1.25,
+            components=3,
+            low_results=bool(i),
+            change="entered" if i else "",
+            problem_types=[] if i else ["low-results"],
+            reasons=tricky,
+            history=[{"year": 2025, "index": None}],
+        )
+        for i, school in enumerate([world.school_a, world.school_b])
+    ]
+    SchoolIdentification.objects.filter(run=run).delete()
+    bulk_insert(SchoolIdentification, rows)
+    stored = {
+        row["school_id"]: row
+        for row in SchoolIdentification.objects.filter(run=run).values(
+            "school_id",
+            "results_index",
+            "low_results",
+            "change",
+            "problem_types",
+            "reasons",
+            "history",
+            "components",
+        )
+    }
+    assert stored[world.school_a.pk]["results_index"] == -1.25
+    assert stored[world.school_b.pk]["results_index"] is None
+    assert stored[world.school_a.pk]["problem_types"] == ["low-results"]
+    assert stored[world.school_b.pk]["change"] == "entered"
+    assert all(row["reasons"] == tricky for row in stored.values())
+    assert stored[world.school_a.pk]["history"] == [{"year": 2025, "index": None}]

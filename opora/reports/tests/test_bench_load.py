@@ -9,7 +9,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
-from opora.core.bench_load import (
+from opora.core.views import bench_trivial
+from opora.registry.tests.factories import PASSWORD
+from opora.reports.bench_load import (
     TRIVIAL,
     LoadResult,
     csrf_token,
@@ -19,8 +21,6 @@ from opora.core.bench_load import (
     percentile,
     shares,
 )
-from opora.core.views import bench_trivial
-from opora.registry.tests.factories import PASSWORD
 
 
 def test_percentile_interpolates_between_ranks() -> None:
@@ -130,7 +130,7 @@ def test_school_list_shows_choice_labels(world: Any) -> None:
 
 
 def test_page_cpu_counts_the_queries_of_a_request(world: Any) -> None:
-    from opora.core.bench_load import page_cpu
+    from opora.reports.bench_load import page_cpu
 
     cpu_ms, queries = page_cpu(world.client("coordinator"), "/registry/schools/", repeat=1)
     assert cpu_ms >= 0
