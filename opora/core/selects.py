@@ -15,6 +15,9 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 DJANGO_EMPTY_LABEL = BLANK_CHOICE_DASH[0][1]
@@ -48,3 +51,34 @@ class RussianSelects:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         russian_empty_choices(self)  # type: ignore[arg-type]
+
+
+class LongSelect(forms.Select):
+    """A select whose options are written in Python rather than through a template each:
+    Django renders every <option> with its own template, about 0.3 ms an option — a filter of
+    a region's 160 municipalities cost more than the page's table. The markup is the same as
+    Django's (name, attributes, «selected», option groups)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = format_html_join(
+                "\n",
+                '<option value="{}"{}>{}</option>',
+                (
+                    ("" if o["value"] is None else str(o["value"]), flatatt(o["attrs"]), o["label"])
+                    for o in options
+                ),
+            )
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html
+            )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("\n".join(parts)),
+        )

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.selects import LongSelect
 from opora.identification.choices import MissingYears, TieRule
 from opora.identification.methodology import (
     OPTION_LABELS,
@@ -84,7 +85,8 @@ class RunFilterForm(forms.Form):
         choices=[("", _("любое")), ("1", "1"), ("2", "2"), ("3", _("3 и более"))],
     )
     problem_type = forms.ChoiceField(label=_("Тип проблем"), required=False, choices=())
-    territory = forms.ChoiceField(label=_("Район"), required=False, choices=())
+    # A region's municipalities, a country's districts: many options (core.selects.LongSelect).
+    territory = forms.ChoiceField(label=_("Район"), required=False, choices=(), widget=LongSelect)
     ownership = forms.ChoiceField(
         label=_("Собственность"),
         required=False,

@@ -226,13 +226,9 @@ def programme_list(user: UserLike) -> QuerySet[Programme]:
 def programme_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Programme:
     """A programme the user may see, or with CHANGE one whose owner they may change (edit,
     approve, set up its monitoring); 404 otherwise."""
-    qs = Programme.objects.select_related("owner").prefetch_related(
-        Prefetch(
-            "programmeschool_set",
-            queryset=ProgrammeSchool.objects.select_related("school__school", "school__territory"),
-        )
-    )
-    return get_for_user(qs, user, pk, action)
+    # No schools prefetched: a regional programme has thousands, and the pages that show them
+    # page them (`programme_visible_schools`).
+    return get_for_user(Programme.objects.select_related("owner"), user, pk, action)
 
 
 def programme_school_get(user: UserLike, programme: Programme, pk: Any) -> Organization:

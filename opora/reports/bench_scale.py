@@ -86,8 +86,8 @@ def bench_scale(report: BenchReport) -> None:
         started = time.perf_counter()
         region_grow(scale, size)
         report.add(
-            f"building the region up to {size} schools ({scale.municipalities} municipalities, "
-            f"a running roadmap of 20 activities for each school, an approved list)",
+            f"построение региона до {size} школ ({scale.municipalities} муниципалитетов, у каждой "
+            "школы исполняемая дорожная карта из 20 мероприятий, утверждённый список)",
             f"{time.perf_counter() - started:.1f} s",
         )
         report.log(f"  замер страниц при {size} школ…")
@@ -97,10 +97,10 @@ def bench_scale(report: BenchReport) -> None:
     for row in rows:
         ratio = row["ms_big"] / max(row["ms_small"], 0.1)
         report.add(
-            f"{row['page']}: time at {small} → {big} schools (ratio); SQL queries",
+            f"{row['page']}: время при {small} → {big} школ (отношение); SQL-запросов",
             f"{row['ms_small']:.0f} → {row['ms_big']:.0f} ms ({ratio:.2f}×); "
             f"{row['queries_small']} → {row['queries_big']}",
-            f"< {TIME_RATIO:.0f}× for {step:.0f}× schools; queries equal",
+            f"< {TIME_RATIO:.0f}× при {step:.0f}× школ; запросов поровну",
             ratio < TIME_RATIO and row["queries_small"] == row["queries_big"],
         )
     if report.options.get("json"):
