@@ -44,7 +44,7 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> N
         return
     # Every column but an auto-numbered primary key (the database numbers the rows).
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     # The driver's own cursor: Django's wrapper does not expose COPY.
     with (

@@ -310,6 +310,16 @@ def run_prepare(run: IdentificationRun, reporter: JobReporter | None = None) -> 
         year=run.year,
     )
     progress(60, _("Формулировка причин"))
+    rows = outcome_rows(run, outcome, params)
+    progress(80, _("Сохранение"))
+    return Computed(outcome, rows)
+
+
+def outcome_rows(
+    run: IdentificationRun, outcome: Outcome, params: Params
+) -> list[SchoolIdentification]:
+    """The rows a run stores for `outcome`: each school's figures, flags, reasons and years
+    (unsaved; `run_store` writes them)."""
     writer = ReasonWriter(outcome, params)
     rows = []
     history = _history_by_school(outcome)
@@ -342,8 +352,7 @@ def run_prepare(run: IdentificationRun, reporter: JobReporter | None = None) -> 
                 history=history.get(record["school_id"], []),
             )
         )
-    progress(80, _("Сохранение"))
-    return Computed(outcome, rows)
+    return rows
 
 
 @transaction.atomic

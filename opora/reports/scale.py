@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -23,13 +22,13 @@ from django.utils import timezone
 
 from opora.core import dates
 from opora.core.choices import Role
+from opora.core.queries import bulk_insert
 from opora.identification.bench import YEARS
 from opora.identification.bench import generate as generate_results
 from opora.identification.choices import RunStatus
-from opora.identification.engine import Outcome, identify
+from opora.identification.engine import identify
 from opora.identification.models import IdentificationRun, Methodology, SchoolIdentification
-from opora.identification.reasons import ReasonWriter
-from opora.identification.services import directions, methodology_params, summary
+from opora.identification.services import directions, methodology_params, outcome_rows, summary
 from opora.registry.choices import OrganizationKind, TerritoryKind
 from opora.registry.models import (
     CuratorAssignment,
@@ -378,8 +377,8 @@ def _identification(scale: ScaleRegion) -> None:
         )
     run = scale.run
     run.schools.all().delete()
-    rows = _outcome_rows(run, outcome, params)
-    SchoolIdentification.objects.bulk_create(rows, batch_size=BATCH)
+    rows = outcome_rows(run, outcome, params)
+    bulk_insert(SchoolIdentification, rows)
     run.summary = summary(outcome, rows)
     run.computed_at = timezone.now()
     run.save(update_fields=["summary", "computed_at"])
@@ -414,65 +413,6 @@ def _card_results(scale: ScaleRegion, results: pl.DataFrame) -> None:
         ),
         batch_size=BATCH,
     )
-
-
-def _outcome_rows(
-    run: IdentificationRun, outcome: Outcome, params: Any
-) -> list[SchoolIdentification]:
-    """The rows `identification.services.run_prepare` stores, from the same outcome."""
-
-    def rounded(value: float | None) -> float | None:
-        return None if value is None else round(float(value), 4)
-
-    history: dict[int, list[dict[str, Any]]] = {}
-    for row in outcome.history.iter_rows(named=True):
-        history.setdefault(row["school_id"], []).append(
-            {
-                "year": row["year"],
-                "results_index": rounded(row["results_index"]),
-                "year_index": rounded(row["year_index"]),
-                "context_index": rounded(row["context_index"]),
-                "in_list": row["in_list"],
-                "low_results": row["low_results"],
-                "unfavourable": row["unfavourable"],
-            }
-        )
-    figures = (
-        "results_index",
-        "results_se",
-        "results_percentile",
-        "context_index",
-        "context_percentile",
-        "expected",
-        "residual",
-        "residual_z",
-    )
-    flags = (
-        "low_results",
-        "unfavourable",
-        "risk",
-        "resilient",
-        "below_expected",
-        "objectivity",
-        "insufficient_data",
-        "in_list",
-    )
-    writer = ReasonWriter(outcome, params)
-    return [
-        SchoolIdentification(
-            run=run,
-            school_id=record["school_id"],
-            **{f: rounded(record[f]) for f in figures},
-            **{f: bool(record[f]) for f in flags},
-            components=record["components"] or 0,
-            years_in_status=record["years_in_status"] or 0,
-            change=record["change"] or "",
-            problem_types=list(record["problem_types"] or []),
-            reasons=writer.reasons(record),
-            history=history.get(record["school_id"], []),
-        )
-        for record in outcome.table.iter_rows(named=True)
-    ]
 
 
 def listed_school(scale: ScaleRegion) -> int:
