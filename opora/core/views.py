@@ -210,7 +210,9 @@ def import_start(request: HttpRequest, key: str) -> HttpResponse:
             errors_to_form(form, exc, "file")
         else:
             return redirect("core:import-columns", upload.pk)
-    recent = import_upload_list(request.user, importer.key)
+    recent = paginate(
+        request, import_upload_list(request.user, importer.key), 10, page_field="uploads"
+    )
     return render(
         request,
         "core/import_start.html",

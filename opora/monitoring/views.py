@@ -56,7 +56,9 @@ def _managed(request: HttpRequest, programme_pk: Any) -> Programme:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    programmes = list(selectors.programmes_visible(request.user).order_by("-starts_on", "name"))
+    programmes = paginate(
+        request, selectors.programmes_visible(request.user).order_by("-starts_on", "name", "pk"), 30
+    )
     return render(
         request,
         "monitoring/index.html",

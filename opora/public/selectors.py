@@ -530,7 +530,7 @@ def practice_filter_choices() -> dict[str, list[tuple[str, str]]]:
 
 def practices_public(
     filters: PracticeFilters | None = None, authority: Organization | None = None
-) -> list[Practice]:
+) -> QuerySet[Practice]:
     """Published practices (of the authority's territory), filtered; the JSON lists of codes
     are matched here rather than in SQL, so SQLite and PostgreSQL agree."""
     qs = Practice.objects.filter(status=PracticeStatus.PUBLISHED)
@@ -546,10 +546,11 @@ def practices_public(
         if (not filters.problem or filters.problem in (problems or []))
         and (not filters.risk or filters.risk in (risks or []))
     ]
-    return list(
+    # A queryset: the list page reads only its page of full rows.
+    return (
         Practice.objects.filter(pk__in=ids)
         .select_related("organization")
-        .order_by("-published_at", "title")
+        .order_by("-published_at", "title", "pk")
     )
 
 

@@ -26,7 +26,7 @@ from opora.core import dates
 from opora.core.access import Action, can
 from opora.core.cards import card_section
 from opora.core.exports import CSV_CONTENT_TYPE, csv_bytes, export_filename
-from opora.core.web import attachment, download, errors_to_form, errors_to_messages
+from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
 from opora.events.feeds import calendar_ics
 from opora.public import selectors, services
 from opora.public.cache import flood_limited, public_page
@@ -35,6 +35,9 @@ from opora.public.suppression import DASH, min_count
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Organization, Programme
 from opora.roadmaps import selectors as roadmap_selectors
+
+# Open events of a month and published practices grow with the territory: a page at a time.
+PAGE_SIZE = 30
 
 
 def _context(**extra: Any) -> dict[str, Any]:
@@ -298,7 +301,10 @@ def events(request: HttpRequest, pk: int) -> HttpResponse:
             month=month,
             previous=previous,
             following=following,
-            events=list(selectors.events_public(authority=org, start=start, end=end)),
+            # The page number is in the address, so in the public cache's key.
+            events=paginate(
+                request, selectors.events_public(authority=org, start=start, end=end), PAGE_SIZE
+            ),
             title=_("Открытые мероприятия"),
         ),
     )
@@ -351,7 +357,7 @@ def practices(request: HttpRequest) -> HttpResponse:
         request,
         "public/practices.html",
         _context(
-            practices=selectors.practices_public(filters),
+            practices=paginate(request, selectors.practices_public(filters), PAGE_SIZE),
             filters=filters,
             choices=selectors.practice_filter_choices(),
             title=_("Практики"),

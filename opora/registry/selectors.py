@@ -123,14 +123,14 @@ def school_ids_visible(user: UserLike) -> set[int]:
     )
 
 
-def organization_people(user: UserLike, organization: Organization) -> list[Membership] | None:
+def organization_people(user: UserLike, organization: Organization) -> QuerySet[Membership] | None:
     """The organisation's people with their roles, or None when the user may see counts only."""
     if not can(user, Action.VIEW_PEOPLE, organization):
         return None
-    return list(
+    return (
         Membership.objects.filter(organization=organization, is_active=True)
         .select_related("person")
-        .order_by("role", "person__last_name")
+        .order_by("role", "person__last_name", "pk")
     )
 
 

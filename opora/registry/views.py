@@ -47,6 +47,9 @@ from opora.registry.order_hooks import subjects_of
 from opora.registry.tables import OrderTable, OrganizationTable, SchoolTable
 
 PAGE_SIZE = 50
+# A territory's page lists its first schools (the rest are on the school list) and a page of
+# its other organisations.
+TERRITORY_SHOWN = 30
 
 
 def _territory_crumbs(user: Any, territory: Territory, *, link_last: bool) -> list[dict[str, Any]]:
@@ -99,7 +102,10 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             or (curators is None and selectors.school_has_curator(school)),
             "mentors": hooks.school_mentors.call(request.user, [school.pk]).get(school.pk, []),
             "programmes": selectors.school_programmes(request.user, school),
-            "people": people,
+            # Both lists grow with the organisation: each has its own page number.
+            "people": None
+            if people is None
+            else paginate(request, people, 50, page_field="people"),
             "role_counts": selectors.organization_role_counts(school) if people is None else None,
             "can_change": can(request.user, Action.CHANGE, school),
             "card_sections": card_sections("school", request, school),
@@ -177,11 +183,19 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/organization_detail.html",
         {
             "organization": organization,
-            "people": people,
+            # Both lists grow with the organisation: each has its own page number.
+            "people": None
+            if people is None
+            else paginate(request, people, 50, page_field="people"),
             "role_counts": selectors.organization_role_counts(organization)
             if people is None
             else None,
-            "programmes": selectors.programme_list(request.user).filter(owner=organization),
+            "programmes": paginate(
+                request,
+                selectors.programme_list(request.user).filter(owner=organization),
+                20,
+                page_field="programmes",
+            ),
             "can_change": can(request.user, Action.CHANGE, organization),
             "card_sections": card_sections("organization", request, organization),
             "breadcrumbs": [
@@ -276,7 +290,10 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     territory = selectors.territory_get(request.user, pk)
     children = list(selectors.territory_children(request.user, territory))
-    organizations = list(selectors.territory_organizations(request.user, territory))
+    organizations = selectors.territory_organizations(request.user, territory)
+    # The card shows the first SHOWN of each kind and links to the full list: read only those.
+    schools = organizations.filter(kind="school").order_by("short_name", "pk")
+    others = organizations.exclude(kind="school").order_by("short_name", "pk")
     return render(
         request,
         "registry/territory_detail.html",
@@ -284,8 +301,9 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "territory": territory,
             "children": children,
             "counts": selectors.territory_school_counts(request.user, [territory, *children]),
-            "organizations": [o for o in organizations if not o.is_school],
-            "schools": [o for o in organizations if o.is_school],
+            "organizations": paginate(request, others, TERRITORY_SHOWN, page_field="organizations"),
+            "schools": schools[:TERRITORY_SHOWN],
+            "school_count": schools.count(),
             "breadcrumbs": _territory_crumbs(request.user, territory, link_last=False),
         },
     )

@@ -166,7 +166,7 @@ def own_teachers(user: UserLike) -> list[Teacher]:
 
 
 def diagnostic_list(user: UserLike) -> QuerySet[Diagnostic]:
-    return restrict(Diagnostic.objects.all(), user).order_by("-held_on", "title")
+    return restrict(Diagnostic.objects.all(), user).order_by("-held_on", "title", "pk")
 
 
 def diagnostic_get(user: UserLike, pk: Any) -> Diagnostic:

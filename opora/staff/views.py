@@ -248,7 +248,7 @@ def diagnostics(request: HttpRequest) -> HttpResponse:
         request,
         "staff/diagnostics.html",
         {
-            "diagnostics": selectors.diagnostic_list(request.user),
+            "diagnostics": paginate(request, selectors.diagnostic_list(request.user), 30),
             "may_import": selectors.may_import_diagnostics(request.user),
             "may_import_aggregates": has_any(request.user, Action.IMPORT)
             or selectors.may_import_diagnostics(request.user),

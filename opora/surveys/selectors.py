@@ -53,7 +53,8 @@ def questionnaire_list(user: UserLike) -> QuerySet[Questionnaire]:
     return (
         restrict(Questionnaire.objects.all(), user)
         .select_related("owner")
-        .annotate(question_count=Count("questions"))
+        .annotate(question_count=count_of(Question.objects.all(), "questionnaire"))
+        .order_by("-is_builtin", "kind", "title", "pk")
     )
 
 

@@ -39,6 +39,9 @@ from opora.surveys.forms import (
 )
 from opora.surveys.scoring import ScoringError, parse_scoring
 
+# The index's rounds and questionnaires: a page of each.
+PAGE_SIZE = 30
+
 
 def _monitoring_crumb() -> dict[str, str]:
     return {"title": _("Мониторинг"), "url": reverse("monitoring:index")}
@@ -56,8 +59,11 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/index.html",
         {
-            "questionnaires": selectors.questionnaire_list(user),
-            "rounds": selectors.round_list(user)[:50],
+            # Both grow with the territory: each list has its own page number.
+            "questionnaires": paginate(
+                request, selectors.questionnaire_list(user), PAGE_SIZE, page_field="questionnaires"
+            ),
+            "rounds": paginate(request, selectors.round_list(user), PAGE_SIZE, page_field="rounds"),
             "may_run": selectors.may_run_surveys(user),
             "breadcrumbs": [_monitoring_crumb(), {"title": _("Анкетирование")}],
         },

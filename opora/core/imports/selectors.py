@@ -30,12 +30,13 @@ def import_upload_for_job(job: Job) -> ImportUpload:
     )
 
 
-def import_upload_list(user: UserLike, importer_key: str, limit: int = 10) -> list[ImportUpload]:
-    """The user's latest uploads for one kind of import, newest first."""
+def import_upload_list(user: UserLike, importer_key: str) -> QuerySet[ImportUpload]:
+    """The user's uploads for one kind of import, newest first (the page shows them a page at
+    a time)."""
     uploads: QuerySet[ImportUpload] = restrict(
         ImportUpload.objects.filter(importer=importer_key).select_related("job"), user
     )
-    return list(uploads.order_by("-created_at", "-pk")[:limit])
+    return uploads.order_by("-created_at", "-pk")
 
 
 def import_mapping_list(user: UserLike, importer_key: str | None = None) -> QuerySet[ImportMapping]:

@@ -120,3 +120,32 @@ def test_new_schools_go_where_chosen_and_counts_say_what(
     # Back to the saved file's preview: its job's page, not «будет создано» again.
     again = client.get(reverse("core:import-preview", args=[upload.pk]))
     assert again.status_code == 302 and again["Location"] == reverse("core:job", args=[job.pk])
+
+
+def test_the_uploads_list_is_paginated(world: Any) -> None:
+    """The import page lists the user's uploads ten at a time, with the same queries for 3N
+    as for N, the rest on the next pages."""
+    from opora.core.tests.rows import queries_and_rows
+
+    user = world.user("analyst")
+    client = world.client("analyst")
+    url = reverse("core:import", args=["results.table"])
+
+    def grow(n: int) -> None:
+        ImportUpload.objects.bulk_create(
+            ImportUpload(
+                importer="results.table",
+                file="imports/x.csv",
+                original_name=f"файл-{i}.csv",
+                uploaded_by=user,
+            )
+            for i in range(n)
+        )
+
+    grow(5)
+    small = queries_and_rows(client, url)
+    grow(25)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0]
+    html = text(client.get(url, {"uploads": 3}))
+    assert "Стр. 3 из 3" in html and html.count("файл-") == 10

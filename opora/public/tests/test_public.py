@@ -359,3 +359,36 @@ def test_a_school_roadmap_publication_shows_on_the_roadmaps_history(
         text = response.content.decode()
         assert "Опубликовано на публичных страницах" in text
         assert "Снято с публичных страниц" in text
+
+
+def test_open_events_and_practices_are_paginated(world: World, settings: Any) -> None:
+    """A month's open events and the published practices show 30 at a time, with the same
+    queries for 3N rows as for N; the page number is in the address, so each page is cached
+    on its own."""
+    from django.utils import timezone
+
+    from opora.core.tests.rows import queries_and_rows
+    from opora.practices.tests.factories_effect import published_practice
+
+    client = Client()
+    events_url = reverse("public:events", args=[world.department.pk])
+    practices_url = reverse("public:practices")
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            EventFactory(organizer=world.department, is_public=True, starts_at=noon)
+            published_practice(world.school_a, title=f"Практика {i}")
+
+    settings.OPORA_PUBLIC_CACHE_SECONDS = 0  # count the view's queries, not a cache hit
+    grow(10)
+    small = [queries_and_rows(client, url) for url in (events_url, practices_url)]
+    grow(35)
+    big = [queries_and_rows(client, url) for url in (events_url, practices_url)]
+    assert [q for q, _ in big] == [q for q, _ in small]
+    assert [r for _, r in small] == [10, 10] and [r for _, r in big] == [30, 30]
+    settings.OPORA_PUBLIC_CACHE_SECONDS = 60
+    for url in (events_url, practices_url):
+        first = client.get(url).content.decode()
+        second = client.get(url, {"page": 2}).content.decode()
+        assert "Стр. 1 из 2" in first and "Стр. 2 из 2" in second

@@ -485,3 +485,46 @@ def test_programme_list_and_programme_schools_are_paginated(world):
     assert "Школы-участники (60)" in client.get(schools).content.decode()
     html = world.client("director_a").get(schools).content.decode()
     assert "Школы-участники (1)" in html and world.school_a.short_name in html
+
+
+def test_organization_page_lists_are_paginated(world):
+    """An organisation's people and programmes show a page each: the queries stay the same."""
+    from opora.core.choices import Role
+    from opora.core.tests.rows import queries_and_rows
+    from opora.registry.tests.factories import MembershipFactory
+
+    client = world.client("coordinator")
+    url = reverse("registry:organization", args=[world.department.pk])
+
+    def grow(n):
+        MembershipFactory.create_batch(n, organization=world.department, role=Role.ANALYST)
+        ProgrammeFactory.create_batch(n, owner=world.department)
+
+    grow(20)
+    small = queries_and_rows(client, url)
+    grow(40)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and small[1] >= 20 and big[1] == 50
+    second = client.get(url, {"people": 2, "programmes": 2}).content.decode()
+    assert "Стр. 2 из 2" in second and "Стр. 2 из 3" in second
+
+
+def test_territory_page_reads_only_what_it_shows(world):
+    """30 schools and a «все N» link; a page of the other organisations; flat queries."""
+    from opora.core.tests.rows import queries_and_rows
+    from opora.registry.tests.factories import OrganizationFactory
+
+    client = world.client("coordinator")
+    url = reverse("registry:territory", args=[world.north.pk])
+
+    def grow(n):
+        SchoolFactory.create_batch(n, territory=world.north)
+        OrganizationFactory.create_batch(n, territory=world.north)
+
+    grow(20)
+    small = queries_and_rows(client, url)
+    grow(40)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and big[1] == 30
+    assert "Все 61 школ" in client.get(url).content.decode()
+    assert "Стр. 2 из 2" in client.get(url, {"organizations": 2}).content.decode()

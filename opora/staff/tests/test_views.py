@@ -262,3 +262,22 @@ def test_teacher_registry_is_paginated(staff: Staff) -> None:
     assert [rows for _q, rows in many] == [50, 50]
     html = director.get(teachers, {"page": 2}).content.decode()
     assert "Стр. 2 из 2" in html
+
+
+def test_diagnostics_are_paginated(staff: Staff) -> None:
+    """Diagnostics pile up year after year: 30 a page, the same queries for 3N as for N."""
+    from opora.core.tests.rows import queries_and_rows
+    from opora.staff.tests.factories import DiagnosticFactory, ScoreFactory
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            ScoreFactory(diagnostic=DiagnosticFactory(), teacher=staff.own)
+
+    client = staff.world.client("coordinator")
+    url = reverse("staff:diagnostics")
+    grow(10)
+    small = queries_and_rows(client, url)
+    grow(25)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and small[1] == 11 and big[1] == 30
+    assert "Стр. 2 из 2" in client.get(url, {"page": 2}).content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from opora.registry.models import Programme, ProgrammeSchool
 from opora.surveys.models import SurveyLink, SurveyRound
-from opora.surveys.tests.helpers import builtin
+from opora.surveys.tests.helpers import builtin, open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,33 @@ def test_the_pages_render(world):
     assert client.get(reverse("surveys:questionnaire-copy", args=[director.pk])).status_code == 200
     assert world.client("anonymous").get(reverse("surveys:index")).status_code == 302
     assert world.client("teacher").get(reverse("surveys:index")).status_code == 200
+
+
+def test_the_index_pages_rounds_and_questionnaires(world):
+    """Rounds and questionnaires grow with the territory: a page of each, the same queries for
+    3N as for N, and page 2 shows the rest."""
+    from opora.core.tests.rows import queries_and_rows
+    from opora.surveys.models import Questionnaire
+
+    director = builtin("risk500-director")
+
+    def grow(n):
+        for i in range(n):
+            # A round is seen through its links to schools.
+            open_round(world, [director], [world.school_a], title=f"Анкетирование {i}")
+            Questionnaire.objects.create(
+                title=f"Анкета {i}",
+                group=director.group,
+                kind=director.kind,
+                owner=world.methodical_centre,
+            )
+
+    client = world.client("analyst")
+    url = reverse("surveys:index")
+    grow(5)
+    small = queries_and_rows(client, url)
+    grow(40)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and big[1] == 30
+    rest = client.get(url, {"rounds": 2}).content.decode()
+    assert "Анкетирование 0<" in rest and "Стр. 2 из 2" in rest
