@@ -58,7 +58,9 @@ def _programmes(user: UserLike, action: Action) -> QuerySet[Programme]:
 
 def evaluation_programme_list(user: UserLike) -> QuerySet[Programme]:
     """Programmes whose owner is in the user's territory reach (the others' are absent)."""
-    return _programmes(user, Action.VIEW).select_related("owner").order_by("-starts_on", "name")
+    return (
+        _programmes(user, Action.VIEW).select_related("owner").order_by("-starts_on", "name", "pk")
+    )
 
 
 def evaluation_programme_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> Programme:

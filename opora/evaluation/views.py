@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opora.core.access import Action
-from opora.core.web import errors_to_messages
+from opora.core.web import errors_to_messages, paginate
 from opora.evaluation import reading, selectors, services
 from opora.evaluation.chart import means_svg
 from opora.evaluation.choices import EstimateStatus
@@ -34,7 +34,7 @@ def _crumbs(*more: dict[str, Any]) -> list[dict[str, Any]]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """«Эффективность поддержки»: the programmes the user may evaluate."""
-    programmes = list(selectors.evaluation_programme_list(request.user))
+    programmes = paginate(request, selectors.evaluation_programme_list(request.user), 30)
     crumbs = _crumbs()
     crumbs[-1] = {"title": _("Эффективность поддержки")}
     return render(

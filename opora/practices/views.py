@@ -39,6 +39,8 @@ from opora.surveys.choices import RiskFactor
 # --- The bank: practices, reviews, collections ---
 
 BANK_PAGE = 30
+# The criteria and the collections: a page at a time.
+LIST_PAGE = 30
 
 
 def _int(value: str) -> int | None:
@@ -367,7 +369,8 @@ def criterion_list(request: HttpRequest) -> HttpResponse:
         "practices/criterion_list.html",
         {
             "title": _("Критерии экспертизы практик"),
-            "criteria": selectors.criterion_list(request.user),
+            # Each authority adds its own: the catalogue grows with the territory.
+            "criteria": paginate(request, selectors.criterion_list(request.user), LIST_PAGE),
             "form": form,
         },
     )
@@ -384,7 +387,7 @@ def collection_list(request: HttpRequest) -> HttpResponse:
         "practices/collection_list.html",
         {
             "title": _("Сборники практик"),
-            "collections": selectors.collection_list(request.user),
+            "collections": paginate(request, selectors.collection_list(request.user), LIST_PAGE),
             "may_compile": selectors.may_compile(request.user),
         },
     )

@@ -291,7 +291,8 @@ def templates(request: HttpRequest) -> HttpResponse:
         request,
         "reports/templates.html",
         {
-            "items": selectors.template_list(request.user),
+            # Each authority uploads its own: a page at a time.
+            "items": paginate(request, selectors.template_list(request.user), 30),
             "form": form if owners else None,
             "fields": TEMPLATE_FIELDS,
             "changeable": selectors.template_changeable_ids(request.user),

@@ -220,6 +220,21 @@ def test_the_anonymous_are_sent_to_sign_in(world, programme):
         assert client.get(url).status_code == 302
 
 
+def test_the_index_pages_the_programmes(world):
+    """Programmes grow with the territory: 30 a page, the same queries for 3N as for N."""
+    from opora.core.tests.rows import queries_and_rows
+    from opora.registry.tests.factories import ProgrammeFactory
+
+    client = world.client("coordinator")
+    url = reverse("evaluation:index")
+    ProgrammeFactory.create_batch(10, owner=world.department)
+    small = queries_and_rows(client, url)
+    ProgrammeFactory.create_batch(25, owner=world.department)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and small[1] >= 10 and big[1] == 30
+    assert "Стр. 2 из 2" in client.get(url, {"page": 2}).content.decode()
+
+
 # --- On the demo (last: the demo is loaded once for these) ---------------------------------
 
 

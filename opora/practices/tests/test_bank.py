@@ -385,6 +385,36 @@ def test_history_follows_the_practice_access(world: Any) -> None:
     assert world.client("director_b").get(url).status_code == 404
 
 
+def test_criteria_and_collections_are_paginated(world: Any) -> None:
+    """Each authority adds criteria and collections: 30 a page, the same queries for 3N."""
+    from django.urls import reverse
+
+    from opora.core.tests.rows import queries_and_rows
+
+    def grow(n: int) -> None:
+        ReviewCriterion.objects.bulk_create(
+            ReviewCriterion(owner=world.department, name=f"Критерий {i}") for i in range(n)
+        )
+        Collection.objects.bulk_create(
+            Collection(
+                owner=world.department, kind=CollectionKind.choices[0][0], title=f"Сборник {i}"
+            )
+            for i in range(n)
+        )
+
+    client = world.client("coordinator")
+    for name in ("practices:criteria", "practices:collections"):
+        ReviewCriterion.objects.filter(owner=world.department).delete()
+        Collection.objects.all().delete()
+        url = reverse(name)
+        grow(5)
+        small = queries_and_rows(client, url)
+        grow(40)
+        big = queries_and_rows(client, url)
+        assert big[0] == small[0] and big[1] == 30, name
+        assert "Стр. 2 из 2" in client.get(url, {"page": 2}).content.decode(), name
+
+
 def test_the_demo_bank(demo: Any) -> None:
     """The demo step: 25 practices in every state, a newer version under review beside its
     published first version, reviews, materials, two collections; the atlas prints."""
