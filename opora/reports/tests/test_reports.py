@@ -355,6 +355,33 @@ def test_home_card_lists_reports_in_work(world: Any, draft: Report) -> None:
     assert "Отчёты в работе" not in world.client("director_a").get("/").content.decode()
 
 
+def test_the_templates_list_is_paginated(world: Any) -> None:
+    """Each authority uploads its own templates: 30 a page, the same queries for 3N."""
+    from django.urls import reverse
+
+    from opora.core.tests.rows import queries_and_rows
+
+    def grow(n: int) -> None:
+        ReportTemplate.objects.bulk_create(
+            ReportTemplate(
+                owner=world.methodical_centre,
+                kind=ReportKind.MUNICIPAL,
+                name=f"Шаблон {i}",
+                file_name="ш.docx",
+            )
+            for i in range(n)
+        )
+
+    client = world.client("analyst")
+    url = reverse("reports:templates")
+    grow(5)
+    small = queries_and_rows(client, url)
+    grow(40)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and big[1] == 30
+    assert "Стр. 2 из 2" in client.get(url, {"page": 2}).content.decode()
+
+
 # --- on the demo (last: the demo is loaded once for these) ------------------------------
 
 
