@@ -33,8 +33,14 @@ def bell(user: Any) -> Bell:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {"nav_sections": []}
-    return {
-        "nav_sections": navigation_for(request),
-        # Counted once, and only by a page that shows the bell (a fragment does not).
-        "bell": SimpleLazyObject(lambda: bell(request.user)),
-    }
+    # Worked out once per request: every part of a page rendered with the request (the school
+    # card's and home page's sections, ten or more) runs the context processors again.
+    found: dict[str, Any] | None = getattr(request, "_opora_navigation", None)
+    if found is None:
+        found = {
+            "nav_sections": navigation_for(request),
+            # Counted once, and only by a page that shows the bell (a fragment does not).
+            "bell": SimpleLazyObject(lambda: bell(request.user)),
+        }
+        request._opora_navigation = found  # type: ignore[attr-defined]
+    return found

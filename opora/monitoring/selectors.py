@@ -233,6 +233,18 @@ def checkpoint_rollup(checkpoint: Checkpoint) -> list[RollupRow]:
     return rows
 
 
+def checkpoint_light_counts(checkpoint: Checkpoint) -> dict[str, int]:
+    """How many of the checkpoint's indicators have each light (two queries): the lights of
+    `checkpoint_rollup` without the history it reads for every earlier checkpoint."""
+    items = checkpoint.indicators.select_related("indicator").prefetch_related("targets")
+    values = dict(
+        Rollup.objects.filter(checkpoint=checkpoint).values_list("programme_indicator_id", "value")
+    )
+    return dict(
+        Counter(str(programme_light(item, values.get(item.pk), checkpoint.year)) for item in items)
+    )
+
+
 def programme_dynamics(programme: Programme) -> dict[str, Any]:
     """The programme's figures at every checkpoint, with targets, for the chart (3 queries)."""
     items = programme_indicators(programme)
@@ -643,8 +655,6 @@ def home_programme_lights(user: UserLike, today: datetime.date) -> list[Programm
     result = []
     for programme in programmes:
         shown = latest.get(programme.pk)
-        counts: dict[str, int] = {}
-        if shown is not None:
-            counts = dict(Counter(str(row.light) for row in checkpoint_rollup(shown)))
+        counts = checkpoint_light_counts(shown) if shown is not None else {}
         result.append(ProgrammeLights(programme, execution.get(programme.pk), counts, shown))
     return result

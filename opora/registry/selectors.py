@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from opora.core import dates
 from opora.core.access import (
@@ -51,6 +51,7 @@ def school_list(user: UserLike) -> QuerySet[Organization]:
     return (
         restrict(Organization.objects.filter(kind=OrganizationKind.SCHOOL), user)
         .select_related("school", "territory")
+        .annotate(school_type_code=F("school__school_type"), locality_code=F("school__locality"))
         .prefetch_related(
             Prefetch("curator_assignments", current_curators(), to_attr="current_curators")
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +21,17 @@ class SchoolTable(tables.Table):
     number = tables.Column(
         verbose_name=_("№"), accessor="school__number", order_by=("school__number",)
     )
+    # The codes come annotated (selectors.school_list): read through `school__…`, a field with
+    # choices, django-tables2 would call get_FOO_display() for every cell, which hashes every
+    # (lazy) label of the field per call — the dearest part of a row.
     school_type = tables.Column(
-        verbose_name=_("Вид"), accessor="school__school_type", order_by=("school__school_type",)
+        verbose_name=_("Вид"), accessor="school_type_code", order_by=("school__school_type",)
     )
     territory = tables.Column(
         verbose_name=_("Территория"), accessor="territory__name", order_by=("territory__name",)
     )
     locality = tables.Column(
-        verbose_name=_("Местность"), accessor="school__locality", order_by=("school__locality",)
+        verbose_name=_("Местность"), accessor="locality_code", order_by=("school__locality",)
     )
     enrolment = tables.Column(
         verbose_name=_("Обучающихся"),
@@ -67,13 +71,18 @@ class SchoolTable(tables.Table):
     def render_enrolment(self, value: int) -> str:
         return f"{value:,}".replace(",", "\u202f")
 
-    # The label from the choices' enum: Django's get_FOO_display() hashes every (lazy) label of
-    # the field on each call, the dearest part of a row.
     def render_school_type(self, value: str) -> str:
-        return str(SchoolType(value).label) if value in SchoolType.values else value
+        return self._labels(SchoolType).get(value, value)
 
     def render_locality(self, value: str) -> str:
-        return str(Locality(value).label) if value in Locality.values else value
+        return self._labels(Locality).get(value, value)
+
+    def _labels(self, choices: type[models.TextChoices]) -> dict[str, str]:
+        """The choices' labels in the request's language, translated once per table."""
+        found = self._choice_labels.get(choices)
+        if found is None:
+            found = self._choice_labels[choices] = {c.value: str(c.label) for c in choices}
+        return found
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,6 +90,7 @@ class SchoolTable(tables.Table):
         # school's current mentors as (name, link or "").
         self.people_reach: Reach | None = None
         self.mentor_links: dict[int, list[tuple[str, str]]] = {}
+        self._choice_labels: dict[type[models.TextChoices], dict[str, str]] = {}
 
     def render_curators(self, record: Organization) -> str:
         assignments = getattr(record, "current_curators", [])

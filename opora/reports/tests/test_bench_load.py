@@ -137,21 +137,29 @@ def test_page_cpu_counts_the_queries_of_a_request(world: Any) -> None:
     assert queries > 0  # the query log a request clears is not what is counted
 
 
-def test_table_cells_keep_their_attributes_with_the_per_column_memo() -> None:
-    """`td_attrs` works a column's cell attributes out once per table, except when an
-    attribute is a function of the record, which is worked out per cell as before."""
+def test_table_rows_write_the_cells_as_the_library_template_did() -> None:
+    """`table_rows` writes a page's rows in Python: each cell's attributes worked out once per
+    column (except an attribute that is a function of the record, per cell), the text escaped,
+    numbers localised as `{{ cell }}` would, `localize=False` columns left plain."""
     import django_tables2 as tables
     from django.template import Context, Template
+    from django.utils import translation
 
     class Plain(tables.Table):
         name = tables.Column(attrs={"td": {"class": "text-end"}})
         code = tables.Column(attrs={"td": {"data-code": lambda record: record["code"]}})
+        share = tables.Column()
+        year = tables.Column(localize=False)
 
-    table = Plain([{"name": "А", "code": "1"}, {"name": "Б", "code": "2"}])
-    template = Template(
-        "{% load opora %}{% for row in table.rows %}{% for column, cell in row.items %}"
-        "<td {% td_attrs column %}>{{ cell }}</td>{% endfor %}{% endfor %}"
-    )
-    html = template.render(Context({"table": table}))
-    assert html.count("text-end") == 2
+    rows = [
+        {"name": "<b>А</b>", "code": "1", "share": 0.5, "year": 2025},
+        {"name": "Б", "code": "2", "share": 1.25, "year": 2026},
+    ]
+    template = Template("{% load opora %}{% table_rows table %}")
+    with translation.override("ru"):
+        html = template.render(Context({"table": Plain(rows)}))
+    assert html.count("<tr") == 2 and html.count("text-end") == 2
     assert 'data-code="1"' in html and 'data-code="2"' in html
+    assert "&lt;b&gt;А&lt;/b&gt;" in html and "<b>" not in html
+    assert "0,5" in html and "1,25" in html
+    assert ">2025<" in html and ">2026<" in html
