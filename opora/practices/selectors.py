@@ -267,19 +267,26 @@ def collection_may(user: UserLike, collection: Collection, action: Action) -> bo
     return permits(user, collection, action)
 
 
-def collection_items(user: UserLike, collection: Collection) -> list[CollectionItem]:
-    """The items of a collection in order, with what the atlas prints (authors, materials)."""
+def collection_item_rows(user: UserLike, collection: Collection) -> QuerySet[CollectionItem]:
+    """The items of a collection whose practice the user may see, in order, with the practice
+    and its organisation: what the collection's page pages."""
     visible = restrict(Practice.objects.all(), user).values("pk")
-    return list(
+    return (
         CollectionItem.objects.filter(collection=collection, practice__in=visible)
         .select_related("practice__organization")
-        .prefetch_related(
+        .order_by("position", "pk")
+    )
+
+
+def collection_items(user: UserLike, collection: Collection) -> list[CollectionItem]:
+    """The items of a collection in order, with what the atlas prints (authors, materials)."""
+    return list(
+        collection_item_rows(user, collection).prefetch_related(
             "practice__authors",
             Prefetch(
                 "practice__materials", queryset=PracticeMaterial.objects.order_by("position", "pk")
             ),
         )
-        .order_by("position", "pk")
     )
 
 
@@ -296,9 +303,17 @@ def may_compile(user: UserLike) -> bool:
     return bool(collection_owner_choices(user))
 
 
-def collection_practice_choices(user: UserLike) -> QuerySet[Practice]:
-    """Published practices a collection may take."""
-    return practice_list(user).select_related(None).only("pk", "title")
+def collection_practice_choices(
+    user: UserLike, *, outside: Collection | None = None
+) -> QuerySet[Practice]:
+    """Published practices a collection may take; with `outside`, those not in it yet."""
+    practices = practice_list(user).select_related(None).only("pk", "title")
+    if outside is not None:
+        # A subquery: the page shows only a page of the items, the choices skip all of them.
+        practices = practices.exclude(
+            pk__in=CollectionItem.objects.filter(collection=outside).values("practice_id")
+        )
+    return practices
 
 
 # --- Evidence of effect, adoption, the constructor's proposals ---

@@ -41,6 +41,8 @@ from opora.surveys.choices import RiskFactor
 BANK_PAGE = 30
 # The criteria and the collections: a page at a time.
 LIST_PAGE = 30
+# A collection's practices (a regional atlas gathers a whole region's best).
+COLLECTION_PAGE = 20
 
 
 def _int(value: str) -> int | None:
@@ -421,7 +423,9 @@ def collection_create(request: HttpRequest) -> HttpResponse:
 def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     collection = selectors.collection_get(request.user, pk)
     may_change = selectors.collection_may(request.user, collection, Action.CHANGE)
-    items = selectors.collection_items(request.user, collection)
+    items = paginate(
+        request, selectors.collection_item_rows(request.user, collection), COLLECTION_PAGE
+    )
     return render(
         request,
         "practices/collection_detail.html",
@@ -431,9 +435,7 @@ def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "may_change": may_change,
             "add_form": CollectionAddForm(
-                practices=selectors.collection_practice_choices(request.user).exclude(
-                    pk__in=[i.practice_id for i in items]
-                )
+                practices=selectors.collection_practice_choices(request.user, outside=collection)
             )
             if may_change
             else None,
@@ -465,6 +467,10 @@ def collection_change(request: HttpRequest, pk: int) -> HttpResponse:
             services.collection_move(collection=collection, item_id=down, up=False, user=user)
     except ValidationError as exc:
         errors_to_messages(request, exc)
+    # Back to the page the item was moved or removed on (the collection is paged).
+    page = _int(request.POST.get("page", ""))
+    if page is not None and page > 1:
+        return redirect(f"{collection.get_absolute_url()}?page={page}")
     return redirect(collection.get_absolute_url())
 
 

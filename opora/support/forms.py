@@ -570,16 +570,27 @@ class VisitActivityForm(forms.Form):
 
 
 class ActivityVisitsForm(forms.Form):
+    """A page of the candidate visits as boxes; `shown` names the page's visits, so that a
+    box left unticked unlinks its visit and those of other pages stay as they are."""
+
     visits = VisitChoiceField(
         label=_("Выезды, которыми выполнено мероприятие"),
         queryset=Visit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    shown = VisitChoiceField(
+        queryset=Visit.objects.none(), required=False, widget=forms.MultipleHiddenInput
+    )
 
-    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, candidates: Any, page: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(VisitChoiceField, self.fields["visits"]).queryset = candidates
+        visits = cast(VisitChoiceField, self.fields["visits"])
+        # Any candidate is valid (the page may have moved since it was shown); the boxes are
+        # the page's only: a municipal roadmap's candidates are the whole programme's visits.
+        visits.queryset = candidates
+        visits.choices = [(v.pk, visits.label_from_instance(v)) for v in page]
+        cast(VisitChoiceField, self.fields["shown"]).queryset = candidates
 
 
 class VisitTemplateForm(forms.Form):

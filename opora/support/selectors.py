@@ -1036,6 +1036,18 @@ def activity_visit_candidates(user: UserLike, activity: Activity) -> QuerySet[Vi
     )
 
 
+def activity_visit_search(user: UserLike, activity: Activity, text: str = "") -> QuerySet[Visit]:
+    """The candidates of `activity_visit_candidates` whose school (name or number) or purpose
+    matches `text` (all without it), those already counted first, then the newest: what the
+    activity's visits page shows a page of."""
+    qs = activity_visit_candidates(user, activity)
+    text = text.strip()
+    if text:
+        schools = school_search(Organization.objects.filter(kind=OrganizationKind.SCHOOL), text)
+        qs = qs.filter(Q(school__in=schools.values("pk")) | Q(purpose__icontains=text))
+    return qs.order_by(F("is_linked").desc(), "-planned_on", "-pk")
+
+
 @dataclass(frozen=True)
 class VisitEvidence:
     visit_id: int

@@ -1300,10 +1300,15 @@ def visit_activity_link(*, user: User, visit: Visit, activity: Activity) -> None
 
 
 @transaction.atomic
-def activity_visits_set(*, user: User, activity: Activity, visits: list[Visit]) -> None:
-    """The visits counted as evidence of `activity`, as chosen on its report form: the chosen
-    ones (each checked) are linked, the other candidates unlinked."""
+def activity_visits_set(
+    *, user: User, activity: Activity, visits: list[Visit], among: list[Visit] | None = None
+) -> None:
+    """The visits counted as evidence of `activity`, as chosen on its page: the chosen ones
+    (each checked) are linked, the other candidates unlinked — with `among`, only those of it
+    (the page of candidates the user saw; the rest stay as they are)."""
     candidates = selectors.activity_visit_candidates(user, activity)
+    if among is not None:
+        candidates = candidates.filter(pk__in=[v.pk for v in among])
     chosen = {v.pk for v in visits}
     problems = []
     for visit in visits:

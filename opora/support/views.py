@@ -1453,17 +1453,33 @@ def recommendation_evidence(request: HttpRequest, pk: int) -> FileResponse:
 # Visits as evidence of a roadmap activity.
 
 
+# Candidate visits a page (a municipal roadmap's are every visit to its programme's schools).
+ACTIVITY_VISITS_PAGE = 20
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_visits(request: HttpRequest, pk: int) -> HttpResponse:
     """The visits that carried out a roadmap activity, chosen from those it may count."""
     activity = reportable_activity_get(request.user, pk)  # type: ignore[arg-type]
     candidates = selectors.activity_visit_candidates(request.user, activity)
+    # A municipal roadmap may count visits to any school of its programme: a page of those
+    # the search finds, not all of them. The search stays in the address the form posts to.
+    query = request.GET.get("q", "").strip()
+    page = paginate(
+        request,
+        selectors.activity_visit_search(request.user, activity, query),
+        ACTIVITY_VISITS_PAGE,
+    )
     form = ActivityVisitsForm(
         # Every box unticked posts nothing but the token: still a submitted form.
         request.POST if request.method == "POST" else None,
         candidates=candidates,
-        initial={"visits": [v for v in candidates if getattr(v, "is_linked", False)]},
+        page=page,
+        initial={
+            "visits": [v.pk for v in page if getattr(v, "is_linked", False)],
+            "shown": [v.pk for v in page],
+        },
     )
     roadmap = activity.roadmap
     if request.method == "POST" and form.is_valid():
@@ -1472,6 +1488,7 @@ def activity_visits(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 activity=activity,
                 visits=list(form.cleaned_data["visits"]),
+                among=list(form.cleaned_data["shown"]),
             )
         except ValidationError as exc:
             errors_to_form(form, exc)
@@ -1484,6 +1501,9 @@ def activity_visits(request: HttpRequest, pk: int) -> HttpResponse:
         "support/visits/activity_visits.html",
         {
             "form": form,
+            "page": page,
+            "query": query,
+            "linked": candidates.filter(activities=activity).count(),
             "activity": activity,
             "roadmap": roadmap,
             "title": title,

@@ -415,6 +415,60 @@ def test_criteria_and_collections_are_paginated(world: Any) -> None:
         assert "Стр. 2 из 2" in client.get(url, {"page": 2}).content.decode(), name
 
 
+def test_a_collection_pages_its_practices(world: Any) -> None:
+    """A collection shows 20 practices a page, with the same queries for 70 as for 25; «выше»,
+    «ниже» and «убрать» work on any page and return to it."""
+    from django.urls import reverse
+
+    from opora.core.tests.rows import longest_list, queries_and_rows
+    from opora.practices.models import CollectionItem
+
+    collection = Collection.objects.create(
+        owner=world.department, kind=CollectionKind.choices[0][0], title="Региональный атлас"
+    )
+
+    def grow(n: int) -> None:
+        start = collection.items.count()
+        for i in range(start, start + n):
+            practice = Practice.objects.create(
+                organization=world.school_a,
+                title=f"Практика {i:03d}",
+                description="Описание.",
+                created_by=world.user("director_a"),
+                status=PracticeStatus.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            CollectionItem.objects.create(collection=collection, practice=practice, position=i + 1)
+
+    client = world.client("coordinator")
+    url = collection.get_absolute_url()
+    grow(25)
+    small = queries_and_rows(client, url)
+    grow(45)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and small[1] == 20 and big[1] == 20
+    last = client.get(url, {"page": 4}).content.decode()
+    assert "Стр. 4 из 4" in last and "Практика 069" in last and "Практика 059" not in last
+    assert longest_list(last) == 10 and 'start="61"' in last
+
+    change = reverse("practices:collection-change", args=[collection.pk])
+    items = list(collection.items.order_by("position"))
+    # The first of page 2 moves up onto page 1; the user is back on page 2.
+    response = client.post(change, {"up": items[20].pk, "page": 2})
+    assert response.status_code == 302 and response["Location"] == f"{url}?page=2"
+    order = [i.practice.title for i in collection.items.order_by("position")]
+    assert order[19:21] == ["Практика 020", "Практика 019"]
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "Практика 019" in second and "Практика 020" not in second
+    response = client.post(change, {"remove": items[65].pk, "page": 4})
+    assert response["Location"] == f"{url}?page=4"
+    assert not collection.items.filter(pk=items[65].pk).exists()
+    # Gone from the list (it is offered for adding again, below it).
+    assert "Практика 065" not in client.get(url, {"page": 4}).content.decode().split("<select")[0]
+    # The practices already in the collection are not offered again, on any page.
+    assert "Практика 069" not in client.get(url).content.decode().split("<select")[1]
+
+
 def test_the_demo_bank(demo: Any) -> None:
     """The demo step: 25 practices in every state, a newer version under review beside its
     published first version, reviews, materials, two collections; the atlas prints."""

@@ -509,6 +509,36 @@ def test_organization_page_lists_are_paginated(world):
     assert "Стр. 2 из 2" in second and "Стр. 2 из 3" in second
 
 
+def test_school_card_people_are_paginated(world):
+    """The school card pages its people in place (50, as an organisation's card does), with
+    the pager to the rest: the second page shows those past the first 50."""
+    from opora.core.choices import Role
+    from opora.core.tests.rows import queries_and_rows
+    from opora.registry.tests.factories import MembershipFactory, PersonFactory
+
+    client = world.client("coordinator")
+    url = reverse("registry:school", args=[world.school_a.pk])
+
+    def grow(n, prefix):
+        # Names sort after the world's own people: the last ones land on the second page.
+        for i in range(n):
+            MembershipFactory(
+                organization=world.school_a,
+                role=Role.TEACHER,
+                person=PersonFactory(last_name=f"Яковлев{prefix}{i:02d}"),
+            )
+
+    grow(20, "а")
+    small = queries_and_rows(client, url)
+    grow(40, "б")
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and small[1] >= 20 and big[1] == 50
+    first = client.get(url).content.decode()
+    assert "Стр. 1 из 2" in first and "Яковлевб39" not in first
+    second = client.get(url, {"people": 2}).content.decode()
+    assert "Стр. 2 из 2" in second and "Яковлевб39" in second
+
+
 def test_territory_page_reads_only_what_it_shows(world):
     """30 schools and a «все N» link; a page of the other organisations; flat queries."""
     from opora.core.tests.rows import queries_and_rows

@@ -161,3 +161,41 @@ def test_only_coordinators_see_the_pair_button(world, designed):
     make = reverse("support:mentor-pair-create", args=[world.school_a.pk])
     assert make in world.client("coordinator").get(url).content.decode()
     assert make not in world.client("analyst").get(url).content.decode()
+
+
+def test_recommender_page_shows_the_best_ten_whatever_the_territory(world, designed):
+    """The page's list does not grow with the territory: the best `CANDIDATES_SHOWN` (10)
+    beside the school's own row, with the same queries for 20 more eligible schools as for
+    60 (issue 17). It is a top ten, not a list to page through."""
+    from opora.core.tests.rows import queries_and_rows
+    from opora.identification.models import SchoolIdentification
+    from opora.results.models import ContextIndicator, ContextValue
+    from opora.support.recommender import CANDIDATES_SHOWN
+    from opora.support.tests.network_fixtures import INDICATORS
+
+    run = SchoolIdentification.objects.get(school=world.school_a).run
+    indicators = ContextIndicator.objects.in_bulk(INDICATORS, field_name="code")
+    grown = 0
+
+    def grow(n):
+        # Eligible (clearly better results) but less like the target than «Близкая».
+        nonlocal grown
+        for i in range(grown, grown + n):
+            candidate = school(world, f"Кандидат {i:03d}")
+            SchoolIdentification.objects.create(run=run, school=candidate, results_index=2.0)
+            for code, value in zip(INDICATORS, (30 - i / 10, 6), strict=True):
+                ContextValue.objects.create(
+                    school=candidate, year=run.year, indicator=indicators[code], value=value
+                )
+        grown += n
+
+    client = world.client("regional")
+    url = reverse("support:mentor-recommend", args=[world.school_a.pk])
+    grow(20)
+    small = queries_and_rows(client, url)
+    grow(40)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0]
+    assert small[1] == big[1] == CANDIDATES_SHOWN + 1  # the school's own row and ten
+    html = client.get(url).content.decode()
+    assert "Близкая" in html and "Кандидат 000" in html and "Кандидат 059" not in html

@@ -270,14 +270,85 @@ def test_visits_are_evidence_on_the_roadmap(world):
     url = reverse("support:activity-visits", args=[activity.pk])
     for persona in ("curator", "council", "teacher", "director_b"):
         assert world.client(persona).get(url).status_code == 404, persona
-    response = world.client("director_a").post(url, {"visits": [visit.pk]})
+    # The page posts the visits it showed (`shown`) beside the ticked ones.
+    response = world.client("director_a").post(url, {"visits": [visit.pk], "shown": [visit.pk]})
     assert response.status_code == 302
     assert list(visit.activities.all()) == [activity]
     page = world.client("director_a").get(roadmap.get_absolute_url()).content.decode()
     assert visit.get_absolute_url() in page
     # Unticked: no longer its evidence.
-    world.client("director_a").post(url, {})
+    world.client("director_a").post(url, {"shown": [visit.pk]})
     assert not visit.activities.exists()
+
+
+def _done_visits(world, n, purpose="Методический десант"):
+    """`n` carried-out visits to school A, each on its own day (older than those before)."""
+    lead = person(world, "curator")
+    first = dates.today() - datetime.timedelta(days=30 + Visit.objects.count())
+    Visit.objects.bulk_create(
+        Visit(
+            school=world.school_a,
+            kind=VisitKind.LANDING,
+            planned_on=first - datetime.timedelta(days=i),
+            organiser=world.methodical_centre,
+            lead=lead,
+            purpose=purpose,
+            status=VisitStatus.DONE,
+        )
+        for i in range(n)
+    )
+
+
+def test_activity_visits_page_searches_and_pages_the_candidates(world):
+    """The visits an activity may count show 20 a page with the same queries for 65 as for 25;
+    a box ticked or unticked on one page leaves the other pages' visits as they were; the
+    search finds by school and purpose and keeps what was typed when the post is refused."""
+    from opora.core.tests.rows import queries_and_rows
+
+    roadmap = running_roadmap(world)
+    activity = Activity.objects.get(roadmap=roadmap)
+    url = reverse("support:activity-visits", args=[activity.pk])
+    client = world.client("director_a")
+    _done_visits(world, 25)
+    small = queries_and_rows(client, url)
+    _done_visits(world, 40)
+    big = queries_and_rows(client, url)
+    assert big[0] == small[0] and small[1] == 20 and big[1] == 20
+    last = client.get(url, {"page": 4}).content.decode()
+    assert "Стр. 4 из 4" in last and last.count('name="visits"') == 5
+
+    newest_first = list(Visit.objects.order_by("-planned_on", "-pk"))
+    first_page, second_page = newest_first[:20], newest_first[20:40]
+    ids = [v.pk for v in first_page]
+    assert client.post(url, {"visits": ids[:2], "shown": ids}).status_code == 302
+    # On page 2 one more is ticked: the two of page 1 stay counted.
+    ids2 = [v.pk for v in second_page]
+    assert client.post(f"{url}?page=2", {"visits": [ids2[0]], "shown": ids2}).status_code == 302
+    linked = set(Visit.objects.filter(activities=activity).values_list("pk", flat=True))
+    assert linked == {ids[0], ids[1], ids2[0]}
+    # The counted ones come first; unticking one of them leaves the rest.
+    page = client.get(url).content.decode()
+    assert "Засчитано выездов: 3" in page
+    assert page.index(f'value="{ids2[0]}"') < page.index(f'value="{ids[2]}"')
+    shown = [ids[0], ids[1], ids2[0]]
+    client.post(url, {"visits": [ids[0], ids2[0]], "shown": shown})
+    linked = set(Visit.objects.filter(activities=activity).values_list("pk", flat=True))
+    assert linked == {ids[0], ids2[0]}
+
+    _done_visits(world, 3, purpose="Десант по математике")
+    found = client.get(url, {"q": "математ"}).content.decode()
+    assert found.count('name="visits"') == 3 and "Стр." not in found
+    assert client.get(url, {"q": "СОШ № 1"}).content.decode().count('name="visits"') == 20
+    nothing = client.get(url, {"q": "Гимназия"}).content.decode()
+    assert 'name="visits"' not in nothing and "не найдено" in nothing
+    # A refused post shows the same search and page with what was ticked.
+    maths = list(Visit.objects.filter(purpose__contains="математике").values_list("pk", flat=True))
+    refused = client.post(f"{url}?q=математ", {"visits": [maths[0], 0], "shown": maths})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and 'value="математ"' in html
+    assert f'value="{maths[0]}" id="id_visits_' in html
+    box = html[html.index(f'value="{maths[0]}" id="id_visits_') :]
+    assert box.split(">")[0].endswith("checked")
 
 
 def test_from_the_visit_page_the_visit_counts_for_an_activity(world):
