@@ -587,7 +587,6 @@ def school_card(request: HttpRequest, school: Any) -> str:
             "suppress_below": selectors.SUPPRESS_BELOW,
             "may_see_teachers": selectors.may_see_teachers(request.user, school),
         },
-        request=request,
     )
 
 
