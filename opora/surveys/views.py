@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -736,8 +737,10 @@ def school_card(request: HttpRequest, school: Any) -> str:
             "links": links,
             "may_enter": may_enter,
             "current_year": profile.year if profile else dates.academic_year_of(dates.today()),
+            # The form's token as the request context would give it: the fragment is rendered
+            # without the request, whose context processors would build the navigation again.
+            "csrf_token": get_token(request),
         },
-        request=request,
     )
 
 
