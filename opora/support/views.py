@@ -430,7 +430,6 @@ def school_card_network(request: HttpRequest, school: Any) -> str:
             "may_recommend": may_recommend,
             "may_manage": may_manage,
         },
-        request=request,
     )
 
 
@@ -793,7 +792,7 @@ def school_card_engagement(request: HttpRequest, school: Organization) -> str:
     """Open escalations (the director answers them here) and the school's consultations."""
     escalations = selectors.school_escalations(request.user, school)
     consultations = selectors.school_consultations(request.user, school)
-    may_ask = selectors.consultation_ask_schools(request.user).filter(pk=school.pk).exists()
+    may_ask = selectors.consultation_may_ask(request.user, school)
     if not (escalations or consultations or may_ask):
         return ""
     context: dict[str, Any] = {
@@ -803,7 +802,7 @@ def school_card_engagement(request: HttpRequest, school: Organization) -> str:
         "may_ask": may_ask,
         "may_view_register": selectors.consultation_may_view_any(request.user),
     }
-    return render_to_string("support/engagement/_school_card.html", context, request=request)
+    return render_to_string("support/engagement/_school_card.html", context)
 
 
 # --- visits ---
@@ -1540,9 +1539,7 @@ def school_visits(request: HttpRequest, school: Any) -> str:
     summary = selectors.school_visit_summary(request.user, school)
     if summary is None:
         return ""
-    return render_to_string(
-        "support/visits/_school_card.html", {"school": school, **summary}, request=request
-    )
+    return render_to_string("support/visits/_school_card.html", {"school": school, **summary})
 
 
 @card_section("home", order=15)
