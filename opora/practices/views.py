@@ -552,9 +552,7 @@ def school_practices_card(request: HttpRequest, school: Any) -> str:
     adoptions = selectors.school_adoptions(request.user, school)
     if not adoptions:
         return ""
-    return render_to_string(
-        "practices/_school_card.html", {"adoptions": adoptions}, request=request
-    )
+    return render_to_string("practices/_school_card.html", {"adoptions": adoptions})
 
 
 @measure_suggestions(order=10)
