@@ -1101,8 +1101,9 @@ class VisitSummary:
 
 
 def visit_summary(user: UserLike) -> VisitSummary | None:
-    """The home page's block: four queries whatever the number of schools; None for those
-    who neither conduct visits nor answer recommendations."""
+    """The home page's block: four queries whatever the number of schools (one for a
+    director: the block shows a school only its coming visits, so the counts stay 0); None
+    for those who neither conduct visits nor answer recommendations."""
     roles = user_roles(user)
     supporter = bool(roles & {Role.CURATOR, Role.ANALYST})
     director = Role.SCHOOL_DIRECTOR in roles
@@ -1116,9 +1117,14 @@ def visit_summary(user: UserLike) -> VisitSummary | None:
     upcoming = list(
         visits.filter(planned_on__gte=today).select_related("school").order_by("planned_on")[:5]
     )
+    if not supporter:
+        return VisitSummary(upcoming, 0, 0, 0, 0, is_supporter=False)
     to_close = visits.filter(planned_on__lt=today).count()
-    open_recommendations = recommendation_list(user).filter(status__in=OPEN_RECOMMENDATION)
-    counts = open_recommendations.aggregate(
+    # Counted straight on the restricted rows: `recommendation_list`'s joins, overdue flag and
+    # order would make the count a query over a subquery.
+    counts = restrict(
+        Recommendation.objects.filter(status__in=OPEN_RECOMMENDATION), user
+    ).aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         to_answer=Count("pk", filter=Q(status=RecommendationStatus.OPEN)),
@@ -1202,6 +1208,8 @@ def home_engagement(user: UserLike) -> list[SchoolEngagement] | None:
     if not role_organization_ids(user, HOME_ENGAGEMENT_ROLES) or not engagement_may_view(user):
         return None
     rows = engagement_rows(user)
-    shown = rows[:HOME_ITEMS]
-    engagement_page_fill(user, shown)
+    # The card names the schools only, not their open escalations (the page's second query).
+    schools = Organization.objects.in_bulk([row.school_id for row in rows[:HOME_ITEMS]])
+    for row in rows[:HOME_ITEMS]:
+        row.school = schools.get(row.school_id)
     return rows

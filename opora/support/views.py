@@ -1527,9 +1527,7 @@ def home_visits(request: HttpRequest, user: Any) -> str:
     if summary is None or not (summary.is_supporter or summary.upcoming):
         return ""
     return render_to_string(
-        "support/visits/_home.html",
-        {"summary": summary, "statuses": RecommendationStatus},
-        request=request,
+        "support/visits/_home.html", {"summary": summary, "statuses": RecommendationStatus}
     )
 
 
