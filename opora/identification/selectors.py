@@ -513,8 +513,13 @@ def home_runs(user: UserLike) -> list[IdentificationRun] | None:
     if not role_organization_ids(user, [Role.ANALYST]):
         return None
     since = timezone.now() - datetime.timedelta(days=HOME_RECENT_DAYS)
+    # The card names each run (year, territory, methodology version), its status and date:
+    # the run's summary (with its density grid) and the version's parameters, JSON decoded
+    # per row, are left in the database.
     return list(
-        run_list(user)
+        restrict(IdentificationRun.objects.all(), user)
+        .select_related("territory", "version__methodology")
+        .defer("summary", "version__params")
         .filter(Q(status__in=(RunStatus.QUEUED, RunStatus.FAILED)) | Q(created_at__gte=since))
         .order_by("-created_at", "-pk")[:HOME_ITEMS]
     )
