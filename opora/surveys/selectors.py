@@ -465,6 +465,8 @@ def home_surveys_running(user: UserLike) -> list[SurveyLink] | None:
             user,
         )
         .select_related("round", "questionnaire", "school")
+        # What the card shows: the count groups by every selected column (the scoring JSON).
+        .only("round__title", "round__closes_on", "questionnaire__title", "school__kind")
         .annotate(response_count=Count("responses"))
         .order_by("round__closes_on", "round_id", "questionnaire__group", "pk")[:HOME_ITEMS]
     )
