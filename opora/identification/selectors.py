@@ -346,25 +346,39 @@ def latest_run_for_school(school: Organization, user: UserLike) -> SchoolIdentif
     Whoever may see the school sees its outcome in approved lists (a director, a curator);
     drafts and lists on their way to approval only those who see the run itself.
     """
-    items = restrict(SchoolIdentification.objects.filter(school=school), user).filter(
-        Q(run__status=RunStatus.APPROVED)
-        | Q(
-            run__in=run_list(user).filter(status__in=[RunStatus.SENT, RunStatus.DRAFT]),
-        )
-    )
+    visible = restrict(SchoolIdentification.objects.filter(school=school), user)
     related = ("run__version__methodology", "run__territory")
-    approved = items.filter(run__status=RunStatus.APPROVED).order_by("-run__year", "-run__pk")
+    # Approved lists first, without the drafts' subquery: most schools have one, and then
+    # the drafts query is never built.
+    approved = visible.filter(run__status=RunStatus.APPROVED).order_by("-run__year", "-run__pk")
     found = approved.select_related(*related).first()
     if found is None:
-        found = items.order_by("-run__year", "-run__pk").select_related(*related).first()
+        drafts = visible.filter(
+            run__in=run_list(user).filter(status__in=[RunStatus.SENT, RunStatus.DRAFT])
+        )
+        found = drafts.order_by("-run__year", "-run__pk").select_related(*related).first()
     return found
 
 
-def school_results_by_year(school: Organization, user: UserLike) -> list[SchoolResult]:
+def school_results_by_year(
+    school: Organization, user: UserLike, *, limit: int
+) -> list[tuple[Any, ...]]:
+    """The school's first `limit` results, newest year first, as the card's table rows: (year,
+    assessment, subject, grade, participants, mean score, share «2», share «4–5»). Plain rows,
+    not model instances: the card shows only these columns."""
     return list(
         restrict(SchoolResult.objects.filter(school=school), user)
-        .select_related("assessment", "subject")
         .order_by("-year", "assessment__name", "grade", "subject__name")
+        .values_list(
+            "year",
+            "assessment__name",
+            "subject__name",
+            "grade",
+            "participants",
+            "mean_score",
+            "share_fail",
+            "share_good",
+        )[:limit]
     )
 
 
@@ -499,8 +513,13 @@ def home_runs(user: UserLike) -> list[IdentificationRun] | None:
     if not role_organization_ids(user, [Role.ANALYST]):
         return None
     since = timezone.now() - datetime.timedelta(days=HOME_RECENT_DAYS)
+    # The card names each run (year, territory, methodology version), its status and date:
+    # the run's summary (with its density grid) and the version's parameters, JSON decoded
+    # per row, are left in the database.
     return list(
-        run_list(user)
+        restrict(IdentificationRun.objects.all(), user)
+        .select_related("territory", "version__methodology")
+        .defer("summary", "version__params")
         .filter(Q(status__in=(RunStatus.QUEUED, RunStatus.FAILED)) | Q(created_at__gte=since))
         .order_by("-created_at", "-pk")[:HOME_ITEMS]
     )

@@ -486,14 +486,18 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The school card ------------------------------------------------------------------------
 
 
+# The card's table of assessment results shows the newest this many rows.
+SCHOOL_CARD_RESULTS = 60
+
+
 @card_section("school", order=20)
 def school_card(request: HttpRequest, school: Any) -> str:
     """«Почему школа в списке»: the flags with reasons, the years, the place among schools."""
     item = selectors.latest_run_for_school(school, request.user)
-    results = selectors.school_results_by_year(school, request.user)
+    results = selectors.school_results_by_year(school, request.user, limit=SCHOOL_CARD_RESULTS)
     if item is None and not results:
         return ""
-    context: dict[str, Any] = {"item": item, "school": school, "results": results[:60]}
+    context: dict[str, Any] = {"item": item, "school": school, "results": results}
     if item is not None:
         # A link only to what opens: the whole list is closed to school staff and curators.
         context["run_url"] = (

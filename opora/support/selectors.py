@@ -324,10 +324,12 @@ def agreement_pairs(user: UserLike, agreement: NetworkAgreement) -> list[MentorP
 
 
 def organization_agreements(user: UserLike, organization: Organization) -> list[NetworkAgreement]:
-    """The agreements this organisation is a party to (or keeps) that the user may see."""
+    """The agreements this organisation is a party to (or keeps) that the user may see; one
+    query (the cards show neither the keeper nor the parties, so they are not loaded)."""
     return list(
-        agreement_list(user)
-        .filter(Q(parties=organization) | Q(owner=organization))
+        restrict(
+            NetworkAgreement.objects.filter(Q(parties=organization) | Q(owner=organization)), user
+        )
         .distinct()
         .order_by("-since", "-pk")
     )
@@ -430,6 +432,13 @@ def consultation_ask_schools(user: UserLike) -> QuerySet[Organization]:
     return Organization.objects.filter(kind=OrganizationKind.SCHOOL).filter(r.organization_q())
 
 
+def consultation_may_ask(user: UserLike, school: Organization) -> bool:
+    """Whether `user` may ask a consultation for this school (as `consultation_ask_schools`,
+    from the reach alone: no query)."""
+    r = reach(user, Action.VIEW, roles=CONSULTATION_ASK_ROLES)
+    return school.kind == OrganizationKind.SCHOOL and r.covers(school)
+
+
 def consultation_may_withdraw(user: UserLike, consultation: Consultation) -> bool:
     """The school's administration may withdraw a request it still waits for."""
     return (
@@ -492,8 +501,9 @@ def consultation_recipients(consultation: Consultation) -> list[str]:
 def school_consultations(
     user: UserLike, school: Organization, limit: int = 5
 ) -> list[Consultation]:
-    """The school's latest consultations for its card."""
-    return list(consultation_list(user).filter(school=school)[:limit])
+    """The school's latest consultations for its card (which shows neither the school nor
+    the methodist: they are not joined)."""
+    return list(restrict(Consultation.objects.filter(school=school), user)[:limit])
 
 
 # Engagement ---------------------------------------------------------------------------------
@@ -687,11 +697,12 @@ def escalation_school_get(user: UserLike, pk: Any) -> Organization:
 
 
 def school_escalations(user: UserLike, school: Organization) -> list[Escalation]:
-    """The school's escalations `user` may see, open ones first, for its card."""
+    """The school's escalations `user` may see, open ones first, for its card (which shows
+    neither the school nor the author: they are not joined)."""
     return list(
-        escalation_list(user)
-        .filter(school=school)
-        .order_by(F("resolved_at").desc(nulls_first=True), "-created_at")[:5]
+        restrict(Escalation.objects.filter(school=school), user).order_by(
+            F("resolved_at").desc(nulls_first=True), "-created_at"
+        )[:5]
     )
 
 
@@ -1102,8 +1113,9 @@ class VisitSummary:
 
 
 def visit_summary(user: UserLike) -> VisitSummary | None:
-    """The home page's block: four queries whatever the number of schools; None for those
-    who neither conduct visits nor answer recommendations."""
+    """The home page's block: four queries whatever the number of schools (one for a
+    director: the block shows a school only its coming visits, so the counts stay 0); None
+    for those who neither conduct visits nor answer recommendations."""
     roles = user_roles(user)
     supporter = bool(roles & {Role.CURATOR, Role.ANALYST})
     director = Role.SCHOOL_DIRECTOR in roles
@@ -1117,9 +1129,14 @@ def visit_summary(user: UserLike) -> VisitSummary | None:
     upcoming = list(
         visits.filter(planned_on__gte=today).select_related("school").order_by("planned_on")[:5]
     )
+    if not supporter:
+        return VisitSummary(upcoming, 0, 0, 0, 0, is_supporter=False)
     to_close = visits.filter(planned_on__lt=today).count()
-    open_recommendations = recommendation_list(user).filter(status__in=OPEN_RECOMMENDATION)
-    counts = open_recommendations.aggregate(
+    # Counted straight on the restricted rows: `recommendation_list`'s joins, overdue flag and
+    # order would make the count a query over a subquery.
+    counts = restrict(
+        Recommendation.objects.filter(status__in=OPEN_RECOMMENDATION), user
+    ).aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(due_on__lt=today)),
         to_answer=Count("pk", filter=Q(status=RecommendationStatus.OPEN)),
@@ -1140,11 +1157,11 @@ def school_visit_summary(user: UserLike, school: Organization) -> dict[str, Any]
     if not visit_view_reach(user).covers(school):
         return None
     today = dates.today()
-    counts = (
-        recommendation_list(user)
-        .filter(school=school, status__in=OPEN_RECOMMENDATION)
-        .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    )
+    # Counted straight on the restricted rows: `recommendation_list`'s joins, overdue flag and
+    # order would make the count a query over a subquery.
+    counts = restrict(
+        Recommendation.objects.filter(school=school, status__in=OPEN_RECOMMENDATION), user
+    ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     visits = restrict(Visit.objects.filter(school=school), user)
     return {
         "visits": list(visits.select_related("lead").order_by("-planned_on", "-pk")[:5]),
@@ -1203,6 +1220,8 @@ def home_engagement(user: UserLike) -> list[SchoolEngagement] | None:
     if not role_organization_ids(user, HOME_ENGAGEMENT_ROLES) or not engagement_may_view(user):
         return None
     rows = engagement_rows(user)
-    shown = rows[:HOME_ITEMS]
-    engagement_page_fill(user, shown)
+    # The card names the schools only, not their open escalations (the page's second query).
+    schools = Organization.objects.in_bulk([row.school_id for row in rows[:HOME_ITEMS]])
+    for row in rows[:HOME_ITEMS]:
+        row.school = schools.get(row.school_id)
     return rows

@@ -793,7 +793,7 @@ def school_card_engagement(request: HttpRequest, school: Organization) -> str:
     """Open escalations (the director answers them here) and the school's consultations."""
     escalations = selectors.school_escalations(request.user, school)
     consultations = selectors.school_consultations(request.user, school)
-    may_ask = selectors.consultation_ask_schools(request.user).filter(pk=school.pk).exists()
+    may_ask = selectors.consultation_may_ask(request.user, school)
     if not (escalations or consultations or may_ask):
         return ""
     context: dict[str, Any] = {

@@ -433,10 +433,13 @@ def risk_profile_history(user: UserLike, school: Organization) -> list[RiskProfi
 
 
 def school_links(user: UserLike, school: Organization) -> list[SurveyLink]:
-    """The school's survey links (newest rounds first) with their response counts."""
+    """The school's survey links (newest rounds first) with their response counts, for its
+    card: only what the card shows is loaded (the count groups by every selected column, the
+    questionnaire's scoring rules among them)."""
     return list(
         restrict(SurveyLink.objects.filter(school=school), user)
         .select_related("round", "questionnaire")
+        .only("round__title", "questionnaire__group", "questionnaire__min_respondents")
         .annotate(response_count=Count("responses"))
         .order_by("-round__opens_on", "-round_id", "questionnaire__group")[:40]
     )
@@ -462,6 +465,8 @@ def home_surveys_running(user: UserLike) -> list[SurveyLink] | None:
             user,
         )
         .select_related("round", "questionnaire", "school")
+        # What the card shows: the count groups by every selected column (the scoring JSON).
+        .only("round__title", "round__closes_on", "questionnaire__title", "school__kind")
         .annotate(response_count=Count("responses"))
         .order_by("round__closes_on", "round_id", "questionnaire__group", "pk")[:HOME_ITEMS]
     )

@@ -258,6 +258,7 @@ def _form_samples() -> dict[str, Any]:
         "scale": VisitTemplate.objects.first().scale,
         "activities": Activity.objects.all(),
         "candidates": Visit.objects.all(),
+        "page": list(Visit.objects.all()[:20]),
         "sections": list(Section.objects.select_related("roadmap")[:5]),
         # Events.
         "organizers": Organization.objects.exclude(kind="school")[:3],

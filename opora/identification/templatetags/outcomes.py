@@ -1,17 +1,22 @@
-"""A school's outcome in a run, as every list of them shows it: its flags as badges and its
-change since the previous list. Written in Python because the lists show fifty outcomes a
-page: an included template and `get_change_display()` per row were a large part of the
-page's CPU (issue 17)."""
+"""A school's outcome in a run, as every list of them shows it (its flags as badges, its change
+since the previous list), and the school card's table of its assessment results. Written in
+Python because the lists show fifty outcomes a page and the card up to 60 results rows: an
+included template, `get_change_display()` or a variable lookup, filter chain and escape per
+cell were a large part of the pages' CPU (issue 17). The output is the templates' own, cell
+for cell: the same filters (`decimal`, localized numbers) and escaping."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.templatetags.opora import decimal
 from opora.identification.choices import Change
 
 register = template.Library()
@@ -44,3 +49,32 @@ def flag_badges(item: Any) -> SafeString:
 def change_label(item: Any) -> str:
     """The outcome's change since the previous list («вошла», «вышла»…), or ""."""
     return str(CHANGE_LABELS.get(item.change, item.change))
+
+
+ROW = (
+    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+    '<td class="text-end">{}</td><td class="text-end">{}</td>'
+    '<td class="text-end">{}</td><td class="text-end">{}</td></tr>'
+)
+
+
+@register.simple_tag
+def school_results_rows(results: list[tuple[Any, ...]]) -> SafeString:
+    """The `<tr>`s of `selectors.school_results_by_year` rows; a missing mean score reads
+    «нет данных», other missing figures «—»."""
+    no_data = format_html('<span class="text-muted">{}</span>', gettext("нет данных"))
+    return format_html_join("", ROW, (_cells(row, no_data) for row in results))
+
+
+def _cells(row: tuple[Any, ...], no_data: SafeString) -> tuple[Any, ...]:
+    year, assessment, subject, grade, participants, mean_score, share_fail, share_good = row
+    return (
+        f"{year:d}",
+        assessment,
+        subject,
+        localize(grade) if grade else "—",
+        "—" if participants is None else localize(participants),
+        no_data if mean_score is None else decimal(mean_score, 1),
+        decimal(share_fail, 1),
+        decimal(share_good, 1),
+    )
