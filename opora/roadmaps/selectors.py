@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -190,11 +190,19 @@ def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
     )
 
 
+ROADMAP_ACTIONS = (Action.CHANGE, Action.REVIEW, Action.APPROVE)
+
+
 def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
-    """What `user` may do with the roadmap (change, review, approve): read once per page."""
-    return frozenset(
-        a for a in (Action.CHANGE, Action.REVIEW, Action.APPROVE) if roadmap_may(user, roadmap, a)
+    """What `user` may do with the roadmap (change, review, approve): read once per page, in
+    one query — the roadmap restricted for each action (as `roadmap_may` asks) as an EXISTS."""
+    this = Roadmap.objects.filter(pk=OuterRef("pk"))
+    flags = (
+        Roadmap.objects.filter(pk=roadmap.pk)
+        .values_list(*[Exists(restrict(this, user, a)) for a in ROADMAP_ACTIONS])
+        .first()
     )
+    return frozenset(a for a, may in zip(ROADMAP_ACTIONS, flags or (), strict=False) if may)
 
 
 def may_comment(roadmap: Roadmap, actions: frozenset[Action]) -> bool:
@@ -298,15 +306,24 @@ def not_reported_fill(page: Any, today: datetime.date) -> Any:
     return page
 
 
-def activity_reports(roadmap: Roadmap) -> dict[int, list[ExecutionReport]]:
-    """Reports with their files by activity: two queries whatever the roadmap's size."""
-    reports: dict[int, list[ExecutionReport]] = {}
-    for report in (
-        ExecutionReport.objects.filter(activity__roadmap=roadmap)
-        .select_related("author")
-        .prefetch_related("files")
+def activity_reports(roadmap: Roadmap) -> dict[int, list[dict[str, Any]]]:
+    """Reports by activity, newest first, as values (pk, outcome, done_on, text) with their
+    `files` (pk, original_name, kind): two queries whatever the roadmap's size. Values, not
+    instances: the roadmap page shows every report of every activity (a hundred and more)."""
+    files: dict[int, list[dict[str, Any]]] = {}
+    for evidence in (
+        Evidence.objects.filter(report__activity__roadmap=roadmap)
+        .order_by("pk")
+        .values("pk", "report_id", "original_name", "kind")
     ):
-        reports.setdefault(report.activity_id, []).append(report)
+        files.setdefault(evidence["report_id"], []).append(dict(evidence))
+    reports: dict[int, list[dict[str, Any]]] = {}
+    for report in ExecutionReport.objects.filter(activity__roadmap=roadmap).values(
+        "pk", "activity_id", "outcome", "done_on", "text"
+    ):
+        reports.setdefault(report["activity_id"], []).append(
+            {**report, "files": files.get(report["pk"], [])}
+        )
     return reports
 
 
