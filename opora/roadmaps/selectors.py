@@ -197,12 +197,17 @@ def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
     """What `user` may do with the roadmap (change, review, approve): read once per page, in
     one query — the roadmap restricted for each action (as `roadmap_may` asks) as an EXISTS."""
     this = Roadmap.objects.filter(pk=OuterRef("pk"))
+    scoped = {a: restrict(this, user, a) for a in ROADMAP_ACTIONS}
+    # Actions the user holds nowhere need no query (nor did `roadmap_may`'s `.exists()`).
+    asked = [a for a, qs in scoped.items() if not qs.query.is_empty()]
+    if not asked:
+        return frozenset()
     flags = (
         Roadmap.objects.filter(pk=roadmap.pk)
-        .values_list(*[Exists(restrict(this, user, a)) for a in ROADMAP_ACTIONS])
+        .values_list(*[Exists(scoped[a]) for a in asked])
         .first()
     )
-    return frozenset(a for a, may in zip(ROADMAP_ACTIONS, flags or (), strict=False) if may)
+    return frozenset(a for a, may in zip(asked, flags or (), strict=False) if may)
 
 
 def may_comment(roadmap: Roadmap, actions: frozenset[Action]) -> bool:
@@ -310,17 +315,22 @@ def activity_reports(roadmap: Roadmap) -> dict[int, list[dict[str, Any]]]:
     """Reports by activity, newest first, as values (pk, outcome, done_on, text) with their
     `files` (pk, original_name, kind): two queries whatever the roadmap's size. Values, not
     instances: the roadmap page shows every report of every activity (a hundred and more)."""
+    rows = list(
+        ExecutionReport.objects.filter(activity__roadmap=roadmap).values(
+            "pk", "activity_id", "outcome", "done_on", "text"
+        )
+    )
     files: dict[int, list[dict[str, Any]]] = {}
-    for evidence in (
-        Evidence.objects.filter(report__activity__roadmap=roadmap)
-        .order_by("pk")
-        .values("pk", "report_id", "original_name", "kind")
-    ):
-        files.setdefault(evidence["report_id"], []).append(dict(evidence))
+    # No reports, no files to look for (a roadmap not yet executed).
+    if rows:
+        for evidence in (
+            Evidence.objects.filter(report__activity__roadmap=roadmap)
+            .order_by("pk")
+            .values("pk", "report_id", "original_name", "kind")
+        ):
+            files.setdefault(evidence["report_id"], []).append(dict(evidence))
     reports: dict[int, list[dict[str, Any]]] = {}
-    for report in ExecutionReport.objects.filter(activity__roadmap=roadmap).values(
-        "pk", "activity_id", "outcome", "done_on", "text"
-    ):
+    for report in rows:
         reports.setdefault(report["activity_id"], []).append(
             {**report, "files": files.get(report["pk"], [])}
         )
