@@ -310,9 +310,11 @@ def submission_counts(checkpoint: Checkpoint) -> dict[str, int]:
 def submission_list(
     user: UserLike, checkpoint: Checkpoint, status: str = ""
 ) -> QuerySet[Submission]:
-    """The checkpoint's forms the user may see (in a state: "missing" = not yet submitted)."""
+    """The checkpoint's forms the user may see (in a state: "missing" = not yet submitted),
+    with their schools (the page and the export show the school, neither who submitted or
+    accepted: joining those and the territory built three objects per form for nothing)."""
     qs = restrict(
-        checkpoint.submissions.select_related("school__territory", "submitted_by", "approved_by"),
+        checkpoint.submissions.select_related("school"),
         user,
         Action.VIEW,
     )

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from opora.core.exports import XLSX_CONTENT_TYPE
 from opora.core.templatetags.opora import decimal
 from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
 from opora.monitoring import selectors, services
-from opora.monitoring.choices import CheckpointKind, Light, SubmissionStatus
+from opora.monitoring.choices import CheckpointKind, IndicatorUnit, Light, SubmissionStatus
 from opora.monitoring.exports import checkpoint_export_name, checkpoint_xlsx
 from opora.monitoring.forms import (
     CheckpointForm,
@@ -33,6 +34,7 @@ from opora.monitoring.forms import (
     SubmissionForm,
     TemplateForm,
 )
+from opora.monitoring.templatetags.monitoring import figure, light_badge, share_figure
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Organization, Programme
 
@@ -259,6 +261,72 @@ def checkpoint_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_rows(forms: list[Any], programme: Programme) -> list[dict[str, Any]]:
+    """The checkpoint page's forms as its table shows them, worked out once per page: the
+    state's label from a dict (`get_status_display` hashes every lazy label per call), the
+    dates formatted in Python rather than by a `|date` per cell (issue 17)."""
+    statuses = {value: str(label) for value, label in SubmissionStatus.choices}
+    return [
+        {
+            "url": f.get_absolute_url(),
+            "school": f.school.short_name or f.school.name,
+            "programme_level": f.school_id == programme.owner_id,
+            "status": statuses.get(f.status, f.status),
+            "returned": f.status == SubmissionStatus.RETURNED,
+            "comment": Truncator(f.comment).chars(120)
+            if f.status == SubmissionStatus.RETURNED
+            else "",
+            "submitted_at": dates.datetime_ru(f.submitted_at),
+            "approved_at": dates.date_ru(f.approved_at),
+        }
+        for f in forms
+    ]
+
+
+def _rollup_rows(rows: list[selectors.RollupRow]) -> list[dict[str, Any]]:
+    """The roll-up as its table shows it: each figure formatted once (a share or a mean by
+    the indicator's unit), each checkpoint's name shortened once, not once per indicator."""
+    notes = {
+        "flag": _("доля школ с ответом «да»"),
+        "parts": _("по сумме числителей и знаменателей"),
+        "percent": _("среднее по школам, %"),
+        "": _("среднее по школам"),
+    }
+    names: dict[int, str] = {}
+    result = []
+    for r in rows:
+        indicator = r.item.indicator
+        unit = indicator.unit
+        share = unit in (IndicatorUnit.FLAG, IndicatorUnit.PERCENT)
+        fmt = share_figure if share else figure
+        if unit == IndicatorUnit.FLAG:
+            note = notes["flag"]
+        elif indicator.has_parts:
+            note = notes["parts"]
+        else:
+            note = notes["percent" if unit == IndicatorUnit.PERCENT else ""]
+        history = []
+        for c, value in r.history:
+            if c.pk not in names:
+                names[c.pk] = Truncator(c.name).chars(30)
+            history.append((names[c.pk], fmt(value)))
+        result.append(
+            {
+                "pk": str(r.item.pk),
+                "number": r.item.number,
+                "name": indicator.name,
+                "note": note,
+                "target": fmt(r.target),
+                "value": fmt(r.rollup.value if r.rollup else None),
+                "light": light_badge(r.light),
+                "rollup": r.rollup,
+                "reached_share": r.reached_share,
+                "history": history,
+            }
+        )
+    return result
+
+
 @login_required
 @require_GET
 def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
@@ -267,22 +335,24 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in ("", "missing", *SubmissionStatus.values):
         status = ""
     programme = checkpoint.programme
+    forms = selectors.checkpoint_submissions(
+        request.user,
+        checkpoint,
+        page=paginate(
+            request,
+            selectors.submission_list(request.user, checkpoint, status),
+            selectors.FORMS_PER_PAGE,
+        ),
+    )
     return render(
         request,
         "monitoring/checkpoint.html",
         {
             "checkpoint": checkpoint,
             "programme": programme,
-            "rows": selectors.checkpoint_rollup(checkpoint),
-            "forms": selectors.checkpoint_submissions(
-                request.user,
-                checkpoint,
-                page=paginate(
-                    request,
-                    selectors.submission_list(request.user, checkpoint, status),
-                    selectors.FORMS_PER_PAGE,
-                ),
-            ),
+            "rows": _rollup_rows(selectors.checkpoint_rollup(checkpoint)),
+            "forms": forms,
+            "form_rows": _form_rows(forms.rows, programme),
             "status": status,
             "statuses": SubmissionStatus.choices,
             "may_manage": selectors.may_manage(request.user, programme),

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -190,11 +190,24 @@ def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
     )
 
 
+ROADMAP_ACTIONS = (Action.CHANGE, Action.REVIEW, Action.APPROVE)
+
+
 def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
-    """What `user` may do with the roadmap (change, review, approve): read once per page."""
-    return frozenset(
-        a for a in (Action.CHANGE, Action.REVIEW, Action.APPROVE) if roadmap_may(user, roadmap, a)
+    """What `user` may do with the roadmap (change, review, approve): read once per page, in
+    one query — the roadmap restricted for each action (as `roadmap_may` asks) as an EXISTS."""
+    this = Roadmap.objects.filter(pk=OuterRef("pk"))
+    scoped = {a: restrict(this, user, a) for a in ROADMAP_ACTIONS}
+    # Actions the user holds nowhere need no query (nor did `roadmap_may`'s `.exists()`).
+    asked = [a for a, qs in scoped.items() if not qs.query.is_empty()]
+    if not asked:
+        return frozenset()
+    flags = (
+        Roadmap.objects.filter(pk=roadmap.pk)
+        .values_list(*[Exists(scoped[a]) for a in asked])
+        .first()
     )
+    return frozenset(a for a, may in zip(asked, flags or (), strict=False) if may)
 
 
 def may_comment(roadmap: Roadmap, actions: frozenset[Action]) -> bool:
@@ -298,15 +311,29 @@ def not_reported_fill(page: Any, today: datetime.date) -> Any:
     return page
 
 
-def activity_reports(roadmap: Roadmap) -> dict[int, list[ExecutionReport]]:
-    """Reports with their files by activity: two queries whatever the roadmap's size."""
-    reports: dict[int, list[ExecutionReport]] = {}
-    for report in (
-        ExecutionReport.objects.filter(activity__roadmap=roadmap)
-        .select_related("author")
-        .prefetch_related("files")
-    ):
-        reports.setdefault(report.activity_id, []).append(report)
+def activity_reports(roadmap: Roadmap) -> dict[int, list[dict[str, Any]]]:
+    """Reports by activity, newest first, as values (pk, outcome, done_on, text) with their
+    `files` (pk, original_name, kind): two queries whatever the roadmap's size. Values, not
+    instances: the roadmap page shows every report of every activity (a hundred and more)."""
+    rows = list(
+        ExecutionReport.objects.filter(activity__roadmap=roadmap).values(
+            "pk", "activity_id", "outcome", "done_on", "text"
+        )
+    )
+    files: dict[int, list[dict[str, Any]]] = {}
+    # No reports, no files to look for (a roadmap not yet executed).
+    if rows:
+        for evidence in (
+            Evidence.objects.filter(report__activity__roadmap=roadmap)
+            .order_by("pk")
+            .values("pk", "report_id", "original_name", "kind")
+        ):
+            files.setdefault(evidence["report_id"], []).append(dict(evidence))
+    reports: dict[int, list[dict[str, Any]]] = {}
+    for report in rows:
+        reports.setdefault(report["activity_id"], []).append(
+            {**report, "files": files.get(report["pk"], [])}
+        )
     return reports
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,11 +29,13 @@ from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
 from opora.roadmaps.choices import (
+    ActivityStatus,
     EvidenceKind,
     PreviewRowKind,
     ReportOutcome,
     RoadmapKind,
     RoadmapStatus,
+    ScheduleKind,
 )
 from opora.roadmaps.constructor import (
     Selection,
@@ -254,6 +259,116 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _url_per_pk(name: str, *args: Any) -> Callable[[int], str]:
+    """`reverse(name, args=[*args, pk])` for the many pks of one page at the cost of one
+    reverse (some 50 µs each: a roadmap's page had a hundred and more). The pk is the last
+    argument, so the last occurrence of a marker in the reversed path is where it goes."""
+    marker = "987654321987654321"
+    head, _sep, tail = reverse(name, args=[*args, marker]).rpartition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _truncated(text: str, length: int = 160) -> str:
+    """`text|truncatechars:length`: Truncator walks every character (and translates its «…»)
+    even when nothing is cut; most report texts are short and already NFC."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
+
+
+# The activity table's badge colour per activity status (another status: light).
+_STATUS_BADGE: dict[str, str] = {
+    ActivityStatus.DONE: "success",
+    ActivityStatus.DONE_LATE: "warning",
+    ActivityStatus.NOT_DONE: "danger",
+    ActivityStatus.IN_PROGRESS: "primary",
+}
+
+
+def _activity_rows(
+    request: HttpRequest,
+    roadmap: Roadmap,
+    comments: dict[int | None, list[Any]],
+    *,
+    may_change: bool,
+    editable: bool,
+    person_id: int | None,
+) -> list[tuple[Any, list[dict[str, Any]]]]:
+    """The roadmap page's sections, each with its activities as the rows the table shows:
+    labels, due dates and links worked out here, once per page. A roadmap has dozens of
+    activities and a hundred reports, and the same work per row in the template (a
+    `get_FOO_display` hashes every lazy label of the field, a `{% url %}`, a `|date`, a
+    `.files.all` queryset per report) cost the page more than its markup (issue 17)."""
+    reports = selectors.activity_reports(roadmap)
+    deadlines = selectors.next_deadlines(roadmap)
+    # Evidence other apps hold (visits that carried an activity out), per activity.
+    evidence = evidence_for(request, roadmap)
+    statuses = {value: str(label) for value, label in ActivityStatus.choices}
+    schedule_kinds = {value: str(label) for value, label in ScheduleKind.choices}
+    outcomes = {value: str(label) for value, label in ReportOutcome.choices}
+    evidence_kinds = {value: str(label) for value, label in EvidenceKind.choices}
+    today = dates.today()
+    may_report = roadmap.status == RoadmapStatus.EXECUTION
+    edit_url = _url_per_pk("roadmaps:activity", roadmap.pk)
+    report_url = _url_per_pk("roadmaps:report", roadmap.pk)
+    evidence_url = _url_per_pk("roadmaps:evidence")
+    years = [(y, str(y)) for y in roadmap.result_years or []]
+    sections = []
+    for section, activities in selectors.roadmap_sections(roadmap):
+        rows = []
+        for a in activities:
+            deadline = deadlines.get(a.pk)
+            rows.append(
+                {
+                    "pk": str(a.pk),
+                    "number": a.number,
+                    "text": a.text,
+                    "levels": bool(a.levels),
+                    "level_labels": a.level_labels if a.levels else [],
+                    "years": [
+                        (y, key in a.year_results, a.year_results.get(key, "")) for y, key in years
+                    ],
+                    "schedule_text": a.schedule_text,
+                    "schedule_unparsed": a.schedule_kind == ScheduleKind.UNPARSED,
+                    "schedule_kind": schedule_kinds.get(a.schedule_kind, a.schedule_kind),
+                    "responsible": a.responsible,
+                    "result": a.result,
+                    "document": a.document,
+                    "status": statuses.get(a.status, a.status),
+                    "badge": _STATUS_BADGE.get(a.status, "light"),
+                    "due_on": dates.date_ru(deadline.due_on) if deadline else "",
+                    "overdue": bool(deadline and deadline.due_on < today),
+                    "executor": a.executor,
+                    "edit_url": edit_url(a.pk) if editable else "",
+                    "report_url": report_url(a.pk)
+                    if may_report
+                    and a.status != ActivityStatus.CANCELLED
+                    and (may_change or (a.executor_id and a.executor_id == person_id))
+                    else "",
+                    "reports": [
+                        {
+                            "outcome": outcomes.get(r["outcome"], r["outcome"]),
+                            "done_on": dates.date_ru(r["done_on"]),
+                            "text": _truncated(r["text"]),
+                            "files": [
+                                {
+                                    "url": evidence_url(f["pk"]),
+                                    "name": f["original_name"],
+                                    "kind": evidence_kinds.get(f["kind"], f["kind"]),
+                                }
+                                for f in r["files"]
+                            ],
+                        }
+                        for r in reports.get(a.pk, [])
+                    ],
+                    "evidence": evidence.get(a.pk, []),
+                    "comments": comments.get(a.pk, []),
+                }
+            )
+        sections.append((section, rows))
+    return sections
+
+
 def _roadmap_page(
     request: HttpRequest,
     roadmap: Roadmap,
@@ -262,46 +377,31 @@ def _roadmap_page(
     comment_form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    comments = selectors.roadmap_comments(roadmap)
-    by_activity: dict[int | None, list[Any]] = {}
-    for comment in comments:
-        by_activity.setdefault(comment.activity_id, []).append(comment)
-    reports = selectors.activity_reports(roadmap)
-    deadlines = selectors.next_deadlines(roadmap)
-    # Evidence other apps hold (visits that carried an activity out), per activity.
-    evidence = evidence_for(request, roadmap)
-    sections = [
-        (
-            section,
-            [
-                (
-                    a,
-                    by_activity.get(a.pk, []),
-                    reports.get(a.pk, []),
-                    deadlines.get(a.pk),
-                    evidence.get(a.pk, []),
-                )
-                for a in activities
-            ],
-        )
-        for section, activities in selectors.roadmap_sections(roadmap)
-    ]
+    comments: dict[int | None, list[Any]] = {}
+    for comment in selectors.roadmap_comments(roadmap):
+        comments.setdefault(comment.activity_id, []).append(comment)
     actions = selectors.roadmap_actions(request.user, roadmap)
     may_change = Action.CHANGE in actions
     person = getattr(request.user, "person", None)
+    editable = may_change and roadmap.status in EDITABLE
+    sections = _activity_rows(
+        request,
+        roadmap,
+        comments,
+        may_change=may_change,
+        editable=editable,
+        person_id=person.pk if person else None,
+    )
     return render(
         request,
         "roadmaps/roadmap_detail.html",
         {
             "roadmap": roadmap,
             "sections": sections,
-            "general_comments": by_activity.get(None, []),
+            "general_comments": comments.get(None, []),
             "may_change": may_change,
-            "editable": may_change and roadmap.status in EDITABLE,
+            "editable": editable,
             "may_comment": selectors.may_comment(roadmap, actions),
-            "executing": roadmap.status == RoadmapStatus.EXECUTION,
-            "person_id": person.pk if person else None,
-            "today": dates.today(),
             "transitions": transitions_for(roadmap, actions),
             "transition_form": transition_form
             or TransitionForm(
