@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import datetime
 import unicodedata
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +23,7 @@ from opora.core import dates
 from opora.core.access import Action
 from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.files import EvidenceUpload
-from opora.core.web import attachment, download, errors_to_form, paginate
+from opora.core.web import attachment, download, errors_to_form, paginate, url_per_pk
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
@@ -259,15 +258,6 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _url_per_pk(name: str, *args: Any) -> Callable[[int], str]:
-    """`reverse(name, args=[*args, pk])` for the many pks of one page at the cost of one
-    reverse (some 50 µs each: a roadmap's page had a hundred and more). The pk is the last
-    argument, so the last occurrence of a marker in the reversed path is where it goes."""
-    marker = "987654321987654321"
-    head, _sep, tail = reverse(name, args=[*args, marker]).rpartition(marker)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _truncated(text: str, length: int = 160) -> str:
     """`text|truncatechars:length`: Truncator walks every character (and translates its «…»)
     even when nothing is cut; most report texts are short and already NFC."""
@@ -309,9 +299,9 @@ def _activity_rows(
     evidence_kinds = {value: str(label) for value, label in EvidenceKind.choices}
     today = dates.today()
     may_report = roadmap.status == RoadmapStatus.EXECUTION
-    edit_url = _url_per_pk("roadmaps:activity", roadmap.pk)
-    report_url = _url_per_pk("roadmaps:report", roadmap.pk)
-    evidence_url = _url_per_pk("roadmaps:evidence")
+    edit_url = url_per_pk("roadmaps:activity", roadmap.pk)
+    report_url = url_per_pk("roadmaps:report", roadmap.pk)
+    evidence_url = url_per_pk("roadmaps:evidence")
     years = [(y, str(y)) for y in roadmap.result_years or []]
     sections = []
     for section, activities in selectors.roadmap_sections(roadmap):
