@@ -304,10 +304,11 @@ def may_compile(user: UserLike) -> bool:
 
 
 def collection_practice_choices(
-    user: UserLike, *, outside: Collection | None = None
+    user: UserLike, *, outside: Collection | None = None, text: str = ""
 ) -> QuerySet[Practice]:
-    """Published practices a collection may take; with `outside`, those not in it yet."""
-    practices = practice_list(user).select_related(None).only("pk", "title")
+    """Published practices a collection may take, newest first; with `outside`, those not in
+    it yet; with `text`, those whose title or description has it (as the bank's search)."""
+    practices = practice_list(user, BankFilter(text=text)).select_related(None).only("pk", "title")
     if outside is not None:
         # A subquery: the page shows only a page of the items, the choices skip all of them.
         practices = practices.exclude(

@@ -43,6 +43,8 @@ BANK_PAGE = 30
 LIST_PAGE = 30
 # A collection's practices (a regional atlas gathers a whole region's best).
 COLLECTION_PAGE = 20
+# Published practices offered for adding to a collection at once (the search narrows them).
+COLLECTION_OFFERED = 10
 
 
 def _int(value: str) -> int | None:
@@ -426,6 +428,16 @@ def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     items = paginate(
         request, selectors.collection_item_rows(request.user, collection), COLLECTION_PAGE
     )
+    # What to add is found, not chosen from a list of every published practice in reach
+    # (a region's bank grows with it): a few of the newest, or of those the search finds.
+    find = request.GET.get("find", "").strip()
+    offered: list[Any] = []
+    if may_change:
+        offered = list(
+            selectors.collection_practice_choices(request.user, outside=collection, text=find)[
+                : COLLECTION_OFFERED + 1
+            ]
+        )
     return render(
         request,
         "practices/collection_detail.html",
@@ -434,11 +446,9 @@ def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "collection": collection,
             "items": items,
             "may_change": may_change,
-            "add_form": CollectionAddForm(
-                practices=selectors.collection_practice_choices(request.user, outside=collection)
-            )
-            if may_change
-            else None,
+            "find": find,
+            "offered": offered[:COLLECTION_OFFERED],
+            "more_offered": len(offered) > COLLECTION_OFFERED,
         },
     )
 

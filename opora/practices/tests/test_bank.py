@@ -463,10 +463,19 @@ def test_a_collection_pages_its_practices(world: Any) -> None:
     response = client.post(change, {"remove": items[65].pk, "page": 4})
     assert response["Location"] == f"{url}?page=4"
     assert not collection.items.filter(pk=items[65].pk).exists()
-    # Gone from the list (it is offered for adding again, below it).
-    assert "Практика 065" not in client.get(url, {"page": 4}).content.decode().split("<select")[0]
-    # The practices already in the collection are not offered again, on any page.
-    assert "Практика 069" not in client.get(url).content.decode().split("<select")[1]
+    # Gone from the list, and found again by the search of what to add, below it.
+    assert "Практика 065" not in client.get(url, {"page": 4}).content.decode().split('id="add"')[0]
+    found = client.get(url, {"find": "Практика 065"}).content.decode().split('id="add"')[1]
+    assert "Практика 065" in found and f'name="practice" value="{items[65].practice_id}"' in found
+    # The practices already in the collection are not offered again, searched or not.
+    assert "Практика 069" not in client.get(url).content.decode().split('id="add"')[1]
+    assert "Ничего не найдено" in client.get(url, {"find": "Практика 069"}).content.decode()
+    # What to add is offered ten at a time, however many practices the bank holds.
+    collection.items.all().delete()
+    offered = client.get(url).content.decode().split('id="add"')[1]
+    assert offered.count('name="practice"') == 10 and "уточните поиск" in offered
+    response = client.post(change, {"practice": items[3].practice_id})
+    assert response.status_code == 302 and collection.items.count() == 1
 
 
 def test_the_demo_bank(demo: Any) -> None:
