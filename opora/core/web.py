@@ -69,6 +69,12 @@ def tables_signature_memo() -> None:
     utils.signature = signature
 
 
+def choice_labels(choices: Any) -> dict[str, str]:
+    """{value: label} of a choices enum, translated now: what a page of rows reads a label from
+    (`get_FOO_display()` per row hashes every lazy label of the field on each call)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def url_per_pk(name: str, *args: Any) -> Callable[[int], str]:
     """`reverse(name, args=[*args, pk])` for the many pks of one page at the cost of one
     reverse (some 50 µs each: a roadmap's page had a hundred and more links). The pk is the last

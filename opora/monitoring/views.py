@@ -21,7 +21,14 @@ from opora.core.access import Action, can, has_any
 from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.exports import XLSX_CONTENT_TYPE
 from opora.core.templatetags.opora import decimal
-from opora.core.web import attachment, download, errors_to_form, errors_to_messages, paginate
+from opora.core.web import (
+    attachment,
+    choice_labels,
+    download,
+    errors_to_form,
+    errors_to_messages,
+    paginate,
+)
 from opora.monitoring import selectors, services
 from opora.monitoring.choices import CheckpointKind, IndicatorUnit, Light, SubmissionStatus
 from opora.monitoring.exports import checkpoint_export_name, checkpoint_xlsx
@@ -265,7 +272,7 @@ def _form_rows(forms: list[Any], programme: Programme) -> list[dict[str, Any]]:
     """The checkpoint page's forms as its table shows them, worked out once per page: the
     state's label from a dict (`get_status_display` hashes every lazy label per call), the
     dates formatted in Python rather than by a `|date` per cell (issue 17)."""
-    statuses = {value: str(label) for value, label in SubmissionStatus.choices}
+    statuses = choice_labels(SubmissionStatus)
     return [
         {
             "url": f.get_absolute_url(),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import Reach
+from opora.core.web import choice_labels
 from opora.registry.choices import Locality, SchoolType
 from opora.registry.models import Order, Organization
 
@@ -72,17 +72,10 @@ class SchoolTable(tables.Table):
         return f"{value:,}".replace(",", "\u202f")
 
     def render_school_type(self, value: str) -> str:
-        return self._labels(SchoolType).get(value, value)
+        return self.type_labels.get(value, value)
 
     def render_locality(self, value: str) -> str:
-        return self._labels(Locality).get(value, value)
-
-    def _labels(self, choices: type[models.TextChoices]) -> dict[str, str]:
-        """The choices' labels in the request's language, translated once per table."""
-        found = self._choice_labels.get(choices)
-        if found is None:
-            found = self._choice_labels[choices] = {c.value: str(c.label) for c in choices}
-        return found
+        return self.locality_labels.get(value, value)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,7 +83,9 @@ class SchoolTable(tables.Table):
         # school's current mentors as (name, link or "").
         self.people_reach: Reach | None = None
         self.mentor_links: dict[int, list[tuple[str, str]]] = {}
-        self._choice_labels: dict[type[models.TextChoices], dict[str, str]] = {}
+        # Labels in the request's language, translated once per table.
+        self.type_labels = choice_labels(SchoolType)
+        self.locality_labels = choice_labels(Locality)
 
     def render_curators(self, record: Organization) -> str:
         assignments = getattr(record, "current_curators", [])

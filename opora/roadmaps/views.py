@@ -23,7 +23,14 @@ from opora.core import dates
 from opora.core.access import Action
 from opora.core.cards import HomeCard, HomeItem, card_section, home_card_html
 from opora.core.files import EvidenceUpload
-from opora.core.web import attachment, download, errors_to_form, paginate, url_per_pk
+from opora.core.web import (
+    attachment,
+    choice_labels,
+    download,
+    errors_to_form,
+    paginate,
+    url_per_pk,
+)
 from opora.registry import selectors as registry_selectors
 from opora.registry.models import Programme
 from opora.roadmaps import selectors
@@ -293,10 +300,10 @@ def _activity_rows(
     deadlines = selectors.next_deadlines(roadmap)
     # Evidence other apps hold (visits that carried an activity out), per activity.
     evidence = evidence_for(request, roadmap)
-    statuses = {value: str(label) for value, label in ActivityStatus.choices}
-    schedule_kinds = {value: str(label) for value, label in ScheduleKind.choices}
-    outcomes = {value: str(label) for value, label in ReportOutcome.choices}
-    evidence_kinds = {value: str(label) for value, label in EvidenceKind.choices}
+    statuses = choice_labels(ActivityStatus)
+    schedule_kinds = choice_labels(ScheduleKind)
+    outcomes = choice_labels(ReportOutcome)
+    evidence_kinds = choice_labels(EvidenceKind)
     today = dates.today()
     may_report = roadmap.status == RoadmapStatus.EXECUTION
     edit_url = url_per_pk("roadmaps:activity", roadmap.pk)
