@@ -133,6 +133,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Prepared statements: PostgreSQL parses and plans every query it is sent. With server-side
+    # binding psycopg prepares a query once it has run five times on a connection (its
+    # prepare_threshold), and on the persistent connections above the server then skips the
+    # planning, which was a third of its CPU on the everyday pages (issue 17,
+    # docs/benchmarks.md). Django leaves them off for the sake of transaction-mode poolers
+    # (PgBouncer before 1.21): behind one, set DATABASE_PREPARED_STATEMENTS=false.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 
 # The cache counts anonymous requests per client (the flood limits of the survey links and the
 # public pages, opora.core.flood) and holds the public pages. One process by

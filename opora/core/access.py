@@ -151,6 +151,14 @@ def _memberships(user: UserLike) -> list[Any]:
     return cached
 
 
+def user_memberships(user: UserLike) -> list[Any]:
+    """The user's active memberships with their organisations, territories and person: the
+    ones every access check of the request reads (one query per request)."""
+    if not user.is_authenticated:
+        return []
+    return _memberships(user)
+
+
 def user_roles(user: UserLike) -> set[str]:
     """The roles the user holds in any organisation."""
     if not user.is_authenticated:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opora.core import hooks, selectors
-from opora.core.access import TERRITORY_ROLES, Action, own_organizations, reach, user_roles
+from opora.core.access import Action, own_organizations, reach
 from opora.core.audit import object_history
 from opora.core.cards import card_sections
 from opora.core.choices import ImportStatus
@@ -51,7 +51,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Where work starts: each role's cards of what to do (the apps' `@card_section("home")`),
     the user's own jobs and, for those who oversee a territory, the counts of what they reach."""
     user = request.user
-    roles = user_roles(user)
     return render(
         request,
         "core/home.html",
@@ -59,8 +58,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "summary": hooks.home_summary.call(user),
             "home_sections": card_sections("home", request, user),
             "jobs": selectors.home_jobs(user),
-            # School people have their own school; counts of the territory help its overseers.
-            "show_counts": user.is_superuser or bool(roles & TERRITORY_ROLES),
         },
     )
 

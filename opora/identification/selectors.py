@@ -347,7 +347,8 @@ def latest_run_for_school(school: Organization, user: UserLike) -> SchoolIdentif
     drafts and lists on their way to approval only those who see the run itself.
     """
     visible = restrict(SchoolIdentification.objects.filter(school=school), user)
-    related = ("run__version__methodology", "run__territory")
+    # The card names the run's approving order too.
+    related = ("run__version__methodology", "run__territory", "run__order")
     # Approved lists first, without the drafts' subquery: most schools have one, and then
     # the drafts query is never built.
     approved = visible.filter(run__status=RunStatus.APPROVED).order_by("-run__year", "-run__pk")
@@ -488,7 +489,8 @@ def school_outcome_for_year(
         Q(run__status=RunStatus.APPROVED)
         | Q(run__in=run_list(user).filter(status__in=[RunStatus.SENT, RunStatus.DRAFT]))
     )
-    related = ("run__version__methodology", "run__territory")
+    # The card names the run's approving order too.
+    related = ("run__version__methodology", "run__territory", "run__order")
     order = ("-run__year", "-run__pk")
     found = (
         items.filter(run__status=RunStatus.APPROVED)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -609,8 +609,8 @@ def programme_is_public(programme: Programme) -> bool:
     return ProgrammePublication.objects.filter(programme=programme, is_public=True).exists()
 
 
-def roadmaps_published_ids(roadmaps: list[Roadmap]) -> set[int]:
-    """Which of these roadmaps are published (one query)."""
-    return set(
-        RoadmapPublication.objects.filter(roadmap__in=roadmaps).values_list("roadmap_id", flat=True)
-    )
+def school_roadmaps_publication(school: Organization) -> list[Roadmap]:
+    """All the school's roadmaps, each with `is_published` (one query): the card's publishing
+    section, shown only to those who may change the school, who see all its roadmaps."""
+    published = RoadmapPublication.objects.filter(roadmap=OuterRef("pk"))
+    return list(Roadmap.objects.filter(school=school).annotate(is_published=Exists(published)))

@@ -413,13 +413,12 @@ def school_card(request: HttpRequest, school: Organization) -> str:
     # asked of the database for everybody else.
     if not can(request.user, Action.CHANGE, school):
         return ""
-    roadmaps = roadmap_selectors.school_roadmaps(request.user, school)
+    roadmaps = selectors.school_roadmaps_publication(school)
     if not roadmaps:
         return ""
-    published = selectors.roadmaps_published_ids(roadmaps)
     return render_to_string(
         "public/_school_card.html",
-        {"school": school, "roadmaps": roadmaps, "published": published},
+        {"school": school, "roadmaps": roadmaps},
         request=request,
     )
 

@@ -17,6 +17,7 @@ from opora.core.access import (
     has_any,
     reach,
     restrict,
+    user_memberships,
 )
 from opora.core.choices import Role
 from opora.core.models import Job
@@ -35,12 +36,13 @@ from opora.registry.models import (
 
 
 def current_curators() -> QuerySet[CuratorAssignment]:
-    """Assignments running today (`until` inclusive), with the curator."""
+    """Assignments running today (`until` inclusive), with the curator and the appointing
+    order (the card names its number and date)."""
     today = dates.today()
     return (
         CuratorAssignment.objects.filter(since__lte=today)
         .filter(Q(until__isnull=True) | Q(until__gte=today))
-        .select_related("curator")
+        .select_related("curator", "order")
         .order_by("curator__last_name", "curator__first_name", "pk")
     )
 
@@ -257,13 +259,9 @@ def person_for_user(user: UserLike) -> Person | None:
 
 
 def home_summary(user: UserLike) -> dict[str, Any]:
-    """What the home page shows a user: their roles, reach and the shortest ways into it."""
-
-    memberships = list(
-        Membership.objects.filter(person__user=user, is_active=True).select_related(  # type: ignore[misc]
-            "organization", "person"
-        )
-    )
+    """What the home page shows a user: their roles, reach and the shortest ways into it; the
+    counts of what they reach only to those who oversee a territory (`show_counts`)."""
+    memberships = user_memberships(user)
     roles = {m.role for m in memberships}
     own_school_ids = [
         m.organization_id for m in memberships if m.organization.kind == OrganizationKind.SCHOOL
@@ -282,13 +280,21 @@ def home_summary(user: UserLike) -> dict[str, Any]:
     )
     if user.is_superuser:
         territories = list(Territory.objects.get_root_nodes())
+    show_counts = user.is_superuser or bool(roles & TERRITORY_ROLES)
+    counts: dict[str, int] = {}
+    if show_counts:
+        # Schools and all organisations in one pass over the reach.
+        counts = organization_list(user).aggregate(
+            school_count=Count("pk", filter=Q(kind=OrganizationKind.SCHOOL)),
+            organization_count=Count("pk"),
+        )
+        counts["programme_count"] = restrict(Programme.objects.all(), user).count()
+        counts["job_count"] = Job.objects.filter(created_by=user).count()  # type: ignore[misc]
     return {
         "person": memberships[0].person if memberships else person_for_user(user),
         "memberships": memberships,
-        "school_count": schools.count(),
-        "programme_count": restrict(Programme.objects.all(), user).count(),
-        "organization_count": organization_list(user).count(),
-        "job_count": Job.objects.filter(created_by=user).count(),  # type: ignore[misc]
+        "show_counts": show_counts,
+        **counts,
         "own_schools": own_schools,
         "is_curator": Role.CURATOR in roles,
         "programmes": list(programme_list(user)[:5]),

@@ -86,6 +86,15 @@ def progress_stale(roadmaps: QuerySet[Roadmap], today: datetime.date) -> QuerySe
     )
 
 
+def progress_is_stale(stored: RoadmapProgress | None, today: datetime.date) -> bool:
+    """`progress_stale` for counters already read (a roadmap fetched with its `progress`)."""
+    return (
+        stored is None
+        or (stored.next_due_on is not None and stored.next_due_on < today)
+        or stored.counted_on > today
+    )
+
+
 def progress_refresh(roadmaps: QuerySet[Roadmap], today: datetime.date) -> int:
     """Make the counters of `roadmaps` true for `today` before they are read: one query when
     none is stale; otherwise a recount of just the stale ones. Returns how many were."""

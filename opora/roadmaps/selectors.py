@@ -31,11 +31,13 @@ from opora.roadmaps.models import (
     ExecutionReport,
     ReviewComment,
     Roadmap,
+    RoadmapProgress,
     RoadmapUpload,
     RoadmapVersion,
     Section,
 )
-from opora.roadmaps.progress import COUNTERS, progress_refresh
+from opora.roadmaps.progress import COUNTERS, progress_is_stale, progress_refresh
+from opora.roadmaps.scoping import school_roadmap_may
 
 
 def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
@@ -109,8 +111,47 @@ def roadmap_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> Roadma
 
 
 def school_roadmaps(user: UserLike, school: Organization) -> list[Roadmap]:
-    """The school's roadmaps the user may see, with their programmes (the school card)."""
+    """The school's roadmaps the user may see, with their programmes."""
     return list(restrict(Roadmap.objects.filter(school=school), user).select_related("programme"))
+
+
+def school_roadmaps_progress(
+    user: UserLike, school: Organization, today: datetime.date
+) -> list[tuple[Roadmap, Progress | None]]:
+    """The school's roadmaps the user may see, each with its execution read from the stored
+    counters (None when it is not under execution or has no due dates yet): the school card's
+    one query, where counting the due dates was a second, grouped one. Counters the date has
+    made stale are refreshed first, as every reader of them does (`progress_refresh`)."""
+    qs = restrict(Roadmap.objects.filter(school=school), user)
+    roadmaps = list(qs.select_related("programme", "progress"))
+    stale = [
+        r.pk
+        for r in roadmaps
+        if r.status == RoadmapStatus.EXECUTION
+        and progress_is_stale(getattr(r, "progress", None), today)
+    ]
+    if stale:
+        progress_refresh(Roadmap.objects.filter(pk__in=stale), today)
+        fresh = RoadmapProgress.objects.in_bulk(stale)
+        for roadmap in roadmaps:
+            if roadmap.pk in fresh:
+                roadmap.progress = fresh[roadmap.pk]
+    return [(r, _stored_progress(r)) for r in roadmaps]
+
+
+def _stored_progress(roadmap: Roadmap) -> Progress | None:
+    stored = getattr(roadmap, "progress", None)
+    if roadmap.status != RoadmapStatus.EXECUTION or stored is None:
+        return None
+    progress = Progress(
+        roadmap.title,
+        on_time=stored.on_time,
+        late=stored.late,
+        overdue=stored.overdue,
+        upcoming=stored.upcoming,
+        key=roadmap.pk,
+    )
+    return progress if progress.due or progress.upcoming else None
 
 
 def activity_get(
@@ -194,8 +235,12 @@ ROADMAP_ACTIONS = (Action.CHANGE, Action.REVIEW, Action.APPROVE)
 
 
 def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
-    """What `user` may do with the roadmap (change, review, approve): read once per page, in
-    one query — the roadmap restricted for each action (as `roadmap_may` asks) as an EXISTS."""
+    """What `user` may do with the roadmap (change, review, approve), read once per page: for a
+    school's roadmap from the user's reach, for the programme's own in one query — the roadmap
+    restricted for each action (as `roadmap_may` asks) as an EXISTS."""
+    if roadmap.school_id is not None:
+        # A school's roadmap: the school in reach decides (`scoping.roadmap_q`), no query.
+        return frozenset(a for a in ROADMAP_ACTIONS if school_roadmap_may(user, roadmap, a))
     this = Roadmap.objects.filter(pk=OuterRef("pk"))
     scoped = {a: restrict(this, user, a) for a in ROADMAP_ACTIONS}
     # Actions the user holds nowhere need no query (nor did `roadmap_may`'s `.exists()`).

@@ -757,11 +757,9 @@ def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse
 @card_section("school", order=30)
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's roadmaps and how their execution goes, on the school card."""
-    roadmaps = selectors.school_roadmaps(request.user, school)
-    if not roadmaps:
+    rows = selectors.school_roadmaps_progress(request.user, school, dates.today())
+    if not rows:
         return ""
-    progress = {p.key: p for p in selectors.school_progress(request.user, school, dates.today())}
-    rows = [(r, progress.get(r.pk)) for r in roadmaps]
     return render_to_string("roadmaps/_school_card.html", {"rows": rows}, request=request)
 
 

@@ -241,7 +241,12 @@ def school_mentors(user: UserLike, school_ids: list[int]) -> dict[int, list[Orga
     found: dict[int, list[Organization]] = {}
     if not school_ids:
         return found
-    for pair in mentor_pair_list(user, current=True).filter(school_id__in=school_ids):
+    # Only the mentor (with its territory, for the reach check of its link) is read: this runs
+    # for every page of the school list.
+    pairs = restrict(
+        MentorPair.objects.filter(current_q(dates.today()), school_id__in=school_ids), user
+    )
+    for pair in pairs.select_related("mentor__territory").order_by("-since", "pk"):
         found.setdefault(pair.school_id, []).append(pair.mentor)
     return found
 

@@ -1,6 +1,7 @@
 """A school's outcome in a run, as every list of them shows it (its flags as badges, its change
-since the previous list), and the school card's table of its assessment results. Written in
-Python because the lists show fifty outcomes a page and the card up to 60 results rows: an
+since the previous list), the run's table of outcomes and the school card's table of its
+assessment results. Written in Python because the lists show fifty outcomes a page and the
+card up to 60 results rows: an
 included template, `get_change_display()` or a variable lookup, filter chain and escape per
 cell were a large part of the pages' CPU (issue 17). The output is the templates' own, cell
 for cell: the same filters (`decimal`, localized numbers) and escaping."""
@@ -13,11 +14,14 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.templatetags.opora import decimal
+from opora.core.web import url_per_pk
 from opora.identification.choices import Change
+from opora.identification.templatetags.methodology import margin95
 
 register = template.Library()
 
@@ -78,3 +82,62 @@ def _cells(row: tuple[Any, ...], no_data: SafeString) -> tuple[Any, ...]:
         decimal(share_fail, 1),
         decimal(share_good, 1),
     )
+
+
+RUN_ROW = (
+    '<tr><td><a href="{}">{}</a><div class="small text-muted">{}</div></td><td>{}</td>'
+    '<td class="text-end">{}{}<div class="small text-muted">{}</div></td>'
+    '<td class="text-end">{}<div class="small text-muted">{}</div></td>'
+    '<td class="text-end">{}</td><td class="text-end">{}</td><td>{}</td>'
+    '<td class="small">{}</td></tr>'
+)
+# The reasons a row of the run's table shows; «все причины» links to the rest on the card.
+RUN_ROW_REASONS = 2
+
+
+@register.simple_tag
+def run_table_rows(items: Any) -> SafeString:
+    """The `<tr>`s of a page of a run's outcomes (with their schools and territories): the
+    school, its flags, the indices with their uncertainty and percentiles, the years in the
+    list, the change and the first reasons."""
+    school_url = url_per_pk("registry:school")
+    se_title = gettext("погрешность: половина 95 % интервала")
+    all_reasons = gettext("все причины")
+    rows = []
+    for item in items:
+        url = school_url(item.school_id)
+        se = (
+            format_html(
+                '<div class="small text-muted" title="{}">± {}</div>',
+                se_title,
+                margin95(item.results_se),
+            )
+            if item.results_se is not None
+            else ""
+        )
+        reasons = format_html_join(
+            "",
+            "<div>{}</div>",
+            ((Truncator(r["text"]).chars(180),) for r in item.reasons[:RUN_ROW_REASONS]),
+        )
+        if len(item.reasons) > RUN_ROW_REASONS:
+            reasons += format_html('<a href="{}#why">{}</a>', url, all_reasons)
+        rows.append(
+            format_html(
+                RUN_ROW,
+                url,
+                item.school.short_name,
+                item.school.territory.name,
+                flag_badges(item),
+                decimal(item.results_index, 2),
+                se,
+                decimal(item.results_percentile, 0),
+                decimal(item.context_index, 2),
+                decimal(item.context_percentile, 0),
+                decimal(item.residual_z, 2),
+                item.years_in_status if item.in_list else "—",
+                change_label(item),
+                reasons,
+            )
+        )
+    return SafeString("".join(rows))

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from opora.core.access import restrict
 from opora.core.choices import JobStatus
 from opora.core.dates import academic_years_between as academic_years
 from opora.core.periodic import periodic_run
@@ -25,11 +26,20 @@ from opora.roadmaps.models import (
     Evidence,
     ExecutionReport,
     ReminderSent,
+    Roadmap,
     RoadmapProgress,
 )
 from opora.roadmaps.progress import COUNTERS
 from opora.roadmaps.reminders import REMINDER_HOUR, reminders_send
-from opora.roadmaps.selectors import not_reported, programme_roadmaps_progress
+from opora.roadmaps.selectors import (
+    ROADMAP_ACTIONS,
+    not_reported,
+    programme_roadmaps_progress,
+    roadmap_actions,
+    roadmap_get,
+    school_progress,
+    school_roadmaps_progress,
+)
 from opora.roadmaps.services import roadmap_create
 
 pytestmark = pytest.mark.django_db
@@ -462,3 +472,73 @@ def test_counters_equal_a_fresh_count_after_every_kind_of_change(world, roadmap)
     unreported = list(not_reported(user, today=today))
     assert len(unreported) == (1 if _fresh(roadmap, today)["overdue"] else 0)
     assert _stored(roadmap) == _fresh(roadmap, today)
+
+
+def test_school_card_reads_the_stored_counters_as_a_fresh_count_gives_them(world, roadmap):
+    """The card's one query (roadmaps with their counters) says what counting the due dates
+    says, on the day, after days have passed and after the counters were lost; a roadmap not
+    under execution has no progress."""
+    user = world.user("director_a")
+    today = timezone.localdate()
+    draft = roadmap_create(
+        programme=roadmap.programme,
+        school=world.school_a,
+        kind=RoadmapKind.TRANSITION,
+        draft=DraftRoadmap(
+            title="Черновик",
+            sections=[
+                DraftSection(
+                    number="1", title="Меры", activities=[DraftActivity(number="1", text="Аудит")]
+                )
+            ],
+        ),
+        user=world.user("coordinator"),
+        source="тест",
+    )
+
+    def counted(day):
+        return {
+            p.key: (p.on_time, p.late, p.overdue, p.upcoming)
+            for p in school_progress(user, world.school_a, day)
+        }
+
+    def read(day):
+        return {
+            r.pk: (p.on_time, p.late, p.overdue, p.upcoming)
+            for r, p in school_roadmaps_progress(user, world.school_a, day)
+            if p is not None
+        }
+
+    rows = school_roadmaps_progress(user, world.school_a, today)
+    assert {r.pk for r, _p in rows} == {roadmap.pk, draft.pk}
+    assert {r.pk: p for r, p in rows}[draft.pk] is None
+    assert read(today) == counted(today) != {}
+    ahead = Deadline.objects.filter(roadmap=roadmap, closed_on__isnull=True, due_on__gte=today)
+    later = ahead.order_by("due_on").first().due_on + datetime.timedelta(days=1)
+    assert read(later) == counted(later) != counted(today)
+    RoadmapProgress.objects.all().delete()
+    assert read(today) == counted(today)
+    with CaptureQueriesContext(connection) as fresh:
+        school_roadmaps_progress(user, world.school_a, today)
+    assert len(fresh.captured_queries) == 1
+    assert school_roadmaps_progress(world.user("director_b"), world.school_a, today) == []
+
+
+def test_school_roadmap_actions_from_the_reach_are_what_the_scoping_query_says(world, roadmap):
+    """`roadmap_actions` decides a school's roadmap from the user's reach, without a query: for
+    every persona and action it says what restricting the roadmap for that action does."""
+
+    seen = set()
+    for persona, user in world.users.items():
+        by_query = frozenset(
+            a
+            for a in ROADMAP_ACTIONS
+            if restrict(Roadmap.objects.filter(pk=roadmap.pk), user, a).exists()
+        )
+        fetched = roadmap_get(world.user("coordinator"), roadmap.pk)
+        with CaptureQueriesContext(connection) as queries:
+            actions = roadmap_actions(user, fetched)
+        assert actions == by_query, persona
+        assert not [q for q in queries.captured_queries if "roadmaps_roadmap" in q["sql"]]
+        seen.add(actions)
+    assert len(seen) > 2  # the personas differ: nothing, some, every action
