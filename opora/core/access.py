@@ -309,9 +309,32 @@ def scoped(
     return register
 
 
+# The reach that decides a `decided_by_organization` scoper's rows for the action's reach `r`
+# (a narrower one by role), or None where the scoper's own query must decide.
+DecidingReach = Callable[[Reach, UserLike], "Reach | None"]
+
+
+def decided_by_organization(
+    prefix: str, deciding: DecidingReach | None = None
+) -> Callable[[Scoper], Scoper]:
+    """Declare of a scoper that it admits a row belonging to an organisation through `prefix`
+    exactly when that organisation is in a reach — the user's reach for the action, or the one
+    `deciding(r, user)` gives — so that `restrict_within` may decide one organisation's rows
+    from it. Only for scopers with no other way in for such a row (a personal tie, another
+    organisation of the row)."""
+
+    def mark(scoper: Scoper) -> Scoper:
+        scoper.organization_prefix = prefix  # type: ignore[attr-defined]
+        scoper.deciding_reach = deciding  # type: ignore[attr-defined]
+        return scoper
+
+    return mark
+
+
 def organization_prefix_scoper(prefix: str) -> Scoper:
     """A scoper for models that belong to one organisation through `prefix`."""
 
+    @decided_by_organization(prefix)
     def scope(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
         return qs.filter(r.organization_q(prefix))
 
@@ -333,6 +356,37 @@ def restrict(
     if scoper is None:
         raise LookupError(f"No access scoping registered for {qs.model.__name__}")
     return scoper(qs, r, user)
+
+
+def restrict_within(
+    qs: QuerySet[ModelT],
+    user: UserLike,
+    organization: Any,
+    action: Action | str = Action.VIEW,
+) -> QuerySet[ModelT]:
+    """`restrict` for the objects of `qs` that belong to one `organization` (with its
+    territory), for models whose scoper is `decided_by_organization` (every
+    `organization_prefix_scoper`): the reach decides once, in Python, and the query filters by
+    the organisation's id with no join to territories — a school card's section reads its
+    school's rows this way."""
+    if Action(action) == Action.VIEW and qs.model in _PERSONAL:
+        action = Action.VIEW_PEOPLE
+    scoper = _SCOPERS.get(qs.model)
+    prefix = getattr(scoper, "organization_prefix", None)
+    if scoper is None or prefix is None or qs.model in _TIES:
+        raise LookupError(f"{qs.model.__name__} is not scoped by its organisation alone")
+    qs = qs.filter(**{f"{prefix}pk": organization.pk})
+    # As `restrict` decides before asking the scoper.
+    r = reach(user, action)
+    if r.everything:
+        return qs
+    if r.is_empty:
+        return qs.none()
+    deciding = getattr(scoper, "deciding_reach", None)
+    decides = deciding(r, user) if deciding is not None else r
+    if decides is None:
+        return scoper(qs, r, user)
+    return qs if decides.covers(organization) else qs.none()
 
 
 def get_for_user(

@@ -33,6 +33,7 @@ from opora.core.access import (
     own_organizations,
     reach,
     restrict,
+    restrict_within,
     role_organization_ids,
 )
 from opora.core.choices import Role
@@ -346,7 +347,7 @@ def latest_run_for_school(school: Organization, user: UserLike) -> SchoolIdentif
     Whoever may see the school sees its outcome in approved lists (a director, a curator);
     drafts and lists on their way to approval only those who see the run itself.
     """
-    visible = restrict(SchoolIdentification.objects.filter(school=school), user)
+    visible = restrict_within(SchoolIdentification.objects.all(), user, school)
     # The card names the run's approving order too.
     related = ("run__version__methodology", "run__territory", "run__order")
     # Approved lists first, without the drafts' subquery: most schools have one, and then
@@ -368,7 +369,7 @@ def school_results_by_year(
     assessment, subject, grade, participants, mean score, share «2», share «4–5»). Plain rows,
     not model instances: the card shows only these columns."""
     return list(
-        restrict(SchoolResult.objects.filter(school=school), user)
+        restrict_within(SchoolResult.objects.all(), user, school)
         .order_by("-year", "assessment__name", "grade", "subject__name")
         .values_list(
             "year",

@@ -17,6 +17,7 @@ from opora.core.access import (
     permits,
     reach,
     restrict,
+    restrict_within,
 )
 from opora.core.choices import Role
 from opora.practices import scoping  # noqa: F401  (registers the scopers)
@@ -365,7 +366,7 @@ def practice_adoptions(user: UserLike, practice: Practice) -> list[Adoption]:
 def school_adoptions(user: UserLike, school: Organization) -> list[Adoption]:
     """The practices the school adopted, for its card (the user sees the school)."""
     return list(
-        restrict(Adoption.objects.filter(school=school), user)
+        restrict_within(Adoption.objects.all(), user, school)
         .select_related("practice", "activity__roadmap")
         .order_by("-adopted_on", "-pk")
     )

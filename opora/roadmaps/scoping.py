@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from opora.core.access import Action, Reach, UserLike, reach, scoped
+from opora.core.access import Action, Reach, UserLike, decided_by_organization, reach, scoped
 from opora.registry.models import ProgrammeSchool
 from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 
@@ -34,7 +34,10 @@ def school_roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool
     return reach(user, action).covers(roadmap.school)
 
 
+# A school's roadmap is seen and acted on exactly where its school is (`roadmap_q`'s first
+# branch; the programme's own roadmaps have no school).
 @scoped(Roadmap)
+@decided_by_organization("school__")
 def scope_roadmaps(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     return qs.filter(roadmap_q(r))
 

@@ -18,6 +18,7 @@ from opora.core.access import (
     get_for_user,
     permits,
     restrict,
+    restrict_within,
     role_organization_ids,
 )
 from opora.core.choices import Role
@@ -110,11 +111,6 @@ def roadmap_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> Roadma
     )
 
 
-def school_roadmaps(user: UserLike, school: Organization) -> list[Roadmap]:
-    """The school's roadmaps the user may see, with their programmes."""
-    return list(restrict(Roadmap.objects.filter(school=school), user).select_related("programme"))
-
-
 def school_roadmaps_progress(
     user: UserLike, school: Organization, today: datetime.date
 ) -> list[tuple[Roadmap, Progress | None]]:
@@ -122,7 +118,7 @@ def school_roadmaps_progress(
     counters (None when it is not under execution or has no due dates yet): the school card's
     one query, where counting the due dates was a second, grouped one. Counters the date has
     made stale are refreshed first, as every reader of them does (`progress_refresh`)."""
-    qs = restrict(Roadmap.objects.filter(school=school), user)
+    qs = restrict_within(Roadmap.objects.all(), user, school)
     roadmaps = list(qs.select_related("programme", "progress"))
     stale = [
         r.pk

@@ -12,6 +12,7 @@ from opora.core.access import (
     Action,
     Reach,
     UserLike,
+    decided_by_organization,
     own_organizations,
     reach,
     scoped,
@@ -81,20 +82,30 @@ ESCALATION_VIEW_ROLES = TERRITORY_ROLES | {Role.CURATOR, Role.SCHOOL_DIRECTOR}
 ESCALATION_ANSWER_ROLES = frozenset({Role.SCHOOL_DIRECTOR})
 
 
+def _consultation_reach(r: Reach, user: UserLike) -> Reach:
+    roles = CONSULTATION_VIEW_ROLES if r.action == Action.VIEW else CONSULTATION_HANDLER_ROLES
+    return reach(user, r.action, roles=roles)
+
+
 @scoped(Consultation)
+@decided_by_organization("school__", _consultation_reach)
 def scope_consultations(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """Viewing: CONSULTATION_VIEW_ROLES over their reach. Any other action (take, schedule,
     answer) is the handlers' within their territories."""
-    roles = CONSULTATION_VIEW_ROLES if r.action == Action.VIEW else CONSULTATION_HANDLER_ROLES
-    return qs.filter(reach(user, r.action, roles=roles).organization_q("school__"))
+    return qs.filter(_consultation_reach(r, user).organization_q("school__"))
+
+
+def _escalation_reach(r: Reach, user: UserLike) -> Reach:
+    roles = ESCALATION_VIEW_ROLES if r.action == Action.VIEW else ESCALATION_ANSWER_ROLES
+    return reach(user, r.action, roles=roles)
 
 
 @scoped(Escalation)
+@decided_by_organization("school__", _escalation_reach)
 def scope_escalations(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """Viewing: ESCALATION_VIEW_ROLES over their reach. Changing one (answering it) is the
     school director's; creating one is checked on the school (`escalation_may_create`)."""
-    roles = ESCALATION_VIEW_ROLES if r.action == Action.VIEW else ESCALATION_ANSWER_ROLES
-    return qs.filter(reach(user, r.action, roles=roles).organization_q("school__"))
+    return qs.filter(_escalation_reach(r, user).organization_q("school__"))
 
 
 # --- visits ---
@@ -113,13 +124,16 @@ def visit_view_reach(user: UserLike) -> Reach:
     return reach(user, Action.VIEW, roles=frozenset(VISIT_VIEW_ROLES))
 
 
+def _visit_reach(r: Reach, user: UserLike) -> Reach:
+    return visit_view_reach(user) if r.action == Action.VIEW else r
+
+
 def _visit_school_q(r: Reach, user: UserLike, prefix: str) -> Q:
-    if r.action == Action.VIEW:
-        return visit_view_reach(user).organization_q(prefix)
-    return r.organization_q(prefix)
+    return _visit_reach(r, user).organization_q(prefix)
 
 
 @scoped(Visit)
+@decided_by_organization("school__", _visit_reach)
 def scope_visits(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """Seen by VISIT_VIEW_ROLES over the school; conducted (`VISIT_ACTION`) by the school's
     curator and the territory's methodists and coordinators."""
@@ -132,7 +146,9 @@ def scope_visit_photos(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[
     return qs.filter(_visit_school_q(r, user, "visit__school__"))
 
 
+# A recommendation to a school is seen like its visits; one to an organisation has no school.
 @scoped(Recommendation)
+@decided_by_organization("school__", _visit_reach)
 def scope_recommendations(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     """Seen like visits; one addressed to an organisation rather than a school (a report's
     recommendation to the methodical centre or the authority) is seen by whoever reaches that

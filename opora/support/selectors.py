@@ -36,6 +36,7 @@ from opora.core.access import (
     permits,
     reach,
     restrict,
+    restrict_within,
     role_organization_ids,
     user_roles,
 )
@@ -508,7 +509,7 @@ def school_consultations(
 ) -> list[Consultation]:
     """The school's latest consultations for its card (which shows neither the school nor
     the methodist: they are not joined)."""
-    return list(restrict(Consultation.objects.filter(school=school), user)[:limit])
+    return list(restrict_within(Consultation.objects.all(), user, school)[:limit])
 
 
 # Engagement ---------------------------------------------------------------------------------
@@ -705,7 +706,7 @@ def school_escalations(user: UserLike, school: Organization) -> list[Escalation]
     """The school's escalations `user` may see, open ones first, for its card (which shows
     neither the school nor the author: they are not joined)."""
     return list(
-        restrict(Escalation.objects.filter(school=school), user).order_by(
+        restrict_within(Escalation.objects.all(), user, school).order_by(
             F("resolved_at").desc(nulls_first=True), "-created_at"
         )[:5]
     )
@@ -1164,10 +1165,12 @@ def school_visit_summary(user: UserLike, school: Organization) -> dict[str, Any]
     today = dates.today()
     # Counted straight on the restricted rows: `recommendation_list`'s joins, overdue flag and
     # order would make the count a query over a subquery.
-    counts = restrict(
-        Recommendation.objects.filter(school=school, status__in=OPEN_RECOMMENDATION), user
-    ).aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    visits = restrict(Visit.objects.filter(school=school), user)
+    counts = (
+        restrict_within(Recommendation.objects.all(), user, school)
+        .filter(status__in=OPEN_RECOMMENDATION)
+        .aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    visits = restrict_within(Visit.objects.all(), user, school)
     return {
         "visits": list(visits.select_related("lead").order_by("-planned_on", "-pk")[:5]),
         "open": counts["total"],

@@ -23,6 +23,7 @@ from opora.core.access import (
     Action,
     Reach,
     UserLike,
+    decided_by_organization,
     organization_prefix_scoper,
     reach,
     scoped,
@@ -75,7 +76,13 @@ def scope_rounds(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     return qs.filter(r.organization_q("owner__"))
 
 
+def _link_reach(r: Reach, user: UserLike) -> Reach | None:
+    """Viewing a link is viewing its school; any other action is decided by the round's owner."""
+    return r if r.action == Action.VIEW else None
+
+
 @scoped(SurveyLink)
+@decided_by_organization("school__", _link_reach)
 def scope_links(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     if r.action == Action.VIEW:
         return qs.filter(r.organization_q("school__"))

@@ -23,6 +23,7 @@ from opora.core.access import (
     permits,
     reach,
     restrict,
+    restrict_within,
     role_organization_ids,
 )
 from opora.core.choices import Role
@@ -417,7 +418,7 @@ def risk_profile_latest(user: UserLike, school: Organization) -> RiskProfile | N
     """The school's current risk profile, if the user may see the school: the latest year,
     the latest computation or entry (the school card, the programme constructor)."""
     return (
-        restrict(RiskProfile.objects.filter(school=school), user)
+        restrict_within(RiskProfile.objects.all(), user, school)
         .select_related("computed_by")
         .order_by("-year", "-computed_at", "-pk")
         .first()
@@ -437,7 +438,7 @@ def school_links(user: UserLike, school: Organization) -> list[SurveyLink]:
     card: only what the card shows is loaded (the count groups by every selected column, the
     questionnaire's scoring rules among them)."""
     return list(
-        restrict(SurveyLink.objects.filter(school=school), user)
+        restrict_within(SurveyLink.objects.all(), user, school)
         .select_related("round", "questionnaire")
         .only("round__title", "questionnaire__group", "questionnaire__min_respondents")
         .annotate(response_count=Count("responses"))

@@ -1,9 +1,12 @@
 """The reach of every role, tested through `restrict` on organisations."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
-from opora.core.access import Action, restrict
-from opora.registry.models import Organization, Person, Territory
+from opora.core.access import _SCOPERS, Action, reach, restrict, restrict_within
+from opora.identification.models import SchoolIdentification
+from opora.registry.models import Membership, Organization, Person, Programme, Territory
+from opora.results.models import SchoolResult
 
 EXPECTED_SCHOOLS = {
     "regional": {"SCH-A", "SCH-B", "SCH-C"},
@@ -95,3 +98,39 @@ def test_history_of_a_person_needs_the_right_to_see_people(world):
     assert world.client("director_a").get(url).status_code == 200
     assert world.client("teacher").get(url).status_code == 404
     assert world.client("council").get(url).status_code == 404
+
+
+def test_restrict_within_an_organisation_is_restrict_for_every_persona_and_action(world):
+    """`restrict_within` decides from the reach what `restrict` decides by query, for every
+    model `decided_by_organization` (the personal ones too), every persona, action and
+    organisation; where the reach decides, its query has no join to territories."""
+    models = {
+        model: scoper.organization_prefix
+        for model, scoper in _SCOPERS.items()
+        if hasattr(scoper, "organization_prefix")
+    }
+    assert {Organization, Membership, SchoolResult, SchoolIdentification} <= set(models)
+    organizations = list(Organization.objects.select_related("territory"))
+    users = [*world.users.values(), AnonymousUser()]
+    compared = 0
+    for model, prefix in models.items():
+        for user in users:
+            for action in (Action.VIEW, Action.CHANGE, Action.VIEW_PEOPLE):
+                for organization in organizations:
+                    rows = model._default_manager.all()
+                    expected = restrict(
+                        rows.filter(**{f"{prefix}pk": organization.pk}), user, action
+                    )
+                    found = restrict_within(rows, user, organization, action)
+                    assert set(found.values_list("pk", flat=True)) == set(
+                        expected.values_list("pk", flat=True)
+                    ), (model.__name__, user, action, organization)
+                    # Decided from the reach (not handed back to the scoper's own query).
+                    deciding = _SCOPERS[model].deciding_reach
+                    decided = deciding is None or deciding(reach(user, action), user) is not None
+                    if decided and not found.query.is_empty():
+                        assert "registry_territory" not in str(found.query)
+                    compared += expected.exists()
+    assert compared > 50  # the comparisons saw rows, not only empty sets
+    with pytest.raises(LookupError):
+        restrict_within(Programme.objects.all(), world.user("coordinator"), organizations[0])

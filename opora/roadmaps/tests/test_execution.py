@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from opora.core.access import restrict
+from opora.core.access import Action, restrict, restrict_within
 from opora.core.choices import JobStatus
 from opora.core.dates import academic_years_between as academic_years
 from opora.core.periodic import periodic_run
@@ -474,18 +474,14 @@ def test_counters_equal_a_fresh_count_after_every_kind_of_change(world, roadmap)
     assert _stored(roadmap) == _fresh(roadmap, today)
 
 
-def test_school_card_reads_the_stored_counters_as_a_fresh_count_gives_them(world, roadmap):
-    """The card's one query (roadmaps with their counters) says what counting the due dates
-    says, on the day, after days have passed and after the counters were lost; a roadmap not
-    under execution has no progress."""
-    user = world.user("director_a")
-    today = timezone.localdate()
-    draft = roadmap_create(
-        programme=roadmap.programme,
-        school=world.school_a,
+def _draft_roadmap(world, programme, school, title):
+    """A draft roadmap of one activity (of the programme itself when `school` is None)."""
+    return roadmap_create(
+        programme=programme,
+        school=school,
         kind=RoadmapKind.TRANSITION,
         draft=DraftRoadmap(
-            title="Черновик",
+            title=title,
             sections=[
                 DraftSection(
                     number="1", title="Меры", activities=[DraftActivity(number="1", text="Аудит")]
@@ -495,6 +491,15 @@ def test_school_card_reads_the_stored_counters_as_a_fresh_count_gives_them(world
         user=world.user("coordinator"),
         source="тест",
     )
+
+
+def test_school_card_reads_the_stored_counters_as_a_fresh_count_gives_them(world, roadmap):
+    """The card's one query (roadmaps with their counters) says what counting the due dates
+    says, on the day, after days have passed and after the counters were lost; a roadmap not
+    under execution has no progress."""
+    user = world.user("director_a")
+    today = timezone.localdate()
+    draft = _draft_roadmap(world, roadmap.programme, world.school_a, "Черновик")
 
     def counted(day):
         return {
@@ -542,3 +547,21 @@ def test_school_roadmap_actions_from_the_reach_are_what_the_scoping_query_says(w
         assert not [q for q in queries.captured_queries if "roadmaps_roadmap" in q["sql"]]
         seen.add(actions)
     assert len(seen) > 2  # the personas differ: nothing, some, every action
+
+
+def test_a_schools_roadmaps_within_it_are_what_restrict_gives(world, roadmap):
+    """Roadmaps are `decided_by_organization` through their school: `restrict_within` gives
+    each persona, for every action and school, exactly what `restrict` does — with a school's
+    roadmap on both schools and the programme's own roadmap beside them."""
+    other = _running_roadmap(world, roadmap.programme, world.school_b, "Другая школа")
+    own = _draft_roadmap(world, roadmap.programme, None, "Программа")
+    seen = 0
+    for persona, user in world.users.items():
+        for action in Action:
+            for school in (world.school_a, world.school_b):
+                expected = restrict(Roadmap.objects.filter(school=school), user, action)
+                found = restrict_within(Roadmap.objects.all(), user, school, action)
+                assert set(found) == set(expected), (persona, action, school)
+                assert own not in set(found)
+                seen += len(expected)
+    assert seen > 10 and other.pk

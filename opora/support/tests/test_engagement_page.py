@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from opora.core.access import Action, restrict, restrict_within
 from opora.core.choices import TimelineVerb
 from opora.core.dates import date_ru, today
 from opora.core.models import TimelineEvent
@@ -24,7 +25,7 @@ from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.models import ExecutionReport, Roadmap
 from opora.roadmaps.services import roadmap_create
 from opora.support.choices import EngagementSignal
-from opora.support.models import Escalation, Recommendation, Visit
+from opora.support.models import Consultation, Escalation, Recommendation, Visit
 from opora.support.selectors import engagement_rows
 
 pytestmark = pytest.mark.django_db
@@ -409,3 +410,31 @@ def test_the_service_checks_the_school_again(world, supported):
                 respond_by=today() + datetime.timedelta(days=5),
             )
     assert not Escalation.objects.exists()
+
+
+def test_a_schools_support_rows_within_it_are_what_restrict_gives(world, supported):
+    """Visits, recommendations, escalations and consultations are `decided_by_organization`
+    through their school (by the visit, escalation and consultation roles): `restrict_within`
+    gives each persona, for every action and school, exactly what `restrict` does."""
+    schools = [world.school_a, world.school_b, world.school_c]
+    for school in schools:
+        Escalation.objects.create(
+            school=school, note="Обращение", respond_by=today() + datetime.timedelta(days=7)
+        )
+        Consultation.objects.create(
+            school=school,
+            topic="Рабочие программы",
+            question="Вопрос",
+            preferred_form="online",
+            requested_by=world.user("director_a"),
+        )
+    seen = 0
+    for model in (Visit, Recommendation, Escalation, Consultation):
+        for persona, user in world.users.items():
+            for action in Action:
+                for school in schools:
+                    expected = restrict(model.objects.filter(school=school), user, action)
+                    found = restrict_within(model.objects.all(), user, school, action)
+                    assert set(found) == set(expected), (model.__name__, persona, action, school)
+                    seen += len(expected)
+    assert seen > 50

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from opora.core.access import Action, restrict, restrict_within
 from opora.core.models import TimelineEvent
 from opora.surveys import services
 from opora.surveys.codes import ALPHABET, LENGTH, code_normalise
@@ -335,3 +336,18 @@ def test_a_round_opened_with_a_respondent_limit(world):
     assert refused.status_code == 200
     assert "больше либо равно 1" in refused.content.decode()
     assert SurveyRound.objects.count() == 1
+
+
+def test_a_schools_links_within_it_are_what_restrict_gives(world, links):
+    """Survey links are `decided_by_organization` through their school for viewing (other
+    actions go to the round's owner, asked of the scoper): `restrict_within` gives each
+    persona, for every action and school, exactly what `restrict` does."""
+    seen = 0
+    for persona, user in world.users.items():
+        for action in Action:
+            for school in (world.school_a, world.school_b, world.school_c):
+                expected = restrict(SurveyLink.objects.filter(school=school), user, action)
+                found = restrict_within(SurveyLink.objects.all(), user, school, action)
+                assert set(found) == set(expected), (persona, action, school)
+                seen += len(expected)
+    assert seen > 10
