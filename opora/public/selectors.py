@@ -609,8 +609,8 @@ def programme_is_public(programme: Programme) -> bool:
     return ProgrammePublication.objects.filter(programme=programme, is_public=True).exists()
 
 
-def school_roadmaps_publication(school: Organization) -> list[Roadmap]:
-    """All the school's roadmaps, each with `is_published` (one query): the card's publishing
-    section, shown only to those who may change the school, who see all its roadmaps."""
+def roadmaps_with_publication(roadmaps: QuerySet[Roadmap]) -> list[Roadmap]:
+    """These roadmaps (fetched by the caller's own selector), each with `is_published`, in
+    one query."""
     published = RoadmapPublication.objects.filter(roadmap=OuterRef("pk"))
-    return list(Roadmap.objects.filter(school=school).annotate(is_published=Exists(published)))
+    return list(roadmaps.annotate(is_published=Exists(published)))

@@ -408,12 +408,11 @@ def programme_card(request: HttpRequest, programme: Programme) -> str:
 @card_section("school", order=80)
 def school_card(request: HttpRequest, school: Organization) -> str:
     """«Публикация программ школы»: the school's roadmaps the user may publish or withdraw."""
-    # A school's roadmaps are changed by exactly those who may change the school
-    # (roadmaps.scoping): one check of the reach instead of a query per roadmap, and nothing
-    # asked of the database for everybody else.
-    if not can(request.user, Action.CHANGE, school):
-        return ""
-    roadmaps = selectors.school_roadmaps_publication(school)
+    # Decided from the reach: nothing is asked of the database of those who may not change
+    # the school's roadmaps.
+    roadmaps = selectors.roadmaps_with_publication(
+        roadmap_selectors.school_roadmaps(request.user, school, Action.CHANGE)
+    )
     if not roadmaps:
         return ""
     return render_to_string(

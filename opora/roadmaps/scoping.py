@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from opora.core.access import Action, Reach, UserLike, decided_by_organization, reach, scoped
+from opora.core.access import Action, Reach, UserLike, decided_by_organization, scoped
 from opora.registry.models import ProgrammeSchool
 from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 
@@ -26,12 +26,6 @@ def roadmap_q(r: Reach, prefix: str = "") -> Q:
         ).filter(r.organization_q("school__"))
         own = own | Q(Exists(participation))
     return school | (Q(**{f"{prefix}school__isnull": True}) & own)
-
-
-def school_roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
-    """`roadmap_q` for a school's roadmap, decided without a query: its school is in the user's
-    reach for the action (the roadmap read with `school__territory`)."""
-    return reach(user, action).covers(roadmap.school)
 
 
 # A school's roadmap is seen and acted on exactly where its school is (`roadmap_q`'s first

@@ -38,7 +38,6 @@ from opora.roadmaps.models import (
     Section,
 )
 from opora.roadmaps.progress import COUNTERS, progress_is_stale, progress_refresh
-from opora.roadmaps.scoping import school_roadmap_may
 
 
 def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
@@ -111,6 +110,13 @@ def roadmap_get(user: UserLike, pk: int, action: Action = Action.VIEW) -> Roadma
     )
 
 
+def school_roadmaps(
+    user: UserLike, school: Organization, action: Action = Action.VIEW
+) -> QuerySet[Roadmap]:
+    """The school's roadmaps `user` may `action`, decided from the reach (no join)."""
+    return restrict_within(Roadmap.objects.all(), user, school, action)
+
+
 def school_roadmaps_progress(
     user: UserLike, school: Organization, today: datetime.date
 ) -> list[tuple[Roadmap, Progress | None]]:
@@ -118,8 +124,7 @@ def school_roadmaps_progress(
     counters (None when it is not under execution or has no due dates yet): the school card's
     one query, where counting the due dates was a second, grouped one. Counters the date has
     made stale are refreshed first, as every reader of them does (`progress_refresh`)."""
-    qs = restrict_within(Roadmap.objects.all(), user, school)
-    roadmaps = list(qs.select_related("programme", "progress"))
+    roadmaps = list(school_roadmaps(user, school).select_related("programme", "progress"))
     stale = [
         r.pk
         for r in roadmaps
@@ -139,14 +144,7 @@ def _stored_progress(roadmap: Roadmap) -> Progress | None:
     stored = getattr(roadmap, "progress", None)
     if roadmap.status != RoadmapStatus.EXECUTION or stored is None:
         return None
-    progress = Progress(
-        roadmap.title,
-        on_time=stored.on_time,
-        late=stored.late,
-        overdue=stored.overdue,
-        upcoming=stored.upcoming,
-        key=roadmap.pk,
-    )
+    progress = _progress(roadmap.title, vars(stored), key=roadmap.pk)
     return progress if progress.due or progress.upcoming else None
 
 
@@ -235,8 +233,9 @@ def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
     school's roadmap from the user's reach, for the programme's own in one query — the roadmap
     restricted for each action (as `roadmap_may` asks) as an EXISTS."""
     if roadmap.school_id is not None:
-        # A school's roadmap: the school in reach decides (`scoping.roadmap_q`), no query.
-        return frozenset(a for a in ROADMAP_ACTIONS if school_roadmap_may(user, roadmap, a))
+        # A school's roadmap is acted on exactly where its school is (`scoping.roadmap_q`):
+        # the reach decides, no query (the roadmap is read with `school__territory`).
+        return frozenset(a for a in ROADMAP_ACTIONS if can(user, a, roadmap.school))
     this = Roadmap.objects.filter(pk=OuterRef("pk"))
     scoped = {a: restrict(this, user, a) for a in ROADMAP_ACTIONS}
     # Actions the user holds nowhere need no query (nor did `roadmap_may`'s `.exists()`).
