@@ -6,7 +6,11 @@ as the demo's roles through the login form and drives each everyday page with a 
 number of requests at each concurrency level from a small asyncio client (httpx: one
 maintained library, no load-tool server of its own to start). A view that does nothing
 behind the same middleware (`/bench/trivial/`, routed only when OPORA_BENCH_TRIVIAL is on)
-is the floor of the same run: each page's req/s is reported as a share of it.
+is the floor of the same run: it is driven right before and right after each page at the same
+concurrency, and the page's req/s is reported as a share of the mean of those two — so a
+machine whose speed drifts during the run (a shared one does, several-fold) moves the page and
+its floor together. Each measurement lasts at least `--seconds` as well as `--requests`, so
+the floor's few hundred requests are not a fraction of a second of ramp-up.
 
 Before the server runs, the same pages are measured in-process with Django's test client:
 CPU milliseconds and SQL queries per request, the figures the CPU work on each page moves.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import itertools
 import math
 import os
 import re
@@ -71,14 +76,16 @@ def percentile(samples: Sequence[float], q: float) -> float:
 
 @dataclass
 class LoadResult:
-    """One page at one concurrency level: every request's latency (ms), the failures and the
-    wall time from the first request sent to the last answer."""
+    """One page at one concurrency level: every request's latency (ms), the failures, the
+    wall time from the first request sent to the last answer and, for a page, the trivial
+    view's req/s driven around it (its floor)."""
 
     page: str
     clients: int
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    floor: float = 0.0
 
     @property
     def requests(self) -> int:
@@ -92,33 +99,49 @@ class LoadResult:
         return percentile(self.latencies_ms, q)
 
 
-def load_table(results: Iterable[LoadResult], labels: dict[str, str]) -> list[str]:
-    """A Markdown table of `results`: per page and concurrency req/s, p50/p95/p99, errors and
-    req/s as a share of the trivial view's at the same concurrency."""
-    results = list(results)
-    floor = {r.clients: r.per_second for r in results if r.page == TRIVIAL}
-    lines = [
-        "| page | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors | of trivial |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+def trivial_total(results: Iterable[LoadResult], clients: int) -> LoadResult:
+    """All the trivial view's runs at one concurrency level as one result."""
+    total = LoadResult(page=TRIVIAL, clients=clients)
     for r in results:
-        share = r.per_second / floor[r.clients] if floor.get(r.clients) else 0.0
-        lines.append(
-            f"| {labels.get(r.page, r.page)} | {r.clients} | {r.requests} | {r.per_second:.1f} "
-            f"| {r.p(50):.0f} | {r.p(95):.0f} | {r.p(99):.0f} | {r.errors} "
-            f"| {'—' if r.page == TRIVIAL else f'{share:.0%}'} |"
-        )
+        if r.page == TRIVIAL and r.clients == clients:
+            total.latencies_ms += r.latencies_ms
+            total.errors += r.errors
+            total.seconds += r.seconds
+    return total
+
+
+def load_table(results: Iterable[LoadResult], labels: dict[str, str]) -> list[str]:
+    """A Markdown table of `results`: per concurrency level the trivial view's runs together,
+    then each page's req/s, p50/p95/p99, errors, its floor (the trivial view's req/s around
+    it) and its req/s as a share of that floor."""
+    results = list(results)
+    lines = [
+        "| page | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors "
+        "| trivial around it, req/s | of trivial |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for level in dict.fromkeys(r.clients for r in results):
+        rows = [trivial_total(results, level)]
+        rows += [r for r in results if r.clients == level and r.page != TRIVIAL]
+        for r in rows:
+            floor = "—" if r.page == TRIVIAL else f"{r.floor:.1f}"
+            share = "—" if r.page == TRIVIAL else f"{share_of_floor(r):.0%}"
+            lines.append(
+                f"| {labels.get(r.page, r.page)} | {r.clients} | {r.requests} "
+                f"| {r.per_second:.1f} | {r.p(50):.0f} | {r.p(95):.0f} | {r.p(99):.0f} "
+                f"| {r.errors} | {floor} | {share} |"
+            )
     return lines
 
 
+def share_of_floor(result: LoadResult) -> float:
+    return result.per_second / result.floor if result.floor else 0.0
+
+
 def shares(results: Iterable[LoadResult]) -> dict[tuple[str, int], float]:
-    """Each page's req/s as a share of the trivial view's at the same concurrency."""
-    results = list(results)
-    floor = {r.clients: r.per_second for r in results if r.page == TRIVIAL}
+    """Each page's req/s as a share of the trivial view's driven around it."""
     return {
-        (r.page, r.clients): r.per_second / floor[r.clients]
-        for r in results
-        if r.page != TRIVIAL and floor.get(r.clients)
+        (r.page, r.clients): share_of_floor(r) for r in results if r.page != TRIVIAL and r.floor
     }
 
 
@@ -316,29 +339,35 @@ async def login(client: Any, username: str, password: str) -> None:
 
 
 async def drive(
-    targets: Sequence[tuple[Any, str]], page: str, clients: int, requests: int
+    targets: Sequence[tuple[Any, str]],
+    page: str,
+    clients: int,
+    requests: int,
+    seconds: float = 0.0,
 ) -> LoadResult:
-    """`requests` GETs spread over `clients` concurrent clients; the i-th request is
-    `targets[i % len(targets)]`: a signed-in session (httpx.AsyncClient) and the URL its role
-    opens, so the roles' pages are mixed evenly."""
+    """At least `requests` GETs, and for at least `seconds`, spread over `clients` concurrent
+    clients; the i-th request is `targets[i % len(targets)]`: a signed-in session
+    (httpx.AsyncClient) and the URL its role opens, so the roles' pages are mixed evenly."""
     result = LoadResult(page=page, clients=clients)
-    numbers = iter(range(requests))
+    numbers = itertools.count()
+    start = time.perf_counter()
 
     async def one_client() -> None:
         for n in numbers:
+            if n >= requests and time.perf_counter() - start >= seconds:
+                return
             session, url = targets[n % len(targets)]
-            start = time.perf_counter()
+            sent = time.perf_counter()
             try:
                 answer = await session.get(url)
                 ok = answer.status_code == 200
             except Exception:  # a refused or dropped connection is an error of the run
                 ok = False
             if ok:
-                result.latencies_ms.append((time.perf_counter() - start) * 1000)
+                result.latencies_ms.append((time.perf_counter() - sent) * 1000)
             else:
                 result.errors += 1
 
-    start = time.perf_counter()
     await asyncio.gather(*(one_client() for _ in range(clients)))
     result.seconds = time.perf_counter() - start
     return result
@@ -349,34 +378,46 @@ async def load_run(
     role_urls: dict[str, dict[str, str]],
     levels: Sequence[int],
     requests: int,
+    seconds: float,
     log: Callable[[str], None],
 ) -> list[LoadResult]:
-    """Sign in as each role, then drive the trivial view and each page at each level."""
+    """Sign in as each role, then at each level drive the trivial view, a page, the trivial
+    view, the next page… and the trivial view; each page's floor is the mean of the trivial
+    view's req/s just before and just after it."""
     import httpx
 
     limits = httpx.Limits(max_connections=max(levels), max_keepalive_connections=max(levels))
     clients = {
         role: httpx.AsyncClient(base_url=base_url, limits=limits, timeout=300) for role in role_urls
     }
+
+    async def measure(page: str, level: int) -> LoadResult:
+        targets = [
+            (clients[role], TRIVIAL_PATH if page == TRIVIAL else urls[page])
+            for role, urls in role_urls.items()
+            if page == TRIVIAL or page in urls
+        ]
+        result = await drive(targets, page, level, requests, seconds)
+        log(
+            f"  {page} × {level}: {result.per_second:.1f} req/s, "
+            f"p95 {result.p(95):.0f} ms, ошибок {result.errors}"
+        )
+        return result
+
     try:
         for role, client in clients.items():
             await login(client, role, DEMO_PASSWORD)
         results = []
         for level in levels:
-            for page in (TRIVIAL, *(key for key, _ in PAGES)):
-                targets = [
-                    (clients[role], TRIVIAL_PATH if page == TRIVIAL else urls[page])
-                    for role, urls in role_urls.items()
-                    if page == TRIVIAL or page in urls
-                ]
-                if not targets:
-                    continue
-                result = await drive(targets, page, level, requests)
-                results.append(result)
-                log(
-                    f"  {page} × {level}: {result.per_second:.1f} req/s, "
-                    f"p95 {result.p(95):.0f} ms, ошибок {result.errors}"
-                )
+            before = await measure(TRIVIAL, level)
+            results.append(before)
+            pages = [key for key, _ in PAGES if any(key in urls for urls in role_urls.values())]
+            for page in pages:
+                result = await measure(page, level)
+                after = await measure(TRIVIAL, level)
+                result.floor = (before.per_second + after.per_second) / 2
+                results += [result, after]
+                before = after
         return results
     finally:
         for client in clients.values():
@@ -451,6 +492,7 @@ def load(report: BenchReport) -> None:
     workers = int(str(options.get("workers") or 2))
     levels = parse_clients(str(options.get("clients") or "1,10,50"))
     requests = int(str(options.get("requests") or 120))
+    seconds = float(str(options.get("seconds") or 3))
     if not settings.OPORA_BENCH_TRIVIAL:
         raise RuntimeError("Замер load запускается командой `opora bench load`.")
 
@@ -470,7 +512,7 @@ def load(report: BenchReport) -> None:
     try:
         server_wait(server, port)
         results = asyncio.run(
-            load_run(f"http://127.0.0.1:{port}", role_urls, levels, requests, report.log)
+            load_run(f"http://127.0.0.1:{port}", role_urls, levels, requests, seconds, report.log)
         )
     finally:
         server_stop(server)

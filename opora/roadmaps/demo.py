@@ -98,9 +98,10 @@ def _execute(
             )
         )
     Deadline.objects.bulk_update(closed, ["closed_on", "closed_late"])
-    # The demo closes due dates in bulk, around report_submit: recount as the service would.
-    progress_recount(roadmap_ids=[roadmap.pk], today=today)
     saved = ExecutionReport.objects.bulk_create(reports)
+    # The demo closes due dates and reports in bulk, around report_submit: recount as the
+    # service would.
+    progress_recount(roadmap_ids=[roadmap.pk], today=today)
     for report in rng.sample(saved, min(len(saved), 4)):
         kind, name, data = rng.choice(EVIDENCE)
         Evidence.objects.create(

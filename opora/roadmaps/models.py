@@ -294,6 +294,9 @@ class RoadmapProgress(models.Model):
     upcoming = models.PositiveIntegerField(_("впереди"), default=0)
     counted_on = models.DateField(_("подсчитано на"))
     next_due_on = models.DateField(_("ближайший открытый срок"), null=True, blank=True)
+    # When the roadmap's newest report was written (engagement's «no report for N days»):
+    # kept with the counters, since every report is written by a service that recounts them.
+    last_report_at = models.DateTimeField(_("последний отчёт"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("счётчики исполнения")

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
-from opora.roadmaps.models import Deadline, Roadmap, RoadmapProgress
+from opora.roadmaps.models import Deadline, ExecutionReport, Roadmap, RoadmapProgress
 
 COUNTERS = ("on_time", "late", "overdue", "upcoming")
 BATCH = 500
@@ -38,8 +38,8 @@ def _counts(today: datetime.date) -> dict[str, Any]:
 
 
 def _recount(ids: list[int], today: datetime.date) -> None:
-    """Count the roadmaps' due dates afresh and store the counters (a grouped query and an
-    upsert per batch of roadmaps)."""
+    """Count the roadmaps' due dates and find their newest reports afresh and store them (two
+    grouped queries and an upsert per batch of roadmaps)."""
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         rows: dict[int, dict[str, Any]] = {
@@ -49,19 +49,27 @@ def _recount(ids: list[int], today: datetime.date) -> None:
             .annotate(**_counts(today))
             .order_by()
         }
+        last_reports = dict(
+            ExecutionReport.objects.filter(activity__roadmap_id__in=batch)
+            .values("activity__roadmap_id")
+            .annotate(last=Max("created_at"))
+            .order_by()
+            .values_list("activity__roadmap_id", "last")
+        )
         empty: dict[str, Any] = dict.fromkeys(COUNTERS, 0) | {"next_due_on": None}
         RoadmapProgress.objects.bulk_create(
             [
                 RoadmapProgress(
                     roadmap_id=pk,
                     counted_on=today,
+                    last_report_at=last_reports.get(pk),
                     **{k: rows.get(pk, empty)[k] for k in (*COUNTERS, "next_due_on")},
                 )
                 for pk in batch
             ],
             update_conflicts=True,
             unique_fields=["roadmap"],
-            update_fields=[*COUNTERS, "counted_on", "next_due_on"],
+            update_fields=[*COUNTERS, "counted_on", "next_due_on", "last_report_at"],
         )
 
 

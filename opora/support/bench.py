@@ -37,6 +37,7 @@ from opora.registry.models import (
 from opora.results.models import ContextIndicator, ContextValue
 from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
 from opora.roadmaps.models import Activity, ExecutionReport, Roadmap, Section
+from opora.roadmaps.progress import progress_recount
 from opora.support.choices import ConsultationStatus, RecommendationStatus, VisitStatus
 from opora.support.models import Consultation, Escalation, Recommendation, Visit
 from opora.support.recommender import (
@@ -407,6 +408,8 @@ def _engagement_city(region: Territory, name: str, schools: int) -> dict[str, Cl
         # Every seventh school stopped reporting months ago.
         report.created_at = now - datetime.timedelta(days=(90 if (n // 3) % 7 == 0 else n % 20))
     ExecutionReport.objects.bulk_update(reports, ["created_at"], batch_size=1000)
+    # Written around the services: store the roadmaps' counters as they would.
+    progress_recount(roadmap_ids=[r.pk for r in roadmaps], today=today)
 
     statuses = list(ConsultationStatus)
     consultations = Consultation.objects.bulk_create(

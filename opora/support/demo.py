@@ -31,6 +31,7 @@ from opora.registry.models import (
 )
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.models import Activity, ExecutionReport, Roadmap, Section
+from opora.roadmaps.progress import progress_recount
 from opora.support import services
 from opora.support.choices import ConsultationForm, ConsultationStatus, MentorArea
 from opora.support.models import Consultation, Escalation
@@ -345,6 +346,13 @@ def _reports_dated_as_done(now: datetime.datetime) -> None:
         written = datetime.datetime.combine(done_on, datetime.time(15, 0), tzinfo=tz)
         report.created_at = min(written, now)
     ExecutionReport.objects.bulk_update(reports, ["created_at"], batch_size=500)
+    # Redated around the services: recount the roadmaps' stored last reports as they would.
+    progress_recount(
+        roadmap_ids=Roadmap.objects.filter(activities__reports__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct(),
+        today=timezone.localdate(now),
+    )
 
 
 @demo_step(order=78, name="Поддержка: консультации школ и обращения к директорам")

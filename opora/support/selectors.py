@@ -54,6 +54,7 @@ from opora.registry.scoping import coordinator_reach
 from opora.registry.selectors import school_search
 from opora.roadmaps.choices import ActivityStatus, RoadmapStatus
 from opora.roadmaps.models import Activity, Roadmap, Section
+from opora.roadmaps.progress import progress_refresh
 from opora.support.choices import (
     Addressee,
     ConsultationStatus,
@@ -573,14 +574,16 @@ def engagement_signals(
 
     # Roadmaps in execution: the last report on any of their activities. A roadmap that has
     # had none counts from its start (order date or first day) so that a roadmap approved
-    # last week is not flagged yet.
+    # last week is not flagged yet. The last report is read from the roadmaps' stored
+    # counters, not from every report of the territory (which grows all year).
     cutoff = on - datetime.timedelta(days=settings.OPORA_ENGAGEMENT_REPORT_DAYS)
+    running = Roadmap.objects.filter(school__in=ids, status=RoadmapStatus.EXECUTION)
+    progress_refresh(running, dates.today())
     executing = (
-        Roadmap.objects.filter(school__in=ids, status=RoadmapStatus.EXECUTION)
-        .values("school")
+        running.values("school")
         .annotate(
             started=Max(Coalesce("order__date", "starts_on")),
-            last=Max("activities__reports__created_at"),
+            last=Max("progress__last_report_at"),
         )
         .order_by()
     )

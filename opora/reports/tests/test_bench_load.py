@@ -3,6 +3,7 @@ started here: that is the bench's own run)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from opora.reports.bench_load import (
     TRIVIAL,
     LoadResult,
     csrf_token,
+    drive,
     free_port,
     load_table,
     parse_clients,
@@ -33,17 +35,43 @@ def test_percentile_interpolates_between_ranks() -> None:
     assert percentile([], 50) == 0
 
 
-def test_result_counts_rates_and_shares_of_the_floor() -> None:
-    floor = LoadResult(TRIVIAL, 10, latencies_ms=[10.0] * 200, seconds=2.0)
-    page = LoadResult("schools", 10, latencies_ms=[100.0] * 29, errors=1, seconds=1.0)
+def test_result_counts_rates_and_shares_of_the_floor_around_each_page() -> None:
+    before = LoadResult(TRIVIAL, 10, latencies_ms=[10.0] * 200, seconds=2.0)
+    after = LoadResult(TRIVIAL, 10, latencies_ms=[10.0] * 120, seconds=1.0)
+    page = LoadResult("schools", 10, latencies_ms=[100.0] * 33, errors=1, seconds=1.0, floor=110)
     other_level = LoadResult("schools", 1, latencies_ms=[50.0] * 5, seconds=1.0)
-    assert floor.per_second == 100
-    assert page.requests == 30
-    assert page.per_second == 29  # failed requests are not served ones
-    assert shares([floor, page, other_level]) == {("schools", 10): pytest.approx(0.29)}
-    table = load_table([floor, page], {"schools": "school list", TRIVIAL: "trivial view"})
-    assert table[2] == "| trivial view | 10 | 200 | 100.0 | 10 | 10 | 10 | 0 | — |"
-    assert table[3] == "| school list | 10 | 30 | 29.0 | 100 | 100 | 100 | 1 | 29% |"
+    assert before.per_second == 100
+    assert page.requests == 34
+    assert page.per_second == 33  # failed requests are not served ones
+    # The page's floor is the trivial view's req/s around it; a page without one has no share.
+    assert shares([before, page, after, other_level]) == {("schools", 10): pytest.approx(0.3)}
+    table = load_table([before, page, after], {"schools": "school list", TRIVIAL: "trivial view"})
+    # The trivial view's runs of a level are one row: 320 answers in 3 seconds.
+    assert table[2] == "| trivial view | 10 | 320 | 106.7 | 10 | 10 | 10 | 0 | — | — |"
+    assert table[3] == "| school list | 10 | 34 | 33.0 | 100 | 100 | 100 | 1 | 110.0 | 30% |"
+
+
+def test_drive_runs_for_the_requests_and_the_seconds_both() -> None:
+    class Answer:
+        status_code = 200
+
+    class Session:
+        def __init__(self) -> None:
+            self.urls: list[str] = []
+
+        async def get(self, url: str) -> Answer:
+            self.urls.append(url)
+            await asyncio.sleep(0.001)
+            return Answer()
+
+    session = Session()
+    counted = asyncio.run(drive([(session, "/a/"), (session, "/b/")], "home", 3, 10))
+    # At least the requests asked for (each client may start one more as the count is hit).
+    assert 10 <= counted.requests <= 12
+    assert session.urls[:4] == ["/a/", "/b/", "/a/", "/b/"]
+    timed = asyncio.run(drive([(Session(), "/a/")], "home", 2, 1, seconds=0.2))
+    assert timed.seconds >= 0.2
+    assert timed.requests > 2
 
 
 def test_clients_option_is_parsed_or_refused_in_russian() -> None:

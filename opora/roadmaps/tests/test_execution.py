@@ -417,9 +417,12 @@ def test_dashboard_pages_roadmaps_most_overdue_first(world, roadmap, monkeypatch
 
 
 def _fresh(roadmap, today):
-    """The counters as a fresh count of the roadmap's due dates would give them."""
+    """The counters as a fresh count of the roadmap's due dates would give them, and its
+    newest report."""
     rows = Deadline.objects.filter(roadmap=roadmap)
+    newest = ExecutionReport.objects.filter(activity__roadmap=roadmap).order_by("-created_at")
     return {
+        "last_report_at": newest.values_list("created_at", flat=True).first(),
         "on_time": rows.filter(closed_on__isnull=False, closed_late=False).count(),
         "late": rows.filter(closed_late=True).count(),
         "overdue": rows.filter(closed_on__isnull=True, due_on__lt=today).count(),
@@ -429,7 +432,7 @@ def _fresh(roadmap, today):
 
 def _stored(roadmap):
     progress = RoadmapProgress.objects.get(roadmap=roadmap)
-    return {name: getattr(progress, name) for name in COUNTERS}
+    return {name: getattr(progress, name) for name in (*COUNTERS, "last_report_at")}
 
 
 def test_counters_equal_a_fresh_count_after_every_kind_of_change(world, roadmap):
@@ -450,6 +453,7 @@ def test_counters_equal_a_fresh_count_after_every_kind_of_change(world, roadmap)
         assert response.status_code == 302, number
         assert _stored(roadmap) == _fresh(roadmap, today), number
     assert RoadmapProgress.objects.get(roadmap=roadmap).on_time >= 1
+    assert _stored(roadmap)["last_report_at"] is not None
     _activity, url = report_url(roadmap, "2")
     world.client("director_a").post(url, {"outcome": "in_progress", "text": "Идёт"})
     assert _stored(roadmap) == _fresh(roadmap, today)

@@ -20,8 +20,9 @@ from opora.core.tests.russian import not_russian
 from opora.registry.choices import OrderKind
 from opora.registry.models import Person, Programme, ProgrammeSchool
 from opora.registry.tests.factories import SchoolFactory, registered_order
-from opora.roadmaps.choices import RoadmapKind, RoadmapStatus
+from opora.roadmaps.choices import ReportOutcome, RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
+from opora.roadmaps.execution import report_submit
 from opora.roadmaps.models import ExecutionReport, Roadmap
 from opora.roadmaps.services import roadmap_create
 from opora.support.choices import EngagementSignal
@@ -170,6 +171,25 @@ def test_a_roadmap_without_reports_counts_from_its_order(world):
     rows = engagement_rows(world.user("coordinator"))
     assert [r.school_id for r in rows] == [old.school_id]
     assert rows[0].signals[0].text == "по исполняемой дорожной карте не было ни одного отчёта"
+
+
+def test_a_report_through_the_service_clears_the_signal(world, supported):
+    """The last report is read from the roadmap's stored counters: the report service keeps
+    them, so a school that reports today is off the list at once."""
+    flagged = {r.school_id for r in engagement_rows(world.user("coordinator"))}
+    assert world.school_a.pk in flagged
+    roadmap = Roadmap.objects.get(school=world.school_a)
+    report_submit(
+        activity=roadmap.activities.get(),
+        user=world.user("coordinator"),
+        outcome=ReportOutcome.IN_PROGRESS,
+        text="Педсовет проведён",
+        done_on=None,
+        uploads=[],
+    )
+    rows = {r.school_id: r for r in engagement_rows(world.user("coordinator"))}
+    signals = {s.code for s in rows[world.school_a.pk].signals}
+    assert signals == {EngagementSignal.OVERDUE_RECOMMENDATIONS}
 
 
 def test_a_school_that_left_the_programme_is_not_shown(world, supported):

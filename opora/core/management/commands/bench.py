@@ -43,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--requests", type=int, default=120, help="load: запросов к странице на уровень"
         )
+        parser.add_argument(
+            "--seconds",
+            type=float,
+            default=3.0,
+            help="load: не короче стольких секунд каждый замер страницы",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         available = benchmarks()
@@ -59,7 +65,16 @@ class Command(BaseCommand):
             log=self.stdout.write,
             options={
                 k: options[k]
-                for k in ("schools", "json", "small", "big", "workers", "clients", "requests")
+                for k in (
+                    "schools",
+                    "json",
+                    "small",
+                    "big",
+                    "workers",
+                    "clients",
+                    "requests",
+                    "seconds",
+                )
                 if options[k] is not None
             },
         )
@@ -100,7 +115,7 @@ class Command(BaseCommand):
             if options["json"]:
                 argv += ["--json", os.path.abspath(options["json"])]
             argv += ["--small", str(options["small"]), "--big", str(options["big"])]
-            for key in ("workers", "clients", "requests"):
+            for key in ("workers", "clients", "requests", "seconds"):
                 argv += [f"--{key}", str(options[key])]
             completed = subprocess.run(argv, env=env, check=False)
         if completed.returncode:
