@@ -113,10 +113,12 @@ class ReturnForm(forms.Form):
 
 
 class CompareForm(forms.Form):
+    # Every run in reach, more each year: options written in Python.
     other = forms.ModelChoiceField(
         label=_("Сравнить с расчётом"),
         queryset=IdentificationRun.objects.none(),
         empty_label=_("— выберите расчёт —"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args: Any, runs: Any, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import UserLike, restrict
+from opora.core.selects import LongSelect
 from opora.registry.choices import Locality, OrderKind, OrderStatus, Ownership, SchoolType
 from opora.registry.models import Order, Organization, Programme, Territory
 from opora.registry.selectors import ORDER_ISSUER_KINDS, order_years, school_search
@@ -16,11 +17,13 @@ from opora.registry.selectors import ORDER_ISSUER_KINDS, order_years, school_sea
 
 class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Название или номер"), method="filter_q")
+    # The territories and programmes in reach grow with the region: options written in Python.
     territory = django_filters.ModelChoiceFilter(
         label=_("Территория"),
         queryset=Territory.objects.none(),
         method="filter_territory",
         empty_label=_("Все"),
+        widget=LongSelect,
     )
     school_type = django_filters.ChoiceFilter(
         label=_("Вид ОО"),
@@ -44,6 +47,7 @@ class SchoolFilter(django_filters.FilterSet):
         queryset=Programme.objects.none(),
         field_name="programmes",
         empty_label=_("Все"),
+        widget=LongSelect,
     )
 
     class Meta:
