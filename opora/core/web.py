@@ -5,6 +5,7 @@ report) sent as a download, and the client's address as far as the trusted proxi
 from __future__ import annotations
 
 import ipaddress
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
 from django_tables2 import RequestConfig, Table
 
 
@@ -73,6 +75,15 @@ def choice_labels(choices: Any) -> dict[str, str]:
     """{value: label} of a choices enum, translated now: what a page of rows reads a label from
     (`get_FOO_display()` per row hashes every lazy label of the field on each call)."""
     return {value: str(label) for value, label in choices.choices}
+
+
+def truncated(text: str, length: int) -> str:
+    """`text|truncatechars:length` for the rows of a page: Truncator walks every character
+    (and translates its «…») even when nothing is cut; most texts are short and already NFC,
+    and those come back as they are, which is what Truncator would return for them."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 def url_per_pk(name: str, *args: Any) -> Callable[[int], str]:

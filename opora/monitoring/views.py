@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,6 +27,7 @@ from opora.core.web import (
     errors_to_form,
     errors_to_messages,
     paginate,
+    truncated,
 )
 from opora.monitoring import selectors, services
 from opora.monitoring.choices import CheckpointKind, IndicatorUnit, Light, SubmissionStatus
@@ -280,9 +280,7 @@ def _form_rows(forms: list[Any], programme: Programme) -> list[dict[str, Any]]:
             "programme_level": f.school_id == programme.owner_id,
             "status": statuses.get(f.status, f.status),
             "returned": f.status == SubmissionStatus.RETURNED,
-            "comment": Truncator(f.comment).chars(120)
-            if f.status == SubmissionStatus.RETURNED
-            else "",
+            "comment": truncated(f.comment, 120) if f.status == SubmissionStatus.RETURNED else "",
             "submitted_at": dates.datetime_ru(f.submitted_at),
             "approved_at": dates.date_ru(f.approved_at),
         }
@@ -315,7 +313,7 @@ def _rollup_rows(rows: list[selectors.RollupRow]) -> list[dict[str, Any]]:
         history = []
         for c, value in r.history:
             if c.pk not in names:
-                names[c.pk] = Truncator(c.name).chars(30)
+                names[c.pk] = truncated(c.name, 30)
             history.append((names[c.pk], fmt(value)))
         result.append(
             {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import unicodedata
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +27,7 @@ from opora.core.web import (
     download,
     errors_to_form,
     paginate,
+    truncated,
     url_per_pk,
 )
 from opora.registry import selectors as registry_selectors
@@ -265,14 +264,6 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _truncated(text: str, length: int = 160) -> str:
-    """`text|truncatechars:length`: Truncator walks every character (and translates its «…»)
-    even when nothing is cut; most report texts are short and already NFC."""
-    if len(text) <= length and unicodedata.is_normalized("NFC", text):
-        return text
-    return Truncator(text).chars(length)
-
-
 # The activity table's badge colour per activity status (another status: light).
 _STATUS_BADGE: dict[str, str] = {
     ActivityStatus.DONE: "success",
@@ -346,7 +337,7 @@ def _activity_rows(
                         {
                             "outcome": outcomes.get(r["outcome"], r["outcome"]),
                             "done_on": dates.date_ru(r["done_on"]),
-                            "text": _truncated(r["text"]),
+                            "text": truncated(r["text"], 160),
                             "files": [
                                 {
                                     "url": evidence_url(f["pk"]),

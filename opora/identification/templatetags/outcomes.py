@@ -14,12 +14,11 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.templatetags.opora import decimal
-from opora.core.web import url_per_pk
+from opora.core.web import truncated, url_per_pk
 from opora.identification.choices import Change
 from opora.identification.templatetags.methodology import margin95
 
@@ -118,7 +117,7 @@ def run_table_rows(items: Any) -> SafeString:
         reasons = format_html_join(
             "",
             "<div>{}</div>",
-            ((Truncator(r["text"]).chars(180),) for r in item.reasons[:RUN_ROW_REASONS]),
+            ((truncated(r["text"], 180),) for r in item.reasons[:RUN_ROW_REASONS]),
         )
         if len(item.reasons) > RUN_ROW_REASONS:
             reasons += format_html('<a href="{}#why">{}</a>', url, all_reasons)
