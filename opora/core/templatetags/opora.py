@@ -106,9 +106,20 @@ def table_rows(context: Any, table: Any) -> SafeString:
     (`row.items()`: accessors, `render_FOO`, links), escaped and localised as
     `{{ cell }}`, `{{ cell|localize }}` or `{{ cell|unlocalize }}` would."""
     parts: list[str] = []
+    # A table of a page read all day may work out its cells itself (`cell_values(record)`:
+    # each visible column's cell as the library would give it), skipping the library's
+    # accessor, field and signature lookups per cell; its attributes may not depend on the
+    # record then.
+    cell_values = getattr(table, "cell_values", None)
+    columns = list(table.columns)
     for row in table.paginated_rows:
         parts.append(f"<tr {row.attrs.as_html()}>")
-        for column, cell in row.items():
+        if cell_values is None:
+            cells = row.items()
+        else:
+            values = cell_values(row.record)
+            cells = ((column, values[column.name]) for column in columns)
+        for column, cell in cells:
             if column.localize is None:
                 text = render_value_in_context(cell, context)
             else:

@@ -147,6 +147,44 @@ def test_school_list_query_count_does_not_grow(world, persona):
     assert "Гимназия № 2" in html
 
 
+@pytest.mark.parametrize("persona", ["coordinator", "curator", "director_a"])
+def test_school_list_cells_are_the_librarys(world, persona):
+    """`SchoolTable.cell_values` gives each cell as django-tables2's own machinery does:
+    links, choice labels, enrolment, empty values, a school without its profile or number,
+    curators' names or «назначен», mentors with and without a link."""
+    from opora.core.access import Action, reach
+    from opora.registry.selectors import school_list
+    from opora.registry.tables import SchoolTable
+    from opora.support.selectors import school_mentor_links
+
+    bare = SchoolFactory(territory=world.north, short_name="Школа <без профиля>")
+    bare.school.delete()
+    odd = SchoolFactory(territory=world.north, short_name="")
+    odd.school.number = ""
+    odd.school.enrolment = 0
+    odd.school.director_name = ""
+    odd.school.save()
+    curator = world.school_a.curator_assignments.get().curator
+    CuratorAssignmentFactory(curator=curator, school=odd)
+    MentorPair.objects.create(
+        school=odd, mentor=world.school_b, since=dates.today(), areas=["subjects"]
+    )
+    MentorPair.objects.create(
+        school=world.school_a, mentor=world.school_c, since=dates.today(), areas=["subjects"]
+    )
+    user = world.user(persona)
+    table = SchoolTable(school_list(user).order_by("pk"))
+    table.people_reach = reach(user, Action.VIEW_PEOPLE)
+    table.mentor_links = school_mentor_links(user, [school.pk for school in table.data])
+    rows = list(table.rows)
+    shown = {row.record.pk for row in rows}
+    assert shown and ({bare.pk, odd.pk} <= shown) == (persona == "coordinator")
+    for row in rows:
+        values = table.cell_values(row.record)
+        assert list(values) == [column.name for column in table.columns]
+        assert values == {column.name: cell for column, cell in row.items()}, row.record
+
+
 def test_school_card_query_count_does_not_grow(world):
     client = world.client("coordinator")
     url = reverse("registry:school", args=[world.school_a.pk])
