@@ -341,13 +341,16 @@ def organization_prefix_scoper(prefix: str) -> Scoper:
     return scope
 
 
+def _model_action(model: type[models.Model], action: Action | str) -> Action | str:
+    """The action checked for `action` on `model`: viewing personal records is VIEW_PEOPLE."""
+    return Action.VIEW_PEOPLE if Action(action) == Action.VIEW and model in _PERSONAL else action
+
+
 def restrict(
     qs: QuerySet[ModelT], user: UserLike, action: Action | str = Action.VIEW
 ) -> QuerySet[ModelT]:
     """Limit `qs` to the objects `user` may `action`; nothing for the anonymous public."""
-    if Action(action) == Action.VIEW and qs.model in _PERSONAL:
-        action = Action.VIEW_PEOPLE
-    r = reach(user, action)
+    r = reach(user, _model_action(qs.model, action))
     if r.everything:
         return qs
     if r.is_empty and not (qs.model in _TIES and user.is_authenticated and user.is_active):
@@ -369,15 +372,13 @@ def restrict_within(
     `organization_prefix_scoper`): the reach decides once, in Python, and the query filters by
     the organisation's id with no join to territories — a school card's section reads its
     school's rows this way."""
-    if Action(action) == Action.VIEW and qs.model in _PERSONAL:
-        action = Action.VIEW_PEOPLE
     scoper = _SCOPERS.get(qs.model)
     prefix = getattr(scoper, "organization_prefix", None)
     if scoper is None or prefix is None or qs.model in _TIES:
         raise LookupError(f"{qs.model.__name__} is not scoped by its organisation alone")
     qs = qs.filter(**{f"{prefix}pk": organization.pk})
     # As `restrict` decides before asking the scoper.
-    r = reach(user, action)
+    r = reach(user, _model_action(qs.model, action))
     if r.everything:
         return qs
     if r.is_empty:

@@ -108,8 +108,7 @@ def table_rows(context: Any, table: Any) -> SafeString:
     parts: list[str] = []
     # A table of a page read all day may work out its cells itself (`cell_values(record)`:
     # each visible column's cell as the library would give it), skipping the library's
-    # accessor, field and signature lookups per cell; its attributes may not depend on the
-    # record then.
+    # accessor, field and signature lookups per cell.
     cell_values = getattr(table, "cell_values", None)
     columns = list(table.columns)
     for row in table.paginated_rows:
@@ -120,6 +119,8 @@ def table_rows(context: Any, table: Any) -> SafeString:
             values = cell_values(row.record)
             cells = ((column, values[column.name]) for column in columns)
         for column, cell in cells:
+            # As `row.items()` does: attributes that are functions of the record read these.
+            column.current_value, column.current_record = cell, row.record
             if column.localize is None:
                 text = render_value_in_context(cell, context)
             else:

@@ -1,10 +1,10 @@
 """A school's outcome in a run, as every list of them shows it (its flags as badges, its change
 since the previous list), the run's table of outcomes and the school card's table of its
 assessment results. Written in Python because the lists show fifty outcomes a page and the
-card up to 60 results rows: an
-included template, `get_change_display()` or a variable lookup, filter chain and escape per
-cell were a large part of the pages' CPU (issue 17). The output is the templates' own, cell
-for cell: the same filters (`decimal`, localized numbers) and escaping."""
+card up to 60 results rows: an included template, `get_change_display()` or a variable
+lookup, filter chain and escape per cell were a large part of the pages' CPU (issue 17). The
+output is the templates' own, cell for cell: the same filters (`decimal`, localized numbers)
+and escaping."""
 
 from __future__ import annotations
 

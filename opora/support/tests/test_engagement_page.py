@@ -24,6 +24,7 @@ from opora.roadmaps.choices import ReportOutcome, RoadmapKind, RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
 from opora.roadmaps.execution import report_submit
 from opora.roadmaps.models import ExecutionReport, Roadmap
+from opora.roadmaps.progress import progress_recount
 from opora.roadmaps.services import roadmap_create
 from opora.support.choices import EngagementSignal
 from opora.support.models import Consultation, Escalation, Recommendation, Visit
@@ -101,6 +102,8 @@ def executing_roadmap(world, programme, school, *, report_ago: int | None) -> Ro
         ExecutionReport.objects.filter(pk=report.pk).update(
             created_at=timezone.now() - datetime.timedelta(days=report_ago)
         )
+    # Written around the services (status, order, report): recount as they would.
+    progress_recount(roadmap_ids=[roadmap.pk], today=today())
     return roadmap
 
 
