@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import linebreaksbr
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -65,10 +66,10 @@ def roadmap_rows(context: Any) -> SafeString:
     comment_form = ""
     if may_comment:
         comment_form = format_html(
-            '<form method="post" action="{}" class="mt-1">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+            '<form method="post" action="{}" class="mt-1">{}',
             reverse("roadmaps:comment", args=[roadmap.pk]),
-            str(context.get("csrf_token", "")),
+            # `{% csrf_token %}` itself, once for every form of the page.
+            CsrfTokenNode().render(context),
         )
     out: list[str] = []
     for section, activities in context["sections"]:
