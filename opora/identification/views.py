@@ -490,7 +490,7 @@ def methodology_edit(request: HttpRequest, pk: int) -> HttpResponse:
 SCHOOL_CARD_RESULTS = 60
 
 
-@card_section("school", order=20)
+@card_section("school", order=20, tab="diagnostics")
 def school_card(request: HttpRequest, school: Any) -> str:
     """«Почему школа в списке»: the flags with reasons, the years, the place among schools."""
     item = selectors.latest_run_for_school(school, request.user)

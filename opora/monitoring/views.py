@@ -88,7 +88,7 @@ def programme_card(request: HttpRequest, programme: Programme) -> str:
     )
 
 
-@card_section("school", order=60)
+@card_section("school", order=60, tab="roadmap")
 def school_card(request: HttpRequest, school: Organization) -> str:
     programmes = selectors.school_programmes(request.user, school)
     if not programmes:

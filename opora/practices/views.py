@@ -562,7 +562,7 @@ def practice_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@card_section("school", order=60)
+@card_section("school", order=60, tab="support")
 def school_practices_card(request: HttpRequest, school: Any) -> str:
     """«Внедряемые практики» on the school card."""
     adoptions = selectors.school_adoptions(request.user, school)

@@ -405,7 +405,7 @@ def programme_card(request: HttpRequest, programme: Programme) -> str:
     )
 
 
-@card_section("school", order=80)
+@card_section("school", order=80, tab="roadmap")
 def school_card(request: HttpRequest, school: Organization) -> str:
     """«Публикация программ школы»: the school's roadmaps the user may publish or withdraw."""
     # Decided from the reach: nothing is asked of the database of those who may not change
@@ -472,5 +472,7 @@ def roadmap_publication(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         errors_to_messages(request, error)
     if item.school_id:
-        return redirect("registry:school", item.school_id)
+        return redirect(
+            reverse("registry:school-tab", args=[item.school_id, "roadmap"]) + "#public"
+        )
     return redirect(item.get_absolute_url())

@@ -109,6 +109,13 @@ class Organization(models.Model):
             return reverse("registry:school", args=[self.pk])
         return reverse("registry:organization", args=[self.pk])
 
+    def get_tab_url(self, tab: str) -> str:
+        """The address of a tab of the school card (`core.cards.SCHOOL_TABS`); the first tab,
+        «Общие сведения», is the card's own address."""
+        if tab == "overview":
+            return reverse("registry:school", args=[self.pk])
+        return reverse("registry:school-tab", args=[self.pk, tab])
+
     @property
     def is_school(self) -> bool:
         return self.kind == OrganizationKind.SCHOOL

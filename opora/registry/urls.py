@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from opora.core.cards import SCHOOL_TABS
 from opora.registry import views
+
+
+class SchoolTabConverter:
+    """A tab of the school card but the first, whose address is the card's own: one address
+    per tab, any other word is not found."""
+
+    regex = "|".join(tab.key for tab in SCHOOL_TABS[1:])
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SchoolTabConverter, "school_tab")
 
 app_name = "registry"
 
@@ -10,6 +27,7 @@ urlpatterns = [
     path("schools/new/", views.school_create, name="school-create"),
     path("schools/<int:pk>/", views.school_detail, name="school"),
     path("schools/<int:pk>/edit/", views.school_edit, name="school-edit"),
+    path("schools/<int:pk>/<school_tab:tab>/", views.school_detail, name="school-tab"),
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/new/", views.organization_create, name="organization-create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),

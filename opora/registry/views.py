@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from opora.core import hooks
 from opora.core.access import Action, can, has_any, reach
-from opora.core.cards import card_sections
+from opora.core.cards import SCHOOL_TABS, card_sections
 from opora.core.exports import DOCX_CONTENT_TYPE
 from opora.core.web import (
     attachment,
@@ -87,15 +87,26 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def school_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
+    """The school card, one tab at a time: «Общие сведения» is the registry's own part; the
+    other tabs are the sections the capabilities add (`core.cards`)."""
     school = selectors.school_get(request.user, pk)
-    people = selectors.organization_people(request.user, school)
-    curators = selectors.school_curators(request.user, school)
-    return render(
-        request,
-        "registry/school_detail.html",
-        {
-            "school": school,
+    context: dict[str, Any] = {
+        "school": school,
+        "tab": tab,
+        "tab_title": next(t.title for t in SCHOOL_TABS if t.key == tab),
+        "tabs": [(t, school.get_tab_url(t.key)) for t in SCHOOL_TABS],
+        "can_change": can(request.user, Action.CHANGE, school),
+        "card_sections": card_sections("school", request, school, tab),
+        "breadcrumbs": [
+            *_territory_crumbs(request.user, school.territory, link_last=True),
+            {"title": school.short_name},
+        ],
+    }
+    if tab == "overview":
+        people = selectors.organization_people(request.user, school)
+        curators = selectors.school_curators(request.user, school)
+        context |= {
             "profile": getattr(school, "school", None),
             "curators": curators,
             "has_curator": bool(curators)
@@ -107,14 +118,8 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if people is None
             else paginate(request, people, 50, page_field="people"),
             "role_counts": selectors.organization_role_counts(school) if people is None else None,
-            "can_change": can(request.user, Action.CHANGE, school),
-            "card_sections": card_sections("school", request, school),
-            "breadcrumbs": [
-                *_territory_crumbs(request.user, school.territory, link_last=True),
-                {"title": school.short_name},
-            ],
-        },
-    )
+        }
+    return render(request, "registry/school_detail.html", context)
 
 
 @login_required

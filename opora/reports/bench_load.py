@@ -12,8 +12,13 @@ machine whose speed drifts during the run (a shared one does, several-fold) move
 its floor together. Each measurement lasts at least `--seconds` as well as `--requests`, so
 the floor's few hundred requests are not a fraction of a second of ramp-up.
 
+The school card is read in tabs (one per request), so «school card» is all of its tabs in
+turn: the i-th request of a role goes to the next tab, and the card's figures are those of a
+user going through the whole card.
+
 Before the server runs, the same pages are measured in-process with Django's test client:
-CPU milliseconds and SQL queries per request, the figures the CPU work on each page moves.
+CPU milliseconds and SQL queries per request (of the card: the mean over its tabs), the
+figures the CPU work on each page moves.
 """
 
 from __future__ import annotations
@@ -170,14 +175,15 @@ def csrf_token(page: str) -> str:
 # --- The pages each role opens ------------------------------------------------------------------
 
 
-def page_urls(client: Any, user: Any) -> dict[str, str]:
-    """The URL of each everyday page for `user` (signed in on the test `client`): the richest
-    object of its kind in the user's reach that the page shows (200); a page the role has no
-    object for is left out."""
+def page_urls(client: Any, user: Any) -> dict[str, list[str]]:
+    """The URLs of each everyday page for `user` (signed in on the test `client`): of the
+    richest object of its kind in the user's reach that the page shows (200) — one URL, or the
+    school card's tabs; a page the role has no object for is left out."""
     from django.db.models import Count
-    from django.urls import reverse
+    from django.urls import resolve, reverse
 
     from opora.core.access import restrict
+    from opora.core.cards import SCHOOL_TABS
     from opora.identification.choices import RunStatus
     from opora.identification.models import IdentificationRun
     from opora.monitoring.models import Checkpoint
@@ -218,12 +224,17 @@ def page_urls(client: Any, user: Any) -> dict[str, str]:
             reverse("identification:run", args=[pk]) for pk in runs.values_list("pk", flat=True)[:3]
         ],
     }
-    found = {}
+    found: dict[str, list[str]] = {}
     for page, urls in candidates.items():
         for url in urls:
             if client.get(url).status_code == 200:
-                found[page] = url
+                found[page] = [url]
                 break
+    if "school" in found:
+        pk = resolve(found["school"][0]).kwargs["pk"]
+        found["school"] += [
+            reverse("registry:school-tab", args=[pk, tab.key]) for tab in SCHOOL_TABS[1:]
+        ]
     return found
 
 
@@ -375,7 +386,7 @@ async def drive(
 
 async def load_run(
     base_url: str,
-    role_urls: dict[str, dict[str, str]],
+    role_urls: dict[str, dict[str, list[str]]],
     levels: Sequence[int],
     requests: int,
     seconds: float,
@@ -393,9 +404,9 @@ async def load_run(
 
     async def measure(page: str, level: int) -> LoadResult:
         targets = [
-            (clients[role], TRIVIAL_PATH if page == TRIVIAL else urls[page])
+            (clients[role], url)
             for role, urls in role_urls.items()
-            if page == TRIVIAL or page in urls
+            for url in ([TRIVIAL_PATH] if page == TRIVIAL else urls.get(page, []))
         ]
         result = await drive(targets, page, level, requests, seconds)
         log(
@@ -461,14 +472,23 @@ def cpu_table(figures: dict[str, dict[str, tuple[float, int]]]) -> list[str]:
     return lines
 
 
+def pages_cpu(client: Any, urls: Sequence[str], repeat: int) -> tuple[float, int]:
+    """`page_cpu` of a page of one or more URLs (the card's tabs): the mean over them."""
+    figures = [page_cpu(client, url, repeat) for url in urls]
+    return (
+        sum(ms for ms, _ in figures) / len(figures),
+        round(sum(queries for _, queries in figures) / len(figures)),
+    )
+
+
 def role_pages(
     repeat: int,
-) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, tuple[float, int]]]]:
+) -> tuple[dict[str, dict[str, list[str]]], dict[str, dict[str, tuple[float, int]]]]:
     """Each demo role's page URLs, and the CPU ms and queries of each page in this process."""
     from django.contrib.auth.models import User
     from django.test import Client
 
-    urls: dict[str, dict[str, str]] = {}
+    urls: dict[str, dict[str, list[str]]] = {}
     figures: dict[str, dict[str, tuple[float, int]]] = {}
     for role in ROLES:
         user = User.objects.get(username=role)
@@ -476,8 +496,8 @@ def role_pages(
         client.force_login(user)
         urls[role] = page_urls(client, user)
         figures[role] = {
-            page: page_cpu(client, url, repeat)
-            for page, url in [*urls[role].items(), (TRIVIAL, TRIVIAL_PATH)]
+            page: pages_cpu(client, addresses, repeat)
+            for page, addresses in [*urls[role].items(), (TRIVIAL, [TRIVIAL_PATH])]
         }
     return urls, figures
 

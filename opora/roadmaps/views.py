@@ -745,7 +745,7 @@ def programme_dashboard(request: HttpRequest, programme_pk: int) -> HttpResponse
     )
 
 
-@card_section("school", order=30)
+@card_section("school", order=30, tab="roadmap")
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's roadmaps and how their execution goes, on the school card."""
     rows = selectors.school_roadmaps_progress(request.user, school, dates.today())

@@ -574,7 +574,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@card_section("school", order=75)
+@card_section("school", order=75, tab="diagnostics")
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's staff in figures, on the school card (the card checked the school)."""
     summary = selectors.school_staff_summary(request.user, school, dates.today())

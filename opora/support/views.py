@@ -272,7 +272,7 @@ def mentor_pair_create(request: HttpRequest, school_pk: int) -> HttpResponse:
                 _("Школа «%(mentor)s» — наставник школы «%(school)s».")
                 % {"mentor": data["mentor"], "school": school},
             )
-            return redirect(school.get_absolute_url())
+            return redirect(school.get_tab_url("support"))
     return render(
         request,
         "support/network/pair_form.html",
@@ -411,7 +411,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Cards: the school's and the organisation's part of the support network.
 
 
-@card_section("school", order=25)
+@card_section("school", order=25, tab="support")
 def school_card_network(request: HttpRequest, school: Any) -> str:
     """Mentor pairs and agreements of the school, and the ways to find and assign a mentor."""
     user = request.user
@@ -788,7 +788,7 @@ def escalation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _escalation_page(request, escalation, form, status=400)
 
 
-@card_section("school", order=60)
+@card_section("school", order=60, tab="support")
 def school_card_engagement(request: HttpRequest, school: Organization) -> str:
     """Open escalations (the director answers them here) and the school's consultations."""
     escalations = selectors.school_escalations(request.user, school)
@@ -1554,7 +1554,7 @@ def home_visits(request: HttpRequest, user: Any) -> str:
     )
 
 
-@card_section("school", order=45)
+@card_section("school", order=45, tab="support")
 def school_visits(request: HttpRequest, school: Any) -> str:
     """The school card's «Выезды и рекомендации»."""
     summary = selectors.school_visit_summary(request.user, school)

@@ -674,7 +674,7 @@ def profile_compute(request: HttpRequest, school_pk: int) -> HttpResponse:
             messages.success(request, _("Профиль рисков рассчитан по анкетам."))
     else:
         messages.error(request, _("Укажите учебный год."))
-    return redirect(reverse("registry:school", args=[school.pk]) + "#risk-profile")
+    return redirect(school.get_tab_url("diagnostics") + "#risk-profile")
 
 
 @login_required
@@ -700,7 +700,7 @@ def profile_enter(request: HttpRequest, school_pk: int) -> HttpResponse:
             errors_to_form(form, exc)
         else:
             messages.success(request, _("Профиль рисков сохранён."))
-            return redirect(reverse("registry:school", args=[school.pk]) + "#risk-profile")
+            return redirect(school.get_tab_url("diagnostics") + "#risk-profile")
     title = _("Профиль рисков: ввод и корректировка")
     return render(
         request,
@@ -718,7 +718,7 @@ def profile_enter(request: HttpRequest, school_pk: int) -> HttpResponse:
     )
 
 
-@card_section("school", order=70)
+@card_section("school", order=70, tab="diagnostics")
 def school_card(request: HttpRequest, school: Any) -> str:
     """The school's risk profile and its survey links with counts, on the school card."""
     profile = selectors.risk_profile_latest(request.user, school)

@@ -64,7 +64,7 @@ def approved(world, computed):  # noqa: F811
 @pytest.mark.parametrize("persona", ["director_a", "staff_a", "teacher", "curator"])
 def test_school_staff_see_the_outcome_without_a_link_to_the_list(world, approved, persona):
     client = world.client(persona)
-    card_url = f"/registry/schools/{world.school_a.pk}/"
+    card_url = f"/registry/schools/{world.school_a.pk}/diagnostics/"
     card = client.get(card_url).content.decode()
     assert "Почему школа в списке" in card and "Приказ № 12-од" in card
     assert approved.get_absolute_url() not in card
@@ -74,6 +74,6 @@ def test_school_staff_see_the_outcome_without_a_link_to_the_list(world, approved
 
 def test_territory_roles_get_the_link_to_the_list(world, approved):
     client = world.client("analyst")
-    card = client.get(f"/registry/schools/{world.school_a.pk}/").content.decode()
+    card = client.get(f"/registry/schools/{world.school_a.pk}/diagnostics/").content.decode()
     assert f'href="{approved.get_absolute_url()}"' in card
     assert client.get(approved.get_absolute_url()).status_code == 200

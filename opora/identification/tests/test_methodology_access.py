@@ -209,7 +209,7 @@ def test_a_run_shows_its_methodology_to_those_who_see_the_run(world, base):
         user=regional,
         order=registered_order(world.ministry, OrderKind.IDENTIFICATION, "7"),
     )
-    card = world.client("director_a").get(f"/registry/schools/{world.school_a.pk}/")
+    card = world.client("director_a").get(f"/registry/schools/{world.school_a.pk}/diagnostics/")
     text = card.content.decode()
     assert "Почему школа в списке" in text and "Приказ № 7" in text
     assert world.client("director_a").get(url(regions)).status_code == 404

@@ -96,7 +96,7 @@ def count_queries(client: Any, url: str) -> tuple[int, str]:
 
 def test_school_card_sends_the_school_and_the_grid_whatever_the_territory(world, run):
     client = world.client("coordinator")
-    url = reverse("registry:school", args=[world.school_a.pk])
+    url = reverse("registry:school-tab", args=[world.school_a.pk, "diagnostics"])
     few, html = count_queries(client, url)
     small = chart_of(html, "school-scatter")
     grow(world, run)
@@ -116,7 +116,9 @@ def test_school_card_sends_the_school_and_the_grid_whatever_the_territory(world,
 
 
 def test_school_card_of_a_director_names_no_other_school(world, run):
-    html = world.client("director_a").get(reverse("registry:school", args=[world.school_a.pk]))
+    html = world.client("director_a").get(
+        reverse("registry:school-tab", args=[world.school_a.pk, "diagnostics"])
+    )
     html = html.content.decode()
     chart = chart_of(html, "school-scatter")
     assert [p[4] for p in chart["points"]] == [world.school_a.short_name]

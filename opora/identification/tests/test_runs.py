@@ -284,11 +284,13 @@ def test_chart_and_compare_and_school_card(world, computed, version):
     run_compute(other)
     compare = client.get(f"/identification/runs/{computed.pk}/compare/?other={other.pk}")
     assert compare.status_code == 200 and "Только в списке А" in compare.content.decode()
-    card = client.get(f"/registry/schools/{world.school_a.pk}/").content.decode()
+    card = client.get(f"/registry/schools/{world.school_a.pk}/diagnostics/").content.decode()
     assert "Почему школа в списке" in card and "в нижних 10 %" in card
     # The director sees their own school's reasons; names of other schools are not in the chart.
     director_card = (
-        world.client("director_a").get(f"/registry/schools/{world.school_a.pk}/").content.decode()
+        world.client("director_a")
+        .get(f"/registry/schools/{world.school_a.pk}/diagnostics/")
+        .content.decode()
     )
     assert "Почему школа в списке" in director_card
     assert world.school_b.short_name not in director_card
@@ -347,7 +349,11 @@ def test_approved_run_in_the_card_is_preferred(world, computed, version):
     )
     newer = IdentificationRun.objects.create(territory=world.city, year=2025, version=version)
     run_compute(newer)
-    card = world.client("analyst").get(f"/registry/schools/{world.school_a.pk}/").content.decode()
+    card = (
+        world.client("analyst")
+        .get(f"/registry/schools/{world.school_a.pk}/diagnostics/")
+        .content.decode()
+    )
     assert "Приказ № 5" in card
 
 

@@ -56,7 +56,7 @@ def test_director_adopts_into_the_roadmap(world, practice):
         "Внедрение практики"
         in world.client("director_a").get(roadmap.get_absolute_url()).content.decode()
     )
-    card = world.client("director_a").get(reverse("registry:school", args=[world.school_a.pk]))
+    card = world.client("director_a").get(world.school_a.get_tab_url("support"))
     assert "Внедряемые практики" in card.content.decode()
     assert "Наставничество" in card.content.decode()
 

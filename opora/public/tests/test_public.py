@@ -240,13 +240,13 @@ def test_the_cards_show_the_switches(world: World, published: dict[str, Any]) ->
     assert reverse("public:programme-publication", args=[published["programme"].pk]) in (
         page.content.decode()
     )
-    page = world.client("director_a").get(reverse("registry:school", args=[world.school_a.pk]))
+    page = world.client("director_a").get(world.school_a.get_tab_url("roadmap"))
     assert reverse("public:roadmap-publication", args=[published["school_roadmap"].pk]) in (
         page.content.decode()
     )
     # Those who see the school but may not change it have no switches.
     for persona in ("teacher", "curator", "council"):
-        page = world.client(persona).get(reverse("registry:school", args=[world.school_a.pk]))
+        page = world.client(persona).get(world.school_a.get_tab_url("roadmap"))
         assert page.status_code == 200, persona
         assert "Публикация программ школы" not in page.content.decode(), persona
 

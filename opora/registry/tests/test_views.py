@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opora.core import dates
+from opora.core.cards import SCHOOL_TABS
 from opora.core.choices import TimelineVerb
 from opora.core.models import TimelineEvent
 from opora.registry.choices import OrderKind
@@ -64,8 +65,34 @@ def test_school_list_shows_only_schools_in_reach(world, persona, visible, hidden
     ],
 )
 def test_school_card_access(world, persona, status):
-    url = reverse("registry:school", args=[world.school_a.pk])
-    assert world.client(persona).get(url).status_code == status
+    client = world.client(persona)
+    assert client.get(reverse("registry:school", args=[world.school_a.pk])).status_code == status
+    # Every tab is the same school's card: the same answer.
+    for tab in SCHOOL_TABS[1:]:
+        url = reverse("registry:school-tab", args=[world.school_a.pk, tab.key])
+        assert client.get(url).status_code == status
+
+
+def test_school_card_is_read_in_tabs(world):
+    client = world.client("coordinator")
+    school = world.school_a
+    overview = client.get(school.get_absolute_url()).content.decode()
+    assert "Сведения о школе" in overview
+    for tab in SCHOOL_TABS:
+        assert f'href="{school.get_tab_url(tab.key)}"' in overview
+    assert 'aria-current="page">Общие сведения</a>' in overview
+    support = client.get(school.get_tab_url("support")).content.decode()
+    assert "Сведения о школе" not in support  # only the tab shown is worked out
+    assert 'aria-current="page">Поддержка</a>' in support
+    assert "<title>Поддержка — СОШ № 1" in support
+    # One address per tab: no second address of the first, no made-up tab.
+    for key in ("overview", "supports", "nothing"):
+        assert client.get(f"/registry/schools/{school.pk}/{key}/").status_code == 404
+
+
+def test_school_card_tab_says_when_nothing_there_is_for_the_user(world):
+    html = world.client("teacher").get(world.school_a.get_tab_url("support")).content.decode()
+    assert "В этом разделе карточки пока нет сведений, доступных вам." in html
 
 
 def test_school_card_shows_attributes_and_programmes(world):

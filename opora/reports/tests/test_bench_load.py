@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
+from django.urls import resolve, reverse
 
+from opora.core.cards import SCHOOL_TABS
 from opora.core.views import bench_trivial
 from opora.registry.tests.factories import PASSWORD
 from opora.reports.bench_load import (
@@ -19,6 +21,7 @@ from opora.reports.bench_load import (
     drive,
     free_port,
     load_table,
+    page_urls,
     parse_clients,
     percentile,
     shares,
@@ -100,6 +103,23 @@ def test_login_form_token_signs_in_with_csrf_checks(world: Any) -> None:
     assert client.get("/").status_code == 200
     with pytest.raises(ValueError, match="csrfmiddlewaretoken"):
         csrf_token("<form><input name='username'></form>")
+
+
+def test_school_card_is_driven_through_all_its_tabs(world: Any) -> None:
+    """A user reads the card a tab at a time: the bench's «school card» is every tab in turn."""
+    client = world.client("coordinator")
+    urls = page_urls(client, world.user("coordinator"))
+    card = urls["school"]
+    assert len(card) == len(SCHOOL_TABS)
+    first = resolve(card[0])
+    assert first.url_name == "school"  # «Общие сведения», the card's own address
+    pk = first.kwargs["pk"]
+    assert card[1:] == [
+        reverse("registry:school-tab", args=[pk, tab.key]) for tab in SCHOOL_TABS[1:]
+    ]
+    for url in card:
+        assert client.get(url).status_code == 200
+    assert all(len(found) == 1 for page, found in urls.items() if page != "school")
 
 
 def test_trivial_view_is_not_routed_outside_the_bench(world: Any) -> None:

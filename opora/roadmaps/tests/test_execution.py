@@ -295,7 +295,7 @@ def test_programme_dashboard_and_school_card_show_progress(world, roadmap):
         for tab in ("", "?by=sections", "?by=executors&page=2", "?sort=name"):
             assert world.client(persona).get(dashboard + tab).status_code == 404, (persona, tab)
     assert world.client("anonymous").get(dashboard).status_code == 302
-    card = world.client("director_a").get(world.school_a.get_absolute_url()).content.decode()
+    card = world.client("director_a").get(world.school_a.get_tab_url("roadmap")).content.decode()
     assert "Программы и дорожные карты школы" in card
     assert f"в срок 1, с опозданием 0, просрочено {past - 1}" in card
 

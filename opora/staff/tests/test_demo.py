@@ -87,5 +87,5 @@ def test_demo_accounts_see_what_their_role_allows(demo: None) -> None:
     coordinator = login("coordinator")
     assert coordinator.get(colleague.get_absolute_url()).status_code == 404
     assert coordinator.get(reverse("staff:map")).status_code == 200
-    card = coordinator.get(reverse("registry:school", args=[own.school_id]))
+    card = coordinator.get(reverse("registry:school-tab", args=[own.school_id, "diagnostics"]))
     assert "Педагогические кадры" in card.content.decode()

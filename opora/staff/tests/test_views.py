@@ -135,7 +135,7 @@ def test_diagnostics_page(staff: Staff, persona: str, status: int) -> None:
 @pytest.mark.parametrize("persona", ["coordinator", "curator", "staff_a", "teacher", "director_a"])
 def test_school_card_shows_the_staff_summary(staff: Staff, persona: str) -> None:
     page = staff.world.client(persona).get(
-        reverse("registry:school", args=[staff.world.school_a.pk])
+        reverse("registry:school-tab", args=[staff.world.school_a.pk, "diagnostics"])
     )
     assert page.status_code == 200
     html = page.content.decode()
@@ -148,7 +148,7 @@ def test_school_card_shows_the_staff_summary(staff: Staff, persona: str) -> None
 
 def test_school_card_without_staff_data_has_no_section(staff: Staff) -> None:
     page = staff.world.client("outsider").get(
-        reverse("registry:school", args=[staff.world.school_c.pk])
+        reverse("registry:school-tab", args=[staff.world.school_c.pk, "diagnostics"])
     )
     assert page.status_code == 200 and "Педагогические кадры" not in page.content.decode()
 

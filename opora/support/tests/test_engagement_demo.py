@@ -44,7 +44,7 @@ def test_demo_consultations_and_escalations(demo: None) -> None:
     # The demo director sees the open escalation on the school card and the school's
     # consultations; the teacher sees neither.
     open_one = Escalation.objects.get(resolved_at__isnull=True)
-    card_url = open_one.school.get_absolute_url()
+    card_url = open_one.school.get_tab_url("support")
     card = login("director").get(card_url).content.decode()
     assert "Обращение к директору от" in card and "ответить до" in card
     assert "Попросить консультацию" in card

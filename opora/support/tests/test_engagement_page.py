@@ -324,7 +324,7 @@ def test_the_coordinator_escalates_and_the_director_answers(
     assert not_russian(f"{letter.subject} {letter.body}") == []
 
     # The director sees it on the school card and answers.
-    card = world.client("director_a").get(world.school_a.get_absolute_url()).content.decode()
+    card = world.client("director_a").get(world.school_a.get_tab_url("support")).content.decode()
     assert "Обращение к директору от" in card and "ответить до" in card
     answer = reverse("support:escalation-answer", args=[escalation.pk])
     response = world.client("director_a").post(answer, {"reply": "  "})

@@ -325,10 +325,10 @@ def test_agreement_is_listed_on_each_partys_page(world, agreement):
     partner = agreement.parties.get(kind=OrganizationKind.PARTNER)
     client = world.client("coordinator")
     assert "Театральные уроки" in client.get(partner.get_absolute_url()).content.decode()
-    card = client.get(world.school_a.get_absolute_url()).content.decode()
+    card = client.get(world.school_a.get_tab_url("support")).content.decode()
     assert "Договор № 3" in card
     assert "Театральные уроки" not in (
-        world.client("director_b").get(world.school_b.get_absolute_url()).content.decode()
+        world.client("director_b").get(world.school_b.get_tab_url("support")).content.decode()
     )
 
 

@@ -408,9 +408,11 @@ def test_home_and_school_card_blocks(world):
     # The school's recommendations to answer are a list of their own; no visit is coming.
     assert "Рекомендации ждут ответа" in director and "Выезды в школу" not in director
     assert "Мои выезды" not in world.client("teacher").get("/").content.decode()
-    card = world.client("director_a").get(world.school_a.get_absolute_url()).content.decode()
+    card = world.client("director_a").get(world.school_a.get_tab_url("support")).content.decode()
     assert "Выезды и рекомендации" in card and "Открытых рекомендаций: 1" in card
-    teacher_card = world.client("teacher").get(world.school_a.get_absolute_url()).content.decode()
+    teacher_card = (
+        world.client("teacher").get(world.school_a.get_tab_url("support")).content.decode()
+    )
     assert "Выезды и рекомендации" not in teacher_card
 
 

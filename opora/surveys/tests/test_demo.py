@@ -82,7 +82,9 @@ def demo_accounts_use_the_surveys() -> None:
     home = SurveyLink.objects.filter(
         round=risk500, school__memberships__person__user__username="director"
     ).first()
-    card = director.get(reverse("registry:school", args=[home.school_id])).content.decode()
+    card = director.get(
+        reverse("registry:school-tab", args=[home.school_id, "diagnostics"])
+    ).content.decode()
     assert "Профиль рисков 500+" in card
     # The open satisfaction link works for a respondent without an account.
     link = SurveyLink.objects.filter(round__title__startswith="Удовлетворённость").first()

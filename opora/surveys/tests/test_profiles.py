@@ -129,14 +129,12 @@ def test_round_profiles_and_the_school_card(world, risk_round):
         == 404
     )
     card = (
-        world.client("director_a")
-        .get(reverse("registry:school", args=[world.school_a.pk]))
-        .content.decode()
+        world.client("director_a").get(world.school_a.get_tab_url("diagnostics")).content.decode()
     )
     assert "Профиль рисков 500+" in card and "по анкетам 500+" in card
     assert 'data-factor="equipment"' in card and "средний" in card
     assert "Рассчитать по анкетам" not in card  # the school does not assess itself
-    card = client.get(reverse("registry:school", args=[world.school_a.pk])).content.decode()
+    card = client.get(world.school_a.get_tab_url("diagnostics")).content.decode()
     assert "Рассчитать по анкетам" in card
 
 
