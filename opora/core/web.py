@@ -86,12 +86,13 @@ def truncated(text: str, length: int) -> str:
     return Truncator(text).chars(length)
 
 
-def url_per_pk(name: str, *args: Any) -> Callable[[int], str]:
-    """`reverse(name, args=[*args, pk])` for the many pks of one page at the cost of one
-    reverse (some 50 µs each: a roadmap's page had a hundred and more links). The pk is the last
-    argument, so the last occurrence of a marker in the reversed path is where it goes."""
+def url_per_pk(name: str, *args: Any, after: tuple[Any, ...] = ()) -> Callable[[int], str]:
+    """`reverse(name, args=[*args, pk, *after])` for the many pks of one page at the cost of
+    one reverse (some 50 µs each: a roadmap's page had a hundred and more links). A marker
+    stands for the pk; the last occurrence of it in the reversed path is where the pk goes (the
+    arguments after it, e.g. a tab of the school card, are words, never the marker)."""
     marker = "987654321987654321"
-    head, _sep, tail = reverse(name, args=[*args, marker]).rpartition(marker)
+    head, _sep, tail = reverse(name, args=[*args, marker, *after]).rpartition(marker)
     return lambda pk: f"{head}{pk}{tail}"
 
 

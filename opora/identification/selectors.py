@@ -81,6 +81,16 @@ def run_list(user: UserLike) -> QuerySet[IdentificationRun]:
     )
 
 
+def run_compare_choices(user: UserLike, run: IdentificationRun) -> QuerySet[IdentificationRun]:
+    """The other runs in reach, for the run page's «Сравнить с расчётом»: what their names read
+    (`IdentificationRun.__str__`), not their summaries, jobs and orders — one option each."""
+    return (
+        restrict(IdentificationRun.objects.exclude(pk=run.pk), user)
+        .select_related("territory", "version__methodology")
+        .only("year", "territory__name", "version__number", "version__methodology__name")
+    )
+
+
 def run_get(user: UserLike, pk: Any, action: Action = Action.VIEW) -> IdentificationRun:
     """A run (list) the user may `action`; 404 for missing and forbidden alike."""
     return get_for_user(
@@ -190,7 +200,7 @@ def run_schools(
     query: str = "",
 ) -> QuerySet[SchoolIdentification]:
     """The run's schools the user may see, filtered as the results table asks."""
-    qs = restrict(run.schools.all(), user).select_related("school__territory", "school__school")
+    qs = restrict(run.schools.all(), user).select_related("school__territory")
     if status in STATUS_FILTERS:
         qs = qs.filter(STATUS_FILTERS[status])
     if years == "3":

@@ -142,7 +142,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_approve": selectors.may_approve(request.user, run),
         "approve_form": _approve_form(request, run),
         "return_form": ReturnForm(),
-        "compare_form": CompareForm(runs=selectors.run_list(request.user).exclude(pk=run.pk)),
+        "compare_form": CompareForm(runs=selectors.run_compare_choices(request.user, run)),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "identification/_run_table.html", context)

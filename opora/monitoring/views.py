@@ -609,7 +609,7 @@ def home_curator_schools(request: HttpRequest, user: Any) -> str:
         items.append(
             HomeItem(
                 row.school.short_name,
-                row.school.get_absolute_url(),
+                row.school.get_tab_url("roadmap"),
                 "; ".join(parts) or _("ничего не просрочено"),
                 bool(parts),
             )

@@ -56,9 +56,13 @@ class SchoolFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: UserLike, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Each option is a name; the chosen territory is filtered by its path. The rest of the
+        # rows (a programme's goals and tasks) would be read for every option on every page.
         territories = restrict(Territory.objects.all(), user).filter(depth__gte=2)
-        self.filters["territory"].queryset = territories
-        self.filters["programme"].queryset = restrict(Programme.objects.all(), user)
+        self.filters["territory"].queryset = territories.only("pk", "name", "path")
+        self.filters["programme"].queryset = restrict(Programme.objects.all(), user).only(
+            "pk", "name"
+        )
 
     def filter_q(self, qs: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         return school_search(qs, value) if value.strip() else qs

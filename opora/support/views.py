@@ -1633,7 +1633,7 @@ def home_engagement(request: HttpRequest, user: Any) -> str:
             items=[
                 HomeItem(
                     row.school.short_name if row.school else "",
-                    row.school.get_absolute_url() if row.school else "",
+                    row.school.get_tab_url("support") if row.school else "",
                     "; ".join(s.text for s in row.signals),
                     True,
                 )

@@ -759,13 +759,13 @@ def home_surveys(request: HttpRequest, user: Any) -> str:
             items=[
                 HomeItem(
                     f"{link.questionnaire.title} ({link.round.title})",
-                    link.school.get_absolute_url(),
+                    link.school.get_tab_url("diagnostics") + "#risk-profile",
                     _("до %(d)s; ответов: %(n)s")
                     % {"d": dates.date_ru(link.round.closes_on), "n": responses(link)},
                 )
                 for link in links
             ],
-            all_url=links[0].school.get_absolute_url(),
+            all_url=links[0].school.get_tab_url("diagnostics") + "#risk-profile",
             all_label=_("Карточка школы"),
         ),
     )

@@ -31,6 +31,14 @@ def test_login_search_open_card_and_import(world, live_server, page, password, t
     page.click("#school-table >> text=Гимназия № 2")
     page.wait_for_selector("h1:has-text('Гимназия № 2')")
     assert "Южный" in page.content()
+    # The card's tabs: each opens at its own address, the browser's «Назад» returns.
+    page.click("nav[aria-label='Разделы карточки школы'] >> text=Поддержка")
+    page.wait_for_selector("a[aria-current=page]:has-text('Поддержка')")
+    assert page.url.endswith(f"/registry/schools/{world.school_b.pk}/support/")
+    assert "Сведения о школе" not in page.content()
+    page.go_back()
+    page.wait_for_selector("a[aria-current=page]:has-text('Общие сведения')")
+    assert "Сведения о школе" in page.content()
 
     csv_file = tmp_path / "реестр.csv"
     csv_file.write_bytes(

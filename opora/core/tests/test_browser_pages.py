@@ -167,6 +167,10 @@ def _paths() -> dict[str, str]:
         "missing": "/no-such-page/",
         "schools": reverse("registry:schools"),
         "school": school.get_absolute_url(),
+        # The card's other tabs (core.cards.SCHOOL_TABS).
+        "school_diagnostics": school.get_tab_url("diagnostics"),
+        "school_roadmap": school.get_tab_url("roadmap"),
+        "school_support": school.get_tab_url("support"),
         "history": reverse("core:history", args=[school_type.pk, school.pk]),
         "programme": programme.get_absolute_url(),
         "roadmap": roadmap.get_absolute_url(),
@@ -176,6 +180,8 @@ def _paths() -> dict[str, str]:
         "monitoring_school": reverse("monitoring:school", args=[programme.pk, school.pk]),
         "checkpoint": reverse("monitoring:checkpoint", args=[checkpoint.pk]),
         "review_school": review.school.get_absolute_url(),
+        "review_school_roadmap": review.school.get_tab_url("roadmap"),
+        "review_school_support": review.school.get_tab_url("support"),
         "review_roadmap": review.get_absolute_url(),
         "review_monitoring": reverse("monitoring:school", args=[programme.pk, review.school.pk]),
         "review_form": reverse("monitoring:form", args=[checkpoint.pk, review.school.pk]),
@@ -332,8 +338,9 @@ def _open(page: Any, demo: Demo, name: str, status: int = 200) -> str:
 # The main pages of each role (demo accounts; keys of `_paths`).
 ROLE_PAGES = {
     "coordinator": [
-        "home", "schools", "school", "programme", "roadmap", "monitoring", "checkpoint",
-        "identification", "run", "users", "person", "invite", "import", "jobs", "job",
+        "home", "schools", "school", "school_diagnostics", "school_roadmap", "school_support",
+        "programme", "roadmap", "monitoring", "checkpoint", "identification", "run", "users",
+        "person", "invite", "import", "jobs", "job",
         "history", "survey_round", "error", "support", "curators", "agreements",
         "mentor_recommend", "engagement", "consultations",
         "governance", "bodies", "body", "meeting", "decisions", "decision",
@@ -349,21 +356,23 @@ ROLE_PAGES = {
         "external_lists", "external_list",
     ],
     "curator": [
-        "home", "schools", "review_school", "review_roadmap", "review_monitoring",
-        "review_form", "calendar", "execution", "roadmap", "support", "visits", "visit",
+        "home", "schools", "review_school", "review_school_roadmap", "review_school_support",
+        "review_roadmap", "review_monitoring", "review_form", "calendar", "execution", "roadmap",
+        "support", "visits", "visit",
         "visit_record", "recommendations",
     ],
     "director": [
-        "home", "school", "programme", "roadmap", "report", "form", "monitoring_school",
-        "surveys", "survey_results", "teachers", "teacher", "plans", "plan", "users", "jobs",
+        "home", "school", "school_diagnostics", "school_roadmap", "school_support", "programme",
+        "roadmap", "report", "form", "monitoring_school", "surveys", "survey_results", "teachers",
+        "teacher", "plans", "plan", "users", "jobs",
         "support", "consultations", "consultation", "consultation_new", "escalation",
         "visits", "recommendations", "recommendation",
         "event", "practices", "practice", "notifications",
     ],
     "staff": ["home", "school", "roadmap", "form", "surveys", "staff"],
     "teacher": [
-        "home", "school", "roadmap", "staff_me", "own_plan", "calendar", "events_calendar",
-        "event",
+        "home", "school", "school_diagnostics", "school_support", "roadmap", "staff_me",
+        "own_plan", "calendar", "events_calendar", "event",
     ],
     "council": [
         "home", "schools", "school", "programme", "identification", "run", "monitoring",
@@ -430,7 +439,9 @@ def test_a_directors_day_fits_a_phone(demo_site, browser):
     page.wait_for_selector("#main-nav.show")
     problems += phone_problems(page, "меню")
 
-    for name in ("school", "programme", "roadmap"):
+    for name in (
+        "school", "school_diagnostics", "school_roadmap", "school_support", "programme", "roadmap",
+    ):  # fmt: skip
         problems += phone_problems(page, _open(page, demo_site, name))
     report = page.locator("a:has-text('Отчитаться')").first
     assert within_screen(page, report), "«Отчитаться» за краем экрана"
@@ -460,8 +471,9 @@ def test_a_curators_day_fits_a_phone(demo_site, browser):
     context, page = _phone(browser)
     _login(page, demo_site, "curator")
     problems = phone_problems(page, "главная")
-    for name in ("schools", "review_school", "review_roadmap"):
+    for name in ("schools", "review_school", "review_school_support", "review_school_roadmap"):
         problems += phone_problems(page, _open(page, demo_site, name))
+    problems += phone_problems(page, _open(page, demo_site, "review_roadmap"))
     # The remark on an activity: its form opens in place and fits.
     page.locator("details summary").first.click()
     remark = page.locator("details[open] textarea").first

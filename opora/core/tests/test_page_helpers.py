@@ -14,6 +14,9 @@ def test_url_per_pk_gives_what_reverse_gives() -> None:
     for pk in (1, 42, 987654321):
         assert school_url(pk) == reverse("registry:school", args=[pk])
         assert activity_url(pk) == reverse("roadmaps:activity", args=[7, pk])
+        # Arguments after the pk: a tab of the school card.
+        tab_url = url_per_pk("registry:school-tab", after=("diagnostics",))
+        assert tab_url(pk) == reverse("registry:school-tab", args=[pk, "diagnostics"])
 
 
 def test_choice_labels_are_what_get_display_gives() -> None:

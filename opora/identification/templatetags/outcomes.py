@@ -100,6 +100,8 @@ def run_table_rows(items: Any) -> SafeString:
     school, its flags, the indices with their uncertainty and percentiles, the years in the
     list, the change and the first reasons."""
     school_url = url_per_pk("registry:school")
+    # The rest of the reasons are on the card's tab of the lists: «Почему школа в списке».
+    reasons_url = url_per_pk("registry:school-tab", after=("diagnostics",))
     se_title = gettext("погрешность: половина 95 % интервала")
     all_reasons = gettext("все причины")
     rows = []
@@ -120,7 +122,9 @@ def run_table_rows(items: Any) -> SafeString:
             ((truncated(r["text"], 180),) for r in item.reasons[:RUN_ROW_REASONS]),
         )
         if len(item.reasons) > RUN_ROW_REASONS:
-            reasons += format_html('<a href="{}#why">{}</a>', url, all_reasons)
+            reasons += format_html(
+                '<a href="{}#why">{}</a>', reasons_url(item.school_id), all_reasons
+            )
         rows.append(
             format_html(
                 RUN_ROW,

@@ -286,6 +286,12 @@ def test_chart_and_compare_and_school_card(world, computed, version):
     assert compare.status_code == 200 and "Только в списке А" in compare.content.decode()
     card = client.get(f"/registry/schools/{world.school_a.pk}/diagnostics/").content.decode()
     assert "Почему школа в списке" in card and "в нижних 10 %" in card
+    assert 'id="why"' in card
+    # The run's table shows a school's first reasons and links the rest to that tab's «why».
+    reasons = SchoolIdentification.objects.get(run=computed, school=world.school_a).reasons
+    assert len(reasons) > 2
+    table = client.get(computed.get_absolute_url()).content.decode()
+    assert f'href="/registry/schools/{world.school_a.pk}/diagnostics/#why">все причины' in table
     # The director sees their own school's reasons; names of other schools are not in the chart.
     director_card = (
         world.client("director_a")
