@@ -61,9 +61,13 @@ def version_label(version: MethodologyVersion) -> str:
 
 
 class RunFilterForm(forms.Form):
+    """The run table's filters, drawn on every view of the table: each select writes its
+    options in Python (LongSelect), the districts' as many as the region has."""
+
     status = forms.ChoiceField(
         label=_("Признак"),
         required=False,
+        widget=LongSelect,
         choices=[
             ("", _("все школы")),
             ("in_list", _("в списке (ШНОР или ШНСУ)")),
@@ -83,14 +87,17 @@ class RunFilterForm(forms.Form):
         label=_("Лет в списке"),
         required=False,
         choices=[("", _("любое")), ("1", "1"), ("2", "2"), ("3", _("3 и более"))],
+        widget=LongSelect,
     )
-    problem_type = forms.ChoiceField(label=_("Тип проблем"), required=False, choices=())
-    # A region's municipalities, a country's districts: many options (core.selects.LongSelect).
+    problem_type = forms.ChoiceField(
+        label=_("Тип проблем"), required=False, choices=(), widget=LongSelect
+    )
     territory = forms.ChoiceField(label=_("Район"), required=False, choices=(), widget=LongSelect)
     ownership = forms.ChoiceField(
         label=_("Собственность"),
         required=False,
         choices=[("", _("любая")), *Ownership.choices],
+        widget=LongSelect,
     )
     q = forms.CharField(label=_("Поиск"), required=False, max_length=100)
 

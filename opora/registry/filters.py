@@ -17,7 +17,8 @@ from opora.registry.selectors import ORDER_ISSUER_KINDS, order_years, school_sea
 
 class SchoolFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Название или номер"), method="filter_q")
-    # The territories and programmes in reach grow with the region: options written in Python.
+    # The territories and programmes in reach grow with the region, and the form is drawn on
+    # every view of the list: each select writes its options in Python (LongSelect).
     territory = django_filters.ModelChoiceFilter(
         label=_("Территория"),
         queryset=Territory.objects.none(),
@@ -30,17 +31,20 @@ class SchoolFilter(django_filters.FilterSet):
         field_name="school__school_type",
         choices=SchoolType.choices,
         empty_label=_("Все"),
+        widget=LongSelect,
     )
     locality = django_filters.ChoiceFilter(
         label=_("Местность"),
         field_name="school__locality",
         choices=Locality.choices,
         empty_label=_("Все"),
+        widget=LongSelect,
     )
     ownership = django_filters.ChoiceFilter(
         label=_("Собственность"),
         choices=Ownership.choices,
         empty_label=_("Все"),
+        widget=LongSelect,
     )
     programme = django_filters.ModelChoiceFilter(
         label=_("Программа"),

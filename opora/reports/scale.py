@@ -440,8 +440,9 @@ def scale_pages(scale: ScaleRegion) -> list[tuple[str, str, User]]:
         ("«кто не отчитался»", f"{execution}?tab=unreported", scale.coordinator),
         ("просроченные сроки", f"{execution}?tab=overdue", scale.coordinator),
         (
+            # The tab with «Почему школа в списке»: the school's place among the run's schools.
             "карточка школы из списка",
-            reverse("registry:school", args=[listed_school(scale)]),
+            reverse("registry:school-tab", args=[listed_school(scale), "diagnostics"]),
             scale.coordinator,
         ),
         (
