@@ -85,7 +85,18 @@ def contexts():
     unparsed = row(8, schedule_text="когда-нибудь", schedule_unparsed=True, years=[])
     sections = [
         (SimpleNamespace(number="1", title="Меры <первые>", parent_id=None), [full, unparsed]),
-        (SimpleNamespace(number="", title="Подраздел", parent_id=3), [row(9)]),
+        (
+            SimpleNamespace(number="", title="Подраздел", parent_id=3),
+            # Windows and old Mac line ends, quotes and ampersands: the fast paths for texts.
+            [
+                row(
+                    9,
+                    text="Строка 1\r\nстрока 2\rстрока 3 & 'кавычки' \"да\"",
+                    responsible="А\r\nБ",
+                    result='<i>итог</i> & "всё"',
+                )
+            ],
+        ),
     ]
     for years in ([2025, 2026], []):
         for editable, may_comment in ((True, True), (False, False), (False, True)):
