@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,8 +42,8 @@ from opora.monitoring.models import (
     ProgrammeIndicator,
     Rollup,
     Submission,
-    Target,
     Value,
+    with_targets,
 )
 from opora.monitoring.services import reaches
 from opora.registry.models import CuratorAssignment, Organization, Programme
@@ -120,10 +120,9 @@ def confirmation_get(user: UserLike, pk: Any) -> Confirmation:
 def programme_indicators(programme: Programme) -> list[ProgrammeIndicator]:
     """The indicators of a programme the caller holds (from `programme_get`), with their
     targets (two queries)."""
-    return list(
+    return with_targets(
         ProgrammeIndicator.objects.filter(programme=programme)
         .select_related("indicator")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
         .order_by("position")
     )
 
@@ -200,11 +199,7 @@ class RollupRow:
 def checkpoint_rollup(checkpoint: Checkpoint) -> list[RollupRow]:
     """Each indicator of the checkpoint against its target, with the share of schools that
     reached it and the programme's figure at every checkpoint so far (four queries)."""
-    items = list(
-        checkpoint.indicators.select_related("indicator")
-        .prefetch_related("targets")
-        .order_by("position")
-    )
+    items = with_targets(checkpoint.indicators.select_related("indicator").order_by("position"))
     checkpoints = list(
         Checkpoint.objects.filter(
             programme_id=checkpoint.programme_id, held_on__lte=checkpoint.held_on
@@ -236,7 +231,7 @@ def checkpoint_rollup(checkpoint: Checkpoint) -> list[RollupRow]:
 def checkpoint_light_counts(checkpoint: Checkpoint) -> dict[str, int]:
     """How many of the checkpoint's indicators have each light (two queries): the lights of
     `checkpoint_rollup` without the history it reads for every earlier checkpoint."""
-    items = checkpoint.indicators.select_related("indicator").prefetch_related("targets")
+    items = with_targets(checkpoint.indicators.select_related("indicator"))
     values = dict(
         Rollup.objects.filter(checkpoint=checkpoint).values_list("programme_indicator_id", "value")
     )
@@ -356,12 +351,7 @@ class FormRow:
 def submission_rows(submission: Submission) -> list[FormRow]:
     """The form's indicators with the school's values, targets and lights (four queries)."""
     checkpoint = submission.checkpoint
-    items = list(
-        submission.items()
-        .select_related("indicator")
-        .prefetch_related("targets")
-        .order_by("position")
-    )
+    items = with_targets(submission.items().select_related("indicator").order_by("position"))
     values = {v.programme_indicator_id: v for v in submission.values.all()}
     files: dict[int, list[Confirmation]] = {}
     for c in submission.confirmations.order_by("uploaded_at"):

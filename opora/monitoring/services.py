@@ -44,6 +44,7 @@ from opora.monitoring.models import (
     Submission,
     Target,
     Value,
+    with_targets,
 )
 from opora.registry.models import Programme, ProgrammeSchool
 from opora.registry.recipients import school_directors
@@ -680,7 +681,7 @@ def reaches(value: Decimal, target: Decimal, direction: str) -> bool:
 def rollup_refresh(*, checkpoint: Checkpoint) -> None:
     """Recompute the programme's figures at the checkpoint from the approved forms
     (three queries whatever the number of schools)."""
-    items = list(checkpoint.indicators.select_related("indicator").prefetch_related("targets"))
+    items = with_targets(checkpoint.indicators.select_related("indicator"))
     approved = Value.objects.filter(
         submission__checkpoint=checkpoint,
         submission__status=SubmissionStatus.APPROVED,

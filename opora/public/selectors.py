@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ from opora.events.models import Event
 from opora.identification.choices import RunStatus
 from opora.identification.models import IdentificationRun, SchoolIdentification
 from opora.monitoring.choices import IndicatorUnit
-from opora.monitoring.models import Checkpoint, ProgrammeIndicator, Rollup, Target
+from opora.monitoring.models import Checkpoint, ProgrammeIndicator, Rollup, with_targets
 from opora.practices.choices import PracticeStatus
 from opora.practices.models import Practice, PracticeMaterial
 from opora.public.models import ProgrammePublication, PublicVersion, RoadmapPublication
@@ -346,10 +346,9 @@ def programme_indicator_results(programme: Programme) -> list[IndicatorResult]:
     """Each indicator of the programme at every checkpoint against its target, from the
     precomputed roll-ups (four queries); a figure over fewer than the minimum of schools is
     suppressed."""
-    items = list(
+    items = with_targets(
         ProgrammeIndicator.objects.filter(programme=programme)
         .select_related("indicator")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("year")))
         .order_by("position")
     )
     checkpoints = list(Checkpoint.objects.filter(programme=programme).order_by("held_on", "pk"))

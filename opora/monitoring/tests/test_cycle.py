@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from opora.core.choices import TimelineVerb
@@ -26,6 +28,7 @@ from opora.monitoring.models import (
     Submission,
     Target,
     Value,
+    with_targets,
 )
 from opora.monitoring.selectors import checkpoint_rollup, light, school_monitoring
 from opora.registry.models import CuratorAssignment, Programme, ProgrammeSchool
@@ -106,6 +109,26 @@ def test_the_template_holds_the_25_indicators_of_seed_004_with_their_targets(wor
             reverse("monitoring:template", args=[programme.pk]), {"template": "novosibirsk-2020"}
         )
         assert response.status_code == 404, persona
+
+
+def test_targets_read_with_the_indicators_are_those_of_the_database(world, programme):
+    """`with_targets`: one query for all the indicators' targets, in year order, the same as
+    each indicator's own; an indicator without targets has none and no target for a year."""
+    services.programme_template_install(programme=programme, template="novosibirsk-2020", user=None)
+    first, second, bare = ProgrammeIndicator.objects.filter(programme=programme).order_by("pk")[:3]
+    bare.targets.all().delete()
+    first.targets.all().delete()
+    Target.objects.create(programme_indicator=first, year=2026, value=Decimal(70))
+    Target.objects.create(programme_indicator=first, year=2024, value=Decimal(50))
+    queryset = ProgrammeIndicator.objects.filter(pk__in=[first.pk, second.pk, bare.pk])
+    with CaptureQueriesContext(connection) as queries:
+        items = {item.pk: item for item in with_targets(queryset.select_related("indicator"))}
+        by_year = {pk: item.targets_by_year for pk, item in items.items()}
+        assert items[first.pk].target_for(2025) == Decimal(70)  # the next year set
+    assert len(queries) == 2  # the indicators, their targets
+    assert list(by_year[first.pk].items()) == [(2024, Decimal(50)), (2026, Decimal(70))]
+    assert by_year[second.pk] == ProgrammeIndicator.objects.get(pk=second.pk).targets_by_year
+    assert by_year[bare.pk] == {} and items[bare.pk].target_for(2024) is None
 
 
 def test_targets_are_checked_and_saved_per_year(world, programme):
