@@ -596,16 +596,16 @@ def home_deadlines(user: UserLike, today: datetime.date) -> HomeDeadlines | None
         soon=Count("pk", filter=Q(due_on__gte=today)),
     )
     items = list(
-        open_dates.select_related("activity__executor", "roadmap").order_by(
+        open_dates.select_related("activity__executor", "roadmap__school__territory").order_by(
             "due_on", "activity_id"
         )[:HOME_ITEMS]
     )
-    # Who may report: the executor, or those who may change the roadmap (one query per
-    # roadmap shown — a school has one or two, never more than the items).
+    # Who may report: the executor, or those who may change the roadmap (a school's roadmap:
+    # decided from the reach, `roadmap_actions`, without a query).
     changeable = {
         roadmap.pk
         for roadmap in {d.roadmap for d in items}
-        if roadmap_may(user, roadmap, Action.CHANGE)
+        if Action.CHANGE in roadmap_actions(user, roadmap)
     }
     reportable = {
         d.activity_id
