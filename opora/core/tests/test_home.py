@@ -155,7 +155,10 @@ def test_curator_sees_each_school_with_what_is_late(world, school_a_work):
     assert "просрочено мероприятий: 1" in html
     assert "рекомендаций без ответа после срока: 1" in html
     assert "отчётов об исполнении ещё не было" in html
-    assert "Гимназия № 2" not in html.split('id="home-curator-schools"')[1].split("</section>")[0]
+    curated = html.split('id="home-curator-schools"')[1].split("</section>")[0]
+    assert "Гимназия № 2" not in curated
+    # What is late is on the card's roadmap and monitoring tab: the link opens it.
+    assert f'href="{world.school_a.get_tab_url("roadmap")}"' in curated
     for persona in ("director_a", "coordinator", "analyst", "teacher"):
         assert "Мои школы: что просрочено" not in page(world, persona), persona
 

@@ -224,6 +224,8 @@ def test_who_may_publish_a_school_roadmap(
     response = world.client(persona).post(url, {"publish": "1"})
     assert response.status_code == status
     assert RoadmapPublication.objects.filter(roadmap=roadmap).exists() == (status == 302)
+    if status == 302:  # back to the card's tab the switch is on
+        assert response["Location"] == roadmap.school.get_tab_url("roadmap") + "#public"
 
 
 def test_a_draft_roadmap_is_refused_in_russian(world: World, published: dict[str, Any]) -> None:

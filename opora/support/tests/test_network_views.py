@@ -217,6 +217,7 @@ def test_pair_with_a_new_agreement_from_the_form(world):
     )
     response = world.client("coordinator").post(url, data)
     assert response.status_code == 302
+    assert response["Location"] == world.school_a.get_tab_url("support")  # the pair's tab
     made = MentorPair.objects.get()
     assert made.areas == ["subjects", "parents"]
     assert made.agreement.number == "15" and made.agreement.file_name == "договор.pdf"

@@ -155,6 +155,7 @@ def test_an_analyst_enters_or_corrects_a_profile(world, risk_round):
     }
     response = client.post(url, form)
     assert response.status_code == 302
+    assert response["Location"] == world.school_a.get_tab_url("diagnostics") + "#risk-profile"
     profile = risk_profile_latest(world.user("superuser"), world.school_a)
     assert profile.source == ProfileSource.ANALYST
     assert profile.levels == {"equipment": "high", "special-needs": "low"}
@@ -181,6 +182,9 @@ def test_computing_one_schools_profile_from_its_card(world, risk_round):
     assert not RiskProfile.objects.exists()
     response = client.post(url, {"year": 2024}, follow=True)
     assert "Профиль рисков рассчитан по анкетам" in response.content.decode()
+    assert response.redirect_chain[-1][0] == world.school_a.get_tab_url("diagnostics") + (
+        "#risk-profile"
+    )
     assert risk_profile_latest(world.user("superuser"), world.school_a).computed_by == world.user(
         "coordinator"
     )
