@@ -269,7 +269,17 @@ class Deadline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "due_on"], name="unique_activity_due")
         ]
-        indexes = [models.Index(fields=["closed_on", "due_on"], name="deadline_open_due")]
+        indexes = [
+            # The open due dates in the order the overdue and «soon» lists show them: a page
+            # of the oldest is read from the index's start, the roadmaps' reach checked per
+            # row, instead of sorting every open due date of the region (see benchmarks.md,
+            # «The overdue list»).
+            models.Index(
+                fields=["due_on", "roadmap", "activity"],
+                condition=models.Q(closed_on__isnull=True),
+                name="deadline_open_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity} — {self.due_on:%d.%m.%Y}"

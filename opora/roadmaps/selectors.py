@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -553,10 +553,15 @@ def deadline_ids(deadlines: QuerySet[Deadline]) -> QuerySet[Any]:
 
 def deadlines_page_fill(deadlines: QuerySet[Deadline], page: Any) -> Any:
     """The page of ids (`deadline_ids`) turned into a page of due dates with what the list
-    shows (one query)."""
-    by_pk = deadlines.model.objects.select_related(
-        "activity__section", "activity__executor", "roadmap__school", "roadmap__programme"
-    ).in_bulk(list(page.object_list))
+    shows (two queries). The page's roadmaps are read by their ids in a query of their own:
+    joined to the due dates, PostgreSQL hashes every roadmap of the region to find the
+    page's few dozen, which grows with the region."""
+    roadmaps = Prefetch("roadmap", queryset=Roadmap.objects.select_related("school", "programme"))
+    by_pk = (
+        deadlines.model.objects.select_related("activity__section", "activity__executor")
+        .prefetch_related(roadmaps)
+        .in_bulk(list(page.object_list))
+    )
     rows: Any = [by_pk[pk] for pk in page.object_list]
     page.object_list = rows
     return page
