@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 
@@ -26,6 +28,19 @@ def count_of(rows: QuerySet[Any], link: str, *, of: str = "pk", distinct: bool =
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def ids_compiled(rows: QuerySet[Any]) -> RawSQL:
+    """The primary keys of `rows` as a subquery compiled to SQL once, for several queries that
+    filter by them (`field__in=ids_compiled(rows)`). Compiling an access-scoped queryset (the
+    reach's filters, its EXISTS subqueries, Django's alias renaming of each nested query)
+    costs more CPU than running it; a page that filters four aggregates by the same rows
+    would compile it four times. The SQL is the queryset's own, with its parameters."""
+    try:
+        return RawSQL(*rows.values("pk").query.sql_with_params())
+    except EmptyResultSet:
+        # Rows that can hold nothing (`none()`, an empty `__in`) compile to no SQL at all.
+        return RawSQL("SELECT NULL WHERE 1 = 0", ())
 
 
 def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:

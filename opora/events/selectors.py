@@ -248,15 +248,17 @@ def feed_events(user: UserLike) -> list[Event]:
 # --- Elsewhere: roadmaps, development plans, monitoring ------------------------------------
 
 
-def activity_event_evidence(user: UserLike, roadmap: Any) -> dict[int, list[Event]]:
-    """The held events that carried out each activity of the roadmap (one query)."""
-    found: dict[int, list[Event]] = {}
+def activity_event_evidence(user: UserLike, roadmap: Any) -> dict[int, list[tuple[int, str]]]:
+    """The held events (id, title) that carried out each activity of the roadmap (one
+    query, read as values: the roadmap page names and links them)."""
+    found: dict[int, list[tuple[int, str]]] = {}
     qs = restrict(Event.objects.filter(activity__roadmap=roadmap), user).filter(
         status=EventStatus.HELD
     )
-    for event in qs.order_by("starts_at"):
-        assert event.activity_id is not None
-        found.setdefault(event.activity_id, []).append(event)
+    for activity_id, pk, title in qs.order_by("starts_at").values_list(
+        "activity_id", "pk", "title"
+    ):
+        found.setdefault(activity_id, []).append((pk, title))
     return found
 
 

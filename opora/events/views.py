@@ -441,7 +441,8 @@ def roadmap_event_links(request: HttpRequest, roadmap: Any) -> dict[int, list[Li
     """The held events each activity of the roadmap was carried out by (one query)."""
     return {
         activity_id: [
-            Link(e.title, reverse("events:event", args=[e.pk]), _("Мероприятие")) for e in events
+            Link(title, reverse("events:event", args=[pk]), _("Мероприятие"))
+            for pk, title in events
         ]
         for activity_id, events in selectors.activity_event_evidence(request.user, roadmap).items()
     }

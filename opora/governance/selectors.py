@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -437,16 +438,14 @@ def roadmap_meeting_evidence(user: UserLike, roadmap: Roadmap) -> dict[int, list
     seen = restrict(Meeting.objects.all(), user).values("pk")
     rows = (
         through.objects.filter(activity__roadmap=roadmap, meeting__in=seen)
-        .select_related("meeting__body")
         .order_by("meeting__date", "meeting_id")
+        .values_list("activity_id", "meeting_id", "meeting__date", "meeting__body__name")
     )
     result: dict[int, list[MeetingEvidence]] = {}
-    for row in rows:
-        meeting = row.meeting
-        label = f"{meeting.body.name}, {dates.date_ru(meeting.date)}"
-        result.setdefault(row.activity_id, []).append(
-            MeetingEvidence(meeting.pk, label, meeting.get_absolute_url())
-        )
+    for activity_id, meeting_id, day, body in rows:
+        label = f"{body}, {dates.date_ru(day)}"
+        url = reverse("governance:meeting", args=[meeting_id])
+        result.setdefault(activity_id, []).append(MeetingEvidence(meeting_id, label, url))
     return result
 
 

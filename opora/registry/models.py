@@ -152,6 +152,12 @@ class SchoolProfile(models.Model):
         return str(self.organization)
 
 
+def full_name(last_name: str, first_name: str, middle_name: str) -> str:
+    """A person's name as pages show it: «Фамилия Имя Отчество», the missing parts left out
+    (`Person.full_name`, and rows read as values)."""
+    return " ".join(p for p in (last_name, first_name, middle_name) if p)
+
+
 class Person(models.Model):
     """A person (сотрудник, участник программы); may have a user account."""
 
@@ -179,7 +185,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def short_name(self) -> str:

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from opora.core.access import (
@@ -36,12 +37,17 @@ from opora.registry.models import (
 
 
 def memberships_of(user: UserLike) -> list[Membership]:
-    """The user's active memberships with their organisations and territories (one query)."""
-    return list(
+    """The user's active memberships with their organisations and territories (one query).
+    Their person is the user's own: `user.person`, which pages ask for after the reach, is
+    then read from here rather than with a query of its own."""
+    memberships = list(
         Membership.objects.filter(person__user=user, is_active=True).select_related(  # type: ignore[misc]
             "organization__territory", "person"
         )
     )
+    if memberships and isinstance(user, models.Model):
+        Person._meta.get_field("user").remote_field.set_cached_value(user, memberships[0].person)
+    return memberships
 
 
 def curator_school_ids(person_ids: set[int], day: datetime.date) -> Iterable[int]:

@@ -15,6 +15,7 @@ from opora.core.access import (
     can,
     get_for_user,
     has_any,
+    organization_deciding_reach,
     reach,
     restrict,
     user_memberships,
@@ -263,17 +264,33 @@ def home_summary(user: UserLike) -> dict[str, Any]:
     counts of what they reach only to those who oversee a territory (`show_counts`)."""
     memberships = user_memberships(user)
     roles = {m.role for m in memberships}
-    own_school_ids = [
-        m.organization_id for m in memberships if m.organization.kind == OrganizationKind.SCHOOL
-    ]
-    schools = school_list(user)
+    # The block names each school and its territory only: not `school_list`'s profile,
+    # annotations and curators.
     own_schools: list[Organization] = []
     if Role.CURATOR in roles:
-        own_schools = list(
-            schools.filter(curator_assignments__curator__user=cast(User, user)).distinct()
+        assigned = Organization.objects.filter(
+            kind=OrganizationKind.SCHOOL, curator_assignments__curator__user=cast(User, user)
         )
-    elif own_school_ids:
-        own_schools = list(schools.filter(pk__in=own_school_ids))
+        own_schools = list(restrict(assigned, user).select_related("territory").distinct())
+    else:
+        # The schools of one's memberships, read with them: the reach decides (no query).
+        by_pk = {
+            m.organization_id: m.organization
+            for m in memberships
+            if m.organization.kind == OrganizationKind.SCHOOL
+        }
+        sees = organization_deciding_reach(Organization, user)
+        if sees is None:
+            own_schools = list(
+                restrict(Organization.objects.filter(pk__in=list(by_pk)), user).select_related(
+                    "territory"
+                )
+            )
+        else:
+            own_schools = sorted(
+                (school for school in by_pk.values() if sees.covers(school)),
+                key=lambda school: (school.short_name, school.pk),
+            )
     territory_paths = sorted(reach(user).territory_paths)
     territories = (
         list(Territory.objects.filter(path__in=territory_paths)) if roles & TERRITORY_ROLES else []
@@ -297,7 +314,12 @@ def home_summary(user: UserLike) -> dict[str, Any]:
         **counts,
         "own_schools": own_schools,
         "is_curator": Role.CURATOR in roles,
-        "programmes": list(programme_list(user)[:5]),
+        # Named and linked with their period: not `programme_list`'s owner and school counts.
+        "programmes": list(
+            restrict(Programme.objects.all(), user)
+            .only("name", "starts_on", "ends_on")
+            .order_by("-starts_on", "name", "pk")[:5]
+        ),
         "territories": territories,
         "can_import": has_any(user, Action.IMPORT),
     }

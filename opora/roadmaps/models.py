@@ -165,7 +165,12 @@ class Activity(models.Model):
 
     @property
     def level_labels(self) -> list[str]:
-        return [str(Level(v).label) for v in self.levels if v in Level.values]
+        return level_labels(self.levels)
+
+
+def level_labels(levels: list[str]) -> list[str]:
+    """The labels of an activity's levels, those still known."""
+    return [str(Level(v).label) for v in levels if v in Level.values]
 
 
 class RoadmapVersion(ApprovedByOrder, models.Model):

@@ -12,7 +12,14 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from opora.core.access import Action, Reach, UserLike, decided_by_organization, scoped
+from opora.core.access import (
+    Action,
+    Reach,
+    UserLike,
+    admitted_by,
+    decided_by_organization,
+    scoped,
+)
 from opora.registry.models import ProgrammeSchool
 from opora.roadmaps.models import Activity, Evidence, Roadmap, RoadmapUpload
 
@@ -28,10 +35,37 @@ def roadmap_q(r: Reach, prefix: str = "") -> Q:
     return school | (Q(**{f"{prefix}school__isnull": True}) & own)
 
 
+def roadmap_deciding_organization(roadmap: Roadmap) -> Any:
+    """The organisation whose place in a reach decides `roadmap_q` for a roadmap already read
+    (with `school__territory` and `programme__owner__territory`): its school; for the
+    programme's own roadmap, the programme's owner — except that viewing the latter is also
+    open to the reach of a school taking part (`roadmap_participation_seen`)."""
+    return roadmap.school if roadmap.school_id is not None else roadmap.programme.owner
+
+
+def roadmap_participation_seen(r: Reach, roadmap: Roadmap) -> bool:
+    """`roadmap_q`'s other way to view the programme's own roadmap: a school of the programme
+    in reach `r` (one query)."""
+    participation = ProgrammeSchool.objects.filter(programme_id=roadmap.programme_id)
+    return participation.filter(r.organization_q("school__")).exists()
+
+
+def roadmap_admits(roadmap: Roadmap, r: Reach, user: UserLike) -> bool:
+    """`roadmap_q` for one roadmap already read (see `roadmap_deciding_organization`)."""
+    if r.covers(roadmap_deciding_organization(roadmap)):
+        return True
+    return (
+        roadmap.school_id is None
+        and r.action == Action.VIEW
+        and roadmap_participation_seen(r, roadmap)
+    )
+
+
 # A school's roadmap is seen and acted on exactly where its school is (`roadmap_q`'s first
 # branch; the programme's own roadmaps have no school).
 @scoped(Roadmap)
 @decided_by_organization("school__")
+@admitted_by(roadmap_admits)
 def scope_roadmaps(qs: QuerySet[Any], r: Reach, user: UserLike) -> QuerySet[Any]:
     return qs.filter(roadmap_q(r))
 

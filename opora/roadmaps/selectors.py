@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,12 +16,15 @@ from opora.core.access import (
     UserLike,
     can,
     get_for_user,
+    organization_deciding_reach,
     permits,
     restrict,
     restrict_within,
     role_organization_ids,
+    role_organizations,
 )
 from opora.core.choices import Role
+from opora.core.queries import ids_compiled
 from opora.registry.models import Organization, Programme, ProgrammeSchool
 from opora.roadmaps.choices import RoadmapStatus
 from opora.roadmaps.drafts import DraftActivity, DraftRoadmap, DraftSection
@@ -38,6 +41,7 @@ from opora.roadmaps.models import (
     Section,
 )
 from opora.roadmaps.progress import COUNTERS, progress_is_stale, progress_refresh
+from opora.roadmaps.scoping import roadmap_deciding_organization
 
 
 def roadmap_draft(roadmap: Roadmap) -> DraftRoadmap:
@@ -200,14 +204,37 @@ def roadmap_may(user: UserLike, roadmap: Roadmap, action: Action) -> bool:
     return permits(user, roadmap, action)
 
 
-def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[Activity]]]:
-    """Sections with their activities and executors, for the roadmap page: two queries
-    whatever its size (the page names each activity's executor)."""
+# What the roadmap page shows of each activity (`views._activity_rows`), with its executor's
+# name: read as values, not as an Activity and a Person per row — building the instances
+# was a fifth of the page's CPU at 60 activities (issue 17).
+ACTIVITY_ROW_FIELDS = (
+    "pk",
+    "section_id",
+    "number",
+    "text",
+    "levels",
+    "year_results",
+    "schedule_text",
+    "schedule_kind",
+    "responsible",
+    "result",
+    "document",
+    "status",
+    "executor_id",
+    "executor__last_name",
+    "executor__first_name",
+    "executor__middle_name",
+)
+
+
+def roadmap_sections(roadmap: Roadmap) -> list[tuple[Section, list[dict[str, Any]]]]:
+    """Sections with their activities (`ACTIVITY_ROW_FIELDS`), for the roadmap page: two
+    queries whatever its size."""
     sections = list(Section.objects.filter(roadmap=roadmap))
-    by_section: dict[int, list[Activity]] = {s.pk: [] for s in sections}
-    activities = Activity.objects.filter(roadmap=roadmap).select_related("executor")
-    for activity in activities.order_by("position"):
-        by_section[activity.section_id].append(activity)
+    by_section: dict[int, list[dict[str, Any]]] = {s.pk: [] for s in sections}
+    activities = Activity.objects.filter(roadmap=roadmap).order_by("position")
+    for activity in activities.values(*ACTIVITY_ROW_FIELDS):
+        by_section[activity["section_id"]].append(activity)
     return [(s, by_section[s.pk]) for s in sections]
 
 
@@ -219,35 +246,27 @@ def roadmap_comments(roadmap: Roadmap) -> list[ReviewComment]:
     )
 
 
-def roadmap_versions(roadmap: Roadmap) -> list[RoadmapVersion]:
-    return list(
-        RoadmapVersion.objects.filter(roadmap=roadmap).select_related("order").order_by("number")
-    )
+def roadmap_versions(roadmap: Roadmap, *, with_text: bool = False) -> list[RoadmapVersion]:
+    """The roadmap's approved versions with their orders; `with_text` reads their snapshots
+    too (the changes page compares them; the roadmap page only names the versions, and a
+    snapshot is the whole roadmap — some 30 KB of JSON each)."""
+    versions = RoadmapVersion.objects.filter(roadmap=roadmap).select_related("order")
+    if not with_text:
+        versions = versions.defer("snapshot")
+    return list(versions.order_by("number"))
 
 
 ROADMAP_ACTIONS = (Action.CHANGE, Action.REVIEW, Action.APPROVE)
 
 
 def roadmap_actions(user: UserLike, roadmap: Roadmap) -> frozenset[Action]:
-    """What `user` may do with the roadmap (change, review, approve), read once per page: for a
-    school's roadmap from the user's reach, for the programme's own in one query — the roadmap
-    restricted for each action (as `roadmap_may` asks) as an EXISTS."""
-    if roadmap.school_id is not None:
-        # A school's roadmap is acted on exactly where its school is (`scoping.roadmap_q`):
-        # the reach decides, no query (the roadmap is read with `school__territory`).
-        return frozenset(a for a in ROADMAP_ACTIONS if can(user, a, roadmap.school))
-    this = Roadmap.objects.filter(pk=OuterRef("pk"))
-    scoped = {a: restrict(this, user, a) for a in ROADMAP_ACTIONS}
-    # Actions the user holds nowhere need no query (nor did `roadmap_may`'s `.exists()`).
-    asked = [a for a, qs in scoped.items() if not qs.query.is_empty()]
-    if not asked:
-        return frozenset()
-    flags = (
-        Roadmap.objects.filter(pk=roadmap.pk)
-        .values_list(*[Exists(scoped[a]) for a in asked])
-        .first()
-    )
-    return frozenset(a for a, may in zip(asked, flags or (), strict=False) if may)
+    """What `user` may do with the roadmap (change, review, approve), read once per page from
+    the user's reach — what restricting the roadmap for each action (`roadmap_may`) says."""
+    # Acting on a roadmap (anything but viewing it) is decided by its school, or by the
+    # programme's owner for the programme's own (`scoping.roadmap_q`): the reach decides, no
+    # query (the roadmap is read with `school__territory` and `programme__owner__territory`).
+    organization = roadmap_deciding_organization(roadmap)
+    return frozenset(a for a in ROADMAP_ACTIONS if can(user, a, organization))
 
 
 def may_comment(roadmap: Roadmap, actions: frozenset[Action]) -> bool:
@@ -588,11 +607,20 @@ class HomeDeadlines:
 def home_deadlines(user: UserLike, today: datetime.date) -> HomeDeadlines | None:
     """Overdue and next-two-weeks due dates of the roadmaps of the user's own school (for its
     director and staff; three queries whatever the number of activities); None for others."""
-    schools = role_organization_ids(user, SCHOOL_ROLES)
-    if not schools:
+    own = role_organizations(user, SCHOOL_ROLES)
+    if not own:
         return None
-    open_dates = deadlines_visible(user).filter(
-        roadmap__school_id__in=schools,
+    # A school's roadmap is seen exactly where its school is: the reach decides in Python
+    # which of the user's own schools' roadmaps they see, with no access filter over all the
+    # roadmaps of the territory to compile into the two queries below.
+    sees = organization_deciding_reach(Roadmap, user)
+    if sees is None:
+        visible = deadlines_visible(user)
+    else:
+        own = [school for school in own if sees.covers(school)]
+        visible = Deadline.objects.filter(roadmap__status=RoadmapStatus.EXECUTION)
+    open_dates = visible.filter(
+        roadmap__school_id__in=sorted({school.pk for school in own}),
         closed_on__isnull=True,
         due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
     )
@@ -639,7 +667,10 @@ def programmes_execution(
     """Each programme's execution over the roadmaps the user may see, summed from their stored
     counters (one grouped query once they are fresh): the coordinator's traffic lights on the
     home page. Programmes without due dates are left out."""
-    roadmaps = _running(user).filter(programme_id__in=programme_ids)
+    # Compiled once for the refresh and the sums (the roadmaps' access filter is the costly
+    # part of both).
+    in_reach = _running(user).filter(programme_id__in=programme_ids)
+    roadmaps = Roadmap.objects.filter(pk__in=ids_compiled(in_reach))
     progress_refresh(roadmaps, today)
     rows: list[dict[str, Any]] = [
         dict(row)

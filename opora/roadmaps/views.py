@@ -31,7 +31,7 @@ from opora.core.web import (
     url_per_pk,
 )
 from opora.registry import selectors as registry_selectors
-from opora.registry.models import Programme
+from opora.registry.models import Programme, full_name
 from opora.roadmaps import selectors
 from opora.roadmaps.choices import (
     ActivityStatus,
@@ -73,7 +73,7 @@ from opora.roadmaps.forms import (
     preview_rows_from_post,
 )
 from opora.roadmaps.library import SECTIONS
-from opora.roadmaps.models import Roadmap
+from opora.roadmaps.models import Roadmap, level_labels
 from opora.roadmaps.readers import ReadError
 from opora.roadmaps.schedule import describe, parse_schedule
 from opora.roadmaps.seeds import seed_template_draft
@@ -305,33 +305,38 @@ def _activity_rows(
     for section, activities in selectors.roadmap_sections(roadmap):
         rows = []
         for a in activities:
-            deadline = deadlines.get(a.pk)
+            deadline = deadlines.get(a["pk"])
             rows.append(
                 {
-                    "pk": str(a.pk),
-                    "number": a.number,
-                    "text": a.text,
-                    "levels": bool(a.levels),
-                    "level_labels": a.level_labels if a.levels else [],
+                    "pk": str(a["pk"]),
+                    "number": a["number"],
+                    "text": a["text"],
+                    "levels": bool(a["levels"]),
+                    "level_labels": level_labels(a["levels"]) if a["levels"] else [],
                     "years": [
-                        (y, key in a.year_results, a.year_results.get(key, "")) for y, key in years
+                        (y, key in a["year_results"], a["year_results"].get(key, ""))
+                        for y, key in years
                     ],
-                    "schedule_text": a.schedule_text,
-                    "schedule_unparsed": a.schedule_kind == ScheduleKind.UNPARSED,
-                    "schedule_kind": schedule_kinds.get(a.schedule_kind, a.schedule_kind),
-                    "responsible": a.responsible,
-                    "result": a.result,
-                    "document": a.document,
-                    "status": statuses.get(a.status, a.status),
-                    "badge": _STATUS_BADGE.get(a.status, "light"),
+                    "schedule_text": a["schedule_text"],
+                    "schedule_unparsed": a["schedule_kind"] == ScheduleKind.UNPARSED,
+                    "schedule_kind": schedule_kinds.get(a["schedule_kind"], a["schedule_kind"]),
+                    "responsible": a["responsible"],
+                    "result": a["result"],
+                    "document": a["document"],
+                    "status": statuses.get(a["status"], a["status"]),
+                    "badge": _STATUS_BADGE.get(a["status"], "light"),
                     "due_on": dates.date_ru(deadline.due_on) if deadline else "",
                     "overdue": bool(deadline and deadline.due_on < today),
-                    "executor": a.executor,
-                    "edit_url": edit_url(a.pk) if editable else "",
-                    "report_url": report_url(a.pk)
+                    "executor": full_name(
+                        a["executor__last_name"] or "",
+                        a["executor__first_name"] or "",
+                        a["executor__middle_name"] or "",
+                    ),
+                    "edit_url": edit_url(a["pk"]) if editable else "",
+                    "report_url": report_url(a["pk"])
                     if may_report
-                    and a.status != ActivityStatus.CANCELLED
-                    and (may_change or (a.executor_id and a.executor_id == person_id))
+                    and a["status"] != ActivityStatus.CANCELLED
+                    and (may_change or (a["executor_id"] and a["executor_id"] == person_id))
                     else "",
                     "reports": [
                         {
@@ -347,10 +352,10 @@ def _activity_rows(
                                 for f in r["files"]
                             ],
                         }
-                        for r in reports.get(a.pk, [])
+                        for r in reports.get(a["pk"], [])
                     ],
-                    "evidence": evidence.get(a.pk, []),
-                    "comments": comments.get(a.pk, []),
+                    "evidence": evidence.get(a["pk"], []),
+                    "comments": comments.get(a["pk"], []),
                 }
             )
         sections.append((section, rows))
@@ -519,7 +524,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
 def roadmap_changes(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed: between two approved versions, or from the last one to the current text."""
     roadmap = selectors.roadmap_get(request.user, pk)
-    versions = selectors.roadmap_versions(roadmap)
+    versions = selectors.roadmap_versions(roadmap, with_text=True)
     by_number = {v.number: v for v in versions}
     try:
         old_number = int(request.GET.get("from", ""))

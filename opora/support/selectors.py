@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from opora.core import dates
@@ -32,16 +33,19 @@ from opora.core.access import (
     Action,
     UserLike,
     get_for_user,
+    organization_deciding_reach,
     own_organizations,
     permits,
     reach,
     restrict,
     restrict_within,
+    restrict_within_each,
     role_organization_ids,
+    role_organizations,
     user_roles,
 )
 from opora.core.choices import Role
-from opora.core.queries import count_of
+from opora.core.queries import count_of, ids_compiled
 from opora.registry.choices import OrganizationKind
 from opora.registry.models import (
     CuratorAssignment,
@@ -550,7 +554,9 @@ def engagement_signals(
     that does not engage on `on`: one aggregate query per signal, none per school. Schools
     without a signal are absent."""
     on = on or dates.today()
-    ids = schools.values("pk")
+    # Compiled once for the four queries below (the reach's filter and the programme
+    # subquery, each compiled afresh otherwise).
+    ids = ids_compiled(schools)
     found: dict[int, SchoolEngagement] = {}
 
     def add(school_id: int, signal: Signal) -> None:
@@ -931,9 +937,11 @@ def visit_recommendations(visit: Visit) -> list[Recommendation]:
 def recommendation_list(user: UserLike) -> QuerySet[Recommendation]:
     """Recommendations the user may see with `is_overdue` (due date passed, not done or
     withdrawn) and what the list shows: one query whatever their number."""
-    qs = restrict(Recommendation.objects.all(), user).select_related(
-        "school", "organization", "visit"
-    )
+    return _recommendation_rows(restrict(Recommendation.objects.all(), user))
+
+
+def _recommendation_rows(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    qs = qs.select_related("school", "organization", "visit")
     return _with_overdue(qs, dates.today()).order_by("due_on", "pk")
 
 
@@ -1076,22 +1084,30 @@ class VisitEvidence:
 
 
 def roadmap_visit_evidence(user: UserLike, roadmap: Roadmap) -> dict[int, list[VisitEvidence]]:
-    """The visits each activity of the roadmap counts, those the user may see: one query."""
+    """The visits each activity of the roadmap counts, those the user may see: one query. A
+    visit is seen exactly where its school is, so the reach decides on the rows read (a
+    roadmap counts a few visits) rather than an access filter compiled into the query."""
     through = Visit.activities.through
-    seen = restrict(Visit.objects.all(), user).values("pk")
-    rows = (
-        through.objects.filter(activity__roadmap=roadmap, visit__in=seen)
-        .select_related("visit__school")
-        .order_by("visit__planned_on", "visit_id")
+    links = through.objects.filter(activity__roadmap=roadmap)
+    sees = organization_deciding_reach(Visit, user)
+    if sees is None:
+        links = links.filter(visit__in=restrict(Visit.objects.all(), user).values("pk"))
+    rows = links.order_by("visit__planned_on", "visit_id").values_list(
+        "activity_id",
+        "visit_id",
+        "visit__kind",
+        "visit__planned_on",
+        "visit__school_id",
+        "visit__school__short_name",
+        "visit__school__territory__path",
     )
     result: dict[int, list[VisitEvidence]] = {}
-    for row in rows:
-        visit = row.visit
-        label = f"{VisitKind(visit.kind).label}, {dates.date_ru(visit.planned_on)} — "
-        label += visit.school.short_name
-        result.setdefault(row.activity_id, []).append(
-            VisitEvidence(visit.pk, label, visit.get_absolute_url())
-        )
+    for activity_id, visit_id, kind, planned_on, school_id, school, path in rows:
+        if sees is not None and not sees.covers_at(school_id, path):
+            continue
+        label = f"{VisitKind(kind).label}, {dates.date_ru(planned_on)} — {school}"
+        url = reverse("support:visit", args=[visit_id])
+        result.setdefault(activity_id, []).append(VisitEvidence(visit_id, label, url))
     return result
 
 
@@ -1201,26 +1217,30 @@ HOME_ENGAGEMENT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.REGIONAL_COORDINATOR)
 def home_recommendations_to_answer(user: UserLike) -> list[Recommendation] | None:
     """Recommendations to the user's own school still without an answer, the earliest due
     first (so the overdue ones lead); None for those outside a school. One query."""
-    schools = role_organization_ids(user, HOME_SCHOOL_ROLES)
+    schools = role_organizations(user, HOME_SCHOOL_ROLES)
     if not schools:
         return None
+    open_ = Recommendation.objects.filter(status=RecommendationStatus.OPEN)
     return list(
-        recommendation_list(user)
-        .filter(school_id__in=schools, status=RecommendationStatus.OPEN)
-        .order_by("due_on", "pk")[: HOME_ITEMS + 1]
+        _recommendation_rows(restrict_within_each(open_, user, schools)).order_by("due_on", "pk")[
+            : HOME_ITEMS + 1
+        ]
     )
 
 
 def home_consultations_answered(user: UserLike) -> list[Consultation] | None:
     """The school's consultations answered in the last `HOME_ANSWERED_DAYS` days, the latest
     first; None for those outside a school. One query."""
-    schools = role_organization_ids(user, HOME_SCHOOL_ROLES)
+    schools = role_organizations(user, HOME_SCHOOL_ROLES)
     if not schools:
         return None
     since = timezone.now() - datetime.timedelta(days=HOME_ANSWERED_DAYS)
+    answered = Consultation.objects.filter(
+        status=ConsultationStatus.ANSWERED, answered_at__gte=since
+    )
     return list(
-        consultation_list(user)
-        .filter(school_id__in=schools, status=ConsultationStatus.ANSWERED, answered_at__gte=since)
+        restrict_within_each(answered, user, schools)
+        .select_related("school", "methodist")
         .order_by("-answered_at")[:HOME_ITEMS]
     )
 

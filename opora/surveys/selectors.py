@@ -24,7 +24,8 @@ from opora.core.access import (
     reach,
     restrict,
     restrict_within,
-    role_organization_ids,
+    restrict_within_each,
+    role_organizations,
 )
 from opora.core.choices import Role
 from opora.core.queries import count_of
@@ -454,16 +455,15 @@ HOME_ITEMS = 6
 def home_surveys_running(user: UserLike) -> list[SurveyLink] | None:
     """The survey links of the user's own school whose round is open today, with their
     response counts (one query); None for those outside a school's administration."""
-    schools = role_organization_ids(user, [Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF])
+    schools = role_organizations(user, [Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF])
     if not schools:
         return None
     today = dates.today()
     return list(
-        restrict(
-            SurveyLink.objects.filter(
-                school_id__in=schools, round__opens_on__lte=today, round__closes_on__gte=today
-            ),
+        restrict_within_each(
+            SurveyLink.objects.filter(round__opens_on__lte=today, round__closes_on__gte=today),
             user,
+            schools,
         )
         .select_related("round", "questionnaire", "school")
         # What the card shows: the count groups by every selected column (the scoring JSON).

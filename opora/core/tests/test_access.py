@@ -3,7 +3,18 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from opora.core.access import _SCOPERS, Action, reach, restrict, restrict_within
+from opora.core.access import (
+    _SCOPERS,
+    Action,
+    reach,
+    restrict,
+    restrict_within,
+    restrict_within_each,
+    role_organization_ids,
+    role_organizations,
+)
+from opora.core.choices import Role
+from opora.core.queries import ids_compiled
 from opora.identification.models import SchoolIdentification
 from opora.registry.models import Membership, Organization, Person, Programme, Territory
 from opora.results.models import SchoolResult
@@ -134,3 +145,49 @@ def test_restrict_within_an_organisation_is_restrict_for_every_persona_and_actio
     assert compared > 50  # the comparisons saw rows, not only empty sets
     with pytest.raises(LookupError):
         restrict_within(Programme.objects.all(), world.user("coordinator"), organizations[0])
+
+
+def test_restrict_within_each_is_restrict_over_several_organisations(world):
+    """`restrict_within_each` (the home page's cards of one's own schools) admits what
+    `restrict` admits among the rows of the organisations given, two at a time, for every
+    model decided by organisation, persona and action; `role_organizations` are the user's
+    own organisations with their territories, as `role_organization_ids` names them."""
+    models = {
+        model: scoper.organization_prefix
+        for model, scoper in _SCOPERS.items()
+        if hasattr(scoper, "organization_prefix")
+    }
+    organizations = list(Organization.objects.select_related("territory").order_by("pk"))
+    pairs = list(zip(organizations, organizations[1:] + organizations[:1], strict=True))
+    compared = 0
+    for model, prefix in models.items():
+        for user in [*world.users.values(), AnonymousUser()]:
+            for action in (Action.VIEW, Action.CHANGE):
+                for pair in pairs:
+                    rows = model._default_manager.all()
+                    ids = [o.pk for o in pair]
+                    expected = restrict(rows.filter(**{f"{prefix}pk__in": ids}), user, action)
+                    found = restrict_within_each(rows, user, pair, action)
+                    assert set(found.values_list("pk", flat=True)) == set(
+                        expected.values_list("pk", flat=True)
+                    ), (model.__name__, user, action, pair)
+                    compared += expected.exists()
+    assert compared > 50
+    for user in world.users.values():
+        own = role_organizations(user, [Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF])
+        assert [o.pk for o in own] == role_organization_ids(
+            user, [Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF]
+        )
+        assert all(o.territory.path for o in own)
+
+
+def test_ids_compiled_filters_as_the_queryset_it_was_compiled_from(world):
+    """A filter by `ids_compiled(rows)` selects `rows` exactly, for every persona's reach,
+    and rows that can hold nothing select nothing (they compile to no SQL)."""
+    for user in world.users.values():
+        visible = restrict(Organization.objects.all(), user)
+        compiled = ids_compiled(visible)
+        again = Organization.objects.filter(pk__in=compiled)
+        assert set(again.values_list("pk", flat=True)) == set(visible.values_list("pk", flat=True))
+    nothing = Organization.objects.filter(pk__in=ids_compiled(Organization.objects.none()))
+    assert not nothing.exists()

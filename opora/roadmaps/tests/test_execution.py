@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import Http404
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -533,24 +534,50 @@ def test_school_card_reads_the_stored_counters_as_a_fresh_count_gives_them(world
     assert school_roadmaps_progress(world.user("director_b"), world.school_a, today) == []
 
 
-def test_school_roadmap_actions_from_the_reach_are_what_the_scoping_query_says(world, roadmap):
-    """`roadmap_actions` decides a school's roadmap from the user's reach, without a query: for
-    every persona and action it says what restricting the roadmap for that action does."""
-
+def test_roadmap_actions_from_the_reach_are_what_the_scoping_query_says(world, roadmap):
+    """`roadmap_actions` decides a school's roadmap and the programme's own from the user's
+    reach, without a query: for every persona and action it says what restricting the roadmap
+    for that action does."""
+    own = _draft_roadmap(world, roadmap.programme, None, "Программа")
     seen = set()
     for persona, user in world.users.items():
-        by_query = frozenset(
-            a
-            for a in ROADMAP_ACTIONS
-            if restrict(Roadmap.objects.filter(pk=roadmap.pk), user, a).exists()
-        )
-        fetched = roadmap_get(world.user("coordinator"), roadmap.pk)
-        with CaptureQueriesContext(connection) as queries:
-            actions = roadmap_actions(user, fetched)
-        assert actions == by_query, persona
-        assert not [q for q in queries.captured_queries if "roadmaps_roadmap" in q["sql"]]
-        seen.add(actions)
+        for this in (roadmap, own):
+            by_query = frozenset(
+                a
+                for a in ROADMAP_ACTIONS
+                if restrict(Roadmap.objects.filter(pk=this.pk), user, a).exists()
+            )
+            fetched = roadmap_get(world.user("coordinator"), this.pk)
+            with CaptureQueriesContext(connection) as queries:
+                actions = roadmap_actions(user, fetched)
+            assert actions == by_query, (persona, this.title)
+            assert not queries.captured_queries
+            seen.add(actions)
     assert len(seen) > 2  # the personas differ: nothing, some, every action
+
+
+def test_roadmap_fetched_by_its_twin_is_what_the_scoping_query_admits(world, roadmap):
+    """`roadmap_get` reads the roadmap by its key and lets the scoper's Python twin decide
+    (`admitted_by`): for every persona and action, on a school's roadmap, another school's and
+    the programme's own, it finds exactly the roadmaps restricting for the action admits."""
+    other = _running_roadmap(world, roadmap.programme, world.school_b, "Другая школа")
+    own = _draft_roadmap(world, roadmap.programme, None, "Программа")
+    admitted = 0
+    for persona, user in world.users.items():
+        for action in Action:
+            for this in (roadmap, other, own):
+                expected = restrict(Roadmap.objects.filter(pk=this.pk), user, action).exists()
+                try:
+                    roadmap_get(user, this.pk, action)
+                except Http404:
+                    found = False
+                else:
+                    found = True
+                assert found == expected, (persona, action, this.title)
+                admitted += found
+    assert admitted > 20
+    with pytest.raises(Http404):
+        roadmap_get(world.user("coordinator"), 10**9)
 
 
 def test_a_schools_roadmaps_within_it_are_what_restrict_gives(world, roadmap):
