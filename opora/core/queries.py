@@ -37,7 +37,9 @@ def ids_compiled(rows: QuerySet[Any]) -> RawSQL:
     costs more CPU than running it; a page that filters four aggregates by the same rows
     would compile it four times. The SQL is the queryset's own, with its parameters."""
     try:
-        return RawSQL(*rows.values("pk").query.sql_with_params())
+        # Unordered: an order means nothing to `IN`, and with `distinct()` Django would select
+        # the ordering's columns beside the key.
+        return RawSQL(*rows.order_by().values("pk").query.sql_with_params())
     except EmptyResultSet:
         # Rows that can hold nothing (`none()`, an empty `__in`) compile to no SQL at all.
         return RawSQL("SELECT NULL WHERE 1 = 0", ())

@@ -1149,8 +1149,12 @@ def visit_summary(user: UserLike) -> VisitSummary | None:
     today = dates.today()
     visits = restrict(Visit.objects.filter(status=VisitStatus.PLANNED), user)
     if supporter:
-        person = Person.objects.filter(user_id=user.pk or 0).values("pk")
-        visits = visits.filter(Q(lead__in=person) | Q(team__in=person)).distinct()
+        # The user's person is read with their memberships (`registry.scoping.memberships_of`).
+        person = getattr(user, "person", None)
+        person_id = person.pk if person is not None else 0
+        mine = visits.filter(Q(lead_id=person_id) | Q(team=person_id))
+        # The access filter compiled once for the two queries below.
+        visits = Visit.objects.filter(pk__in=ids_compiled(mine))
     upcoming = list(
         visits.filter(planned_on__gte=today).select_related("school").order_by("planned_on")[:5]
     )
