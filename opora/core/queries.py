@@ -41,8 +41,12 @@ def ids_compiled(rows: QuerySet[Any]) -> RawSQL:
         # the ordering's columns beside the key.
         return RawSQL(*rows.order_by().values("pk").query.sql_with_params())
     except EmptyResultSet:
-        # Rows that can hold nothing (`none()`, an empty `__in`) compile to no SQL at all.
-        return RawSQL("SELECT NULL WHERE 1 = 0", ())
+        # Rows that can hold nothing (`none()`, an empty `__in`) compile to no SQL at all: no
+        # row of the model's own key column, so that PostgreSQL compares like types.
+        meta = rows.model._meta
+        table = connection.ops.quote_name(meta.db_table)
+        column = connection.ops.quote_name(meta.pk.column)
+        return RawSQL(f"SELECT {column} FROM {table} WHERE 1 = 0", ())
 
 
 def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
