@@ -28,11 +28,13 @@ def roadmap_q(r: Reach, prefix: str = "") -> Q:
     school = Q(**{f"{prefix}school__isnull": False}) & r.organization_q(f"{prefix}school__")
     own = r.organization_q(f"{prefix}programme__owner__")
     if r.action == Action.VIEW:
-        participation = ProgrammeSchool.objects.filter(
-            programme=OuterRef(f"{prefix}programme")
-        ).filter(r.organization_q("school__"))
-        own = own | Q(Exists(participation))
+        own = own | Q(Exists(_participating(r, OuterRef(f"{prefix}programme"))))
     return school | (Q(**{f"{prefix}school__isnull": True}) & own)
+
+
+def _participating(r: Reach, programme: Any) -> QuerySet[ProgrammeSchool]:
+    """The schools in reach `r` taking part in `programme` (an id, or a reference to one)."""
+    return ProgrammeSchool.objects.filter(programme=programme).filter(r.organization_q("school__"))
 
 
 def roadmap_deciding_organization(roadmap: Roadmap) -> Any:
@@ -46,8 +48,7 @@ def roadmap_deciding_organization(roadmap: Roadmap) -> Any:
 def roadmap_participation_seen(r: Reach, roadmap: Roadmap) -> bool:
     """`roadmap_q`'s other way to view the programme's own roadmap: a school of the programme
     in reach `r` (one query)."""
-    participation = ProgrammeSchool.objects.filter(programme_id=roadmap.programme_id)
-    return participation.filter(r.organization_q("school__")).exists()
+    return _participating(r, roadmap.programme_id).exists()
 
 
 def roadmap_admits(roadmap: Roadmap, r: Reach, user: UserLike) -> bool:

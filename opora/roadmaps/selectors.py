@@ -16,10 +16,10 @@ from opora.core.access import (
     UserLike,
     can,
     get_for_user,
-    organization_deciding_reach,
     permits,
     restrict,
     restrict_within,
+    restrict_within_each,
     role_organization_ids,
     role_organizations,
 )
@@ -610,17 +610,11 @@ def home_deadlines(user: UserLike, today: datetime.date) -> HomeDeadlines | None
     own = role_organizations(user, SCHOOL_ROLES)
     if not own:
         return None
-    # A school's roadmap is seen exactly where its school is: the reach decides in Python
-    # which of the user's own schools' roadmaps they see, with no access filter over all the
+    # The roadmaps of one's own schools, decided by the reach: no access filter over all the
     # roadmaps of the territory to compile into the two queries below.
-    sees = organization_deciding_reach(Roadmap, user)
-    if sees is None:
-        visible = deadlines_visible(user)
-    else:
-        own = [school for school in own if sees.covers(school)]
-        visible = Deadline.objects.filter(roadmap__status=RoadmapStatus.EXECUTION)
-    open_dates = visible.filter(
-        roadmap__school_id__in=sorted({school.pk for school in own}),
+    running = Roadmap.objects.filter(status=RoadmapStatus.EXECUTION)
+    open_dates = Deadline.objects.filter(
+        roadmap__in=restrict_within_each(running, user, own).values("pk"),
         closed_on__isnull=True,
         due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
     )
